@@ -1,0 +1,192 @@
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+)
+
+// ReadXLSX reads an inventory from the first sheet of an Excel workbook
+// (.xlsx), with the same columns and rules as ReadCSV. Numbers are read as
+// Excel stores them, not as it displays them, so a year in a cell with a
+// number format still reads as 2021. A file that is not a valid workbook is
+// one INVALID_FILE problem.
+func ReadXLSX(r io.Reader, meta Meta, opts ...Option) (Result, practice.Problems) {
+	o := buildOptions(opts)
+	data, err := readAll(r, o.maxBytes)
+	if err != nil {
+		return Result{Kind: KindXLSX}, practice.Problems{readProblem(err, o.maxBytes)}
+	}
+	return readXLSX(data, meta, o)
+}
+
+func notXLSX() practice.Problem {
+	return fileProblem(practice.CodeInvalidFile,
+		"Het bestand is geen geldige Excel-werkmap (.xlsx). Open het in Excel en sla het opnieuw op als 'Excel-werkmap (*.xlsx)' of als 'CSV UTF-8'.")
+}
+
+func readXLSX(data []byte, meta Meta, o options) (Result, practice.Problems) {
+	rows, prob := xlsxRows(data, o)
+	if prob != nil {
+		return Result{Kind: KindXLSX}, practice.Problems{*prob}
+	}
+	return mapSheet(rows, meta, KindXLSX)
+}
+
+// xlsxRows returns the non-empty rows of the first sheet.
+func xlsxRows(data []byte, o options) (rows []sheetRow, prob *practice.Problem) {
+	// excelize parses a file from outside; whatever goes wrong in it is a
+	// bad file, not a reason to take the server down.
+	defer func() {
+		if recover() != nil {
+			p := notXLSX()
+			rows, prob = nil, &p
+		}
+	}()
+	unzipLimit := 10 * o.maxBytes
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    unzipLimit,
+		UnzipXMLSizeLimit: min(unzipLimit, excelize.StreamChunkSize),
+	})
+	if err != nil {
+		p := notXLSX()
+		switch {
+		case strings.Contains(err.Error(), "unzip size exceeds"): // excelize has no sentinel for it
+			p = fileProblem(practice.CodeInvalidFile, fmt.Sprintf("De werkmap is uitgepakt groter dan %s. Laad een kleinere werkmap op of verdeel de praktijken over meer inventarissen.", humanBytes(unzipLimit)))
+		case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
+			p = fileProblem(practice.CodeInvalidFile, "De werkmap is met een wachtwoord beveiligd of in een oud formaat opgeslagen. Verwijder het wachtwoord en sla ze op als 'Excel-werkmap (*.xlsx)'.")
+		}
+		return nil, &p
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		p := notXLSX()
+		return nil, &p
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		p := notXLSX()
+		return nil, &p
+	}
+	defer it.Close()
+	for num := 1; it.Next(); num++ {
+		cells, err := it.Columns()
+		if err != nil {
+			p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf("Rij %d van het eerste werkblad kon niet gelezen worden: de werkmap is beschadigd. Sla ze opnieuw op vanuit Excel.", num))
+			return nil, &p
+		}
+		if len(cells) > 0 {
+			rows = append(rows, sheetRow{num: num, cells: cells})
+		}
+	}
+	if it.Error() != nil {
+		p := notXLSX()
+		return nil, &p
+	}
+	return rows, nil
+}
+
+// maxCellChars is the most UTF-16 units a spreadsheet cell holds.
+const maxCellChars = 32767
+
+// WriteXLSX writes practices as an Excel workbook with one sheet,
+// "Praktijken": a header row with the columns ReadXLSX reads, then one
+// practice per row; lists are joined with '|' as in CSV (see CSVWriter for
+// what cannot round trip), years are numbers. A value longer than a cell
+// holds (32767 characters) is an error rather than cut off.
+func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Praktijken"
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, c := range columns {
+		width := 24.0
+		switch {
+		case c.name == "ref" || c.kind == yearCol || c.name == "language":
+			width = 12
+		case c.name == "summary" || c.name == "description":
+			width = 60
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+
+	row := make([]any, len(columns))
+	for i, name := range ColumnNames() {
+		row[i] = excelize.Cell{StyleID: bold, Value: name}
+	}
+	if err := sw.SetRow("A1", row); err != nil {
+		return err
+	}
+	for n, p := range practices {
+		values := cellValues(&p)
+		for i, c := range columns {
+			row[i] = nil
+			if c.kind == yearCol {
+				if y := *c.year(&p); y != nil {
+					row[i] = excelize.Cell{StyleID: wrap, Value: *y}
+				}
+				continue
+			}
+			v := values[i]
+			if v == "" {
+				continue
+			}
+			if utf16Len(v) > maxCellChars {
+				return fmt.Errorf("practice %q: %s is longer than a spreadsheet cell holds (%d characters)", p.Ref, c.name, maxCellChars)
+			}
+			row[i] = excelize.Cell{StyleID: wrap, Value: v}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, n+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// utf16Len is the length of s in UTF-16 code units, as spreadsheets count.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		l := utf16.RuneLen(r)
+		if l < 0 {
+			l = 1
+		}
+		n += l
+	}
+	return n
+}
