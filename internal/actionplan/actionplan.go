@@ -1,8 +1,29 @@
 // Package actionplan holds the reference taxonomy of the Actieplan Sterk Sociaal
 // Werk 2020-2024: krachtlijnen, challenges with their actions and initiatives,
-// regional platforms, functions, impact domains and spearheads. The data is
-// transcribed once from the plan (seed 001) into actionplan.json and embedded.
+// regional platforms, functions, impact domains and spearheads.
+//
+// The data is transcribed once from the plan (shared/seeds/001) into
+// actionplan.json, in the plan's own Dutch wording, and embedded in the binary.
+// [Default] returns that plan; [Load] reads and validates another one. A
+// [Plan] is read-only once loaded and safe for concurrent use; its lookups
+// are map-backed. Regional platforms may add actions of their own (id
+// "<region>:<slug>"); [Plan.WithRegional] returns a copy of a plan that
+// includes them.
+//
+// Transcription conventions: texts are copied verbatim, typos included; only
+// markdown (emphasis, table pipes, footnote marks) is stripped, lines that a
+// page break or table split apart are joined with one space, and paragraphs
+// are separated by a blank line ("\n\n"). Titles carry neither the section
+// number ("4.2.") nor the "Actie n:" label, which Section and Number hold.
+// Short names lifted from running text (challenge names from the enumeration
+// in chapter 4, spearheads, function definitions) get an initial capital.
 package actionplan
+
+import (
+	"bytes"
+	_ "embed"
+	"sync"
+)
 
 // ChallengeKind tells whether a chapter-4 section is one of the eight
 // "maatschappelijke uitdagingen" or one of the further themes of the plan.
@@ -21,7 +42,25 @@ type Plan struct {
 	Functions     []Function     `json:"functions"`
 	ImpactDomains []ImpactDomain `json:"impactDomains"`
 	Spearheads    []Spearhead    `json:"spearheads"`
+
+	idx *index // built by Load and WithRegional; nil for a Plan built by hand
 }
+
+//go:embed actionplan.json
+var planJSON []byte
+
+var defaultPlan = sync.OnceValue(func() *Plan {
+	p, err := Load(bytes.NewReader(planJSON))
+	if err != nil {
+		// The embedded file is checked by the package tests.
+		panic("actionplan: embedded actionplan.json: " + err.Error())
+	}
+	return p
+})
+
+// Default returns the plan embedded in the binary. It is parsed once and
+// shared: callers must not modify it (use [Plan.WithRegional] to extend it).
+func Default() *Plan { return defaultPlan() }
 
 // Krachtlijn is one of the five "krachtlijnen" (section 2.2).
 type Krachtlijn struct {
@@ -70,14 +109,16 @@ type Region struct {
 type Function struct {
 	Code        string `json:"code"` // WAARBORG, LABORATORIUM, SOCIAAL_POLITIEK
 	Name        string `json:"name"`
-	Description string `json:"description"`
+	Description string `json:"description"`        // definition from "Wat is Sterk Sociaal Werk?" (seed 004)
+	PlanText    string `json:"planText,omitempty"` // the action plan's own wording (section 2.2), where it has one
 }
 
 // ImpactDomain is one of the four domains where the plan seeks impact (2.3).
 type ImpactDomain struct {
-	Code        string `json:"code"` // PRAKTIJK, BELEID, SAMENLEVING, OPLEIDING
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	Code        string   `json:"code"` // PRAKTIJK, BELEID, SAMENLEVING, OPLEIDING
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Impacts     []string `json:"impacts,omitempty"` // the listed impacts ("Concreet willen we ... realiseren:")
 }
 
 // Spearhead is a "speerpunt" of the plan for a period.
