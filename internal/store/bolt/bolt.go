@@ -1,0 +1,885 @@
+// Package bolt is the embedded store of Praktijkenbank: one bbolt file in the
+// data dir, needing nothing else. It implements store.Store and passes the
+// conformance suite in storetest.
+//
+// Layout (every value JSON, every key bytes):
+//
+//	meta                  "schema" -> schema version (decimal); "seq" -> last Seq (8 bytes big-endian)
+//	practices             practice id -> practice.Practice
+//	practices_by_region   region 0x00 practice id -> empty
+//	changes               Seq (8 bytes big-endian) -> practice id; one entry per practice, at its current Seq
+//	revisions             practice id 0x00 version (4 bytes big-endian) -> practice.Revision
+//	inventories           inventory id -> practice.Inventory (ids sort by time)
+//	inventories_by_region region 0x00 inventory id -> empty
+//	regional_actions      action id -> actionplan.Action
+//	tokens                token id -> auth.Token
+//	token_hashes          token hash -> token id
+//
+// Times are stored in UTC with millisecond precision, as MongoDB keeps them,
+// so both stores hand back the same values. Every write is one bbolt Update
+// transaction with fsync on commit: a submission is written whole or not at
+// all.
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// SchemaVersion is the version of the bucket layout this package writes. A
+// file with a higher version was written by a newer Praktijkenbank and is not
+// opened.
+const SchemaVersion = 1
+
+// ErrLocked means another process holds the data file open.
+var ErrLocked = errors.New("de datamap is in gebruik door een ander proces")
+
+// ErrSchema means the data file was written by a newer, incompatible version.
+var ErrSchema = errors.New("onbekende versie van het gegevensbestand")
+
+var (
+	bucketMeta                = []byte("meta")
+	bucketPractices           = []byte("practices")
+	bucketPracticesByRegion   = []byte("practices_by_region")
+	bucketChanges             = []byte("changes")
+	bucketRevisions           = []byte("revisions")
+	bucketInventories         = []byte("inventories")
+	bucketInventoriesByRegion = []byte("inventories_by_region")
+	bucketActions             = []byte("regional_actions")
+	bucketTokens              = []byte("tokens")
+	bucketTokenHashes         = []byte("token_hashes")
+
+	allBuckets = [][]byte{bucketMeta, bucketPractices, bucketPracticesByRegion, bucketChanges, bucketRevisions,
+		bucketInventories, bucketInventoriesByRegion, bucketActions, bucketTokens, bucketTokenHashes}
+
+	keySchema = []byte("schema")
+	keySeq    = []byte("seq")
+)
+
+// scanBatch is how many practices ScanPractices reads per read transaction.
+const scanBatch = 256
+
+// Store is the bbolt store.
+type Store struct {
+	db  *bbolt.DB
+	now func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	timeout time.Duration
+	now     func() time.Time
+}
+
+// WithOpenTimeout sets how long Open waits for the file lock another process
+// holds (default 1s) before it gives up with ErrLocked.
+func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithClock sets the clock used where a caller leaves a time zero (default
+// time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// Open opens the store in the file at path, creating the file and its parent
+// directory if needed.
+func Open(path string, opts ...Option) (*Store, error) {
+	o := options{timeout: time.Second, now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.timeout <= 0 {
+		o.timeout = time.Second // bbolt waits forever on 0
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt: datamap %s aanmaken: %w", dir, err)
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("bolt: %s: %w (na %s wachten; draait er al een praktijkenbank met deze datamap?)", path, ErrLocked, o.timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bolt: %s openen: %w", path, err)
+	}
+	if err := db.Update(initialise); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: %s: %w", path, err)
+	}
+	return &Store{db: db, now: o.now}, nil
+}
+
+// initialise creates the buckets and checks or writes the schema version.
+func initialise(tx *bbolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	v := meta.Get(keySchema)
+	if v == nil {
+		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n > SchemaVersion || n < 1 {
+		return fmt.Errorf("%w: schema %q, deze versie kent %d", ErrSchema, v, SchemaVersion)
+	}
+	return nil
+}
+
+// Close closes the file; it may be called more than once.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.db.Path() }
+
+// Backup writes a consistent copy of the whole file to w while the store keeps
+// running (readers and writers are not blocked), and returns the bytes written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, s.mapErr(err)
+}
+
+// Ping reports whether the store is open.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.view(ctx, func(*bbolt.Tx) error { return nil })
+}
+
+// ---- transactions and encoding ----
+
+func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.mapErr(s.db.View(fn))
+}
+
+func (s *Store) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.mapErr(s.db.Update(func(tx *bbolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return ctx.Err() // the last moment to call it off: nothing is committed yet
+	}))
+}
+
+func (s *Store) mapErr(err error) error {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return fmt.Errorf("bolt: %w: %w", store.ErrUnavailable, err)
+	}
+	return err
+}
+
+func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+func regionKey(region, id string) []byte {
+	return append(append([]byte(region), 0), id...)
+}
+
+func revisionPrefix(id string) []byte { return append([]byte(id), 0) }
+
+func revisionKey(id string, version int) []byte {
+	return binary.BigEndian.AppendUint32(revisionPrefix(id), uint32(version))
+}
+
+func put(b *bbolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func decode[T any](data []byte) (T, error) {
+	var v T
+	err := json.Unmarshal(data, &v)
+	return v, err
+}
+
+// ms is how every time is stored: UTC, milliseconds, as MongoDB keeps it.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+func (s *Store) nowMS() time.Time { return ms(s.now()) }
+
+func lastSeq(tx *bbolt.Tx) uint64 {
+	if v := tx.Bucket(bucketMeta).Get(keySeq); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+func setLastSeq(tx *bbolt.Tx, seq uint64) error {
+	return tx.Bucket(bucketMeta).Put(keySeq, u64(seq))
+}
+
+func getPractice(tx *bbolt.Tx, id string) (*practice.Practice, error) {
+	data := tx.Bucket(bucketPractices).Get([]byte(id))
+	if data == nil {
+		return nil, nil
+	}
+	p, err := decode[practice.Practice](data)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: praktijk %s lezen: %w", id, err)
+	}
+	return &p, nil
+}
+
+// writePractice stores p as the current state and moves it in the change
+// feed from oldSeq (0: not there yet) to p.Seq.
+func writePractice(tx *bbolt.Tx, p practice.Practice, oldSeq uint64) error {
+	changes := tx.Bucket(bucketChanges)
+	if oldSeq != 0 && oldSeq != p.Seq {
+		if err := changes.Delete(u64(oldSeq)); err != nil {
+			return err
+		}
+	}
+	if err := changes.Put(u64(p.Seq), []byte(p.ID)); err != nil {
+		return err
+	}
+	return put(tx.Bucket(bucketPractices), []byte(p.ID), p)
+}
+
+func writeRevision(tx *bbolt.Tx, p practice.Practice) error {
+	return put(tx.Bucket(bucketRevisions), revisionKey(p.ID, p.Version), practice.RevisionOf(p))
+}
+
+func notFound(what, id string) error {
+	return fmt.Errorf("bolt: %s %s: %w", what, id, store.ErrNotFound)
+}
+
+// ---- practices ----
+
+// Practice returns one practice, withdrawn ones included.
+func (s *Store) Practice(ctx context.Context, id string) (practice.Practice, error) {
+	var p *practice.Practice
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		p, err = getPractice(tx, id)
+		return err
+	})
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	if p == nil {
+		return practice.Practice{}, notFound("praktijk", id)
+	}
+	return *p, nil
+}
+
+// Practices returns the practices with the given ids in the same order, a
+// zero Practice for an unknown id.
+func (s *Store) Practices(ctx context.Context, ids []string) ([]practice.Practice, error) {
+	out := make([]practice.Practice, len(ids))
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		for i, id := range ids {
+			p, err := getPractice(tx, id)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				out[i] = *p
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListPractices pages through practices ordered by id.
+func (s *Store) ListPractices(ctx context.Context, q store.PracticeQuery) ([]practice.Practice, error) {
+	var out []practice.Practice
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return eachPractice(ctx, tx, q.Region, q.After, func(p practice.Practice) (bool, error) {
+			if !q.IncludeWithdrawn && !p.Live() {
+				return true, nil
+			}
+			out = append(out, p)
+			return q.Limit <= 0 || len(out) < q.Limit, nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachPractice calls fn for the practices of region ("" for all) with an id
+// greater than after, in id order, until fn returns false.
+func eachPractice(ctx context.Context, tx *bbolt.Tx, region, after string, fn func(practice.Practice) (bool, error)) error {
+	practices := tx.Bucket(bucketPractices)
+	var c *bbolt.Cursor
+	var prefix []byte
+	if region == "" {
+		c = practices.Cursor()
+	} else {
+		c = tx.Bucket(bucketPracticesByRegion).Cursor()
+		prefix = regionKey(region, "")
+	}
+	start := append(slices.Clone(prefix), after...)
+	k, v := c.Seek(start)
+	if after != "" && bytes.Equal(k, start) {
+		k, v = c.Next()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := string(k[len(prefix):])
+		if region != "" {
+			v = practices.Get([]byte(id))
+			if v == nil {
+				return fmt.Errorf("bolt: regio-index wijst naar ontbrekende praktijk %s", id)
+			}
+		}
+		p, err := decode[practice.Practice](v)
+		if err != nil {
+			return fmt.Errorf("bolt: praktijk %s lezen: %w", id, err)
+		}
+		more, err := fn(p)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanPractices calls fn for every practice in id order. It reads them in
+// batches, each in its own read transaction, and calls fn outside any
+// transaction, so fn may use the store (even write to it) and a long scan
+// does not hold old pages alive.
+func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) error) error {
+	after := ""
+	for {
+		var batch []practice.Practice
+		err := s.view(ctx, func(tx *bbolt.Tx) error {
+			return eachPractice(ctx, tx, "", after, func(p practice.Practice) (bool, error) {
+				batch = append(batch, p)
+				return len(batch) < scanBatch, nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if len(batch) < scanBatch {
+			return nil
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// ChangedSince returns up to limit practices with a Seq greater than seq, in
+// Seq order; limit <= 0 means all.
+func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]practice.Practice, error) {
+	var out []practice.Practice
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketChanges).Cursor()
+		for k, v := c.Seek(u64(seq + 1)); k != nil; k, v = c.Next() {
+			if seq == ^uint64(0) {
+				break
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p, err := getPractice(tx, string(v))
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				return fmt.Errorf("bolt: wijzigingslog wijst naar ontbrekende praktijk %s", v)
+			}
+			out = append(out, *p)
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LastSeq is the highest Seq given out so far.
+func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
+	var n uint64
+	err := s.view(ctx, func(tx *bbolt.Tx) error { n = lastSeq(tx); return nil })
+	return n, err
+}
+
+// History returns every version of a practice, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]practice.Revision, error) {
+	var out []practice.Revision
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		prefix := revisionPrefix(id)
+		c := tx.Bucket(bucketRevisions).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			r, err := decode[practice.Revision](v)
+			if err != nil {
+				return fmt.Errorf("bolt: versie van %s lezen: %w", id, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, notFound("praktijk", id)
+	}
+	return out, nil
+}
+
+// ---- writes ----
+
+// Submit applies a submission in one transaction: practice.Apply for every
+// practice, the inventory record with its counts. A duplicate ref or an
+// existing inventory id is an ErrConflict and writes nothing.
+func (s *Store) Submit(ctx context.Context, sub store.Submission) (practice.Inventory, error) {
+	inv := sub.Inventory
+	if inv.ID == "" || inv.Region == "" {
+		return practice.Inventory{}, errors.New("bolt: inventaris zonder id of regio")
+	}
+	if inv.SubmittedAt.IsZero() {
+		inv.SubmittedAt = s.nowMS()
+	}
+	inv.SubmittedAt = ms(inv.SubmittedAt)
+	inv.Created, inv.Updated, inv.Unchanged = 0, 0, 0
+	inv.PracticeIDs = make([]string, 0, len(sub.Practices))
+	seen := make(map[string]int, len(sub.Practices))
+	for i, in := range sub.Practices {
+		if j, dup := seen[in.Ref]; dup {
+			return practice.Inventory{}, fmt.Errorf("bolt: ref %q staat twee keer in de inventaris (praktijk %d en %d): %w", in.Ref, j, i, store.ErrConflict)
+		}
+		seen[in.Ref] = i
+	}
+
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		invs := tx.Bucket(bucketInventories)
+		if invs.Get([]byte(inv.ID)) != nil {
+			return fmt.Errorf("bolt: inventaris %s bestaat al: %w", inv.ID, store.ErrConflict)
+		}
+		seq := lastSeq(tx)
+		byRegion := tx.Bucket(bucketPracticesByRegion)
+		for _, in := range sub.Practices {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			id := practice.ID(inv.Region, in.Ref)
+			existing, err := getPractice(tx, id)
+			if err != nil {
+				return err
+			}
+			p, outcome := practice.Apply(existing, inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, seq+1, inv.Demo)
+			inv.PracticeIDs = append(inv.PracticeIDs, p.ID)
+			var oldSeq uint64
+			switch outcome {
+			case practice.Unchanged:
+				inv.Unchanged++
+				continue
+			case practice.Created:
+				inv.Created++
+				if err := byRegion.Put(regionKey(p.Region, p.ID), nil); err != nil {
+					return err
+				}
+			case practice.Updated:
+				inv.Updated++
+				oldSeq = existing.Seq
+			}
+			seq++
+			if err := writePractice(tx, p, oldSeq); err != nil {
+				return err
+			}
+			if err := writeRevision(tx, p); err != nil {
+				return err
+			}
+		}
+		if err := setLastSeq(tx, seq); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketInventoriesByRegion).Put(regionKey(inv.Region, inv.ID), nil); err != nil {
+			return err
+		}
+		return put(invs, []byte(inv.ID), inv)
+	})
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	return inv, nil
+}
+
+// Withdraw takes a live practice out of search and lists as a new version.
+func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) (practice.Practice, error) {
+	if w.At.IsZero() {
+		w.At = s.now()
+	}
+	w.At = ms(w.At)
+	var out practice.Practice
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		p, err := getPractice(tx, id)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return notFound("praktijk", id)
+		}
+		if !p.Live() {
+			return fmt.Errorf("bolt: praktijk %s is al ingetrokken: %w", id, store.ErrConflict)
+		}
+		oldSeq := p.Seq
+		p.Version++
+		p.Withdrawn = &w
+		p.UpdatedAt = w.At
+		p.Seq = lastSeq(tx) + 1
+		if err := setLastSeq(tx, p.Seq); err != nil {
+			return err
+		}
+		if err := writePractice(tx, *p, oldSeq); err != nil {
+			return err
+		}
+		out = *p
+		return writeRevision(tx, *p)
+	})
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return out, nil
+}
+
+// eraseContact returns c without email and phone (nil if nothing is left)
+// and whether that changed anything.
+func eraseContact(c *practice.Contact) (*practice.Contact, bool) {
+	if c == nil {
+		return nil, false
+	}
+	e := *c
+	e.Email, e.Phone = "", ""
+	if e == (practice.Contact{}) {
+		return nil, true
+	}
+	return &e, e != *c
+}
+
+// EraseContact removes email and phone from the practice and every revision.
+// Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
+// a new Seq when it changed, so the search index drops the data too.
+func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice, error) {
+	var out practice.Practice
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		p, err := getPractice(tx, id)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return notFound("praktijk", id)
+		}
+		if c, changed := eraseContact(p.Contact); changed {
+			oldSeq := p.Seq
+			p.Contact = c
+			p.Hash = practice.ContentHash(p.Content)
+			p.Seq = lastSeq(tx) + 1
+			if err := setLastSeq(tx, p.Seq); err != nil {
+				return err
+			}
+			if err := writePractice(tx, *p, oldSeq); err != nil {
+				return err
+			}
+		}
+		out = *p
+
+		revs := tx.Bucket(bucketRevisions)
+		prefix := revisionPrefix(id)
+		var keys [][]byte
+		var changed []practice.Revision
+		c := revs.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			r, err := decode[practice.Revision](v)
+			if err != nil {
+				return fmt.Errorf("bolt: versie van %s lezen: %w", id, err)
+			}
+			if rc, ok := eraseContact(r.Content.Contact); ok {
+				r.Content.Contact = rc
+				r.Hash = practice.ContentHash(r.Content)
+				keys = append(keys, slices.Clone(k))
+				changed = append(changed, r)
+			}
+		}
+		for i, r := range changed { // after the cursor: writing moves it
+			if err := put(revs, keys[i], r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return out, nil
+}
+
+// ---- inventories ----
+
+// Inventory returns one recorded submission.
+func (s *Store) Inventory(ctx context.Context, id string) (practice.Inventory, error) {
+	var inv practice.Inventory
+	found := false
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		data := tx.Bucket(bucketInventories).Get([]byte(id))
+		if data == nil {
+			return nil
+		}
+		found = true
+		var err error
+		inv, err = decode[practice.Inventory](data)
+		return err
+	})
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	if !found {
+		return practice.Inventory{}, notFound("inventaris", id)
+	}
+	return inv, nil
+}
+
+// Inventories pages through submissions, newest (greatest id) first.
+func (s *Store) Inventories(ctx context.Context, q store.InventoryQuery) ([]practice.Inventory, error) {
+	var out []practice.Inventory
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		invs := tx.Bucket(bucketInventories)
+		var c *bbolt.Cursor
+		var prefix, end []byte
+		if q.Region == "" {
+			c = invs.Cursor()
+		} else {
+			c = tx.Bucket(bucketInventoriesByRegion).Cursor()
+			prefix = regionKey(q.Region, "")
+			end = append([]byte(q.Region), 1) // just past every key of the region
+		}
+		if q.Before != "" {
+			end = append(slices.Clone(prefix), q.Before...)
+		}
+		// Position on the greatest key below end (or the last key).
+		var k []byte
+		if end == nil {
+			k, _ = c.Last()
+		} else if k, _ = c.Seek(end); k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			id := k[len(prefix):]
+			data := invs.Get(id)
+			if data == nil {
+				return fmt.Errorf("bolt: regio-index wijst naar ontbrekende inventaris %s", id)
+			}
+			inv, err := decode[practice.Inventory](data)
+			if err != nil {
+				return fmt.Errorf("bolt: inventaris %s lezen: %w", id, err)
+			}
+			out = append(out, inv)
+			if q.Limit > 0 && len(out) >= q.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ---- regional actions ----
+
+// PutRegionalAction creates or replaces a regional action.
+func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) error {
+	if a.ID == "" || a.Region == "" {
+		return fmt.Errorf("bolt: regionale actie %q zonder id of regio", a.ID)
+	}
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		return put(tx.Bucket(bucketActions), []byte(a.ID), a)
+	})
+}
+
+// RegionalActions returns every regional action ordered by id.
+func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error) {
+	var out []actionplan.Action
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
+			a, err := decode[actionplan.Action](v)
+			if err != nil {
+				return fmt.Errorf("bolt: regionale actie %s lezen: %w", k, err)
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ---- tokens ----
+
+// CreateToken stores a token record; ErrConflict if its id or hash exists.
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
+	if t.ID == "" || t.Hash == "" {
+		return errors.New("bolt: token zonder id of hash")
+	}
+	t.CreatedAt = ms(t.CreatedAt)
+	if t.RevokedAt != nil {
+		r := ms(*t.RevokedAt)
+		t.RevokedAt = &r
+	}
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		tokens, hashes := tx.Bucket(bucketTokens), tx.Bucket(bucketTokenHashes)
+		if tokens.Get([]byte(t.ID)) != nil {
+			return fmt.Errorf("bolt: token %s bestaat al: %w", t.ID, store.ErrConflict)
+		}
+		if hashes.Get([]byte(t.Hash)) != nil {
+			return fmt.Errorf("bolt: een token met dezelfde hash bestaat al: %w", store.ErrConflict)
+		}
+		if err := hashes.Put([]byte(t.Hash), []byte(t.ID)); err != nil {
+			return err
+		}
+		return put(tokens, []byte(t.ID), t)
+	})
+}
+
+func getToken(tx *bbolt.Tx, id []byte) (*auth.Token, error) {
+	data := tx.Bucket(bucketTokens).Get(id)
+	if data == nil {
+		return nil, nil
+	}
+	t, err := decode[auth.Token](data)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: token %s lezen: %w", id, err)
+	}
+	return &t, nil
+}
+
+// TokenByHash finds a token, revoked ones included.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
+	var t *auth.Token
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		id := tx.Bucket(bucketTokenHashes).Get([]byte(hash))
+		if id == nil {
+			return nil
+		}
+		var err error
+		t, err = getToken(tx, id)
+		return err
+	})
+	if err != nil {
+		return auth.Token{}, err
+	}
+	if t == nil {
+		return auth.Token{}, fmt.Errorf("bolt: token: %w", store.ErrNotFound)
+	}
+	return *t, nil
+}
+
+// Tokens lists every token record ordered by creation, then id.
+func (s *Store) Tokens(ctx context.Context) ([]auth.Token, error) {
+	var out []auth.Token
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+			t, err := decode[auth.Token](v)
+			if err != nil {
+				return fmt.Errorf("bolt: token %s lezen: %w", k, err)
+			}
+			out = append(out, t)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b auth.Token) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return cmpString(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// RevokeToken marks a token revoked at at. Revoking a revoked token keeps
+// the first time.
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	at = ms(at)
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		t, err := getToken(tx, []byte(id))
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return notFound("token", id)
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		t.RevokedAt = &at
+		return put(tx.Bucket(bucketTokens), []byte(id), t)
+	})
+}
