@@ -114,7 +114,7 @@ var dutchNames = map[string]string{
 	"organisatie": "organisations", "organisaties": "organisations", "organisations": "organisations",
 	"gemeente": "municipalities", "gemeenten": "municipalities", "gemeentes": "municipalities",
 	"krachtlijn": "krachtlijnen",
-	"uitdaging": "challenges", "uitdagingen": "challenges",
+	"uitdaging":  "challenges", "uitdagingen": "challenges",
 	"actie": "actions", "acties": "actions",
 	"doelgroep": "targetGroups", "doelgroepen": "targetGroups",
 	"setting": "settings", "context": "settings",
@@ -130,7 +130,7 @@ var dutchNames = map[string]string{
 	"email": "contact.email", "e-mail": "contact.email", "mail": "contact.email",
 	"website": "contact.website", "site": "contact.website",
 	"telefoon": "contact.phone", "phone": "contact.phone", "tel": "contact.phone",
-	"taal": "language",
+	"taal":         "language",
 	"organisation": "contact.organisation",
 }
 

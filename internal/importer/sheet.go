@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -114,6 +115,9 @@ func mapSheet(rows []sheetRow, meta Meta, kind Kind) (Result, practice.Problems)
 				}
 				*col.year(&p) = &y
 			}
+		}
+		if reflect.DeepEqual(p, practice.PracticeInput{}) {
+			continue // nothing but separators (e.g. "|"): an empty row too
 		}
 		res.Input.Practices = append(res.Input.Practices, p)
 		res.Rows = append(res.Rows, row.num)
