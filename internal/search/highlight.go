@@ -1,0 +1,234 @@
+package search
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// The highlighter marks the words of a stored field that match the query:
+// it analyses the field text with the index's own analyzer (so stems,
+// compound parts and folding match exactly as in search) and the unstemmed
+// words within one edit of a longer query word (typo matches). Offsets stay
+// in the original text, which is HTML-escaped around the <mark> tags.
+
+const (
+	maxHighlightText = 8000 // bytes of a field analysed for highlights
+	shortField       = 240  // values up to this long are returned whole
+	fragmentLen      = 200
+	maxFragments     = 3
+)
+
+type highlighter struct {
+	text, raw analysis.Analyzer
+	terms     map[string]bool
+	fuzzy     []string
+}
+
+func (ix *Index) newHighlighter(words []qword) *highlighter {
+	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool)}
+	for _, w := range words {
+		if w.whole != "" {
+			h.terms[w.whole] = true
+		}
+		for _, p := range w.parts {
+			h.terms[p] = true
+		}
+		if w.whole != "" && utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
+			h.fuzzy = append(h.fuzzy, w.raw)
+		}
+	}
+	return h
+}
+
+func (h *highlighter) highlight(fields map[string]interface{}) []Highlight {
+	if len(h.terms) == 0 && len(h.fuzzy) == 0 {
+		return nil
+	}
+	var out []Highlight
+	for _, f := range highlightFields {
+		var frags []string
+		for _, v := range values(fields[f]) {
+			if len(frags) >= maxFragments {
+				break
+			}
+			spans := h.spans(v)
+			if len(spans) == 0 {
+				continue
+			}
+			frags = append(frags, fragments(v, spans, maxFragments-len(frags))...)
+		}
+		if len(frags) > 0 {
+			out = append(out, Highlight{Field: f, Fragments: frags})
+		}
+	}
+	return out
+}
+
+func values(v interface{}) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []interface{}:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+type hlSpan struct{ start, end int }
+
+// spans returns the sorted, non-overlapping byte ranges of matching words.
+func (h *highlighter) spans(text string) []hlSpan {
+	if len(text) > maxHighlightText {
+		cut := maxHighlightText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	marked := make(map[hlSpan]bool)
+	if len(h.terms) > 0 {
+		word := make(map[int]hlSpan) // position -> the whole word's span
+		for _, t := range h.text.Analyze([]byte(text)) {
+			ws, ok := word[t.Position]
+			if !ok {
+				ws = hlSpan{t.Start, t.End}
+				word[t.Position] = ws
+			}
+			if h.terms[string(t.Term)] {
+				marked[ws] = true
+			}
+		}
+	}
+	if len(h.fuzzy) > 0 {
+		for _, t := range h.raw.Analyze([]byte(text)) {
+			for _, f := range h.fuzzy {
+				if withinOneEdit(string(t.Term), f) {
+					marked[hlSpan{t.Start, t.End}] = true
+					break
+				}
+			}
+		}
+	}
+	out := make([]hlSpan, 0, len(marked))
+	for s := range marked {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.start < merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// fragments cuts text into at most n fragments around the spans, escaped,
+// with the spans marked.
+func fragments(text string, spans []hlSpan, n int) []string {
+	if len(text) <= shortField {
+		return []string{mark(text, spans, 0, len(text))}
+	}
+	var out []string
+	for i := 0; i < len(spans) && len(out) < n; {
+		start := wordStart(text, max(0, spans[i].start-60))
+		end := wordEnd(text, min(len(text), start+fragmentLen))
+		if end < spans[i].end {
+			end = spans[i].end
+		}
+		j := i
+		for j < len(spans) && spans[j].end <= end {
+			j++
+		}
+		f := mark(text, spans[i:j], start, end)
+		if start > 0 {
+			f = "…" + f
+		}
+		if end < len(text) {
+			f += "…"
+		}
+		out = append(out, f)
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	return out
+}
+
+func mark(text string, spans []hlSpan, start, end int) string {
+	var b strings.Builder
+	pos := start
+	for _, s := range spans {
+		if s.start < pos || s.end > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:s.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		pos = s.end
+	}
+	b.WriteString(html.EscapeString(text[pos:end]))
+	return strings.TrimSpace(b.String())
+}
+
+// wordStart moves i back to the start of the word it is in.
+func wordStart(text string, i int) int {
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+// wordEnd moves i forward to the end of the word it is in.
+func wordEnd(text string, i int) int {
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion or substitution.
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	if la < lb {
+		a, b, la, lb = b, a, lb, la
+	}
+	i := 0
+	for i < lb && a[i] == b[i] {
+		i++
+	}
+	if la == lb {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i+1:] == b[i:]
+}

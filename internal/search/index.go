@@ -1,0 +1,600 @@
+// Package search is the full-text index of Praktijkenbank: a Bleve index
+// derived from the store. It maps practices to documents with Dutch analysis
+// (stemming, stop words, diacritics folding, dictionary decompounding),
+// follows the store's change feed, reconciles with the store on start and is
+// rebuilt when absent, corrupt or of another mapping version. Queries are
+// built programmatically (user input never reaches Bleve's query-string
+// syntax) and offer typo tolerance, disjunctive facets, search-after
+// cursors, highlights, similar practices and suggestions.
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+)
+
+// ErrInvalid is wrapped by every error about a bad request (size, cursor,
+// query length, filter).
+var ErrInvalid = errors.New("ongeldige zoekvraag")
+
+// ErrNotFound is returned by Similar for an id the index does not hold.
+var ErrNotFound = errors.New("niet gevonden in de index")
+
+// Source is what the index needs of the store; store.Store satisfies it.
+type Source interface {
+	ScanPractices(ctx context.Context, fn func(practice.Practice) error) error
+	ChangedSince(ctx context.Context, seq uint64, limit int) ([]practice.Practice, error)
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// Internal keys stored with the index.
+var (
+	keyVersion    = []byte("pb:mappingVersion")
+	keyAppliedSeq = []byte("pb:appliedSeq")
+)
+
+// Option configures an Index.
+type Option func(*Index)
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(ix *Index) { ix.log = l } }
+
+// WithBatchSize sets how many practices go in one index batch (default 500).
+func WithBatchSize(n int) Option {
+	return func(ix *Index) {
+		if n > 0 {
+			ix.batchSize = n
+		}
+	}
+}
+
+// WithOverlap sets how far behind AppliedSeq Follow starts reading, to pick
+// up writes that committed out of seq order (default 64).
+func WithOverlap(n uint64) Option { return func(ix *Index) { ix.overlap = n } }
+
+// WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
+// least two practices) to the decompounding dictionary (default true).
+func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
+
+// Index is the search index. It is safe for concurrent use.
+type Index struct {
+	dir        string
+	plan       *actionplan.Plan
+	log        *slog.Logger
+	batchSize  int
+	overlap    uint64
+	corpusDict bool
+	tag        string
+
+	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
+	mu      sync.RWMutex // guards the fields below against Rebuild's swap
+	bl      bleve.Index
+	text    analysis.Analyzer
+	raw     analysis.Analyzer
+
+	applied atomic.Uint64
+}
+
+// Open opens the index in dir. It creates it when absent, and deletes and
+// recreates it (empty) when it cannot be opened, looks corrupt, or was built
+// with another MappingVersion or dictionary; Reconcile then fills it.
+func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true}
+	for _, o := range opts {
+		o(ix)
+	}
+	ix.tag = versionTag(dictionary(plan, nil))
+
+	if _, err := os.Stat(dir); err == nil {
+		bl, reason := openChecked(dir, ix.tag)
+		if bl != nil {
+			if err := ix.attach(bl); err == nil {
+				return ix, nil
+			} else {
+				reason = err.Error()
+				bl.Close()
+			}
+		}
+		ix.log.Warn("search index unusable; rebuilding", "dir", dir, "reason", reason)
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("search: remove unusable index: %w", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("search: %w", err)
+	} else {
+		ix.log.Info("search index absent; creating", "dir", dir)
+	}
+	bl, err := create(dir, dictionary(plan, nil), ix.tag)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.attach(bl); err != nil {
+		bl.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openChecked opens an existing index and checks that it is readable and of
+// the expected version; on any problem (including a panic inside Bleve on
+// corrupt files) it returns nil and the reason.
+func openChecked(dir, tag string) (bl bleve.Index, reason string) {
+	defer func() {
+		if r := recover(); r != nil {
+			if bl != nil {
+				func() { defer func() { recover() }(); bl.Close() }()
+			}
+			bl, reason = nil, fmt.Sprintf("panic while opening: %v", r)
+		}
+	}()
+	b, err := bleve.Open(dir)
+	if err != nil {
+		return nil, "open: " + err.Error()
+	}
+	fail := func(why string) (bleve.Index, string) {
+		b.Close()
+		return nil, why
+	}
+	v, err := b.GetInternal(keyVersion)
+	if err != nil {
+		return fail("read version: " + err.Error())
+	}
+	if string(v) != tag {
+		return fail(fmt.Sprintf("version %q, want %q", v, tag))
+	}
+	if _, err := b.GetInternal(keyAppliedSeq); err != nil {
+		return fail("read applied seq: " + err.Error())
+	}
+	n, err := b.DocCount()
+	if err != nil {
+		return fail("doc count: " + err.Error())
+	}
+	// Touch the data: a match-all search reading stored fields of a few docs.
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 10, 0, false)
+	req.Fields = []string{fSeq, fTitle}
+	res, err := b.Search(req)
+	if err != nil {
+		return fail("probe search: " + err.Error())
+	}
+	if res.Total != n {
+		return fail(fmt.Sprintf("doc count %d but search finds %d", n, res.Total))
+	}
+	for _, h := range res.Hits {
+		if _, ok := h.Fields[fSeq].(string); !ok {
+			return fail("document " + h.ID + " has no seq")
+		}
+	}
+	return b, ""
+}
+
+func create(dir string, dict []string, tag string) (bleve.Index, error) {
+	m, err := buildMapping(dict)
+	if err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	bl, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: create index: %w", err)
+	}
+	b := bl.NewBatch()
+	b.SetInternal(keyVersion, []byte(tag))
+	b.SetInternal(keyAppliedSeq, encodeSeq(0))
+	if err := bl.Batch(b); err != nil {
+		bl.Close()
+		return nil, fmt.Errorf("search: init index: %w", err)
+	}
+	return bl, nil
+}
+
+// attach makes bl the index in use (caller holds mu or is the constructor).
+func (ix *Index) attach(bl bleve.Index) error {
+	m := bl.Mapping()
+	text := m.AnalyzerNamed(textAnalyzerName)
+	raw := m.AnalyzerNamed(rawAnalyzerName)
+	if text == nil || raw == nil {
+		return errors.New("analyzers missing from the stored mapping")
+	}
+	v, err := bl.GetInternal(keyAppliedSeq)
+	if err != nil {
+		return err
+	}
+	ix.bl, ix.text, ix.raw = bl, text, raw
+	ix.applied.Store(decodeSeq(v))
+	return nil
+}
+
+func encodeSeq(s uint64) []byte { return binary.BigEndian.AppendUint64(nil, s) }
+
+func decodeSeq(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bl == nil {
+		return nil
+	}
+	err := ix.bl.Close()
+	ix.bl = nil
+	return err
+}
+
+// AppliedSeq is the highest store seq the index has applied.
+func (ix *Index) AppliedSeq() uint64 { return ix.applied.Load() }
+
+// DocCount is the number of documents (live practices) in the index.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return 0, errClosed
+	}
+	return ix.bl.DocCount()
+}
+
+var errClosed = errors.New("search: index closed")
+
+// Apply writes one batch of changes: live practices are upserted, withdrawn
+// ones deleted. A practice whose indexed version has the same or a higher
+// seq is left alone, so applying twice or out of order is harmless. It
+// remembers the highest Seq applied, atomically with the documents.
+func (ix *Index) Apply(ctx context.Context, ps []practice.Practice) error {
+	for len(ps) > 0 {
+		n := min(len(ps), ix.batchSize)
+		if err := ix.applyBatch(ctx, ps[:n]); err != nil {
+			return err
+		}
+		ps = ps[n:]
+	}
+	return nil
+}
+
+func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return errClosed
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	cur, err := currentSeqs(ix.bl, ids)
+	if err != nil {
+		return err
+	}
+	b := ix.bl.NewBatch()
+	maxSeq := ix.applied.Load()
+	for _, p := range ps {
+		maxSeq = max(maxSeq, p.Seq)
+		if p.ID == "" {
+			continue
+		}
+		s, present := cur[p.ID]
+		if present && s >= p.Seq {
+			continue
+		}
+		if p.Live() {
+			if err := b.Index(p.ID, toDoc(p, ix.plan)); err != nil {
+				return fmt.Errorf("search: index %s: %w", p.ID, err)
+			}
+			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
+		} else if present {
+			b.Delete(p.ID)
+			delete(cur, p.ID)
+		}
+	}
+	b.SetInternal(keyAppliedSeq, encodeSeq(maxSeq))
+	if err := ix.bl.Batch(b); err != nil {
+		return fmt.Errorf("search: apply batch: %w", err)
+	}
+	ix.applied.Store(maxSeq)
+	return nil
+}
+
+// currentSeqs returns the indexed seq of those ids that are in the index.
+func currentSeqs(bl bleve.Index, ids []string) (map[string]uint64, error) {
+	out := make(map[string]uint64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fSeq}
+	req.Sort = nil
+	res, err := bl.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("search: read seqs: %w", err)
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = seqOf(h.Fields)
+	}
+	return out, nil
+}
+
+func seqOf(fields map[string]interface{}) uint64 {
+	s, _ := fields[fSeq].(string)
+	n, _ := strconv.ParseUint(s, 10, 64)
+	return n
+}
+
+// indexedSeqs returns the seq of every document in the index.
+func indexedSeqs(ctx context.Context, bl bleve.Index) (map[string]uint64, error) {
+	out := make(map[string]uint64)
+	var after []string
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 2000, 0, false)
+		req.Fields = []string{fSeq}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := bl.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: list index: %w", err)
+		}
+		for _, h := range res.Hits {
+			out[h.ID] = seqOf(h.Fields)
+		}
+		if len(res.Hits) < 2000 {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// ReconcileReport counts what Reconcile found and did.
+type ReconcileReport struct {
+	Checked   int  // practices read from the store
+	Missing   int  // live practices absent from the index: indexed
+	Stale     int  // live practices indexed with another seq: re-indexed
+	Withdrawn int  // withdrawn practices still in the index: deleted
+	Extra     int  // documents of practices the store does not have: deleted
+	Skipped   int  // changed concurrently while reconciling: left to the change feed
+	Rebuilt   bool // the index was empty and was filled by Rebuild
+	Duration  time.Duration
+}
+
+// reconcileOp is one correction, applied only if the document is still as
+// it was in the snapshot Reconcile compared against.
+type reconcileOp struct {
+	p          practice.Practice // for upserts and withdrawals
+	id         string
+	upsert     bool
+	wasPresent bool
+	wasSeq     uint64
+}
+
+// Reconcile compares every practice in the store (id, seq, live) with the
+// index: it indexes missing and stale practices and deletes withdrawn and
+// extra documents. A document written concurrently (by Apply) after the
+// comparison is left alone. An empty index is filled by Rebuild instead.
+func (ix *Index) Reconcile(ctx context.Context, src Source) (ReconcileReport, error) {
+	start := time.Now()
+	var rep ReconcileReport
+	if n, err := ix.DocCount(); err != nil {
+		return rep, err
+	} else if n == 0 {
+		if err := ix.Rebuild(ctx, src); err != nil {
+			return rep, err
+		}
+		n, _ := ix.DocCount()
+		rep.Rebuilt, rep.Missing = true, int(n)
+		rep.Duration = time.Since(start)
+		return rep, nil
+	}
+	appliedBefore := ix.AppliedSeq()
+	seq0, err := src.LastSeq(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("search: reconcile: %w", err)
+	}
+	ix.mu.RLock()
+	bl := ix.bl
+	ix.mu.RUnlock()
+	if bl == nil {
+		return rep, errClosed
+	}
+	snap, err := indexedSeqs(ctx, bl)
+	if err != nil {
+		return rep, err
+	}
+	var ops []reconcileOp
+	flush := func() error {
+		if len(ops) == 0 {
+			return nil
+		}
+		skipped, err := ix.applyReconcile(ops)
+		rep.Skipped += skipped
+		ops = ops[:0]
+		return err
+	}
+	seen := make(map[string]bool, len(snap))
+	err = src.ScanPractices(ctx, func(p practice.Practice) error {
+		rep.Checked++
+		s, present := snap[p.ID]
+		seen[p.ID] = true
+		switch {
+		case p.Live() && !present:
+			rep.Missing++
+		case p.Live() && s != p.Seq:
+			rep.Stale++
+		case !p.Live() && present:
+			rep.Withdrawn++
+		default:
+			return nil
+		}
+		ops = append(ops, reconcileOp{p: p, id: p.ID, upsert: p.Live(), wasPresent: present, wasSeq: s})
+		if len(ops) >= ix.batchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("search: reconcile scan: %w", err)
+	}
+	for id, s := range snap {
+		if !seen[id] {
+			rep.Extra++
+			ops = append(ops, reconcileOp{id: id, wasPresent: true, wasSeq: s})
+			if len(ops) >= ix.batchSize {
+				if err := flush(); err != nil {
+					return rep, err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return rep, err
+	}
+	// The index now reflects the store as of seq0 at least. If the store's
+	// seq went backwards (a restored or replaced store), follow it from there.
+	if seq0 < appliedBefore {
+		ix.log.Warn("store seq is behind the index; following from the store's seq", "store", seq0, "index", appliedBefore)
+		err = ix.setApplied(seq0)
+	} else {
+		err = ix.setApplied(max(seq0, ix.AppliedSeq()))
+	}
+	rep.Duration = time.Since(start)
+	ix.log.Info("search index reconciled", "checked", rep.Checked, "missing", rep.Missing, "stale", rep.Stale,
+		"withdrawn", rep.Withdrawn, "extra", rep.Extra, "skipped", rep.Skipped, "duration", rep.Duration)
+	return rep, err
+}
+
+func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return 0, errClosed
+	}
+	ids := make([]string, len(ops))
+	for i, op := range ops {
+		ids[i] = op.id
+	}
+	cur, err := currentSeqs(ix.bl, ids)
+	if err != nil {
+		return 0, err
+	}
+	b := ix.bl.NewBatch()
+	for _, op := range ops {
+		s, present := cur[op.id]
+		if present != op.wasPresent || s != op.wasSeq {
+			skipped++
+			continue
+		}
+		if op.upsert {
+			if err := b.Index(op.id, toDoc(op.p, ix.plan)); err != nil {
+				return skipped, fmt.Errorf("search: index %s: %w", op.id, err)
+			}
+		} else if present {
+			b.Delete(op.id)
+		}
+	}
+	if b.Size() == 0 {
+		return skipped, nil
+	}
+	if err := ix.bl.Batch(b); err != nil {
+		return skipped, fmt.Errorf("search: reconcile batch: %w", err)
+	}
+	return skipped, nil
+}
+
+func (ix *Index) setApplied(seq uint64) error {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return errClosed
+	}
+	if err := ix.bl.SetInternal(keyAppliedSeq, encodeSeq(seq)); err != nil {
+		return fmt.Errorf("search: store applied seq: %w", err)
+	}
+	ix.applied.Store(seq)
+	return nil
+}
+
+// Follow keeps the index current: every interval it reads the store's
+// changes since AppliedSeq (minus a small overlap, for writes that commit
+// out of seq order) and applies them. It returns when ctx is done. Errors
+// are logged and retried on the next tick.
+func (ix *Index) Follow(ctx context.Context, src Source, every time.Duration) {
+	if every <= 0 {
+		every = time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := ix.CatchUp(ctx, src); err != nil && ctx.Err() == nil {
+			ix.log.Warn("search index follow failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp applies every change the store has after AppliedSeq (minus the
+// overlap) and returns; Follow calls it on every tick.
+func (ix *Index) CatchUp(ctx context.Context, src Source) error {
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	applied := ix.AppliedSeq()
+	if last < applied {
+		// The store went back in time (restored or replaced): compare all.
+		_, err := ix.Reconcile(ctx, src)
+		return err
+	}
+	from := applied - min(applied, ix.overlap)
+	for {
+		ps, err := src.ChangedSince(ctx, from, ix.batchSize)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return nil
+		}
+		if err := ix.Apply(ctx, ps); err != nil {
+			return err
+		}
+		if len(ps) < ix.batchSize {
+			return nil
+		}
+		from = ps[len(ps)-1].Seq
+	}
+}

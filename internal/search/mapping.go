@@ -1,0 +1,342 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+)
+
+// MappingVersion names the shape of the index: the document mapping, the
+// analyzers and the meaning of the stored fields. Bump it whenever any of
+// them changes; Open rebuilds an index stored with another version.
+const MappingVersion = 1
+
+const docType = "practice"
+
+// Field names in the index.
+const (
+	fTitle          = "title"
+	fSummary        = "summary"
+	fDescription    = "description"
+	fSuccessFactors = "successFactors"
+	fPitfalls       = "pitfalls"
+	fBottlenecks    = "bottlenecks"
+	fTargetGroups   = "targetGroups"
+	fSettings       = "settings"
+	fOrganisations  = "organisations"
+	fMunicipalities = "municipalities"
+	fThemes         = "themes" // names of the practice's krachtlijnen, challenges and region
+	fAll            = "_all"   // composite of the text fields above
+	fRaw            = "raw"    // every text word, unstemmed: fuzzy matching, did-you-mean
+	fSuggest        = "suggest"
+
+	fKrachtlijnen    = "krachtlijnen"
+	fChallenges      = "challenges"
+	fActions         = "actions"
+	fRegion          = "region"
+	fTargetGroupsKey = "targetGroupsKey"
+	fSettingsKey     = "settingsKey"
+	fFunctions       = "functions"
+	fImpactDomains   = "impactDomains"
+	fYears           = "years"   // numeric, for fromYear/toYear
+	fYearKeys        = "yearKey" // keyword, for the years facet
+	fSeq             = "seq"     // stored only: the store seq of the indexed version
+	fSortDate        = "sortDate"
+	fSortTitle       = "sortTitle"
+)
+
+// textFields are the analyzed (Dutch) fields, with their query-time boost.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{fTitle, 3}, {fSummary, 1.5}, {fDescription, 1}, {fSuccessFactors, 1}, {fPitfalls, 1},
+	{fBottlenecks, 1}, {fTargetGroups, 1.2}, {fSettings, 1.2}, {fOrganisations, 1},
+	{fMunicipalities, 1.2}, {fThemes, 0.8},
+}
+
+// highlightFields are the stored text fields that get highlight fragments.
+var highlightFields = []string{fTitle, fSummary, fDescription, fSuccessFactors, fPitfalls, fBottlenecks, fTargetGroups, fSettings, fOrganisations, fMunicipalities}
+
+// doc is what the index stores of a practice.
+type doc struct {
+	Title          string   `json:"title"`
+	Summary        string   `json:"summary"`
+	Description    string   `json:"description,omitempty"`
+	SuccessFactors []string `json:"successFactors,omitempty"`
+	Pitfalls       []string `json:"pitfalls,omitempty"`
+	Bottlenecks    []string `json:"bottlenecks,omitempty"`
+	TargetGroups   []string `json:"targetGroups,omitempty"`
+	Settings       []string `json:"settings,omitempty"`
+	Organisations  []string `json:"organisations,omitempty"`
+	Municipalities []string `json:"municipalities,omitempty"`
+	Themes         []string `json:"themes,omitempty"`
+	Raw            []string `json:"raw,omitempty"`
+	Suggest        []string `json:"suggest,omitempty"`
+
+	Krachtlijnen  []string  `json:"krachtlijnen,omitempty"`
+	Challenges    []string  `json:"challenges,omitempty"`
+	Actions       []string  `json:"actions,omitempty"`
+	Region        string    `json:"region"`
+	Functions     []string  `json:"functions,omitempty"`
+	ImpactDomains []string  `json:"impactDomains,omitempty"`
+	Years         []float64 `json:"years,omitempty"`
+	YearKeys      []string  `json:"yearKey,omitempty"`
+	Seq           string    `json:"seq"`
+	SortDate      string    `json:"sortDate"`
+	SortTitle     string    `json:"sortTitle"`
+}
+
+// BleveType makes every document of the single document type.
+func (doc) BleveType() string { return docType }
+
+// buildMapping is the one place the index mapping is built. dict is the
+// decompounding dictionary, stored with the mapping.
+func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping.Enabled = false
+	im.DefaultMapping.Dynamic = false
+	im.TypeField = "type"
+	im.DefaultType = docType
+	im.DefaultAnalyzer = textAnalyzerName
+	im.DefaultField = fAll
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	im.ScoringModel = index.BM25Scoring
+
+	tokenMaps, filters, analyzers := customAnalysis(dict)
+	for name, cfg := range tokenMaps {
+		if err := im.AddCustomTokenMap(name, cfg); err != nil {
+			return nil, err
+		}
+	}
+	for name, cfg := range filters {
+		if err := im.AddCustomTokenFilter(name, cfg); err != nil {
+			return nil, err
+		}
+	}
+	for name, cfg := range analyzers {
+		if err := im.AddCustomAnalyzer(name, cfg); err != nil {
+			return nil, err
+		}
+	}
+
+	text := func(name string, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = textAnalyzerName
+		f.Store = true
+		f.Index = true
+		f.IncludeInAll = true
+		f.IncludeTermVectors = vectors
+		f.DocValues = false
+		return f
+	}
+	kw := func(name string, store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Name = name
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	raw := func(name string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = rawAnalyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+
+	dm := bleve.NewDocumentMapping()
+	dm.Dynamic = false
+	add := func(prop string, fms ...*mapping.FieldMapping) {
+		for _, f := range fms {
+			dm.AddFieldMappingsAt(prop, f)
+		}
+	}
+	add("title", text(fTitle, true))
+	add("summary", text(fSummary, true))
+	add("description", text(fDescription, false))
+	add("successFactors", text(fSuccessFactors, false))
+	add("pitfalls", text(fPitfalls, false))
+	add("bottlenecks", text(fBottlenecks, false))
+	add("targetGroups", text(fTargetGroups, false), kw(fTargetGroupsKey, false))
+	add("settings", text(fSettings, false), kw(fSettingsKey, false))
+	add("organisations", text(fOrganisations, false))
+	add("municipalities", text(fMunicipalities, false))
+	add("themes", text(fThemes, false))
+	add("raw", raw(fRaw))
+	add("suggest", raw(fSuggest))
+	add("krachtlijnen", kw(fKrachtlijnen, true))
+	add("challenges", kw(fChallenges, true))
+	add("actions", kw(fActions, true))
+	add("region", kw(fRegion, true))
+	add("functions", kw(fFunctions, false))
+	add("impactDomains", kw(fImpactDomains, false))
+	add("yearKey", kw(fYearKeys, false))
+	add("sortDate", kw(fSortDate, false))
+	add("sortTitle", kw(fSortTitle, false))
+	years := bleve.NewNumericFieldMapping()
+	years.Name = fYears
+	years.Store = false
+	years.IncludeInAll = false
+	years.DocValues = true
+	add("years", years)
+	seq := bleve.NewKeywordFieldMapping()
+	seq.Name = fSeq
+	seq.Index = false
+	seq.Store = true
+	seq.IncludeInAll = false
+	seq.DocValues = false
+	add("seq", seq)
+
+	im.AddDocumentMapping(docType, dm)
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// versionTag is what is stored with the index: the mapping version and the
+// hash of the base dictionary (base word list + action plan vocabulary). An
+// index whose tag differs is rebuilt, because its documents were analysed
+// with another mapping or dictionary.
+func versionTag(baseDict []string) string {
+	h := sha256.New()
+	for _, w := range baseDict {
+		h.Write([]byte(w))
+		h.Write([]byte{0})
+	}
+	return strconv.Itoa(MappingVersion) + ":" + hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// years returns every year the practice ran: startYear through endYear, or
+// with no endYear through max(startYear, year of UpdatedAt); none without a
+// startYear.
+func years(p practice.Practice) []int {
+	if p.StartYear == nil {
+		return nil
+	}
+	from := *p.StartYear
+	to := from
+	if p.EndYear != nil {
+		to = *p.EndYear
+	} else if !p.UpdatedAt.IsZero() && p.UpdatedAt.Year() > to {
+		to = p.UpdatedAt.Year()
+	}
+	if to < from {
+		to = from
+	}
+	if to-from > 130 {
+		to = from + 130
+	}
+	out := make([]int, 0, to-from+1)
+	for y := from; y <= to; y++ {
+		out = append(out, y)
+	}
+	return out
+}
+
+// sortDate is the NEWEST sort key: the time the practice last changed, as a
+// string that sorts in time order.
+func sortDate(t time.Time) string { return t.UTC().Format("20060102150405.000000000") }
+
+// sortTitle is the TITLE sort key: folded, lower-cased, without leading
+// punctuation.
+func sortTitle(title string) string {
+	t := strings.TrimLeftFunc(fold(title), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	if len(t) > 200 {
+		t = t[:200]
+	}
+	return t
+}
+
+// toDoc maps a live practice to its index document.
+func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
+	d := doc{
+		Title: p.Title, Summary: p.Summary, Description: p.Description,
+		SuccessFactors: p.SuccessFactors, Pitfalls: p.Pitfalls, Bottlenecks: p.Bottlenecks,
+		TargetGroups: trimAll(p.TargetGroups), Settings: trimAll(p.Settings),
+		Organisations: p.Organisations, Municipalities: p.Municipalities,
+		Krachtlijnen: p.Krachtlijnen, Challenges: p.Challenges, Actions: p.Actions,
+		Region: p.Region, Functions: p.Functions, ImpactDomains: p.ImpactDomains,
+		Seq:       strconv.FormatUint(p.Seq, 10),
+		SortDate:  sortDate(p.UpdatedAt),
+		SortTitle: sortTitle(p.Title),
+	}
+	for _, y := range years(p) {
+		d.Years = append(d.Years, float64(y))
+		d.YearKeys = append(d.YearKeys, strconv.Itoa(y))
+	}
+	d.Themes = themeNames(p, plan)
+	d.Raw = append(d.Raw, p.Title, p.Summary, p.Description)
+	d.Raw = append(d.Raw, p.SuccessFactors...)
+	d.Raw = append(d.Raw, p.Pitfalls...)
+	d.Raw = append(d.Raw, p.Bottlenecks...)
+	d.Raw = append(d.Raw, p.TargetGroups...)
+	d.Raw = append(d.Raw, p.Settings...)
+	d.Raw = append(d.Raw, p.Organisations...)
+	d.Raw = append(d.Raw, p.Municipalities...)
+	d.Raw = append(d.Raw, d.Themes...)
+	d.Suggest = append(d.Suggest, p.Title)
+	d.Suggest = append(d.Suggest, p.Organisations...)
+	d.Suggest = append(d.Suggest, p.Municipalities...)
+	return d
+}
+
+func trimAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// themeNames are the plan's names for the practice's codes and ids (not the
+// long action titles, which would make every tagged practice match their words), so a
+// query "onderbescherming" or "nabijheid" finds the practices tagged so.
+func themeNames(p practice.Practice, plan *actionplan.Plan) []string {
+	if plan == nil {
+		return nil
+	}
+	var out []string
+	for _, code := range p.Krachtlijnen {
+		for _, k := range plan.Krachtlijnen {
+			if k.Code == code {
+				out = append(out, k.Name)
+			}
+		}
+	}
+	for _, id := range p.Challenges {
+		for _, c := range plan.Challenges {
+			if c.ID == id {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	for _, r := range plan.Regions {
+		if r.ID == p.Region {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,598 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
+)
+
+// Limits of a Request.
+const (
+	DefaultFirst   = 20
+	MaxFirst       = 100
+	MaxQueryLen    = 500 // characters
+	maxQueryWords  = 32
+	maxFilterVals  = 50
+	maxFilterValSz = 200
+)
+
+// Sort orders search results.
+type Sort string
+
+const (
+	SortRelevance Sort = "RELEVANCE" // default; NEWEST when the query is empty
+	SortNewest    Sort = "NEWEST"    // most recently changed first
+	SortTitle     Sort = "TITLE"     // by title, A-Z
+)
+
+// Request is one search: free text, filters, sort and a page.
+type Request struct {
+	Query  string
+	Filter Filter
+	Sort   Sort
+	First  int    // 1..100; 0 means DefaultFirst
+	After  string // opaque cursor from a previous Hit or Result.EndCursor
+}
+
+// Filter selects practices: OR within a field, AND across fields.
+type Filter struct {
+	Krachtlijnen, Challenges, Actions, Regions, TargetGroups, Settings []string
+	FromYear, ToYear                                                   *int // any year of the practice in range
+}
+
+// Result is one page of hits with the total and the facets of the whole result.
+type Result struct {
+	Total       int
+	Hits        []Hit
+	HasNextPage bool
+	EndCursor   string
+	Facets      Facets
+	DidYouMean  string // a corrected query when a word is unknown to the index and a close one is known
+}
+
+// Hit is one practice in a result.
+type Hit struct {
+	ID         string
+	Score      float64
+	Cursor     string
+	Highlights []Highlight
+}
+
+// Highlight holds the fragments of one field that match the query: the text
+// is HTML-escaped and matches are wrapped in <mark>…</mark>.
+type Highlight struct {
+	Field     string
+	Fragments []string
+}
+
+// Facets count the result per value. Each facet ignores its own selection
+// (disjunctive faceting), so choosing one region still shows the others.
+type Facets struct {
+	Krachtlijnen, Challenges, Actions, Regions, TargetGroups, Settings, Years []FacetCount
+}
+
+// FacetCount is a value (the id or code a Filter takes) and its count.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// request is a validated Request.
+type request struct {
+	Request
+	sort  Sort
+	first int
+	after []string
+	words []qword
+}
+
+func (ix *Index) validate(r Request) (request, error) {
+	v := request{Request: r, first: r.First}
+	switch {
+	case r.First < 0:
+		return v, fmt.Errorf("%w: first must be between 1 and %d", ErrInvalid, MaxFirst)
+	case r.First == 0:
+		v.first = DefaultFirst
+	case r.First > MaxFirst:
+		return v, fmt.Errorf("%w: first must be at most %d", ErrInvalid, MaxFirst)
+	}
+	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
+		return v, fmt.Errorf("%w: query longer than %d characters", ErrInvalid, MaxQueryLen)
+	}
+	if !utf8.ValidString(r.Query) {
+		return v, fmt.Errorf("%w: query is not valid UTF-8", ErrInvalid)
+	}
+	v.Query = strings.TrimSpace(r.Query)
+	switch r.Sort {
+	case "", SortRelevance:
+		v.sort = SortRelevance
+		if v.Query == "" {
+			v.sort = SortNewest
+		}
+	case SortNewest, SortTitle:
+		v.sort = r.Sort
+	default:
+		return v, fmt.Errorf("%w: unknown sort %q", ErrInvalid, r.Sort)
+	}
+	f := r.Filter
+	for name, vals := range map[string][]string{"krachtlijnen": f.Krachtlijnen, "challenges": f.Challenges, "actions": f.Actions,
+		"regions": f.Regions, "targetGroups": f.TargetGroups, "settings": f.Settings} {
+		if len(vals) > maxFilterVals {
+			return v, fmt.Errorf("%w: more than %d values for %s", ErrInvalid, maxFilterVals, name)
+		}
+		for _, s := range vals {
+			if len(s) > maxFilterValSz || !utf8.ValidString(s) {
+				return v, fmt.Errorf("%w: bad value for %s", ErrInvalid, name)
+			}
+		}
+	}
+	for _, y := range []*int{f.FromYear, f.ToYear} {
+		if y != nil && (*y < 0 || *y > 9999) {
+			return v, fmt.Errorf("%w: year out of range", ErrInvalid)
+		}
+	}
+	if f.FromYear != nil && f.ToYear != nil && *f.FromYear > *f.ToYear {
+		return v, fmt.Errorf("%w: fromYear after toYear", ErrInvalid)
+	}
+	if r.After != "" {
+		after, err := decodeCursor(r.After, v.sort)
+		if err != nil {
+			return v, err
+		}
+		v.after = after
+	}
+	return v, nil
+}
+
+// Cursors: base64url of {"v":1,"s":sort,"k":[key, id]} plus a checksum, so a
+// truncated or hand-made cursor is refused rather than misread.
+
+const cursorVersion = 1
+
+type cursor struct {
+	V int      `json:"v"`
+	S Sort     `json:"s"`
+	K []string `json:"k"`
+}
+
+func encodeCursor(s Sort, key, id string) string {
+	b, _ := json.Marshal(cursor{V: cursorVersion, S: s, K: []string{key, id}})
+	sum := sha256.Sum256(b)
+	return base64.RawURLEncoding.EncodeToString(append(b, sum[:4]...))
+}
+
+func decodeCursor(c string, s Sort) ([]string, error) {
+	bad := fmt.Errorf("%w: malformed cursor", ErrInvalid)
+	if len(c) > 2048 {
+		return nil, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(raw) < 5 {
+		return nil, bad
+	}
+	body, sum := raw[:len(raw)-4], raw[len(raw)-4:]
+	if want := sha256.Sum256(body); string(want[:4]) != string(sum) {
+		return nil, bad
+	}
+	var cur cursor
+	if err := json.Unmarshal(body, &cur); err != nil || cur.V != cursorVersion || len(cur.K) != 2 || cur.K[1] == "" {
+		return nil, bad
+	}
+	if cur.S != s {
+		return nil, fmt.Errorf("%w: cursor belongs to sort %s", ErrInvalid, cur.S)
+	}
+	if s == SortRelevance {
+		f, err := strconv.ParseFloat(cur.K[0], 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, bad
+		}
+	}
+	return cur.K, nil
+}
+
+func sortOrder(s Sort) []string {
+	switch s {
+	case SortNewest:
+		return []string{"-" + fSortDate, "_id"}
+	case SortTitle:
+		return []string{fSortTitle, "_id"}
+	default:
+		return []string{"-_score", "_id"}
+	}
+}
+
+// Query analysis.
+
+// qword is one word of the user's query, analysed as the index analyses text.
+type qword struct {
+	raw   string   // lower-cased, folded
+	whole string   // the stemmed word; "" for a stop word
+	parts []string // stemmed compound parts
+}
+
+func (ix *Index) analyzeQuery(q string) []qword {
+	var out []qword
+	seen := make(map[string]bool)
+	for _, t := range ix.raw.Analyze([]byte(q)) {
+		w := string(t.Term)
+		if seen[w] || len(out) >= maxQueryWords {
+			continue
+		}
+		seen[w] = true
+		qw := qword{raw: w}
+		for _, tt := range ix.text.Analyze(t.Term) {
+			term := string(tt.Term)
+			if tt.Start == 0 && tt.End == len(t.Term) && qw.whole == "" {
+				qw.whole = term
+			} else if term != qw.whole && !contains(qw.parts, term) {
+				qw.parts = append(qw.parts, term)
+			}
+		}
+		out = append(out, qw)
+	}
+	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Query building. Every query is built from Bleve query objects; user text
+// only ever becomes terms or analysed phrase text, never query syntax.
+
+func term(field, t string, boost float64) query.Query {
+	q := query.NewTermQuery(t)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+const fuzzyMinLen = 5 // words this long tolerate one typo
+
+// wordQuery matches one query word: the stemmed word in the text fields
+// (title boosted), its compound parts all together, and for longer words one
+// typo on the unstemmed text, scored below exact matches.
+func wordQuery(w qword) query.Query {
+	if w.whole == "" {
+		// A stop word only: match it as written.
+		return term(fRaw, w.raw, 0.3)
+	}
+	dis := []query.Query{
+		term(fAll, w.whole, 1),
+		term(fTitle, w.whole, 2),
+		term(fSummary, w.whole, 0.7),
+		term(fTargetGroups, w.whole, 0.5),
+		term(fMunicipalities, w.whole, 0.5),
+		term(fThemes, w.whole, 0.3),
+	}
+	if len(w.parts) > 0 {
+		var conj []query.Query
+		for _, p := range w.parts {
+			conj = append(conj, term(fAll, p, 1))
+		}
+		c := query.NewConjunctionQuery(conj)
+		c.SetBoost(0.6)
+		dis = append(dis, c)
+	}
+	if utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
+		f := query.NewFuzzyQuery(w.raw)
+		f.SetField(fRaw)
+		f.SetFuzziness(1)
+		f.SetBoost(0.25)
+		dis = append(dis, f)
+	}
+	return query.NewDisjunctionQuery(dis)
+}
+
+// minShould is how many of n words a document must match: all of one or
+// two, two of three, and so on.
+func minShould(n int) int {
+	if n <= 2 {
+		return n
+	}
+	return n - n/3
+}
+
+// textQuery is the scoring part of a search; nil for browsing.
+func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
+	if len(words) == 0 {
+		if q == "" {
+			return nil
+		}
+		return query.NewMatchNoneQuery()
+	}
+	if len(words) == 1 {
+		return wordQuery(words[0])
+	}
+	var wqs []query.Query
+	for _, w := range words {
+		wqs = append(wqs, wordQuery(w))
+	}
+	all := query.NewDisjunctionQuery(wqs)
+	if relaxed {
+		all.SetMin(1)
+	} else {
+		all.SetMin(float64(minShould(len(wqs))))
+	}
+	b := query.NewBooleanQuery([]query.Query{all}, nil, nil)
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{fAll, 1.5}, {fTitle, 2}} {
+		p := query.NewMatchPhraseQuery(q)
+		p.SetField(f.field)
+		p.Analyzer = textAnalyzerName
+		p.SetBoost(f.boost)
+		b.AddShould(p)
+	}
+	return b
+}
+
+// facetDim is one facet with the filter on its field.
+type facetDim struct {
+	name, field string
+	size        int
+	filter      query.Query // nil when the request does not filter on it
+}
+
+func anyOf(field string, vals []string) query.Query {
+	if len(vals) == 0 {
+		return nil
+	}
+	var qs []query.Query
+	for _, v := range vals {
+		qs = append(qs, term(field, v, 1))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+func yearRange(from, to *int) query.Query {
+	if from == nil && to == nil {
+		return nil
+	}
+	var lo, hi *float64
+	if from != nil {
+		f := float64(*from)
+		lo = &f
+	}
+	if to != nil {
+		t := float64(*to)
+		hi = &t
+	}
+	incl := true
+	q := query.NewNumericRangeInclusiveQuery(lo, hi, &incl, &incl)
+	q.SetField(fYears)
+	return q
+}
+
+func dims(f Filter) []facetDim {
+	return []facetDim{
+		{"krachtlijnen", fKrachtlijnen, 10, anyOf(fKrachtlijnen, f.Krachtlijnen)},
+		{"challenges", fChallenges, 30, anyOf(fChallenges, f.Challenges)},
+		{"actions", fActions, 200, anyOf(fActions, f.Actions)},
+		{"regions", fRegion, 20, anyOf(fRegion, f.Regions)},
+		{"targetGroups", fTargetGroupsKey, 50, anyOf(fTargetGroupsKey, f.TargetGroups)},
+		{"settings", fSettingsKey, 50, anyOf(fSettingsKey, f.Settings)},
+		{"years", fYearKeys, 200, yearRange(f.FromYear, f.ToYear)},
+	}
+}
+
+// compose combines the text query with the filters of every dimension
+// except skip (-1: none). Filters do not affect the score.
+func compose(text query.Query, ds []facetDim, skip int) query.Query {
+	var filters []query.Query
+	for i, d := range ds {
+		if i != skip && d.filter != nil {
+			filters = append(filters, d.filter)
+		}
+	}
+	if text == nil {
+		text = query.NewMatchAllQuery()
+	}
+	if len(filters) == 0 {
+		return text
+	}
+	b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+	if len(filters) == 1 {
+		b.AddFilter(filters[0])
+	} else {
+		b.AddFilter(query.NewConjunctionQuery(filters))
+	}
+	return b
+}
+
+// Search runs a search: one request for the page and the facets without a
+// selection, plus one size-0 request per facet with a selection (that
+// facet's counts ignore its own filter), run concurrently.
+func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
+	v, err := ix.validate(r)
+	if err != nil {
+		return Result{}, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return Result{}, errClosed
+	}
+	v.words = ix.analyzeQuery(v.Query)
+	res, err := ix.search(ctx, v, false)
+	if err == nil && res.Total == 0 && len(v.words) > 1 {
+		// Nothing has (nearly) all the words: rank by any of them.
+		res, err = ix.search(ctx, v, true)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if v.Query != "" {
+		res.DidYouMean = ix.didYouMean(v.words)
+	}
+	return res, nil
+}
+
+func (ix *Index) search(ctx context.Context, v request, relaxed bool) (Result, error) {
+	text := ix.textQuery(v.Query, v.words, relaxed)
+	ds := dims(v.Filter)
+
+	main := bleve.NewSearchRequestOptions(compose(text, ds, -1), v.first+1, 0, false)
+	main.SortBy(sortOrder(v.sort))
+	if v.after != nil {
+		main.SearchAfter = v.after
+	}
+	if text != nil {
+		main.Fields = highlightFields
+	}
+	for _, d := range ds {
+		if d.filter == nil {
+			main.AddFacet(d.name, bleve.NewFacetRequest(d.field, d.size))
+		}
+	}
+
+	var (
+		mainRes  *bleve.SearchResult
+		facetRes = make([]*bleve.SearchResult, len(ds))
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		mainRes, err = ix.bl.SearchInContext(gctx, main)
+		return err
+	})
+	for i, d := range ds {
+		if d.filter == nil {
+			continue
+		}
+		g.Go(func() error {
+			req := bleve.NewSearchRequestOptions(compose(text, ds, i), 0, 0, false)
+			req.Score = "none"
+			req.AddFacet(d.name, bleve.NewFacetRequest(d.field, d.size))
+			res, err := ix.bl.SearchInContext(gctx, req)
+			facetRes[i] = res
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+
+	out := Result{Total: int(mainRes.Total)}
+	hits := mainRes.Hits
+	if len(hits) > v.first {
+		hits = hits[:v.first]
+		out.HasNextPage = true
+	}
+	hl := ix.newHighlighter(v.words)
+	for _, h := range hits {
+		key := ""
+		if v.sort == SortRelevance {
+			key = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		} else if len(h.Sort) > 0 {
+			key = h.Sort[0]
+		}
+		hit := Hit{ID: h.ID, Score: h.Score, Cursor: encodeCursor(v.sort, key, h.ID)}
+		if text != nil {
+			hit.Highlights = hl.highlight(h.Fields)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if n := len(out.Hits); n > 0 {
+		out.EndCursor = out.Hits[n-1].Cursor
+	}
+	counts := func(i int) []FacetCount {
+		res := mainRes
+		if facetRes[i] != nil {
+			res = facetRes[i]
+		}
+		fr, ok := res.Facets[ds[i].name]
+		if !ok || fr.Terms == nil {
+			return []FacetCount{}
+		}
+		out := make([]FacetCount, 0, fr.Terms.Len())
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, FacetCount{Value: t.Term, Count: t.Count})
+		}
+		if ds[i].name == "years" {
+			sort.Slice(out, func(a, b int) bool { return out[a].Value < out[b].Value })
+		} else {
+			sort.SliceStable(out, func(a, b int) bool {
+				if out[a].Count != out[b].Count {
+					return out[a].Count > out[b].Count
+				}
+				return out[a].Value < out[b].Value
+			})
+		}
+		return out
+	}
+	out.Facets = Facets{
+		Krachtlijnen: counts(0), Challenges: counts(1), Actions: counts(2), Regions: counts(3),
+		TargetGroups: counts(4), Settings: counts(5), Years: counts(6),
+	}
+	return out, nil
+}
+
+// didYouMean proposes the query with each word unknown to the index replaced
+// by the most frequent indexed word within two edits; "" if none changes.
+func (ix *Index) didYouMean(words []qword) string {
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		return ""
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	rf, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return ""
+	}
+	changed := false
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		out = append(out, w.raw)
+		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" {
+			continue
+		}
+		if n, err := termCount(r, fRaw, w.raw); err != nil || n > 0 {
+			continue
+		}
+		best, bestN, bestD := "", uint64(0), 3
+		for d := 1; d <= 2 && best == ""; d++ {
+			fd, err := rf.FieldDictFuzzy(fRaw, w.raw, d, "")
+			if err != nil {
+				break
+			}
+			for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
+				if e.Count > bestN || (e.Count == bestN && e.Term < best) {
+					best, bestN, bestD = e.Term, e.Count, d
+				}
+			}
+			fd.Close()
+		}
+		_ = bestD
+		if best != "" && best != w.raw {
+			out[len(out)-1] = best
+			changed = true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(out, " ")
+}
