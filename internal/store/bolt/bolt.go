@@ -18,7 +18,9 @@
 // Times are stored in UTC with millisecond precision, as MongoDB keeps them,
 // so both stores hand back the same values. Every write is one bbolt Update
 // transaction with fsync on commit: a submission is written whole or not at
-// all.
+// all. bbolt maps 256 MiB of address space at open (WithInitialMmapSize), so
+// the file grows in 16 MiB steps and shows 16 MiB from the first write; it is
+// sparse, and Backup copies only the pages in use.
 package bolt
 
 import (
@@ -89,13 +91,24 @@ var _ store.Store = (*Store)(nil)
 type Option func(*options)
 
 type options struct {
-	timeout time.Duration
-	now     func() time.Time
+	timeout  time.Duration
+	now      func() time.Time
+	mmapSize int
 }
+
+// defaultMmapSize is the address space mapped at open. bbolt remaps (and
+// copies every node a write transaction holds) each time the file outgrows
+// the mapping, and a remap waits for all readers; mapping ahead avoids that
+// for ordinary data sets. It reserves address space, not memory.
+const defaultMmapSize = 256 << 20
 
 // WithOpenTimeout sets how long Open waits for the file lock another process
 // holds (default 1s) before it gives up with ErrLocked.
 func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithInitialMmapSize sets how much of the file bbolt maps at open (default
+// 256 MiB of address space); the mapping still grows as needed.
+func WithInitialMmapSize(n int) Option { return func(o *options) { o.mmapSize = n } }
 
 // WithClock sets the clock used where a caller leaves a time zero (default
 // time.Now).
@@ -104,7 +117,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // Open opens the store in the file at path, creating the file and its parent
 // directory if needed.
 func Open(path string, opts ...Option) (*Store, error) {
-	o := options{timeout: time.Second, now: time.Now}
+	o := options{timeout: time.Second, now: time.Now, mmapSize: defaultMmapSize}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -115,7 +128,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bolt: datamap %s aanmaken: %w", dir, err)
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout, InitialMmapSize: o.mmapSize})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: %s: %w (na %s wachten; draait er al een praktijkenbank met deze datamap?)", path, ErrLocked, o.timeout)
 	}

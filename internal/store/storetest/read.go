@@ -16,6 +16,7 @@ var readTests = []subtest{
 	{name: "ListPractices/Queries", run: testListPractices},
 	{name: "ListPractices/PagesThrough", run: testListPages},
 	{name: "ScanPractices/OrderAndStop", run: testScan},
+	{name: "ScanPractices/Many", run: testScanMany},
 	{name: "ChangedSince/Feed", run: testChangedSince},
 	{name: "ChangedSince/FollowTheFeed", run: testFollowFeed},
 }
@@ -293,5 +294,34 @@ func testFollowFeed(t *testing.T, s store.Store) {
 	equal(t, "what the follower saw vs the store", len(seen), 8)
 	for _, p := range mustScan(t, s) {
 		equal(t, "follower's copy of "+p.ID, seen[p.ID], p)
+	}
+}
+
+// testScanMany scans more practices than a store is likely to read in one
+// batch, and writes to the store from fn while scanning.
+func testScanMany(t *testing.T, s store.Store) {
+	const n = 1100
+	var want []string
+	for _, region := range []string{"antwerpen", "brussel"} {
+		inv := mustSubmit(t, s, submission(region, at(len(want)), inputs(region, n/2)...))
+		want = append(want, inv.PracticeIDs...)
+	}
+	slices.Sort(want)
+	var got []string
+	err := s.ScanPractices(ctx, func(p practice.Practice) error {
+		got = append(got, p.ID)
+		if len(got)%250 == 0 { // the index writes back while it scans, e.g. to withdraw
+			if _, err := s.Withdraw(ctx, p.ID, practice.Withdrawal{At: at(99), By: "scan"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ScanPractices: %v", err)
+	}
+	equalStrings(t, "ScanPractices over many practices", got, want)
+	if live := mustList(t, s, store.PracticeQuery{}); len(live) != n-n/250 {
+		t.Errorf("ListPractices: %d live, want %d", len(live), n-n/250)
 	}
 }
