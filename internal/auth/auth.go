@@ -36,11 +36,11 @@ func (p *Principal) Name() string {
 	if p == nil {
 		return "anoniem"
 	}
-	if p.Role == RoleAdmin {
-		return "admin"
-	}
 	if p.Label != "" {
 		return p.Label
+	}
+	if p.Role == RoleAdmin {
+		return "admin"
 	}
 	return p.TokenID
 }
@@ -188,18 +188,27 @@ func (s *Service) Tokens(ctx context.Context, by *Principal) ([]Token, error) {
 	return s.store.Tokens(ctx)
 }
 
-// Revoke makes a token unusable from now on; admin only.
-func (s *Service) Revoke(ctx context.Context, by *Principal, id string) error {
+// Revoke makes a token unusable from now on and returns it; admin only.
+func (s *Service) Revoke(ctx context.Context, by *Principal, id string) (Token, error) {
 	if err := RequireAdmin(by); err != nil {
-		return err
+		return Token{}, err
 	}
 	if err := s.store.RevokeToken(ctx, id, s.now().UTC().Truncate(time.Millisecond)); err != nil {
 		if errors.Is(err, s.notFound) {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
+			return Token{}, fmt.Errorf("%w: %s", ErrNotFound, id)
 		}
-		return err
+		return Token{}, err
 	}
-	return nil
+	tokens, err := s.store.Tokens(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	for _, t := range tokens {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return Token{}, fmt.Errorf("%w: %s", ErrNotFound, id)
 }
 
 // ErrInvalid marks bad input to a token operation.

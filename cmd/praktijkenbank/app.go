@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/demo"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
+)
+
+// app is everything a command needs, opened in order and closed in reverse.
+type app struct {
+	store store.Store
+	index *search.Index
+	bank  *bank.Bank
+	auth  *auth.Service
+	plan  *actionplan.Plan
+	log   *slog.Logger
+}
+
+// openStore opens MongoDB when a URI is configured, else the embedded store
+// in the data dir.
+func openStore(ctx context.Context, c config, log *slog.Logger) (store.Store, error) {
+	if c.MongoURI != "" {
+		return openMongo(ctx, c, log)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("datamap %s aanmaken: %w", c.DataDir, err)
+	}
+	path := filepath.Join(c.DataDir, "praktijkenbank.db")
+	st, err := bolt.Open(path, bolt.WithOpenTimeout(2*time.Second))
+	if err != nil {
+		if errors.Is(err, bolt.ErrLocked) {
+			return nil, fmt.Errorf("%w (%s): stop de server, of gebruik --server URL --token T om via de server te werken", err, path)
+		}
+		return nil, fmt.Errorf("opslag %s openen: %w", path, err)
+	}
+	log.Info("embedded store opened", "path", path)
+	return st, nil
+}
+
+// openApp opens the store and the search index, brings the index in line
+// with the store, and builds the services.
+func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{store: st, plan: actionplan.Default(), log: log}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		a.close()
+		return nil, fmt.Errorf("datamap %s aanmaken: %w", c.DataDir, err)
+	}
+	a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log))
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("zoekindex openen: %w", err)
+	}
+	started := time.Now()
+	rep, err := a.index.Reconcile(ctx, st)
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("zoekindex bijwerken: %w", err)
+	}
+	log.Info("search index reconciled with the store", "report", rep, "took", time.Since(started).Round(time.Millisecond))
+	a.bank, err = bank.New(ctx, st, a.index, a.plan, log)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.auth = auth.NewService(st, c.AdminToken, func(id string) bool {
+		_, ok := a.plan.Region(id)
+		return ok
+	}, store.ErrNotFound)
+	return a, nil
+}
+
+func (a *app) close() {
+	if a.index != nil {
+		if err := a.index.Close(); err != nil {
+			a.log.Error("closing the search index", "err", err)
+		}
+	}
+	if a.store != nil {
+		if err := a.store.Close(); err != nil {
+			a.log.Error("closing the store", "err", err)
+		}
+	}
+}
+
+// loadDemo gives an empty store the demo inventory, clearly marked as such.
+func (a *app) loadDemo(ctx context.Context) error {
+	last, err := a.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	invs, err := a.store.Inventories(ctx, store.InventoryQuery{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if last > 0 || len(invs) > 0 {
+		return nil
+	}
+	inputs, err := demo.Inventories()
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, in := range inputs {
+		res, err := a.bank.Submit(ctx, auth.Admin, in, bank.SubmitOptions{Source: "demo", Demo: true})
+		if err != nil {
+			return fmt.Errorf("voorbeeldinventaris %s: %w", in.Region, err)
+		}
+		if len(res.Problems) > 0 {
+			return fmt.Errorf("voorbeeldinventaris %s: %w", in.Region, res.Problems)
+		}
+		total += res.Created
+	}
+	a.log.Info("empty store: loaded the demo inventory (set PRAKTIJKENBANK_DEMO=false to start empty)", "practices", total)
+	return nil
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the one typed configuration of the binary, from flags and
+// environment (flags win). It is validated before anything is opened.
+type config struct {
+	Addr            string
+	DataDir         string
+	MongoURI        string
+	MongoDatabase   string
+	AdminToken      string
+	CORSOrigins     []string
+	Demo            bool
+	LogLevel        slog.Level
+	LogFormat       string
+	Introspection   bool
+	ShutdownTimeout time.Duration
+}
+
+// env names of the configuration.
+const (
+	envAddr          = "PRAKTIJKENBANK_ADDR"
+	envDataDir       = "PRAKTIJKENBANK_DATA_DIR"
+	envMongoURI      = "MONGODB_URI"
+	envMongoDatabase = "PRAKTIJKENBANK_MONGODB_DATABASE"
+	envAdminToken    = "PRAKTIJKENBANK_ADMIN_TOKEN"
+	envCORSOrigins   = "PRAKTIJKENBANK_CORS_ORIGINS"
+	envDemo          = "PRAKTIJKENBANK_DEMO"
+	envLogLevel      = "PRAKTIJKENBANK_LOG_LEVEL"
+	envLogFormat     = "PRAKTIJKENBANK_LOG_FORMAT"
+	envIntrospection = "PRAKTIJKENBANK_INTROSPECTION"
+)
+
+// storeFlags registers the flags every subcommand that opens the store takes.
+func storeFlags(fs *flag.FlagSet, c *config, getenv func(string) string) {
+	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, envDataDir, "./data"), "map voor de ingebouwde opslag en de zoekindex ($"+envDataDir+")")
+	fs.StringVar(&c.MongoURI, "mongodb-uri", getenv(envMongoURI), "MongoDB-verbinding; leeg: ingebouwde opslag ($"+envMongoURI+")")
+	fs.StringVar(&c.MongoDatabase, "mongodb-database", getenv(envMongoDatabase), "MongoDB-database als de URI er geen noemt ($"+envMongoDatabase+", standaard praktijkenbank)")
+}
+
+// serveFlags registers the flags of the server.
+func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, level, introspection, cors *string) {
+	storeFlags(fs, c, getenv)
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, envAddr, ":8080"), "adres waarop de server luistert ($"+envAddr+")")
+	fs.StringVar(&c.AdminToken, "admin-token", getenv(envAdminToken), "beheerderstoken ($"+envAdminToken+")")
+	fs.StringVar(&c.LogFormat, "log-format", envOr(getenv, envLogFormat, "text"), "text of json ($"+envLogFormat+")")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
+	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
+	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
+	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
+	cors = fs.String("cors-origins", getenv(envCORSOrigins), "toegelaten browser-origins, met komma's gescheiden ($"+envCORSOrigins+")")
+	return
+}
+
+func envOr(getenv func(string) string, key, dflt string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return dflt
+}
+
+// finishServe validates and completes the server configuration.
+func (c *config) finishServe(demo, level, introspection, cors string) error {
+	var errs []error
+	var err error
+	if c.Demo, err = parseBool("demo", envDemo, demo); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Introspection, err = parseBool("introspection", envIntrospection, introspection); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		errs = append(errs, fmt.Errorf("-log-level / $%s: %q is geen logniveau (debug, info, warn, error)", envLogLevel, level))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("-log-format / $%s: %q: kies text of json", envLogFormat, c.LogFormat))
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("-addr / $%s: %q is geen adres van de vorm host:poort of :poort", envAddr, c.Addr))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		errs = append(errs, fmt.Errorf("-addr / $%s: %q heeft geen geldige poort", envAddr, c.Addr))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("-shutdown-timeout moet positief zijn"))
+	}
+	origins, err := parseOrigins(cors)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.CORSOrigins = origins
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		errs = append(errs, fmt.Errorf("$%s is te kort: gebruik minstens 16 willekeurige tekens", envAdminToken))
+	}
+	if err := c.finishStore(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// finishStore validates the store configuration.
+func (c *config) finishStore() error {
+	if c.MongoURI == "" && strings.TrimSpace(c.DataDir) == "" {
+		return fmt.Errorf("-data-dir / $%s mag niet leeg zijn", envDataDir)
+	}
+	if c.MongoURI != "" {
+		u, err := url.Parse(c.MongoURI)
+		if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") {
+			return fmt.Errorf("$%s is geen mongodb:// of mongodb+srv:// URI", envMongoURI)
+		}
+	}
+	return nil
+}
+
+func parseBool(flagName, env, v string) (bool, error) {
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return false, fmt.Errorf("-%s / $%s: %q is geen true of false", flagName, env, v)
+	}
+	return b, nil
+}
+
+// parseOrigins reads a comma-separated allowlist of origins such as
+// https://sociaalwerk.be. A wildcard is refused: the allowlist must name them.
+func parseOrigins(s string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if o == "*" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("$%s: %q is geen origin van de vorm https://host[:poort] (een wildcard is niet toegelaten)", envCORSOrigins, o)
+		}
+		out = append(out, strings.TrimSuffix(o, "/"))
+	}
+	return out, nil
+}
+
+// LogValue logs the configuration with secrets masked.
+func (c config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("dataDir", c.DataDir),
+		slog.String("mongodbURI", maskURI(c.MongoURI)),
+		slog.String("mongodbDatabase", c.MongoDatabase),
+		slog.Bool("adminToken", c.AdminToken != ""),
+		slog.Any("corsOrigins", c.CORSOrigins),
+		slog.Bool("demo", c.Demo),
+		slog.String("logLevel", c.LogLevel.String()),
+		slog.Bool("introspection", c.Introspection),
+	)
+}
+
+// maskURI hides the password of a connection URI.
+func maskURI(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(ongeldig)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func newLogger(format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,94 @@
+// Command praktijkenbank is the one binary of Praktijkenbank: the server
+// (default), and the commands that regional platforms and administrators use
+// on the data dir or against a running server.
+//
+//	praktijkenbank [serve] [flags]          start the server
+//	praktijkenbank import --region R FILE   submit an inventory (JSON, CSV, XLSX)
+//	praktijkenbank token create --region R  make a platform token
+//	praktijkenbank token list | revoke ID
+//	praktijkenbank reindex                  rebuild the search index from the store
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "praktijkenbank:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError is a mistake in how the command was called (exit code 2).
+type usageError struct{ error }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `Praktijkenbank — goede praktijken van Sterk Sociaal Werk.
+
+Gebruik:
+  praktijkenbank [serve] [vlaggen]                start de server (standaard)
+  praktijkenbank import --region R [--title T] BESTAND
+                                                  dien een inventaris in (JSON, CSV of XLSX)
+  praktijkenbank token create --region R [--label L]
+                                                  maak een token voor een regionaal platform
+  praktijkenbank token list                       toon de tokens (zonder geheimen)
+  praktijkenbank token revoke ID                  trek een token in
+  praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
+
+'praktijkenbank COMMANDO -h' toont de vlaggen van een commando.
+`
+
+// run dispatches to a subcommand; it is main without the process around it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Errorf("onbekend commando %q", cmd)}
+}
+
+// parse parses a flag set, turning its errors into usage errors.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
+)
+
+// followEvery is how often the index looks for writes it has not seen (from
+// another replica, or a write whose indexing failed).
+const followEvery = time.Second
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo, level, introspection, cors := serveFlags(fs, &c, getenv)
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("onverwachte argumenten: %v", fs.Args())}
+	}
+	if err := c.finishServe(*demo, *level, *introspection, *cors); err != nil {
+		return usageError{err}
+	}
+	log := newLogger(c.LogFormat, c.LogLevel)
+	log.Info("starting praktijkenbank", "config", c)
+
+	a, err := openApp(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if c.Demo {
+		if err := a.loadDemo(ctx); err != nil {
+			return fmt.Errorf("voorbeeldinventaris laden: %w", err)
+		}
+	}
+
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		a.index.Follow(followCtx, a.store, followEvery)
+	}()
+
+	opts := server.Defaults()
+	opts.CORSOrigins = c.CORSOrigins
+	opts.Introspection = c.Introspection
+	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
+	srv := &http.Server{
+		Addr:              c.Addr,
+		Handler:           server.New(a.bank, a.auth, log, opts),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second, // uploads of large spreadsheets
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("luisteren op %s: %w", c.Addr, err)
+	}
+	log.Info("praktijkenbank is ready", "url", "http://"+displayAddr(ln.Addr()), "graphiql", "http://"+displayAddr(ln.Addr())+"/graphiql")
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("server gestopt: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", c.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopFollow()
+	<-followed
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("netjes stoppen: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// displayAddr makes ":8080" readable as "localhost:8080".
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,45 @@
+package graph
+
+import (
+	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+)
+
+// Search-backed fields cost more than store reads: a search with facets runs
+// several index queries.
+const searchCost = 50
+
+// pageCost is the cost of a list field: its children once per item asked.
+func pageCost(child int, first *int, dflt int) int {
+	n := dflt
+	if first != nil && *first > 0 {
+		n = min(*first, bank.MaxFirst)
+	}
+	return n * max(child, 1)
+}
+
+// SetComplexity gives list fields a cost that grows with the page they ask
+// for, so that the complexity limit bounds the work a query can cause.
+func SetComplexity(c *ComplexityRoot) {
+	c.Query.SearchPractices = func(child int, _ *string, _ *model.PracticeFilter, _ *model.PracticeSort, first *int, _ *string) int {
+		return searchCost + pageCost(child, first, bank.DefaultFirst)
+	}
+	c.Action.Practices = func(child int, first *int, _ *string, _ *model.PracticeFilter) int {
+		return searchCost + pageCost(child, first, bank.DefaultFirst)
+	}
+	c.Query.SimilarPractices = func(child int, _ string, first *int) int {
+		return searchCost + pageCost(child, first, 5)
+	}
+	c.Practice.Similar = func(child int, first *int) int {
+		return searchCost + pageCost(child, first, 5)
+	}
+	c.Query.Suggest = func(child int, _ string, first *int) int {
+		return searchCost + pageCost(child, first, 8)
+	}
+	c.Query.Inventories = func(child int, _ *string, first *int, _ *string) int {
+		return 1 + pageCost(child, first, bank.DefaultFirst)
+	}
+	c.Inventory.Practices = func(child int, first *int, _ *string) int {
+		return 1 + pageCost(child, first, bank.DefaultFirst)
+	}
+}

@@ -1,0 +1,86 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// Error codes in extensions.code.
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeNotFound        = "NOT_FOUND"
+	CodeInternal        = "INTERNAL"
+	CodeUnavailable     = "UNAVAILABLE"
+)
+
+// codeOf maps the domain's sentinel errors to a GraphQL error code; unknown
+// errors are INTERNAL and their text is not shown.
+func codeOf(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return CodeUnauthenticated
+	case errors.Is(err, auth.ErrForbidden):
+		return CodeForbidden
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid):
+		return CodeBadUserInput
+	case errors.Is(err, store.ErrUnavailable):
+		return CodeUnavailable
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return CodeUnavailable
+	}
+	return CodeInternal
+}
+
+// ErrorPresenter is the one place where errors become GraphQL errors with
+// extensions.code. Errors gqlgen made itself (parse, validation, variable
+// coercion) already are *gqlerror.Error and are BAD_USER_INPUT unless coded.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			if _, ok := gqlErr.Extensions["code"]; !ok {
+				gqlErr.Extensions["code"] = CodeBadUserInput
+			}
+			return gqlErr
+		}
+		pres := graphql.DefaultErrorPresenter(ctx, err)
+		code := codeOf(err)
+		if code == CodeInternal || code == CodeUnavailable {
+			log.ErrorContext(ctx, "request failed", "code", code, "err", err, "path", pres.Path.String())
+			pres.Message = internalMessage(code)
+		}
+		pres.Extensions = map[string]any{"code": code}
+		return pres
+	}
+}
+
+func internalMessage(code string) string {
+	if code == CodeUnavailable {
+		return "de dienst is tijdelijk niet beschikbaar; probeer het later opnieuw"
+	}
+	return "interne fout; de beheerders zijn verwittigd"
+}
+
+// Recover turns a panic into an INTERNAL error without a stack trace for the
+// client; the panic is logged.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", v)
+		return &gqlerror.Error{Message: internalMessage(CodeInternal), Extensions: map[string]any{"code": CodeInternal}}
+	}
+}

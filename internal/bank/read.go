@@ -1,0 +1,79 @@
+package bank
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// MaxFirst caps every page size; DefaultFirst is used when none is asked.
+const (
+	MaxFirst     = 100
+	DefaultFirst = 20
+)
+
+// PageSize validates a requested page size: nil gives DefaultFirst, and
+// anything outside 1..MaxFirst is refused.
+func PageSize(first *int) (int, error) {
+	if first == nil {
+		return DefaultFirst, nil
+	}
+	if *first < 1 || *first > MaxFirst {
+		return 0, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+	}
+	return *first, nil
+}
+
+// Practice returns one practice (withdrawn ones too); ok is false when unknown.
+func (b *Bank) Practice(ctx context.Context, id string) (practice.Practice, bool, error) {
+	p, err := b.store.Practice(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return practice.Practice{}, false, nil
+	}
+	return p, err == nil, err
+}
+
+// PracticeByRef returns the practice of a region with the given ref.
+func (b *Bank) PracticeByRef(ctx context.Context, region, ref string) (practice.Practice, bool, error) {
+	return b.Practice(ctx, practice.ID(region, ref))
+}
+
+// Practices returns practices by id in order; unknown ids give a zero Practice.
+func (b *Bank) Practices(ctx context.Context, ids []string) ([]practice.Practice, error) {
+	return b.store.Practices(ctx, ids)
+}
+
+// History returns every version of a practice, oldest first.
+func (b *Bank) History(ctx context.Context, id string) ([]practice.Revision, error) {
+	return b.store.History(ctx, id)
+}
+
+// Inventory returns one recorded submission; ok is false when unknown.
+func (b *Bank) Inventory(ctx context.Context, id string) (practice.Inventory, bool, error) {
+	inv, err := b.store.Inventory(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return practice.Inventory{}, false, nil
+	}
+	return inv, err == nil, err
+}
+
+// Inventories returns a page of submissions, newest first, and whether more follow.
+func (b *Bank) Inventories(ctx context.Context, region string, first int, before string) ([]practice.Inventory, bool, error) {
+	if region != "" {
+		if _, ok := b.base.Region(region); !ok {
+			return nil, false, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+		}
+	}
+	invs, err := b.store.Inventories(ctx, store.InventoryQuery{Region: region, Before: before, Limit: first + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(invs) > first
+	if more {
+		invs = invs[:first]
+	}
+	return invs, more, nil
+}

@@ -1,0 +1,59 @@
+package practice
+
+import (
+	"encoding/json"
+	"reflect"
+)
+
+// ChangedFields lists, by their v1 names and in v1 order, the fields in which
+// cur differs from prev. With prev nil it lists every field of cur that has a
+// value.
+func ChangedFields(prev *Content, cur Content) []string {
+	changed := []string{}
+	before := fieldsOf(prev)
+	after := fieldsOf(&cur)
+	for _, name := range contentFieldNames {
+		if !reflect.DeepEqual(before[name], after[name]) {
+			changed = append(changed, name)
+		}
+	}
+	return changed
+}
+
+// contentFieldNames are the v1 names of Content's fields in declaration order.
+var contentFieldNames = func() []string {
+	t := reflect.TypeFor[Content]()
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		names = append(names, jsonName(t.Field(i)))
+	}
+	return names
+}()
+
+func jsonName(f reflect.StructField) string {
+	tag := f.Tag.Get("json")
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == ',' {
+			return tag[:i]
+		}
+	}
+	return tag
+}
+
+// fieldsOf maps each v1 field with a value to its JSON form.
+func fieldsOf(c *Content) map[string]string {
+	out := map[string]string{}
+	if c == nil {
+		return out
+	}
+	v := reflect.ValueOf(*c)
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.IsZero() || (f.Kind() == reflect.Slice && f.Len() == 0) {
+			continue
+		}
+		b, _ := json.Marshal(f.Interface())
+		out[jsonName(v.Type().Field(i))] = string(b)
+	}
+	return out
+}

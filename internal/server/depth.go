@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
+)
+
+// DepthLimit refuses operations nested deeper than max fields.
+func DepthLimit(max int) graphql.HandlerExtension { return depthLimit{max: max} }
+
+type depthLimit struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil {
+		return nil
+	}
+	if depth := selectionDepth(op.Operation.SelectionSet, op.Doc.Fragments, 0, map[string]bool{}); depth > d.max {
+		return &gqlerror.Error{
+			Message:    "de query is te diep genest",
+			Extensions: map[string]any{"code": graph.CodeBadUserInput, "depth": depth, "maxDepth": d.max},
+		}
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int, visiting map[string]bool) int {
+	deepest := depth
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) == 0 {
+				d = depth + 1
+			} else {
+				d = selectionDepth(s.SelectionSet, frags, depth+1, visiting)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, frags, depth, visiting)
+		case *ast.FragmentSpread:
+			if visiting[s.Name] {
+				continue // cycles are refused by validation; don't loop here
+			}
+			if f := frags.ForName(s.Name); f != nil {
+				visiting[s.Name] = true
+				d = selectionDepth(f.SelectionSet, frags, depth, visiting)
+				delete(visiting, s.Name)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}

@@ -1,0 +1,160 @@
+// Package server assembles the HTTP face of Praktijkenbank: the GraphQL
+// endpoint with its limits, GraphiQL, health and readiness probes, metrics,
+// authentication of bearer tokens, CORS and request size limits.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+)
+
+// Options are the limits and switches of the HTTP face.
+type Options struct {
+	CORSOrigins     []string // allowed browser origins; empty: none
+	MaxBodyBytes    int64    // GraphQL request bodies (JSON)
+	MaxUploadBytes  int64    // multipart uploads
+	MaxComplexity   int
+	MaxDepth        int
+	Introspection   bool // off in production if wanted
+	FieldSuggestion bool // "did you mean" in validation errors
+	Ready           func(ctx context.Context) error
+}
+
+// Defaults are sensible limits for a public server.
+func Defaults() Options {
+	return Options{
+		MaxBodyBytes:    8 << 20,
+		MaxUploadBytes:  64 << 20,
+		MaxComplexity:   20000,
+		MaxDepth:        12,
+		Introspection:   true,
+		FieldSuggestion: true,
+	}
+}
+
+// New returns the HTTP handler of the whole server.
+func New(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Handler {
+	gql := GraphQL(b, a, log, o)
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", gql)
+	mux.Handle("GET /graphiql", playground.Handler("Praktijkenbank GraphiQL", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if o.Ready != nil {
+			if err := o.Ready(ctx); err != nil {
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "niet klaar", "reason": err.Error()})
+				return
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
+	})
+	var h http.Handler = mux
+	h = cors.New(cors.Options{
+		AllowedOrigins:   o.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Apollo-Require-Preflight"},
+		AllowCredentials: false, // tokens travel in a header, never in cookies
+		MaxAge:           600,
+	}).Handler(h)
+	return h
+}
+
+// GraphQL returns the /graphql handler: transports, limits, authentication
+// and per-request loaders.
+func GraphQL(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Handler {
+	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: b, Auth: a}}
+	graph.SetComplexity(&cfg.Complexity)
+	srv := handler.New(graph.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 8 << 20})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if o.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetDisableSuggestion(!o.FieldSuggestion)
+	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(DepthLimit(o.MaxDepth))
+	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	srv.SetRecoverFunc(graph.Recover(log))
+
+	var h http.Handler = srv
+	h = graph.LoaderMiddleware(b, h)
+	h = authenticate(a, h)
+	h = limitBody(o, h)
+	return h
+}
+
+// authenticate puts the request's principal in its context. A request with a
+// bad token is refused whole (401), so nobody mistakes it for an anonymous read.
+func authenticate(a *auth.Service, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			code, status := graph.CodeUnauthenticated, http.StatusUnauthorized
+			msg := err.Error()
+			if !errors.Is(err, auth.ErrUnauthenticated) {
+				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
+			writeGraphQLError(w, status, msg, code)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// limitBody refuses bodies over the limit before reading them when their
+// length is announced, and stops reading them otherwise.
+func limitBody(o Options, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := o.MaxBodyBytes
+		if isMultipart(r) {
+			limit = o.MaxUploadBytes
+		}
+		if r.ContentLength > limit {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "het verzoek is te groot", graph.CodeBadUserInput)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isMultipart(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return len(ct) >= 19 && ct[:19] == "multipart/form-data"
+}
+
+func writeGraphQLError(w http.ResponseWriter, status int, msg, code string) {
+	writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
