@@ -54,6 +54,7 @@ Gebruik:
   praktijkenbank token list                       toon de tokens (zonder geheimen)
   praktijkenbank token revoke ID                  trek een token in
   praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
+  praktijkenbank healthcheck                      vraag /healthz van de lokale server (voor containers)
 
 'praktijkenbank COMMANDO -h' toont de vlaggen van een commando.
 `
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
