@@ -8,9 +8,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
@@ -56,19 +58,19 @@ func customAnalysis(dict []string) (tokenMaps, tokenFilters, analyzers map[strin
 		tokens[i] = w
 	}
 	tokenMaps = map[string]map[string]interface{}{
-		partsTokenMapName: {"type": "custom", "tokens": tokens},
+		partsTokenMapName: {"type": tokenmap.Name, "tokens": tokens},
 	}
 	tokenFilters = map[string]map[string]interface{}{
 		"pb_decompound_nl": {"type": decompoundFilterName, "dict_token_map": partsTokenMapName},
 	}
 	analyzers = map[string]map[string]interface{}{
 		textAnalyzerName: {
-			"type":          "custom",
+			"type":          custom.Name,
 			"tokenizer":     unicodetok.Name,
 			"token_filters": []interface{}{lowercase.Name, foldFilterName, "pb_decompound_nl", nl.StopName, nl.SnowballStemmerName},
 		},
 		rawAnalyzerName: {
-			"type":          "custom",
+			"type":          custom.Name,
 			"tokenizer":     unicodetok.Name,
 			"token_filters": []interface{}{lowercase.Name, foldFilterName},
 		},
