@@ -23,6 +23,11 @@ const (
 	CodeUnavailable     = "UNAVAILABLE"
 )
 
+var ourCodes = map[string]bool{
+	CodeBadUserInput: true, CodeUnauthenticated: true, CodeForbidden: true,
+	CodeNotFound: true, CodeInternal: true, CodeUnavailable: true,
+}
+
 // codeOf maps the domain's sentinel errors to a GraphQL error code; unknown
 // errors are INTERNAL and their text is not shown.
 func codeOf(err error) string {
@@ -50,10 +55,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// gqlgen's own errors (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+			// COMPLEXITY_LIMIT_EXCEEDED, ...) are the client's mistakes: they get
+			// our code, and their own stays as the reason.
 			if gqlErr.Extensions == nil {
 				gqlErr.Extensions = map[string]any{}
 			}
-			if _, ok := gqlErr.Extensions["code"]; !ok {
+			code, _ := gqlErr.Extensions["code"].(string)
+			if !ourCodes[code] {
+				if code != "" {
+					gqlErr.Extensions["reason"] = code
+				}
 				gqlErr.Extensions["code"] = CodeBadUserInput
 			}
 			return gqlErr
