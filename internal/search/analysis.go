@@ -12,8 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/dutch"
@@ -158,7 +158,7 @@ func newDecompounder(dict analysis.TokenMap) *decompounder {
 func (d *decompounder) Filter(in analysis.TokenStream) analysis.TokenStream {
 	var out analysis.TokenStream
 	for i, t := range in {
-		if len(t.Term) < 2*minPartLen {
+		if len(t.Term) <= minPartLen {
 			if out != nil {
 				out = append(out, t)
 			}
@@ -191,10 +191,11 @@ func (d *decompounder) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// split returns the parts of a compound word, or nil when it is not one.
-// Parts that are compounds themselves are split too.
+// split returns the extra tokens for a word: its compound parts (and theirs,
+// recursively) and its dictionary form when it is an inflected dictionary
+// word ("mantelzorgers" -> "mantelzorg"); nil when there are none.
 func (d *decompounder) split(w string) []span {
-	if len(w) < 2*minPartLen || len(w) > maxWordLen {
+	if len(w) < minPartLen+1 || len(w) > maxWordLen {
 		return nil
 	}
 	d.mu.Lock()
@@ -214,18 +215,74 @@ func (d *decompounder) split(w string) []span {
 }
 
 func (d *decompounder) splitUncached(w string) []span {
-	memo := make(map[int][]span)
-	best := d.segment(w, 0, memo)
-	if len(best) < 2 {
-		return nil
-	}
-	out := append([]span(nil), best...)
-	for _, p := range best {
-		for _, sub := range d.splitUncached(p.part) {
-			out = append(out, span{part: sub.part, start: p.start + sub.start, end: p.start + sub.end})
+	var out []span
+	seen := make(map[span]bool)
+	add := func(s span) {
+		if s.part != w && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
+	top := d.topSplit(w)
+	for _, p := range top {
+		add(p)
+	}
+	for _, p := range top {
+		for _, sub := range d.split(p.part) {
+			add(span{part: sub.part, start: p.start + sub.start, end: p.start + sub.end})
+		}
+	}
+	if l := d.lemma(w); l != "" {
+		add(span{part: l, start: 0, end: len(l)})
+	}
 	return out
+}
+
+// topSplit is the best split of w into at least two parts: the fewest
+// parts, the longest first part on a tie; nil if w is not a compound. The
+// word itself may be in the dictionary.
+func (d *decompounder) topSplit(w string) []span {
+	n := len(w)
+	if n < 2*minPartLen || n > maxWordLen {
+		return nil
+	}
+	memo := make(map[int][]span)
+	var best []span
+	for j := n - minPartLen; j >= minPartLen; j-- {
+		p := w[:j]
+		if !d.dict[p] {
+			continue
+		}
+		for _, link := range linkMorphemes {
+			k := j + len(link)
+			if k > n-minPartLen || w[j:k] != link {
+				continue
+			}
+			if rest := d.segment(w, k, memo); rest != nil && (best == nil || len(rest)+1 < len(best)) {
+				best = append([]span{{p, 0, j}}, rest...)
+			}
+		}
+	}
+	return best
+}
+
+// lemma is the dictionary word that w inflects (w = word + suffix), or "".
+func (d *decompounder) lemma(w string) string {
+	for j := len(w) - 1; j >= minPartLen; j-- {
+		if d.dict[w[:j]] && isSuffix(w[j:]) {
+			return w[:j]
+		}
+	}
+	return ""
+}
+
+func isSuffix(s string) bool {
+	for _, suf := range partSuffixes {
+		if s == suf {
+			return true
+		}
+	}
+	return false
 }
 
 // segment finds the segmentation of w[i:] into the fewest dictionary parts
@@ -245,13 +302,8 @@ func (d *decompounder) segment(w string, i int, memo map[int][]span) []span {
 			best = []span{{p, i, j}}
 			break // one part covering the rest cannot be beaten
 		}
-		for _, suf := range partSuffixes {
-			if w[j:] == suf {
-				best = []span{{p, i, j}}
-				break
-			}
-		}
-		if len(best) == 1 {
+		if isSuffix(w[j:]) {
+			best = []span{{p, i, j}}
 			break
 		}
 		for _, link := range linkMorphemes {

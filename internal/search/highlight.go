@@ -32,11 +32,8 @@ type highlighter struct {
 func (ix *Index) newHighlighter(words []qword) *highlighter {
 	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool)}
 	for _, w := range words {
-		if w.whole != "" {
-			h.terms[w.whole] = true
-		}
-		for _, p := range w.parts {
-			h.terms[p] = true
+		for _, t := range w.terms {
+			h.terms[t] = true
 		}
 		if w.whole != "" && utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
 			h.fuzzy = append(h.fuzzy, w.raw)

@@ -87,6 +87,7 @@ type Index struct {
 	bl      bleve.Index
 	text    analysis.Analyzer
 	raw     analysis.Analyzer
+	dc      *decompounder // the text analyzer's, with the stored dictionary
 
 	applied atomic.Uint64
 }
@@ -215,6 +216,17 @@ func (ix *Index) attach(bl bleve.Index) error {
 		return err
 	}
 	ix.bl, ix.text, ix.raw = bl, text, raw
+	ix.dc = nil
+	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
+		for _, f := range da.TokenFilters {
+			if dc, ok := f.(*decompounder); ok {
+				ix.dc = dc
+			}
+		}
+	}
+	if ix.dc == nil {
+		return errors.New("decompounder missing from the stored mapping")
+	}
 	ix.applied.Store(decodeSeq(v))
 	return nil
 }

@@ -219,7 +219,15 @@ func sortOrder(s Sort) []string {
 type qword struct {
 	raw   string   // lower-cased, folded
 	whole string   // the stemmed word; "" for a stop word
-	parts []string // stemmed compound parts
+	parts []qpart  // compound parts (top level), all required
+	lemma string   // stemmed dictionary form of an inflected word, or ""
+	terms []string // every term above, for highlighting
+}
+
+// qpart is a compound part: its stem, or all of its own parts.
+type qpart struct {
+	stem string
+	subs []string
 }
 
 func (ix *Index) analyzeQuery(q string) []qword {
@@ -232,12 +240,28 @@ func (ix *Index) analyzeQuery(q string) []qword {
 		}
 		seen[w] = true
 		qw := qword{raw: w}
-		for _, tt := range ix.text.Analyze(t.Term) {
-			term := string(tt.Term)
-			if tt.Start == 0 && tt.End == len(t.Term) && qw.whole == "" {
-				qw.whole = term
-			} else if term != qw.whole && !contains(qw.parts, term) {
-				qw.parts = append(qw.parts, term)
+		if !isStopWord(w) {
+			qw.whole = stem(w)
+			qw.terms = append(qw.terms, qw.whole)
+			if ix.dc != nil {
+				for _, p := range ix.dc.topSplit(w) {
+					if isStopWord(p.part) {
+						continue
+					}
+					qp := qpart{stem: stem(p.part)}
+					for _, sp := range ix.dc.topSplit(p.part) {
+						if !isStopWord(sp.part) {
+							qp.subs = append(qp.subs, stem(sp.part))
+						}
+					}
+					qw.parts = append(qw.parts, qp)
+					qw.terms = append(qw.terms, qp.stem)
+					qw.terms = append(qw.terms, qp.subs...)
+				}
+				if l := ix.dc.lemma(w); l != "" && stem(l) != qw.whole {
+					qw.lemma = stem(l)
+					qw.terms = append(qw.terms, qw.lemma)
+				}
 			}
 		}
 		out = append(out, qw)
@@ -264,11 +288,15 @@ func term(field, t string, boost float64) query.Query {
 	return q
 }
 
-const fuzzyMinLen = 5 // words this long tolerate one typo
+const (
+	fuzzyMinLen  = 5 // words this long tolerate one typo
+	prefixMinLen = 6 // words this long also match words they start
+)
 
 // wordQuery matches one query word: the stemmed word in the text fields
-// (title boosted), its compound parts all together, and for longer words one
-// typo on the unstemmed text, scored below exact matches.
+// (title boosted); its compound parts all together; its dictionary form;
+// for longer words the words it starts (inflections, compounds) and one
+// typo on the unstemmed text, all scored below exact matches.
 func wordQuery(w qword) query.Query {
 	if w.whole == "" {
 		// A stop word only: match it as written.
@@ -282,14 +310,33 @@ func wordQuery(w qword) query.Query {
 		term(fMunicipalities, w.whole, 0.5),
 		term(fThemes, w.whole, 0.3),
 	}
-	if len(w.parts) > 0 {
+	if len(w.parts) > 1 {
 		var conj []query.Query
 		for _, p := range w.parts {
-			conj = append(conj, term(fAll, p, 1))
+			alt := []query.Query{term(fAll, p.stem, 1)}
+			if len(p.subs) > 1 {
+				var sc []query.Query
+				for _, s := range p.subs {
+					sc = append(sc, term(fAll, s, 1))
+				}
+				alt = append(alt, query.NewConjunctionQuery(sc))
+			}
+			conj = append(conj, query.NewDisjunctionQuery(alt))
 		}
 		c := query.NewConjunctionQuery(conj)
 		c.SetBoost(0.6)
 		dis = append(dis, c)
+	}
+	if w.lemma != "" {
+		dis = append(dis, term(fAll, w.lemma, 0.8))
+	}
+	if utf8.RuneCountInString(w.raw) >= prefixMinLen {
+		// Inflections and compounds that start with the word:
+		// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
+		p := query.NewPrefixQuery(w.raw)
+		p.SetField(fRaw)
+		p.SetBoost(0.3)
+		dis = append(dis, p)
 	}
 	if utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
 		f := query.NewFuzzyQuery(w.raw)

@@ -234,4 +234,3 @@ func (ix *Index) completes(value string, words []string, lastIsPrefix bool) bool
 	}
 	return true
 }
-
