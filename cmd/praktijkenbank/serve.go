@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
 	srv := &http.Server{
 		Addr:              c.Addr,
-		Handler:           server.New(a.bank, a.auth, log, opts),
+		Handler:           server.New(server.Deps{Bank: a.bank, Auth: a.auth, Log: log}, opts),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second, // uploads of large spreadsheets
 		WriteTimeout:      60 * time.Second,

@@ -50,9 +50,19 @@ func Defaults() Options {
 	}
 }
 
+// Deps are the services the HTTP face serves.
+type Deps struct {
+	Bank *bank.Bank
+	Auth *auth.Service
+	Log  *slog.Logger
+}
+
 // New returns the HTTP handler of the whole server.
-func New(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Handler {
-	gql := GraphQL(b, a, log, o)
+func New(d Deps, o Options) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	gql := GraphQL(d, o)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /graphiql", playground.Handler("Praktijkenbank GraphiQL", "/graphql"))
@@ -83,8 +93,8 @@ func New(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Handle
 
 // GraphQL returns the /graphql handler: transports, limits, authentication
 // and per-request loaders.
-func GraphQL(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Handler {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: b, Auth: a}}
+func GraphQL(d Deps, o Options) http.Handler {
+	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -98,12 +108,12 @@ func GraphQL(b *bank.Bank, a *auth.Service, log *slog.Logger, o Options) http.Ha
 	srv.SetDisableSuggestion(!o.FieldSuggestion)
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(DepthLimit(o.MaxDepth))
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
-	srv.SetRecoverFunc(graph.Recover(log))
+	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
+	srv.SetRecoverFunc(graph.Recover(d.Log))
 
 	var h http.Handler = srv
-	h = graph.LoaderMiddleware(b, h)
-	h = authenticate(a, h)
+	h = graph.LoaderMiddleware(d.Bank, h)
+	h = authenticate(d.Auth, h)
 	h = limitBody(o, h)
 	return h
 }

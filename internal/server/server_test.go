@@ -58,7 +58,7 @@ func newEnv(t *testing.T, mutate ...func(*server.Options)) env {
 	for _, m := range mutate {
 		m(&opts)
 	}
-	h := server.New(b, a, slog.New(slog.DiscardHandler), opts)
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, opts)
 	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
 }
 
