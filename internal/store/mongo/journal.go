@@ -1,0 +1,440 @@
+package mongo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// The non-transactional path: a durable roll-forward record.
+//
+// The pending collection holds at most one document, _id pendingSlot: the
+// write slot. A writer takes it by inserting it in state "locked" (a
+// duplicate key means another write holds it), computes its write set, stores
+// the computed documents in pending_items under its random token, and then
+// marks the slot "ready" together with the inventory record: that single
+// document write is the commit point. It then applies the items with
+// idempotent writes, in Seq order, writes the inventory record, deletes the
+// items and finally the slot.
+//
+// A ready slot is completed by whoever finds it: the writer itself, the next
+// write of any process, or Open after a crash. Completing is idempotent and
+// safe to run twice at once (see rollForwardPracticeFilter). A locked slot
+// whose writer died before the commit point is dropped once its lease has
+// run out; nothing of it was applied.
+
+const (
+	pendingSlot   = "write"
+	stateLocked   = "locked"
+	stateReady    = "ready"
+	itemBatch     = 500             // items per insert and per roll-forward batch
+	applyTimeout  = 5 * time.Minute // the roll-forward after the commit point, which the caller cannot cancel
+	pollMin       = 20 * time.Millisecond
+	pollMax       = 500 * time.Millisecond
+	releaseWithin = 10 * time.Second
+)
+
+// errSimulatedCrash is returned by a write stopped by the crashAfterPending
+// test hook.
+var errSimulatedCrash = errors.New("mongo: gesimuleerde crash na het wegschrijven van de openstaande schrijfopdracht")
+
+// pendingDoc is the write slot.
+type pendingDoc struct {
+	ID        string        `bson:"_id"`
+	Token     string        `bson:"token"`
+	State     string        `bson:"state"`
+	LockedAt  bson.DateTime `bson:"lockedAt"`
+	What      string        `bson:"what,omitempty"`
+	Items     int64         `bson:"items"`
+	Inventory *inventoryDoc `bson:"inventory,omitempty"`
+}
+
+// pendingItemDoc is one computed document (or a practice with its new
+// revision) of a pending write.
+type pendingItemDoc struct {
+	ID       string       `bson:"_id"` // token/n
+	Token    string       `bson:"token"`
+	N        int64        `bson:"n"`
+	Practice *practiceDoc `bson:"practice,omitempty"`
+	Revision *revisionDoc `bson:"revision,omitempty"` // a new revision: written if absent
+	Erased   *revisionDoc `bson:"erased,omitempty"`   // an existing revision: overwritten
+}
+
+// pendingItems lays out a write set as items in the order they are applied:
+// each changed practice with its new revision (Seq order), then the
+// overwritten revisions.
+func pendingItems(token string, ws writeSet) []pendingItemDoc {
+	var items []pendingItemDoc
+	add := func(it pendingItemDoc) {
+		it.N = int64(len(items))
+		it.Token = token
+		it.ID = fmt.Sprintf("%s/%08d", token, it.N)
+		items = append(items, it)
+	}
+	for i := range ws.practices {
+		it := pendingItemDoc{Practice: &ws.practices[i]}
+		if i < len(ws.revisions) && ws.revisions[i].PracticeID == ws.practices[i].ID {
+			it.Revision = &ws.revisions[i]
+		}
+		add(it)
+	}
+	for i := len(ws.practices); i < len(ws.revisions); i++ {
+		add(pendingItemDoc{Revision: &ws.revisions[i]})
+	}
+	for i := range ws.erased {
+		add(pendingItemDoc{Erased: &ws.erased[i]})
+	}
+	return items
+}
+
+// lockSlotDoc is the slot as a writer takes it.
+func lockSlotDoc(token string, now time.Time) pendingDoc {
+	return pendingDoc{ID: pendingSlot, Token: token, State: stateLocked, LockedAt: toDate(now)}
+}
+
+// ownLockedFilter selects the slot while this writer holds it, not ready yet.
+func ownLockedFilter(token string) bson.D {
+	return bson.D{{Key: "_id", Value: pendingSlot}, {Key: "token", Value: token}, {Key: "state", Value: stateLocked}}
+}
+
+// ownSlotFilter selects the slot of a token in any state.
+func ownSlotFilter(token string) bson.D {
+	return bson.D{{Key: "_id", Value: pendingSlot}, {Key: "token", Value: token}}
+}
+
+// readyUpdate is the commit point: the slot becomes ready with the number of
+// items and the inventory record.
+func readyUpdate(what string, items int, inv *inventoryDoc) bson.D {
+	set := bson.D{{Key: "state", Value: stateReady}, {Key: "what", Value: what}, {Key: "items", Value: int64(items)}}
+	if inv != nil {
+		set = append(set, bson.E{Key: "inventory", Value: inv})
+	}
+	return bson.D{{Key: "$set", Value: set}}
+}
+
+// itemsFilter selects the items of a token.
+func itemsFilter(token string) bson.D { return bson.D{{Key: "token", Value: token}} }
+
+func newToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// writeRollForward is write on a deployment without transactions.
+func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx context.Context) (writeSet, error)) (err error) {
+	select { // one write of this process at a time; others wait here rather than poll the slot
+	case s.writeSem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writeSem }()
+
+	token, err := s.acquireSlot(ctx)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+			defer cancel()
+			_ = s.dropSlot(rctx, token) // if this fails the lease runs out
+		}
+	}()
+
+	ws, err := plan(ctx)
+	if err != nil {
+		return err
+	}
+	items := pendingItems(token, ws)
+	for start := 0; start < len(items); start += itemBatch {
+		batch := items[start:min(start+itemBatch, len(items))]
+		if _, err := s.pendingItems.InsertMany(ctx, batch); err != nil {
+			return s.mapErr(ctx, what+": openstaande schrijfopdracht", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// The commit point.
+	res, err := s.pending.UpdateOne(ctx, ownLockedFilter(token), readyUpdate(what, len(items), ws.inventory))
+	switch {
+	case err != nil:
+		// Cut off or failed while on its way: whether it was applied can only
+		// be learned by looking.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+		defer cancel()
+		var h pendingDoc
+		if ferr := s.pending.FindOne(lctx, ownSlotFilter(token)).Decode(&h); ferr != nil || h.State != stateReady {
+			return s.mapErr(ctx, what+": vastleggen", err)
+		}
+	case res.MatchedCount == 0:
+		return fmt.Errorf("mongo: %s: de schrijfplaats is intussen vrijgegeven (lease van %s verlopen): %w", what, s.o.lockLease, store.ErrUnavailable)
+	}
+	committed = true
+	if s.o.crashAfterPending != nil && s.o.crashAfterPending() {
+		return errSimulatedCrash
+	}
+
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+	defer cancel()
+	h := pendingDoc{ID: pendingSlot, Token: token, State: stateReady, What: what, Items: int64(len(items)), Inventory: ws.inventory}
+	if err := s.complete(actx, h); err != nil {
+		return fmt.Errorf("mongo: %s is vastgelegd maar nog niet volledig uitgevoerd; de volgende schrijfopdracht of Open voltooit het: %w", what, err)
+	}
+	return nil
+}
+
+// acquireSlot takes the write slot, completing a ready write it finds there
+// and dropping an abandoned one. It returns the token of this write.
+func (s *Store) acquireSlot(ctx context.Context) (string, error) {
+	token := newToken()
+	wait := pollMin
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		_, err := s.pending.InsertOne(ctx, lockSlotDoc(token, s.o.now()))
+		if err == nil {
+			return token, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return "", s.mapErr(ctx, "schrijfplaats", err)
+		}
+		var h pendingDoc
+		err = s.pending.FindOne(ctx, idFilter(pendingSlot)).Decode(&h)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // released in between
+		}
+		if err != nil {
+			return "", s.mapErr(ctx, "schrijfplaats", err)
+		}
+		switch {
+		case h.State == stateReady:
+			if err := s.complete(ctx, h); err != nil {
+				return "", err
+			}
+			continue
+		case s.expired(h):
+			if err := s.dropSlot(ctx, h.Token); err != nil {
+				return "", err
+			}
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", ctx.Err()
+		case <-t.C:
+		}
+		wait = min(wait*2, pollMax)
+	}
+}
+
+// expired reports whether a locked slot's lease has run out.
+func (s *Store) expired(h pendingDoc) bool {
+	return h.State == stateLocked && s.o.now().Sub(fromDate(h.LockedAt)) > s.o.lockLease
+}
+
+// dropSlot removes a slot that was never made ready, with its items.
+func (s *Store) dropSlot(ctx context.Context, token string) error {
+	if _, err := s.pendingItems.DeleteMany(ctx, itemsFilter(token)); err != nil {
+		return s.mapErr(ctx, "schrijfplaats vrijgeven", err)
+	}
+	if _, err := s.pending.DeleteOne(ctx, ownLockedFilter(token)); err != nil {
+		return s.mapErr(ctx, "schrijfplaats vrijgeven", err)
+	}
+	return nil
+}
+
+// recoverPending runs at Open: it completes a ready write and drops an
+// abandoned locked slot. A locked slot within its lease belongs to a live
+// writer (or one that died a moment ago; the next write drops it).
+func (s *Store) recoverPending(ctx context.Context) error {
+	var h pendingDoc
+	err := s.pending.FindOne(ctx, idFilter(pendingSlot)).Decode(&h)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
+	if err != nil {
+		return s.mapErr(ctx, "openstaande schrijfopdracht", err)
+	}
+	switch {
+	case h.State == stateReady:
+		return s.complete(ctx, h)
+	case s.expired(h):
+		return s.dropSlot(ctx, h.Token)
+	}
+	return nil
+}
+
+// complete applies a ready write and frees the slot. Readers of this process
+// wait meanwhile. Every write is idempotent: revisions and the inventory are
+// inserted if absent, a practice is replaced only while it holds an older
+// Seq, and overwritten revisions get the same content again.
+func (s *Store) complete(ctx context.Context, h pendingDoc) error {
+	s.gate.Lock()
+	defer s.gate.Unlock()
+	what := "openstaande schrijfopdracht " + h.What
+
+	cur, err := s.pendingItems.Find(ctx, itemsFilter(h.Token), options.Find().SetSort(bson.D{{Key: "n", Value: 1}}).SetBatchSize(itemBatch))
+	if err != nil {
+		return s.mapErr(ctx, what, err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	var n int64
+	var batch []pendingItemDoc
+	flush := func() error {
+		err := s.applyItems(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for cur.Next(ctx) {
+		var it pendingItemDoc
+		if err := cur.Decode(&it); err != nil {
+			return fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+		}
+		if it.N != n {
+			return fmt.Errorf("mongo: %s: onderdeel %d ontbreekt", what, n)
+		}
+		n++
+		batch = append(batch, it)
+		if len(batch) == itemBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return s.mapErr(ctx, what, err)
+	}
+	if n != h.Items {
+		// Items are deleted only after everything is applied, and the slot
+		// after the items: missing items mean that another completion of the
+		// same write (after a crash, by another process) got as far as
+		// deleting them, so they were all applied. Anything else is damage.
+		var still pendingDoc
+		err := s.pending.FindOne(ctx, ownSlotFilter(h.Token)).Decode(&still)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil // completed by the other
+		}
+		if n != 0 || err != nil {
+			return fmt.Errorf("mongo: %s: %d van %d onderdelen gevonden", what, n, h.Items)
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if h.Inventory != nil {
+		u, err := insertIfAbsentUpdate(h.Inventory)
+		if err != nil {
+			return fmt.Errorf("mongo: %s: inventaris: %w", what, err)
+		}
+		_, err = s.inventories.UpdateOne(ctx, idFilter(h.Inventory.ID), u, options.UpdateOne().SetUpsert(true))
+		if err != nil && !mongo.IsDuplicateKeyError(err) { // a concurrent completion inserted it
+			return s.mapErr(ctx, what+": inventaris", err)
+		}
+	}
+	if _, err := s.pendingItems.DeleteMany(ctx, itemsFilter(h.Token)); err != nil {
+		return s.mapErr(ctx, what+": opruimen", err)
+	}
+	if _, err := s.pending.DeleteOne(ctx, ownSlotFilter(h.Token)); err != nil {
+		return s.mapErr(ctx, what+": opruimen", err)
+	}
+	return nil
+}
+
+// applyItems writes a batch of items: new revisions first (so the history
+// holds a version before the practice shows it), then the practices in Seq
+// order, then overwritten revisions.
+func (s *Store) applyItems(ctx context.Context, items []pendingItemDoc) error {
+	var revs, prs, erased []mongo.WriteModel
+	for _, it := range items {
+		if it.Revision != nil {
+			m, err := insertIfAbsentModel(it.Revision.ID, it.Revision)
+			if err != nil {
+				return fmt.Errorf("mongo: versie %s: %w", it.Revision.ID, err)
+			}
+			revs = append(revs, m)
+		}
+		if it.Practice != nil {
+			prs = append(prs, rollForwardPracticeModel(*it.Practice))
+		}
+		if it.Erased != nil {
+			erased = append(erased, replaceRevisionModel(*it.Erased))
+		}
+	}
+	if len(revs) > 0 {
+		if _, err := s.revisions.BulkWrite(ctx, revs, options.BulkWrite().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+			return s.mapErr(ctx, "versies schrijven", err)
+		}
+	}
+	if err := s.bulkSkippingDuplicates(ctx, s.practices, prs); err != nil {
+		return s.mapErr(ctx, "praktijken schrijven", err)
+	}
+	if len(erased) > 0 {
+		if _, err := s.revisions.BulkWrite(ctx, erased); err != nil {
+			return s.mapErr(ctx, "versies overschrijven", err)
+		}
+	}
+	return nil
+}
+
+// bulkSkippingDuplicates runs models in order; a model that fails with a
+// duplicate key (a practice that already holds this Seq or a newer one) is
+// skipped and the rest continues in order.
+func (s *Store) bulkSkippingDuplicates(ctx context.Context, coll *mongo.Collection, models []mongo.WriteModel) error {
+	for len(models) > 0 {
+		_, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+		if err == nil {
+			return nil
+		}
+		next, ok := skipDuplicate(err)
+		if !ok {
+			return err
+		}
+		models = models[next:]
+	}
+	return nil
+}
+
+// onlyDuplicates reports a bulk write error made only of duplicate keys: of
+// revisions another completion inserted at the same moment.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// skipDuplicate returns where an ordered bulk write stopped at a duplicate
+// key error, plus one; ok is false for any other error.
+func skipDuplicate(err error) (int, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) != 1 {
+		return 0, false
+	}
+	we := bwe.WriteErrors[0]
+	if we.Code != 11000 {
+		return 0, false
+	}
+	return we.Index + 1, true
+}

@@ -1,0 +1,286 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// read starts a read: it checks the store and the context and, on the
+// non-transactional path, waits while this process applies a write, so that
+// its own readers never see a write half applied. The returned func ends it.
+func (s *Store) read(ctx context.Context) (func(), error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	if s.txn {
+		return func() {}, nil
+	}
+	s.gate.RLock()
+	return s.gate.RUnlock, nil
+}
+
+// findAll runs a find and decodes every document with conv.
+func findAll[D, T any](ctx context.Context, s *Store, what string, coll *mongo.Collection, filter any, conv func(D) T, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := coll.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, s.mapErr(ctx, what, err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	var out []T
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+		}
+		out = append(out, conv(d))
+	}
+	if err := cur.Err(); err != nil {
+		return nil, s.mapErr(ctx, what, err)
+	}
+	return out, nil
+}
+
+// findOne finds one document; ErrNotFound if there is none.
+func findOne[D any](ctx context.Context, s *Store, what string, coll *mongo.Collection, filter any) (D, error) {
+	var d D
+	if err := coll.FindOne(ctx, filter).Decode(&d); err != nil {
+		return d, s.mapErr(ctx, what, err)
+	}
+	return d, nil
+}
+
+// Practice returns one practice, withdrawn ones included.
+func (s *Store) Practice(ctx context.Context, id string) (practice.Practice, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	defer done()
+	d, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return practiceFromDoc(d), nil
+}
+
+// Practices returns the practices with the given ids in the same order, a
+// zero Practice for an unknown id, in one query.
+func (s *Store) Practices(ctx context.Context, ids []string) ([]practice.Practice, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	out := make([]practice.Practice, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	found, err := findAll(ctx, s, "praktijken", s.practices, idsFilter(uniqueNonEmpty(ids)), practiceFromDoc)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]practice.Practice, len(found))
+	for _, p := range found {
+		byID[p.ID] = p
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// uniqueNonEmpty returns the distinct non-empty ids.
+func uniqueNonEmpty(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ListPractices pages through practices ordered by id.
+func (s *Store) ListPractices(ctx context.Context, q store.PracticeQuery) ([]practice.Practice, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return findAll(ctx, s, "praktijken", s.practices, listPracticesFilter(q), practiceFromDoc, listPracticesOptions(q.Limit))
+}
+
+// ScanPractices streams every practice in id order through one cursor that
+// fetches scanBatch practices at a time; fn runs between fetches, outside
+// any lock, so it may use the store, even write to it. A practice written
+// during the scan may or may not be seen (MongoDB cursors are not snapshots),
+// but every practice that exists through the whole scan is seen once.
+func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	cur, err := s.practices.Find(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), scanOptions())
+	if err != nil {
+		return s.mapErr(ctx, "praktijken doorlopen", err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for {
+		more, err := s.next(ctx, cur)
+		if err != nil {
+			return s.mapErr(ctx, "praktijken doorlopen", err)
+		}
+		if !more {
+			return nil
+		}
+		var d practiceDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("mongo: praktijken doorlopen: document lezen: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(practiceFromDoc(d)); err != nil {
+			return err
+		}
+	}
+}
+
+// next advances a cursor under the read gate.
+func (s *Store) next(ctx context.Context, cur *mongo.Cursor) (bool, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer done()
+	if cur.Next(ctx) {
+		return true, nil
+	}
+	return false, cur.Err()
+}
+
+// ChangedSince returns up to limit practices with a Seq greater than seq, in
+// Seq order; limit <= 0 means all.
+func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]practice.Practice, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	f, ok := changedSinceFilter(seq)
+	if !ok {
+		return nil, nil
+	}
+	return findAll(ctx, s, "wijzigingen", s.practices, f, practiceFromDoc, changedSinceOptions(limit))
+}
+
+// LastSeq is the highest Seq a practice holds: the highest Seq given out by a
+// write that is complete. (The counter may be ahead of it by Seqs a failed
+// write took; those are gaps nobody sees.)
+func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	var d struct {
+		Seq int64 `bson:"seq"`
+	}
+	err = s.practices.FindOne(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), lastSeqOptions()).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, s.mapErr(ctx, "laatste volgnummer", err)
+	}
+	return uint64(d.Seq), nil
+}
+
+// History returns every version of a practice, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]practice.Revision, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	out, err := findAll(ctx, s, "versies van "+id, s.revisions, historyFilter(id), revisionFromDoc, options.Find().SetSort(byVersion))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
+	}
+	return out, nil
+}
+
+// Inventory returns one recorded submission.
+func (s *Store) Inventory(ctx context.Context, id string) (practice.Inventory, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	defer done()
+	d, err := findOne[inventoryDoc](ctx, s, "inventaris "+id, s.inventories, idFilter(id))
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	return inventoryFromDoc(d), nil
+}
+
+// Inventories pages through submissions, newest (greatest id) first.
+func (s *Store) Inventories(ctx context.Context, q store.InventoryQuery) ([]practice.Inventory, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return findAll(ctx, s, "inventarissen", s.inventories, inventoriesFilter(q), inventoryFromDoc, inventoriesOptions(q.Limit))
+}
+
+// RegionalActions returns every regional action ordered by id.
+func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return findAll(ctx, s, "regionale acties", s.actions, bson.D{}, actionFromDoc, options.Find().SetSort(byID))
+}
+
+// TokenByHash finds a token, revoked ones included.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return auth.Token{}, err
+	}
+	defer done()
+	if hash == "" {
+		return auth.Token{}, fmt.Errorf("mongo: token zonder hash: %w", store.ErrNotFound)
+	}
+	d, err := findOne[tokenDoc](ctx, s, "token", s.tokens, tokenByHashFilter(hash))
+	if err != nil {
+		return auth.Token{}, err
+	}
+	return tokenFromDoc(d), nil
+}
+
+// Tokens lists every token record ordered by creation, then id.
+func (s *Store) Tokens(ctx context.Context) ([]auth.Token, error) {
+	done, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return findAll(ctx, s, "tokens", s.tokens, bson.D{}, tokenFromDoc, options.Find().SetSort(byCreation))
+}

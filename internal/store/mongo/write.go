@@ -1,0 +1,411 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
+)
+
+// writeSet is the computed result of a multi-document write: the documents
+// as they must be afterwards. Both paths write the same set: in one
+// transaction, or through the pending record and an idempotent roll-forward.
+type writeSet struct {
+	practices []practiceDoc // changed practices, in Seq order
+	revisions []revisionDoc // new revisions, written once (never overwritten)
+	erased    []revisionDoc // existing revisions overwritten (EraseContact)
+	inventory *inventoryDoc // the inventory record (Submit), written last
+}
+
+func (ws writeSet) empty() bool {
+	return len(ws.practices) == 0 && len(ws.revisions) == 0 && len(ws.erased) == 0 && ws.inventory == nil
+}
+
+// addPractice adds a changed practice and its new revision, RevisionOf it.
+func (ws *writeSet) addPractice(p practice.Practice) {
+	ws.practices = append(ws.practices, practiceToDoc(p))
+	ws.revisions = append(ws.revisions, revisionToDoc(practice.RevisionOf(p)))
+}
+
+// write runs a multi-document write: plan computes the write set from the
+// current state (reading with the context it is given) and returns it.
+func (s *Store) write(ctx context.Context, what string, plan func(ctx context.Context) (writeSet, error)) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if s.txn {
+		return s.inTxn(ctx, what, func(tctx context.Context) error {
+			ws, err := plan(tctx)
+			if err != nil {
+				return err
+			}
+			return s.applyTxn(tctx, ws)
+		})
+	}
+	return s.writeRollForward(ctx, what, plan)
+}
+
+// inTxn runs fn in a multi-document transaction (snapshot reads, majority
+// writes), retried by the driver on transient errors. fn's operations use
+// the caller's context, so cancelling it aborts the transaction; the commit
+// itself runs only when the context is still live, and is not cut off
+// halfway (session.WithTransaction commits with a background context).
+func (s *Store) inTxn(ctx context.Context, what string, fn func(ctx context.Context) error) error {
+	sess, err := s.client.StartSession()
+	if err != nil {
+		return s.mapErr(ctx, what, err)
+	}
+	defer sess.EndSession(context.WithoutCancel(ctx))
+	_, err = sess.WithTransaction(ctx, func(tctx context.Context) (any, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := fn(tctx); err != nil {
+			return nil, err
+		}
+		return nil, ctx.Err() // the last moment to call it off: nothing is committed yet
+	}, options.Transaction().SetReadConcern(readconcern.Snapshot()).SetWriteConcern(writeconcern.Majority()))
+	return s.mapErr(ctx, what, err)
+}
+
+// applyTxn writes a write set inside a transaction.
+func (s *Store) applyTxn(ctx context.Context, ws writeSet) error {
+	if len(ws.revisions) > 0 {
+		if _, err := s.revisions.InsertMany(ctx, ws.revisions); err != nil {
+			return s.mapErr(ctx, "versies schrijven", err)
+		}
+	}
+	if len(ws.practices) > 0 {
+		models := make([]mongo.WriteModel, len(ws.practices))
+		for i, d := range ws.practices {
+			models[i] = upsertPracticeModel(d)
+		}
+		if _, err := s.practices.BulkWrite(ctx, models); err != nil {
+			return s.mapErr(ctx, "praktijken schrijven", err)
+		}
+	}
+	if len(ws.erased) > 0 {
+		models := make([]mongo.WriteModel, len(ws.erased))
+		for i, d := range ws.erased {
+			models[i] = replaceRevisionModel(d)
+		}
+		if _, err := s.revisions.BulkWrite(ctx, models); err != nil {
+			return s.mapErr(ctx, "versies overschrijven", err)
+		}
+	}
+	if ws.inventory != nil {
+		if _, err := s.inventories.InsertOne(ctx, ws.inventory); err != nil {
+			return s.mapErr(ctx, "inventaris "+ws.inventory.ID+" schrijven", err)
+		}
+	}
+	return nil
+}
+
+// takeSeqs takes n Seqs from the counter (inside the transaction, if any)
+// and returns the first.
+func (s *Store) takeSeqs(ctx context.Context, n int) (uint64, error) {
+	var c counterDoc
+	err := s.counters.FindOneAndUpdate(ctx, idFilter(counterSeq), counterIncUpdate(n),
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
+	if err != nil {
+		return 0, s.mapErr(ctx, "volgnummer", err)
+	}
+	return uint64(c.Value) - uint64(n) + 1, nil
+}
+
+// getPractice reads one practice for a write; nil if there is none.
+func (s *Store) getPractice(ctx context.Context, id string) (*practice.Practice, error) {
+	d, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := practiceFromDoc(d)
+	return &p, nil
+}
+
+// ---- Submit ----
+
+// prepareSubmission checks what can be checked without the store and
+// normalises the inventory: times at millisecond precision, a zero
+// SubmittedAt filled in, counts cleared.
+func prepareSubmission(sub store.Submission, now time.Time) (practice.Inventory, error) {
+	inv := sub.Inventory
+	if inv.ID == "" || inv.Region == "" {
+		return practice.Inventory{}, errors.New("mongo: inventaris zonder id of regio")
+	}
+	if inv.SubmittedAt.IsZero() {
+		inv.SubmittedAt = now
+	}
+	inv.SubmittedAt = ms(inv.SubmittedAt)
+	inv.Created, inv.Updated, inv.Unchanged = 0, 0, 0
+	inv.PracticeIDs = make([]string, 0, len(sub.Practices))
+	seen := make(map[string]int, len(sub.Practices))
+	for i, in := range sub.Practices {
+		if j, dup := seen[in.Ref]; dup {
+			return practice.Inventory{}, fmt.Errorf("mongo: ref %q staat twee keer in de inventaris (praktijk %d en %d): %w", in.Ref, j, i, store.ErrConflict)
+		}
+		seen[in.Ref] = i
+	}
+	return inv, nil
+}
+
+// planSubmission applies practice.Apply to every practice of the submission
+// over the current state and returns what to write and the inventory with
+// its counts. Seqs are taken only for the practices that change, in
+// submission order.
+func planSubmission(inv practice.Inventory, ins []practice.PracticeInput, existing map[string]practice.Practice, takeSeqs func(n int) (uint64, error)) (writeSet, practice.Inventory, error) {
+	current := func(id string) *practice.Practice {
+		if p, ok := existing[id]; ok {
+			return &p
+		}
+		return nil
+	}
+	changes := 0
+	for _, in := range ins {
+		if _, outcome := practice.Apply(current(practice.ID(inv.Region, in.Ref)), inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, 0, inv.Demo); outcome != practice.Unchanged {
+			changes++
+		}
+	}
+	var seq uint64
+	if changes > 0 {
+		first, err := takeSeqs(changes)
+		if err != nil {
+			return writeSet{}, practice.Inventory{}, err
+		}
+		seq = first
+	}
+	var ws writeSet
+	for _, in := range ins {
+		p, outcome := practice.Apply(current(practice.ID(inv.Region, in.Ref)), inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, seq, inv.Demo)
+		inv.PracticeIDs = append(inv.PracticeIDs, p.ID)
+		switch outcome {
+		case practice.Unchanged:
+			inv.Unchanged++
+			continue
+		case practice.Created:
+			inv.Created++
+		case practice.Updated:
+			inv.Updated++
+		}
+		seq++
+		ws.addPractice(p)
+	}
+	d := inventoryToDoc(inv)
+	ws.inventory = &d
+	return ws, inv, nil
+}
+
+// Submit applies a submission all or nothing: practice.Apply for every
+// practice, a new revision for each one that changed, the inventory record
+// with its counts. A duplicate ref or an existing inventory id is an
+// ErrConflict and writes nothing.
+func (s *Store) Submit(ctx context.Context, sub store.Submission) (practice.Inventory, error) {
+	if err := s.check(ctx); err != nil {
+		return practice.Inventory{}, err
+	}
+	inv, err := prepareSubmission(sub, s.o.now())
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	var out practice.Inventory
+	err = s.write(ctx, "inventaris "+inv.ID, func(ctx context.Context) (writeSet, error) {
+		if _, err := findOne[bson.Raw](ctx, s, "inventaris", s.inventories, idFilter(inv.ID)); err == nil {
+			return writeSet{}, fmt.Errorf("mongo: inventaris %s bestaat al: %w", inv.ID, store.ErrConflict)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return writeSet{}, err
+		}
+		ids := make([]string, len(sub.Practices))
+		for i, in := range sub.Practices {
+			ids[i] = practice.ID(inv.Region, in.Ref)
+		}
+		existing := map[string]practice.Practice{}
+		if len(ids) > 0 {
+			found, err := findAll(ctx, s, "bestaande praktijken", s.practices, idsFilter(ids), practiceFromDoc)
+			if err != nil {
+				return writeSet{}, err
+			}
+			for _, p := range found {
+				existing[p.ID] = p
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return writeSet{}, err
+		}
+		ws, res, err := planSubmission(inv, sub.Practices, existing, func(n int) (uint64, error) { return s.takeSeqs(ctx, n) })
+		out = res
+		return ws, err
+	})
+	if err != nil {
+		return practice.Inventory{}, err
+	}
+	return out, nil
+}
+
+// ---- Withdraw ----
+
+// Withdraw takes a live practice out of search and lists as a new version.
+func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) (practice.Practice, error) {
+	if err := s.check(ctx); err != nil {
+		return practice.Practice{}, err
+	}
+	if w.At.IsZero() {
+		w.At = s.o.now()
+	}
+	w.At = ms(w.At)
+	var out practice.Practice
+	err := s.write(ctx, "praktijk "+id+" intrekken", func(ctx context.Context) (writeSet, error) {
+		p, err := s.getPractice(ctx, id)
+		if err != nil {
+			return writeSet{}, err
+		}
+		if p == nil {
+			return writeSet{}, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
+		}
+		if !p.Live() {
+			return writeSet{}, fmt.Errorf("mongo: praktijk %s is al ingetrokken: %w", id, store.ErrConflict)
+		}
+		seq, err := s.takeSeqs(ctx, 1)
+		if err != nil {
+			return writeSet{}, err
+		}
+		out = withdrawn(*p, w, seq)
+		var ws writeSet
+		ws.addPractice(out)
+		return ws, nil
+	})
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return out, nil
+}
+
+// withdrawn is p withdrawn by w as a new version at seq.
+func withdrawn(p practice.Practice, w practice.Withdrawal, seq uint64) practice.Practice {
+	p.Version++
+	p.Withdrawn = &w
+	p.UpdatedAt = w.At
+	p.Seq = seq
+	return p
+}
+
+// ---- EraseContact ----
+
+// eraseContact returns c without email and phone (nil if nothing is left)
+// and whether that changed anything.
+func eraseContact(c *practice.Contact) (*practice.Contact, bool) {
+	if c == nil {
+		return nil, false
+	}
+	e := *c
+	e.Email, e.Phone = "", ""
+	if e == (practice.Contact{}) {
+		return nil, true
+	}
+	return &e, e != *c
+}
+
+// EraseContact removes email and phone from the practice and every revision.
+// Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
+// a new Seq when it changed, so the search index drops the data too.
+func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice, error) {
+	if err := s.check(ctx); err != nil {
+		return practice.Practice{}, err
+	}
+	var out practice.Practice
+	err := s.write(ctx, "contact van "+id+" wissen", func(ctx context.Context) (writeSet, error) {
+		p, err := s.getPractice(ctx, id)
+		if err != nil {
+			return writeSet{}, err
+		}
+		if p == nil {
+			return writeSet{}, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
+		}
+		var ws writeSet
+		if c, changed := eraseContact(p.Contact); changed {
+			seq, err := s.takeSeqs(ctx, 1)
+			if err != nil {
+				return writeSet{}, err
+			}
+			p.Contact = c
+			p.Hash = practice.ContentHash(p.Content)
+			p.Seq = seq
+			ws.practices = append(ws.practices, practiceToDoc(*p))
+		}
+		out = *p
+		revs, err := findAll(ctx, s, "versies van "+id, s.revisions, historyFilter(id), revisionFromDoc, options.Find().SetSort(byVersion))
+		if err != nil {
+			return writeSet{}, err
+		}
+		for _, r := range revs {
+			if c, changed := eraseContact(r.Content.Contact); changed {
+				r.Content.Contact = c
+				r.Hash = practice.ContentHash(r.Content)
+				ws.erased = append(ws.erased, revisionToDoc(r))
+			}
+		}
+		return ws, nil
+	})
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return out, nil
+}
+
+// ---- single-document writes ----
+
+// PutRegionalAction creates or replaces a regional action.
+func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if a.ID == "" || a.Region == "" {
+		return fmt.Errorf("mongo: regionale actie %q zonder id of regio", a.ID)
+	}
+	_, err := s.actions.ReplaceOne(ctx, idFilter(a.ID), actionToDoc(a), options.Replace().SetUpsert(true))
+	return s.mapErr(ctx, "regionale actie "+a.ID, err)
+}
+
+// CreateToken stores a token record; ErrConflict if its id or hash exists.
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if t.ID == "" || t.Hash == "" {
+		return errors.New("mongo: token zonder id of hash")
+	}
+	_, err := s.tokens.InsertOne(ctx, tokenToDoc(t))
+	return s.mapErr(ctx, "token "+t.ID, err)
+}
+
+// RevokeToken marks a token revoked at at. Revoking a revoked token keeps
+// the first time.
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if at.IsZero() {
+		at = s.o.now()
+	}
+	res, err := s.tokens.UpdateOne(ctx, idFilter(id), revokeTokenUpdate(at))
+	if err != nil {
+		return s.mapErr(ctx, "token "+id+" intrekken", err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongo: token %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
