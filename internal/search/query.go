@@ -619,20 +619,24 @@ func (ix *Index) didYouMean(words []qword) string {
 		if n, err := termCount(r, fRaw, w.raw); err != nil || n > 0 {
 			continue
 		}
-		best, bestN, bestD := "", uint64(0), 3
+		// Fuzzy dictionary entries carry no counts: count the candidates.
+		best, bestN := "", uint64(0)
 		for d := 1; d <= 2 && best == ""; d++ {
 			fd, err := rf.FieldDictFuzzy(fRaw, w.raw, d, "")
 			if err != nil {
 				break
 			}
 			for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
-				if e.Count > bestN || (e.Count == bestN && e.Term < best) {
-					best, bestN, bestD = e.Term, e.Count, d
+				n, err := termCount(r, fRaw, e.Term)
+				if err != nil || n == 0 {
+					continue
+				}
+				if n > bestN || (n == bestN && e.Term < best) {
+					best, bestN = e.Term, n
 				}
 			}
 			fd.Close()
 		}
-		_ = bestD
 		if best != "" && best != w.raw {
 			out[len(out)-1] = best
 			changed = true
