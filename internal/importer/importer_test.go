@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -580,11 +581,23 @@ func TestXLSXRoundTrip(t *testing.T) {
 	}
 }
 
-func TestWriteXLSXRefusesOverlongCell(t *testing.T) {
+func TestWriteXLSXRefusesWhatACellCannotHold(t *testing.T) {
 	t.Parallel()
-	p := practice.PracticeInput{Ref: "r", Content: practice.Content{Description: strings.Repeat("é", maxCellChars+1)}}
-	if err := WriteXLSX(&bytes.Buffer{}, []practice.PracticeInput{p}); err == nil {
-		t.Error("no error for a value longer than a cell")
+	for _, text := range []string{strings.Repeat("é", maxCellChars+1), "a\x08b", "a\uFFFEb", "_x0041_x0041_"} {
+		p := practice.PracticeInput{Ref: "r", Content: practice.Content{Description: text}}
+		if err := WriteXLSX(&bytes.Buffer{}, []practice.PracticeInput{p}); !errors.Is(err, ErrCellText) {
+			t.Errorf("%.20q: got %v, want ErrCellText", text, err)
+		}
+	}
+	// A single escape-like sequence is fine.
+	p := practice.PracticeInput{Ref: "r", Content: practice.Content{Description: "_x0041_ en _x005F_"}}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, []practice.PracticeInput{p}); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := ReadXLSX(&buf, Meta{})
+	if got := res.Input.Practices[0].Description; got != p.Description {
+		t.Errorf("got %q", got)
 	}
 }
 

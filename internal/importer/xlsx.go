@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 
@@ -101,8 +102,10 @@ const maxCellChars = 32767
 // WriteXLSX writes practices as an Excel workbook with one sheet,
 // "Praktijken": a header row with the columns ReadXLSX reads, then one
 // practice per row; lists are joined with '|' as in CSV (see CSVWriter for
-// what cannot round trip), years are numbers. A value longer than a cell
-// holds (32767 characters) is an error rather than cut off.
+// what cannot round trip), years are numbers. A text that a cell cannot hold
+// unchanged (longer than 32767 characters, characters XML does not allow
+// such as U+FFFE, or "_x0041_x0041_"-like escape sequences) is an error
+// wrapping ErrCellText rather than written otherwise.
 func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -159,8 +162,8 @@ func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
 			if v == "" {
 				continue
 			}
-			if utf16Len(v) > maxCellChars {
-				return fmt.Errorf("practice %q: %s is longer than a spreadsheet cell holds (%d characters)", p.Ref, c.name, maxCellChars)
+			if err := cellText(v); err != nil {
+				return fmt.Errorf("practice %q, %s: %w", p.Ref, c.name, err)
 			}
 			row[i] = excelize.Cell{StyleID: wrap, Value: v}
 		}
@@ -176,6 +179,33 @@ func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// ErrCellText is returned by WriteXLSX for a text that a workbook cannot
+// carry unchanged. The validation refuses such texts, so stored practices
+// never have them.
+var ErrCellText = errors.New("text cannot be stored unchanged in a spreadsheet cell")
+
+// escapeRun is two overlapping escape sequences of the XLSX string format
+// (_xHHHH_); excelize does not escape the second one, so it would come back
+// as another character.
+var escapeRun = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_x[0-9A-Fa-f]{4}_`)
+
+// cellText checks that v survives a spreadsheet cell: not too long, only
+// characters XML allows, and no escape sequences excelize would garble.
+func cellText(v string) error {
+	if n := utf16Len(v); n > maxCellChars {
+		return fmt.Errorf("%w: %d characters, a cell holds %d", ErrCellText, n, maxCellChars)
+	}
+	for _, r := range v {
+		if !(r == 0x9 || r == 0xA || r == 0xD || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+			return fmt.Errorf("%w: character %U is not allowed in XML", ErrCellText, r)
+		}
+	}
+	if m := escapeRun.FindString(v); m != "" {
+		return fmt.Errorf("%w: %q reads back as another character", ErrCellText, m)
+	}
+	return nil
 }
 
 // utf16Len is the length of s in UTF-16 code units, as spreadsheets count.
