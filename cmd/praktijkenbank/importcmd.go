@@ -109,7 +109,7 @@ func report(w io.Writer, region string, res bank.SubmitResult) error {
 
 const uploadMutation = `mutation($file: Upload!, $region: ID!, $title: String, $submittedBy: String, $period: PeriodInput, $dryRun: Boolean) {
   uploadInventory(file: $file, region: $region, title: $title, submittedBy: $submittedBy, period: $period, dryRun: $dryRun) {
-    inventory { id region }
+    inventory { id region { id } }
     errors { path code message }
     dryRun created updated unchanged
   }
@@ -154,7 +154,10 @@ func uploadRemote(ctx context.Context, server, token string, f bank.File, dryRun
 	var out struct {
 		Data struct {
 			UploadInventory *struct {
-				Inventory *struct{ ID, Region string }
+				Inventory *struct {
+					ID     string
+					Region struct{ ID string }
+				}
 				Errors    []practice.Problem
 				DryRun    bool
 				Created   int
@@ -180,7 +183,7 @@ func uploadRemote(ctx context.Context, server, token string, f bank.File, dryRun
 	}
 	res := bank.SubmitResult{Problems: p.Errors, DryRun: p.DryRun, Created: p.Created, Updated: p.Updated, Unchanged: p.Unchanged}
 	if p.Inventory != nil {
-		res.Inventory = &practice.Inventory{ID: p.Inventory.ID, Region: p.Inventory.Region}
+		res.Inventory = &practice.Inventory{ID: p.Inventory.ID, Region: p.Inventory.Region.ID}
 	}
 	return res, nil
 }

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envFrom(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, envFrom(env), &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+func fixture(name string) string { return filepath.Join("..", "..", "internal", "bank", "testdata", name) }
+
+func TestConfigIsValidatedAtTheEdge(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"bad address", nil, []string{"serve", "-addr", "8080"}, "-addr"},
+		{"bad port", nil, []string{"serve", "-addr", ":99999"}, "geen geldige poort"},
+		{"bad demo", map[string]string{envDemo: "misschien"}, nil, envDemo},
+		{"wildcard origin", map[string]string{envCORSOrigins: "*"}, nil, "wildcard"},
+		{"origin with path", map[string]string{envCORSOrigins: "https://a.example/pad"}, nil, "origin"},
+		{"bad log level", map[string]string{envLogLevel: "luid"}, nil, "logniveau"},
+		{"short admin token", map[string]string{envAdminToken: "kort"}, nil, "te kort"},
+		{"bad mongodb uri", map[string]string{envMongoURI: "http://x"}, nil, "mongodb://"},
+		{"unknown command", nil, []string{"maakkapot"}, "onbekend commando"},
+		{"import without region", nil, []string{"import", fixture("limburg.json")}, "--region"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{envDataDir: dir}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			out, err := runCmd(t, env, tt.args...)
+			var u usageError
+			if !errors.As(err, &u) || !strings.Contains(err.Error()+out, tt.want) {
+				t.Fatalf("err = %v (output %q), want a usage error mentioning %q", err, out, tt.want)
+			}
+			if exitCode(err) != 2 {
+				t.Errorf("exit code %d, want 2", exitCode(err))
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("invalid configuration still wrote to the data dir: %v", entries)
+	}
+}
+
+func TestMaskURI(t *testing.T) {
+	got := maskURI("mongodb://praktijk:geheim@db.example:27017/pkb?replicaSet=rs0")
+	if strings.Contains(got, "geheim") || !strings.Contains(got, "praktijk:xxxxx@") {
+		t.Errorf("maskURI = %q", got)
+	}
+}
+
+func TestImportOnTheDataDir(t *testing.T) {
+	env := map[string]string{envDataDir: t.TempDir()}
+	out, err := runCmd(t, env, "import", "--region", "limburg", fixture("limburg.json"))
+	if err != nil || !strings.Contains(out, "2 nieuw, 0 gewijzigd, 0 ongewijzigd") {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, env, "import", "--region", "limburg", "--title", "Inventaris Limburg 2022", fixture("limburg.csv"))
+	if err != nil || !strings.Contains(out, "0 nieuw, 0 gewijzigd, 2 ongewijzigd") {
+		t.Fatalf("same practices as CSV: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, env, "import", "--region", "antwerpen", fixture("limburg.json"))
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "REGION_MISMATCH") {
+		t.Fatalf("JSON of another region: %v\n%s", err, out)
+	}
+
+	// A Windows-1252 CSV is refused with a clear reason, not stored as mojibake.
+	latin1 := filepath.Join(t.TempDir(), "latin1.csv")
+	csv := "ref;title;summary;krachtlijnen\nx-1;Caf\xe9 voor iedereen;Een ontmoetingsplek;NABIJHEID\n"
+	if err := os.WriteFile(latin1, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCmd(t, env, "import", "--region", "limburg", latin1)
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "INVALID_ENCODING") {
+		t.Fatalf("Windows-1252 CSV: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, env, "import", "--region", "limburg", "--dry-run", fixture("limburg.json"))
+	if err != nil || !strings.Contains(out, "Proefrit") || !strings.Contains(out, "2 ongewijzigd") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+}
+
+func TestTokenCommands(t *testing.T) {
+	env := map[string]string{envDataDir: t.TempDir()}
+	out, err := runCmd(t, env, "token", "create", "--region", "limburg", "--label", "Platform Limburg")
+	if err != nil {
+		t.Fatalf("create: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	if !strings.HasPrefix(secret, "pkb_") {
+		t.Fatalf("no token printed: %q", out)
+	}
+	id := strings.Fields(lines[0])[1]
+	out, err = runCmd(t, env, "token", "list")
+	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "actief") || strings.Contains(out, secret) {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	if out, err = runCmd(t, env, "token", "revoke", id); err != nil {
+		t.Fatalf("revoke: %v\n%s", err, out)
+	}
+	if out, _ = runCmd(t, env, "token", "list"); !strings.Contains(out, "ingetrokken") {
+		t.Errorf("after revoke: %s", out)
+	}
+	if _, err = runCmd(t, env, "token", "create", "--region", "gent"); err == nil {
+		t.Error("a token for an unknown region was made")
+	}
+}
+
+// startServer runs the real serve command on a free port until the test ends.
+func startServer(t *testing.T, env map[string]string) (url string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve", "-addr", addr, "-log-level", "warn"}, envFrom(env), &out, &out) }()
+	url = "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server stopped: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server did not become ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return url, stop
+}
+
+func graphql(t *testing.T, url, token, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out["errors"] != nil {
+		t.Fatalf("errors: %v", out["errors"])
+	}
+	return out["data"].(map[string]any)
+}
+
+func TestServerKeepsPracticesAcrossRestartAndImportsRemotely(t *testing.T) {
+	const admin = "admin-token-for-the-test-0123"
+	env := map[string]string{envDataDir: t.TempDir(), envAdminToken: admin}
+	url, stop := startServer(t, env)
+
+	demo := graphql(t, url, "", `{ searchPractices { total } }`, nil)
+	if total := demo["searchPractices"].(map[string]any)["total"].(float64); total != 18 {
+		t.Fatalf("demo practices = %v, want 18", total)
+	}
+	tok := graphql(t, url, admin, `mutation { createPlatformToken(region: "limburg") { token } }`, nil)
+	token := tok["createPlatformToken"].(map[string]any)["token"].(string)
+
+	out, err := runCmd(t, map[string]string{}, "import", "--region", "limburg", "--server", url, "--token", token, fixture("limburg.csv"))
+	if err != nil || !strings.Contains(out, "2 nieuw") {
+		t.Fatalf("remote import: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, map[string]string{}, "import", "--region", "antwerpen", "--server", url, "--token", token, fixture("limburg.csv"))
+	if err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
+		t.Fatalf("remote import for another region: %v\n%s", err, out)
+	}
+	stop()
+
+	url, _ = startServer(t, env)
+	got := graphql(t, url, "", `{ practiceByRef(region: "limburg", ref: "lim-2022-001") { title version } searchPractices(query: "wijkteams genk") { total } }`, nil)
+	p, ok := got["practiceByRef"].(map[string]any)
+	if !ok || p["title"] != "Wijkteams in Genk" {
+		t.Fatalf("after restart: %v", got)
+	}
+	if total := got["searchPractices"].(map[string]any)["total"].(float64); total < 1 {
+		t.Errorf("after restart the practice is not searchable: %v", got)
+	}
+	all := graphql(t, url, "", `{ searchPractices { total } }`, nil)
+	if total := all["searchPractices"].(map[string]any)["total"].(float64); total != 20 {
+		t.Errorf("after restart %v practices, want 20 (the demo is loaded once)", fmt.Sprint(total))
+	}
+}
