@@ -156,6 +156,9 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	if err != nil {
 		return err
 	}
+	if ws.empty() {
+		return nil // nothing to write (EraseContact without personal data)
+	}
 	items := pendingItems(token, ws)
 	for start := 0; start < len(items); start += itemBatch {
 		batch := items[start:min(start+itemBatch, len(items))]
@@ -210,6 +213,11 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 			return token, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
+			// Cut off on its way, the insert may still have reached the
+			// server: free the slot now rather than after the lease.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+			_ = s.dropSlot(rctx, token)
+			cancel()
 			return "", s.mapErr(ctx, "schrijfplaats", err)
 		}
 		var h pendingDoc
