@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -176,4 +178,59 @@ func FuzzWriteRoundTrip(f *testing.F) {
 			t.Fatalf("XLSX round trip differs:\n got %#v\nwant %#v", again.Input.Practices, res.Input.Practices)
 		}
 	})
+}
+
+// FuzzReadXLSXSheet fuzzes the worksheet XML inside an otherwise valid
+// workbook: mutating a whole .xlsx mostly breaks the zip checksums, so
+// FuzzReadXLSX rarely reaches the rows.
+func FuzzReadXLSXSheet(f *testing.F) {
+	template := xlsxFrom(f, [][]any{{"ref", "title", "startYear"}, {"r1", "Één", 2021.0}})
+	f.Add([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c><c r="B1" t="inlineStr"><is><t>startYear</t></is></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>r1</t></is></c><c r="B3"><v>2021</v></c></row>` +
+		`</sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="C2" t="s"><v>7</v></c><c t="b"><v>1</v></c></row><row><c><v>1e3</v></c></row></sheetData></worksheet>`))
+	f.Fuzz(func(t *testing.T, sheet []byte) {
+		data := replaceZipEntry(t, template, "xl/worksheets/sheet1.xml", sheet)
+		res, probs := ReadXLSX(bytes.NewReader(data), Meta{})
+		checkProblemShape(t, probs)
+		checkResultShape(t, res)
+		if len(probs) == 0 {
+			checkCSVRoundTrip(t, res.Input.Practices)
+		}
+	})
+}
+
+// replaceZipEntry returns the zip file data with the entry name's content
+// replaced (stored uncompressed).
+func replaceZipEntry(t testing.TB, data []byte, name string, content []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == name {
+			_, err = w.Write(content)
+		} else {
+			var rc io.ReadCloser
+			if rc, err = f.Open(); err == nil {
+				_, err = io.Copy(w, rc)
+				rc.Close()
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
