@@ -1,0 +1,573 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+)
+
+// URL query parameters of the search page.
+const (
+	pQuery      = "q"
+	pKrachtlijn = "krachtlijn"
+	pChallenge  = "uitdaging"
+	pAction     = "actie"
+	pRegion     = "regio"
+	pTarget     = "doelgroep"
+	pSetting    = "setting"
+	pFrom       = "van"
+	pTo         = "tot"
+	pSort       = "sort"
+	pAfter      = "na"
+)
+
+// Limits of the URL state (the search enforces its own as well).
+const (
+	maxValues     = 50
+	maxValueBytes = 200
+	minYear       = 1970
+	maxYear       = 2100
+	maxCursor     = 2048
+)
+
+// sortNames maps the sort parameter to the search's sort.
+var sortNames = map[string]search.Sort{
+	"relevantie": search.SortRelevance,
+	"nieuwste":   search.SortNewest,
+	"titel":      search.SortTitle,
+}
+
+// searchState is everything a search page shows, as its URL carries it.
+type searchState struct {
+	Q                                                             string
+	Krachtlijnen, Challenges, Actions, Regions, Targets, Settings []string
+	From, To                                                      *int
+	Sort                                                          string // "", "relevantie", "nieuwste" or "titel"
+	After                                                         string
+}
+
+// listParams are the multi-valued filters with their place in a state.
+var listParams = []string{pKrachtlijn, pChallenge, pAction, pRegion, pTarget, pSetting}
+
+func (s *searchState) list(param string) *[]string {
+	switch param {
+	case pKrachtlijn:
+		return &s.Krachtlijnen
+	case pChallenge:
+		return &s.Challenges
+	case pAction:
+		return &s.Actions
+	case pRegion:
+		return &s.Regions
+	case pTarget:
+		return &s.Targets
+	case pSetting:
+		return &s.Settings
+	}
+	panic("web: unknown list parameter " + param)
+}
+
+// clone returns a deep copy, without the page cursor (every change of a
+// search starts at its first page).
+func (s searchState) clone() searchState {
+	c := s
+	c.After = ""
+	for _, p := range listParams {
+		*c.list(p) = slices.Clone(*s.list(p))
+	}
+	return c
+}
+
+// values encodes the state in a URL query, leaving out what is empty.
+func (s searchState) values() url.Values {
+	v := url.Values{}
+	if s.Q != "" {
+		v.Set(pQuery, s.Q)
+	}
+	for _, p := range listParams {
+		for _, x := range *s.list(p) {
+			v.Add(p, x)
+		}
+	}
+	if s.From != nil {
+		v.Set(pFrom, strconv.Itoa(*s.From))
+	}
+	if s.To != nil {
+		v.Set(pTo, strconv.Itoa(*s.To))
+	}
+	if s.Sort != "" {
+		v.Set(pSort, s.Sort)
+	}
+	if s.After != "" {
+		v.Set(pAfter, s.After)
+	}
+	return v
+}
+
+// url is the search page's address for the state.
+func (s searchState) url() string {
+	if q := s.values().Encode(); q != "" {
+		return "/?" + q
+	}
+	return "/"
+}
+
+func (s searchState) filtered() bool {
+	for _, p := range listParams {
+		if len(*s.list(p)) > 0 {
+			return true
+		}
+	}
+	return s.From != nil || s.To != nil
+}
+
+func (s searchState) filter() search.Filter {
+	return search.Filter{
+		Krachtlijnen: s.Krachtlijnen, Challenges: s.Challenges, Actions: s.Actions,
+		Regions: s.Regions, TargetGroups: s.Targets, Settings: s.Settings,
+		FromYear: s.From, ToYear: s.To,
+	}
+}
+
+// parseState reads and checks the URL query. Problems are Dutch sentences
+// for the user; the returned state keeps only the valid values.
+func parseState(raw string, plan *actionplan.Plan) (searchState, []string) {
+	var s searchState
+	var problems []string
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		problems = append(problems, "Het adres van deze pagina is beschadigd (een teken is verkeerd gecodeerd).")
+	}
+	one := func(name string) string {
+		vals := q[name]
+		if len(vals) == 0 {
+			return ""
+		}
+		if len(vals) > 1 {
+			problems = append(problems, fmt.Sprintf("De parameter „%s” staat meer dan eens in het adres; alleen de eerste telt.", name))
+		}
+		return strings.TrimSpace(vals[0])
+	}
+
+	s.Q = one(pQuery)
+	switch {
+	case !utf8.ValidString(s.Q):
+		problems = append(problems, "De zoekvraag bevat ongeldige tekens.")
+		s.Q = ""
+	case utf8.RuneCountInString(s.Q) > search.MaxQueryLen:
+		problems = append(problems, fmt.Sprintf("De zoekvraag is te lang: gebruik hoogstens %d tekens.", search.MaxQueryLen))
+		s.Q = string([]rune(s.Q)[:search.MaxQueryLen])
+	}
+
+	known := map[string]func(string) bool{
+		pKrachtlijn: func(v string) bool { _, ok := plan.Krachtlijn(v); return ok },
+		pChallenge:  func(v string) bool { _, ok := plan.Challenge(v); return ok },
+		pAction:     func(v string) bool { _, ok := plan.Action(v); return ok },
+		pRegion:     func(v string) bool { _, ok := plan.Region(v); return ok },
+	}
+	what := map[string]string{pKrachtlijn: "krachtlijn", pChallenge: "uitdaging", pAction: "actie",
+		pRegion: "regio", pTarget: "doelgroep", pSetting: "setting"}
+	for _, p := range listParams {
+		var out []string
+		for _, v := range q[p] {
+			v = strings.TrimSpace(v)
+			if v == "" || slices.Contains(out, v) {
+				continue
+			}
+			if !utf8.ValidString(v) || len(v) > maxValueBytes {
+				problems = append(problems, fmt.Sprintf("Een waarde voor %s is ongeldig of te lang.", what[p]))
+				continue
+			}
+			if ok := known[p]; ok != nil && !ok(v) {
+				problems = append(problems, fmt.Sprintf("Onbekende %s: „%s”.", what[p], v))
+				continue
+			}
+			if len(out) == maxValues {
+				problems = append(problems, fmt.Sprintf("Kies hoogstens %d waarden voor %s.", maxValues, what[p]))
+				break
+			}
+			out = append(out, v)
+		}
+		*s.list(p) = out
+	}
+
+	year := func(name, label string) *int {
+		v := one(name)
+		if v == "" {
+			return nil
+		}
+		y, err := strconv.Atoi(v)
+		if err != nil || y < minYear || y > maxYear {
+			problems = append(problems, fmt.Sprintf("„%s” is geen geldig jaar voor „%s”: kies een jaar van %d tot %d.",
+				shorten(v, 20), label, minYear, maxYear))
+			return nil
+		}
+		return &y
+	}
+	s.From = year(pFrom, "van")
+	s.To = year(pTo, "tot")
+	if s.From != nil && s.To != nil && *s.From > *s.To {
+		problems = append(problems, fmt.Sprintf("Het jaar „van” (%d) ligt na het jaar „tot” (%d).", *s.From, *s.To))
+		s.From, s.To = nil, nil
+	}
+
+	if v := one(pSort); v != "" {
+		if _, ok := sortNames[v]; ok {
+			s.Sort = v
+		} else {
+			problems = append(problems, fmt.Sprintf("Onbekende sortering „%s”: kies relevantie, nieuwste of titel.", shorten(v, 30)))
+		}
+	}
+	if v := one(pAfter); v != "" {
+		if len(v) > maxCursor {
+			problems = append(problems, badCursor)
+		} else {
+			s.After = v
+		}
+	}
+	return s, problems
+}
+
+const badCursor = "Deze paginalink is niet (meer) geldig. Begin opnieuw bij de eerste pagina van de resultaten."
+
+// The search page's view.
+
+type searchView struct {
+	State         searchState
+	Problems      []string
+	FixURL        string // the search without the invalid parts, when there are problems
+	Searched      bool   // a search ran (no problems)
+	Total         int
+	Results       []resultItem
+	Facets        []facetGroup
+	Years         []yearOption
+	From, To      string
+	Active        []activeFilter
+	ActiveN       int
+	Sorts         []sortOption
+	NextURL       string
+	FirstURL      string // when on a later page
+	DidYouMean    string
+	DidYouMeanURL string
+	ClearURL      string // the query without filters
+}
+
+type resultItem struct {
+	URL          string
+	Title        template.HTML // escaped, matches in <mark>
+	Region       string
+	Years        string
+	Krachtlijnen []tag
+	Snippet      template.HTML
+	Demo         bool
+}
+
+type tag struct{ Text, URL string }
+
+type facetGroup struct {
+	Param, Legend string
+	Options       []facetOption
+}
+
+type facetOption struct {
+	ID, Value, Label string
+	Count            int
+	Checked          bool
+}
+
+type yearOption struct {
+	Value, Label string
+}
+
+type activeFilter struct{ Label, RemoveURL string }
+
+type sortOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (h *handler) search(w http.ResponseWriter, r *http.Request) {
+	plan := h.bank.Plan()
+	state, problems := parseState(r.URL.RawQuery, plan)
+	view := searchView{State: state, ClearURL: searchState{Q: state.Q, Sort: state.Sort}.url()}
+	view.Sorts = sortOptions(state.Sort)
+	title := "Praktijken zoeken"
+	if state.Q != "" {
+		title = "Zoeken naar „" + shorten(state.Q, 60) + "”"
+	}
+	if len(problems) > 0 {
+		h.searchProblems(w, r, title, view, problems)
+		return
+	}
+	res, err := h.bank.Search(r.Context(), search.Request{
+		Query: state.Q, Filter: state.filter(), Sort: sortNames[state.Sort],
+		First: h.cfg.pageSize, After: state.After,
+	})
+	if err != nil {
+		if errors.Is(err, bank.ErrInvalid) {
+			msg := "Deze zoekopdracht kan niet uitgevoerd worden. Pas de zoekwoorden of filters aan."
+			if state.After != "" {
+				msg = badCursor
+			}
+			view.State.After = ""
+			h.searchProblems(w, r, title, view, []string{msg})
+			return
+		}
+		h.serverError(w, r, err)
+		return
+	}
+	l := labeler{plan}
+	view.Searched = true
+	view.Total = res.Total
+	for i, p := range res.Practices {
+		view.Results = append(view.Results, h.resultItem(l, p, res.Hits[i]))
+	}
+	view.Facets = facetGroups(l, plan, state, res.Facets)
+	view.Years, view.From, view.To = yearOptions(state, res.Facets.Years)
+	view.Active = activeFilters(l, state)
+	view.ActiveN = len(view.Active)
+	if res.HasNextPage && res.EndCursor != "" {
+		next := state.clone()
+		next.After = res.EndCursor
+		view.NextURL = next.url()
+	}
+	if state.After != "" {
+		view.FirstURL = state.clone().url()
+	}
+	if res.DidYouMean != "" && res.DidYouMean != state.Q {
+		s := state.clone()
+		s.Q = res.DidYouMean
+		view.DidYouMean, view.DidYouMeanURL = res.DidYouMean, s.url()
+	}
+	h.render(w, r, "search", page{Title: title, Nav: "zoeken", Content: view})
+}
+
+func (h *handler) searchProblems(w http.ResponseWriter, r *http.Request, title string, view searchView, problems []string) {
+	view.Problems = problems
+	view.FixURL = view.State.url()
+	view.Active = activeFilters(labeler{h.bank.Plan()}, view.State)
+	h.render(w, r, "search", page{Title: "Ongeldige zoekopdracht", Nav: "zoeken", Status: http.StatusBadRequest, Content: view})
+}
+
+func sortOptions(cur string) []sortOption {
+	if cur == "" {
+		cur = "relevantie"
+	}
+	return []sortOption{
+		{"relevantie", "Relevantie", cur == "relevantie"},
+		{"nieuwste", "Nieuwste eerst", cur == "nieuwste"},
+		{"titel", "Titel (A-Z)", cur == "titel"},
+	}
+}
+
+func (h *handler) resultItem(l labeler, p practice.Practice, hit search.Hit) resultItem {
+	it := resultItem{
+		URL:    "/praktijk/" + url.PathEscape(p.ID),
+		Title:  template.HTML(template.HTMLEscapeString(p.Title)),
+		Region: l.region(p.Region),
+		Years:  yearsText(p),
+		Demo:   p.Demo,
+	}
+	for _, k := range p.Krachtlijnen {
+		it.Krachtlijnen = append(it.Krachtlijnen, tag{l.krachtlijn(k), searchState{Krachtlijnen: []string{k}}.url()})
+	}
+	for _, hl := range hit.Highlights {
+		if len(hl.Fragments) == 0 {
+			continue
+		}
+		if hl.Field == "title" {
+			if safe, ok := markedHTML(hl.Fragments[0]); ok {
+				it.Title = safe
+			}
+			continue
+		}
+		if it.Snippet != "" {
+			continue
+		}
+		var parts []string
+		for _, f := range hl.Fragments[:min(2, len(hl.Fragments))] {
+			if safe, ok := markedHTML(f); ok {
+				parts = append(parts, string(safe))
+			}
+		}
+		if len(parts) > 0 {
+			it.Snippet = template.HTML(strings.Join(parts, " "))
+		}
+	}
+	if it.Snippet == "" {
+		it.Snippet = template.HTML(template.HTMLEscapeString(shorten(p.Summary, 300)))
+	}
+	return it
+}
+
+// markTags are the only tags a highlight fragment may contain.
+var markTags = regexp.MustCompile(`</?mark>`)
+
+// markedHTML accepts a highlight fragment as HTML only when, apart from its
+// <mark> tags, it holds no markup: the search escapes the text, and this
+// check keeps a mistake there from becoming a script on the page.
+func markedHTML(f string) (template.HTML, bool) {
+	rest := markTags.ReplaceAllString(f, "")
+	if strings.ContainsAny(rest, "<>\"") {
+		return "", false
+	}
+	return template.HTML(f), true
+}
+
+func yearsText(p practice.Practice) string {
+	switch {
+	case p.StartYear != nil && p.EndYear != nil && *p.StartYear == *p.EndYear:
+		return strconv.Itoa(*p.StartYear)
+	case p.StartYear != nil && p.EndYear != nil:
+		return fmt.Sprintf("%d–%d", *p.StartYear, *p.EndYear)
+	case p.StartYear != nil:
+		return fmt.Sprintf("sinds %d", *p.StartYear)
+	case p.EndYear != nil:
+		return fmt.Sprintf("tot %d", *p.EndYear)
+	}
+	return ""
+}
+
+// facetGroups builds the checkbox groups: the plan's own values in plan
+// order, free values (doelgroep, setting) by count; values with no
+// practices are left out unless they are checked.
+func facetGroups(l labeler, plan *actionplan.Plan, s searchState, f search.Facets) []facetGroup {
+	counts := func(fc []search.FacetCount) map[string]int {
+		m := make(map[string]int, len(fc))
+		for _, c := range fc {
+			m[c.Value] = c.Count
+		}
+		return m
+	}
+	group := func(param, legend string, order []string, fc []search.FacetCount, label func(string) string) facetGroup {
+		g := facetGroup{Param: param, Legend: legend}
+		m := counts(fc)
+		checked := *s.list(param)
+		if order == nil {
+			for _, c := range fc {
+				order = append(order, c.Value)
+			}
+			for _, v := range checked {
+				if !slices.Contains(order, v) {
+					order = append(order, v)
+				}
+			}
+		}
+		for _, v := range order {
+			on := slices.Contains(checked, v)
+			if m[v] == 0 && !on {
+				continue
+			}
+			g.Options = append(g.Options, facetOption{
+				ID: fmt.Sprintf("f-%s-%d", param, len(g.Options)), Value: v, Label: label(v), Count: m[v], Checked: on,
+			})
+		}
+		return g
+	}
+	var krachtlijnen, challenges, actions, regions []string
+	for _, k := range plan.Krachtlijnen {
+		krachtlijnen = append(krachtlijnen, k.Code)
+	}
+	for _, c := range plan.Challenges {
+		challenges = append(challenges, c.ID)
+		for _, a := range c.Actions {
+			actions = append(actions, a.ID)
+		}
+	}
+	for _, r := range plan.Regions {
+		regions = append(regions, r.ID)
+	}
+	same := func(v string) string { return v }
+	groups := []facetGroup{
+		group(pKrachtlijn, "Krachtlijn", krachtlijnen, f.Krachtlijnen, l.krachtlijn),
+		group(pChallenge, "Uitdaging", challenges, f.Challenges, l.challenge),
+		group(pAction, "Actie", actions, f.Actions, l.action),
+		group(pRegion, "Regio", regions, f.Regions, l.region),
+		group(pTarget, "Doelgroep", nil, f.TargetGroups, same),
+		group(pSetting, "Setting", nil, f.Settings, same),
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		if len(g.Options) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// yearOptions are the choices of the van/tot selects: the years of the
+// result (ignoring the year filter) with their counts, and the chosen ones.
+func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from, to string) {
+	years := map[int]int{}
+	for _, c := range fc {
+		if y, err := strconv.Atoi(c.Value); err == nil {
+			years[y] = c.Count
+		}
+	}
+	for _, y := range []*int{s.From, s.To} {
+		if y != nil {
+			if _, ok := years[*y]; !ok {
+				years[*y] = 0
+			}
+		}
+	}
+	keys := make([]int, 0, len(years))
+	for y := range years {
+		keys = append(keys, y)
+	}
+	sort.Ints(keys)
+	for _, y := range keys {
+		opts = append(opts, yearOption{strconv.Itoa(y), fmt.Sprintf("%d (%d)", y, years[y])})
+	}
+	if s.From != nil {
+		from = strconv.Itoa(*s.From)
+	}
+	if s.To != nil {
+		to = strconv.Itoa(*s.To)
+	}
+	return opts, from, to
+}
+
+// activeFilters lists the chosen filters, each with the link that drops it.
+func activeFilters(l labeler, s searchState) []activeFilter {
+	var out []activeFilter
+	names := map[string]struct {
+		what  string
+		label func(string) string
+	}{
+		pKrachtlijn: {"Krachtlijn", l.krachtlijn}, pChallenge: {"Uitdaging", l.challenge},
+		pAction: {"Actie", l.action}, pRegion: {"Regio", l.region},
+		pTarget: {"Doelgroep", func(v string) string { return v }}, pSetting: {"Setting", func(v string) string { return v }},
+	}
+	for _, p := range listParams {
+		for _, v := range *s.list(p) {
+			c := s.clone()
+			*c.list(p) = slices.DeleteFunc(*c.list(p), func(x string) bool { return x == v })
+			out = append(out, activeFilter{names[p].what + ": " + names[p].label(v), c.url()})
+		}
+	}
+	if s.From != nil {
+		c := s.clone()
+		c.From = nil
+		out = append(out, activeFilter{fmt.Sprintf("Van %d", *s.From), c.url()})
+	}
+	if s.To != nil {
+		c := s.clone()
+		c.To = nil
+		out = append(out, activeFilter{fmt.Sprintf("Tot %d", *s.To), c.url()})
+	}
+	return out
+}
