@@ -24,6 +24,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/web"
 )
 
 // Options are the limits and switches of the HTTP face.
@@ -80,6 +81,8 @@ func New(d Deps, o Options) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
 	})
+	// The web site for practitioners; the routes above keep precedence.
+	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log)))
 	var h http.Handler = mux
 	h = cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
