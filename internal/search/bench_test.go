@@ -1,0 +1,61 @@
+package search
+
+import (
+	"context"
+	"syscall"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// BenchmarkSearch searches 10,000 generated practices with a query, filters
+// and all facets (three of them disjunctive, so four Bleve searches).
+func BenchmarkSearch(b *testing.B) {
+	corpus := GenerateCorpus(10_000, 1)
+	src := newMemSource(corpus...)
+	dir := filepath.Join(b.TempDir(), "index")
+	ix, err := Open(dir, testPlan(), WithLogger(quietLogger()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	start := time.Now()
+	if _, err := ix.Reconcile(context.Background(), src); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("indexed %d practices in %s", len(corpus), time.Since(start))
+	// Measure a settled index, as a server sees it after start: reopen it
+	// so that background merging of the bulk load is not measured.
+	ix.Close()
+	if ix, err = Open(dir, testPlan(), WithLogger(quietLogger())); err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	reqs := []Request{
+		{Query: "buurtwerk jongeren", Filter: Filter{Regions: []string{"limburg", "antwerpen"}, Krachtlijnen: []string{"NABIJHEID"}}},
+		{Query: "armoedebestrijding", Filter: Filter{Challenges: []string{"onderbescherming"}, FromYear: ptr(2015), ToYear: ptr(2020)}},
+		{Query: "digitale inclusie voor ouderen", Filter: Filter{Regions: []string{"brussel"}}},
+		{Query: "nabijheit", Filter: Filter{Actions: []string{"vermaatschappelijking-1"}}},
+		{Filter: Filter{Regions: []string{"west-vlaanderen"}}, Sort: SortNewest},
+	}
+	ctx := context.Background()
+	cpu0 := cpuTime()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Search(ctx, reqs[i%len(reqs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	// Wall time per op depends on what else runs on the machine; the
+	// process CPU time per op does much less.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(i), "cpu-ms/op")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
