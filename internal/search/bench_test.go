@@ -2,8 +2,8 @@ package search
 
 import (
 	"context"
-	"syscall"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
