@@ -1,0 +1,454 @@
+// Package insight is the analytical view of Praktijkenbank for researchers
+// and the Vlaams platform: which success factors, pitfalls and bottlenecks
+// recur (equivalent phrasings grouped), which are distinctive for a
+// selection, how practices cover the action plan (matrices with their gaps),
+// and the yearly progress report of a regional platform.
+//
+// An [Insight] holds a compact in-memory copy of every live practice: the
+// fields the aggregations need, with factor texts already grouped and every
+// code interned as a small integer, so that an aggregation over 100,000
+// practices is one pass over a slice. It is loaded from the store at start
+// ([Insight.Load]), told of the bank's own writes ([Insight.Apply]) and
+// follows the store's change feed for the writes of other replicas
+// ([Insight.Follow]). It is safe for concurrent use: aggregations share a
+// read lock, applying changes takes the write lock briefly.
+package insight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+)
+
+// Sentinel errors; errors of this package wrap them with %w.
+var (
+	ErrInvalid  = errors.New("ongeldige vraag")
+	ErrNotFound = errors.New("niet gevonden")
+)
+
+// Source is what the view needs of the store; store.Store satisfies it.
+type Source interface {
+	ScanPractices(ctx context.Context, fn func(practice.Practice) error) error
+	ChangedSince(ctx context.Context, seq uint64, limit int) ([]practice.Practice, error)
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// Kind is a kind of factor text on a practice.
+type Kind int
+
+const (
+	SuccessFactors Kind = iota
+	Pitfalls
+	Bottlenecks
+	numKinds
+)
+
+func (k Kind) String() string {
+	switch k {
+	case SuccessFactors:
+		return "successFactors"
+	case Pitfalls:
+		return "pitfalls"
+	case Bottlenecks:
+		return "bottlenecks"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+func (k Kind) valid() bool { return k >= 0 && k < numKinds }
+
+// dimensions with interned values.
+const (
+	dimKrachtlijn = iota
+	dimChallenge
+	dimAction
+	dimRegion
+	dimTargetGroup
+	dimSetting
+	numDims
+)
+
+// dict interns strings as dense ids. It only grows: an id stays valid.
+type dict struct {
+	ids   map[string]int32
+	names []string
+}
+
+func newDict() *dict { return &dict{ids: map[string]int32{}} }
+
+func (d *dict) intern(s string) int32 {
+	if id, ok := d.ids[s]; ok {
+		return id
+	}
+	id := int32(len(d.names))
+	d.ids[s] = id
+	d.names = append(d.names, s)
+	return id
+}
+
+func (d *dict) lookup(s string) (int32, bool) {
+	id, ok := d.ids[s]
+	return id, ok
+}
+
+// factor is one factor text of a practice.
+type factor struct {
+	variant int32 // the text as written (trimmed), interned
+	group   int32 // its group key, interned
+}
+
+// record is the compact copy of one live practice.
+type record struct {
+	id, ref, title   string
+	seq              uint64
+	version          int
+	vals             [numDims][]int32 // interned, deduplicated
+	hasYears         bool
+	fromYear, toYear int
+	factors          [numKinds][]factor
+	groups           [numKinds][]int32 // the distinct groups of factors[k]
+	created, updated time.Time
+}
+
+func (r *record) region() int32 { return r.vals[dimRegion][0] }
+
+// variantInfo is what is known of one phrasing.
+type variantInfo struct {
+	text  string
+	group int32
+	stems []int32 // term ids
+}
+
+// Insight is the analytical view. The zero value is not usable; use New.
+type Insight struct {
+	plan    func() *actionplan.Plan
+	log     *slog.Logger
+	overlap uint64
+	batch   int
+
+	mu      sync.RWMutex
+	v       *view
+	applied atomic.Uint64
+}
+
+// view is the content of an Insight: the records and the dictionaries.
+type view struct {
+	recs     []*record
+	pos      map[string]int // id -> index in recs
+	dims     [numDims]*dict
+	groups   *dict // group keys
+	variants *dict // phrasings
+	vinfo    []variantInfo
+	terms    *dict                            // stems
+	surfaces []map[string]int                 // per term: folded surface word -> number of phrasings
+	totals   [numKinds][]int32                // per kind and group: live practices with it
+	actions  map[int32]*[numRegionSlots]int32 // per action: practices per region id (last slot: all)
+	gone     map[string]uint64                // withdrawn practices: the seq of the withdrawal
+}
+
+// numRegionSlots bounds the regions counted per action; the plan has six.
+const numRegionSlots = 33
+
+// Option configures an Insight.
+type Option func(*Insight)
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(in *Insight) { in.log = l } }
+
+// New returns an empty view over the action plan that plan returns (called
+// on every aggregation, so regional actions added later are included).
+func New(plan func() *actionplan.Plan, opts ...Option) *Insight {
+	in := &Insight{plan: plan, log: slog.New(slog.DiscardHandler), overlap: 64, batch: 1000}
+	for _, o := range opts {
+		o(in)
+	}
+	in.v = newView()
+	return in
+}
+
+func newView() *view {
+	v := &view{pos: map[string]int{}, actions: map[int32]*[numRegionSlots]int32{}, gone: map[string]uint64{}}
+	for i := range v.dims {
+		v.dims[i] = newDict()
+	}
+	v.groups, v.variants, v.terms = newDict(), newDict(), newDict()
+	return v
+}
+
+// Len is the number of live practices in the view.
+func (in *Insight) Len() int {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return len(in.v.recs)
+}
+
+// AppliedSeq is the highest store sequence the view has applied.
+func (in *Insight) AppliedSeq() uint64 { return in.applied.Load() }
+
+// Load replaces the view's content with every live practice of src. The
+// old content answers until the new one is complete.
+func (in *Insight) Load(ctx context.Context, src Source) error {
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("insight: last seq: %w", err)
+	}
+	v := newView()
+	var maxSeq uint64
+	err = src.ScanPractices(ctx, func(p practice.Practice) error {
+		maxSeq = max(maxSeq, p.Seq)
+		if p.Live() {
+			v.upsert(&p)
+		} else {
+			v.gone[p.ID] = p.Seq
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("insight: scan: %w", err)
+	}
+	in.mu.Lock()
+	in.v = v
+	in.applied.Store(max(last, maxSeq))
+	in.mu.Unlock()
+	return nil
+}
+
+// Apply brings the view up to date with the given practices, as read from
+// the store after a write: live ones are added or replaced, withdrawn ones
+// removed. A practice older (by Seq) than the one the view holds is
+// ignored, so replays and out-of-order deliveries converge.
+func (in *Insight) Apply(ps []practice.Practice) {
+	if len(ps) == 0 {
+		return
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var maxSeq uint64
+	for i := range ps {
+		p := &ps[i]
+		if p.ID == "" {
+			continue
+		}
+		maxSeq = max(maxSeq, p.Seq)
+		if j, ok := in.v.pos[p.ID]; ok && in.v.recs[j].seq > p.Seq {
+			continue
+		}
+		if in.v.gone[p.ID] > p.Seq {
+			continue
+		}
+		if p.Live() {
+			delete(in.v.gone, p.ID)
+			in.v.upsert(p)
+		} else {
+			in.v.gone[p.ID] = p.Seq
+			in.v.remove(p.ID)
+		}
+	}
+	for {
+		cur := in.applied.Load()
+		if maxSeq <= cur || in.applied.CompareAndSwap(cur, maxSeq) {
+			break
+		}
+	}
+}
+
+// Follow keeps the view current with the store's change feed (the writes of
+// other replicas): every interval it applies the changes since AppliedSeq
+// (minus a small overlap, for writes that commit out of seq order). It
+// returns when ctx is done; errors are logged and retried.
+func (in *Insight) Follow(ctx context.Context, src Source, every time.Duration) {
+	if every <= 0 {
+		every = time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := in.CatchUp(ctx, src); err != nil && ctx.Err() == nil {
+			in.log.Warn("insight follow failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CatchUp applies every change of src after AppliedSeq (minus the overlap).
+func (in *Insight) CatchUp(ctx context.Context, src Source) error {
+	last, err := src.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	applied := in.AppliedSeq()
+	if last < applied { // the store went back in time (restored): start over
+		return in.Load(ctx, src)
+	}
+	if last == applied {
+		return nil
+	}
+	from := applied - min(applied, in.overlap)
+	for {
+		ps, err := src.ChangedSince(ctx, from, in.batch)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return nil
+		}
+		in.Apply(ps)
+		if len(ps) < in.batch {
+			return nil
+		}
+		from = ps[len(ps)-1].Seq
+	}
+}
+
+// upsert adds or replaces the record of a live practice.
+func (v *view) upsert(p *practice.Practice) {
+	v.remove(p.ID)
+	r := &record{
+		id: p.ID, ref: p.Ref, title: p.Title, seq: p.Seq, version: p.Version,
+		created: p.CreatedAt, updated: p.UpdatedAt,
+	}
+	r.vals[dimKrachtlijn] = v.internAll(dimKrachtlijn, p.Krachtlijnen)
+	r.vals[dimChallenge] = v.internAll(dimChallenge, p.Challenges)
+	r.vals[dimAction] = v.internAll(dimAction, p.Actions)
+	r.vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
+	r.vals[dimTargetGroup] = v.internAll(dimTargetGroup, p.TargetGroups)
+	r.vals[dimSetting] = v.internAll(dimSetting, p.Settings)
+	r.fromYear, r.toYear, r.hasYears = yearsOf(p)
+	for k, texts := range [numKinds][]string{p.SuccessFactors, p.Pitfalls, p.Bottlenecks} {
+		for _, t := range texts {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			f := v.internVariant(t)
+			r.factors[k] = append(r.factors[k], f)
+			if !containsID(r.groups[k], f.group) {
+				r.groups[k] = append(r.groups[k], f.group)
+			}
+		}
+		for _, g := range r.groups[k] {
+			for int(g) >= len(v.totals[k]) {
+				v.totals[k] = append(v.totals[k], 0)
+			}
+			v.totals[k][g]++
+		}
+	}
+	v.countActions(r, 1)
+	v.pos[r.id] = len(v.recs)
+	v.recs = append(v.recs, r)
+}
+
+// remove removes the record of a practice, if held.
+func (v *view) remove(id string) {
+	j, ok := v.pos[id]
+	if !ok {
+		return
+	}
+	r := v.recs[j]
+	for k := range r.groups {
+		for _, g := range r.groups[k] {
+			v.totals[k][g]--
+		}
+	}
+	v.countActions(r, -1)
+	last := len(v.recs) - 1
+	if j != last {
+		v.recs[j] = v.recs[last]
+		v.pos[v.recs[j].id] = j
+	}
+	v.recs[last] = nil
+	v.recs = v.recs[:last]
+	delete(v.pos, id)
+}
+
+func (v *view) countActions(r *record, d int32) {
+	reg := r.region()
+	for _, a := range r.vals[dimAction] {
+		c := v.actions[a]
+		if c == nil {
+			c = new([numRegionSlots]int32)
+			v.actions[a] = c
+		}
+		if reg < numRegionSlots-1 {
+			c[reg] += d
+		}
+		c[numRegionSlots-1] += d
+	}
+}
+
+func (v *view) internAll(dim int, ss []string) []int32 {
+	out := make([]int32, 0, len(ss))
+	for _, s := range ss {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if id := v.dims[dim].intern(s); !containsID(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (v *view) internVariant(text string) factor {
+	if id, ok := v.variants.lookup(text); ok {
+		return factor{variant: id, group: v.vinfo[id].group}
+	}
+	a := analyse(text)
+	id := v.variants.intern(text)
+	vi := variantInfo{text: text, group: v.groups.intern(a.key), stems: make([]int32, len(a.stems))}
+	for i, s := range a.stems {
+		t := v.terms.intern(s)
+		if int(t) == len(v.surfaces) {
+			v.surfaces = append(v.surfaces, map[string]int{})
+		}
+		v.surfaces[t][a.surfaces[i]]++
+		vi.stems[i] = t
+	}
+	v.vinfo = append(v.vinfo, vi)
+	return factor{variant: id, group: vi.group}
+}
+
+func containsID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// yearsOf gives the years a practice ran, as search counts them: startYear
+// through endYear, or with no endYear through max(startYear, year of
+// UpdatedAt); none without a startYear.
+func yearsOf(p *practice.Practice) (from, to int, ok bool) {
+	if p.StartYear == nil {
+		return 0, 0, false
+	}
+	from = *p.StartYear
+	to = from
+	if p.EndYear != nil {
+		to = *p.EndYear
+	} else if !p.UpdatedAt.IsZero() && p.UpdatedAt.Year() > to {
+		to = p.UpdatedAt.Year()
+	}
+	if to < from {
+		to = from
+	}
+	if to-from > 130 {
+		to = from + 130
+	}
+	return from, to, true
+}

@@ -1,0 +1,104 @@
+package insight
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/dutch"
+)
+
+// Grouping of factor texts. Two phrasings belong to one group when they
+// have the same key: the text lower-cased, its diacritics folded, split into
+// words on everything that is not a letter or digit, Dutch stop words left
+// out, every word reduced by the snowball Dutch stemmer, and the stems
+// sorted and deduplicated. So "Vertrouwen opbouwen met de buurt",
+// "vertrouwen  opbouwen met buurt." and "Vertrouwen opbouwen met de
+// buurten" all have the key "buurt opbouw vertrouw".
+
+var folder = asciifolding.New()
+
+var stopWords = func() map[string]bool {
+	m := make(map[string]bool)
+	tm := analysis.NewTokenMap()
+	_ = tm.LoadBytes(nl.DutchStopWords)
+	for w := range tm {
+		m[fold(w)] = true
+	}
+	// Words that turn a factor around are kept: "geen vertrouwen" is not
+	// "vertrouwen", "te veel tijd" is not "te weinig tijd".
+	for _, w := range []string{"niet", "geen", "niets", "zonder", "tegen", "veel", "meer", "altijd", "iemand", "alles"} {
+		delete(m, w)
+	}
+	return m
+}()
+
+// fold lower-cases s and folds its diacritics to ASCII ("ideeën" → "ideeen").
+func fold(s string) string {
+	s = strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return string(folder.Filter([]byte(s)))
+		}
+	}
+	return s
+}
+
+// stem is the snowball Dutch stem of a folded word.
+func stem(w string) string {
+	env := snowballstem.NewEnv(w)
+	dutch.Stem(env)
+	return env.Current()
+}
+
+// words splits a folded text into its words.
+func words(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// analysed is a factor text taken apart: its group key and, per content
+// word, the stem and the word as written (folded).
+type analysed struct {
+	key      string
+	stems    []string // unique, sorted
+	surfaces []string // surfaces[i] is a folded word whose stem is stems[i]
+}
+
+func analyse(text string) analysed {
+	ws := words(fold(text))
+	bySt := make(map[string]string, len(ws))
+	for _, w := range ws {
+		if stopWords[w] {
+			continue
+		}
+		s := stem(w)
+		if _, ok := bySt[s]; !ok {
+			bySt[s] = w
+		}
+	}
+	if len(bySt) == 0 { // nothing but stop words: keep the words themselves
+		for _, w := range ws {
+			bySt[w] = w
+		}
+	}
+	a := analysed{stems: make([]string, 0, len(bySt))}
+	for s := range bySt {
+		a.stems = append(a.stems, s)
+	}
+	sort.Strings(a.stems)
+	a.surfaces = make([]string, len(a.stems))
+	for i, s := range a.stems {
+		a.surfaces[i] = bySt[s]
+	}
+	a.key = strings.Join(a.stems, " ")
+	return a
+}
+
+// GroupKey is the key under which a factor text is grouped; equivalent
+// phrasings have the same key.
+func GroupKey(text string) string { return analyse(text).key }
