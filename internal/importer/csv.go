@@ -48,9 +48,10 @@ func readCSV(data []byte, meta Meta, _ options) (Result, practice.Problems) {
 	rd.Comma = sep
 	rd.FieldsPerRecord = -1
 	rd.LazyQuotes = false
+	rd.ReuseRecord = true // each row is mapped before the next is read
 
-	var rows []sheetRow
-	var probs practice.Problems
+	valid := utf8.Valid(data)
+	m := newSheetMapper(meta, KindCSV)
 	row, nextLine := 0, 1
 	for {
 		rec, err := rd.Read()
@@ -60,11 +61,13 @@ func readCSV(data []byte, meta Meta, _ options) (Result, practice.Problems) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			row += 1 + max(pe.StartLine-nextLine, 0)
-			probs = append(probs, quoteProblem(pe, row))
+			if valid { // else the encoding is the problem to report
+				m.fail(quoteProblem(pe, row))
+			}
 			break
 		}
 		if err != nil {
-			probs = append(probs, fileProblem(practice.CodeInvalidFile, "Het bestand kon niet gelezen worden als CSV."))
+			m.fail(fileProblem(practice.CodeInvalidFile, "Het bestand kon niet gelezen worden als CSV."))
 			break
 		}
 		// encoding/csv skips empty lines; a spreadsheet shows them as
@@ -73,26 +76,18 @@ func readCSV(data []byte, meta Meta, _ options) (Result, practice.Problems) {
 		row += 1 + max(line-nextLine, 0)
 		last, _ := rd.FieldPos(len(rec) - 1)
 		nextLine = last + strings.Count(rec[len(rec)-1], "\n") + 1
-		rows = append(rows, sheetRow{num: row, cells: rec})
+		if !m.row(row, rec) {
+			break
+		}
 	}
-
-	if !utf8.Valid(data) {
-		// Not UTF-8: only the encoding problem counts, the rest would be noise.
-		var header []string
-		if len(rows) > 0 {
-			header = rows[0].cells
-		}
-		if p, bad := checkEncoding(rows, header, KindCSV); bad {
-			return Result{Kind: KindCSV}, practice.Problems{p}
-		}
+	res, probs := m.finish()
+	if !valid && !m.stop {
+		// Invalid bytes that no row holds (after broken quotes): still
+		// only the encoding counts.
 		line := 1 + bytes.Count(data[:invalidUTF8Offset(data)], []byte("\n"))
 		return Result{Kind: KindCSV}, practice.Problems{encodingProblem(fmt.Sprintf("regel %d", line), line, KindCSV)}
 	}
-	if len(probs) > 0 && len(rows) == 0 {
-		return Result{Kind: KindCSV}, probs
-	}
-	res, more := mapSheet(rows, meta, KindCSV)
-	return res, append(more, probs...)
+	return res, probs
 }
 
 func invalidUTF8Offset(b []byte) int {

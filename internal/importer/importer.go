@@ -102,9 +102,10 @@ func TranslatePath(path string, rows []int) string {
 }
 
 // DefaultMaxBytes is the largest file the readers accept unless told
-// otherwise: far above 5000 practices of ordinary size, far below what would
-// hurt the server.
-const DefaultMaxBytes = 64 << 20
+// otherwise: far above 5000 practices of ordinary size (a real inventory is a
+// few MB), and small enough that what a reader builds from it stays within
+// a few hundred MB even for a file made to be heavy.
+const DefaultMaxBytes = 32 << 20
 
 // Option tunes a reader.
 type Option func(*options)

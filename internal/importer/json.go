@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -41,18 +42,16 @@ func decodeJSON(data []byte) (practice.InventoryInput, practice.Problems) {
 		return in, practice.Problems{fileProblem(practice.CodeInvalidEncoding,
 			fmt.Sprintf("Het bestand is geen geldige UTF-8 (regel %d, kolom %d): het is in een andere codering opgeslagen, waardoor letters als é en ë verkeerd zouden overkomen. Sla het op met de codering UTF-8 en laad het opnieuw op.", line, col))}
 	}
-	var raw json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return in, practice.Problems{syntaxProblem(data, err)}
+	if !json.Valid(data) {
+		var v any
+		return in, practice.Problems{syntaxProblem(data, json.Unmarshal(data, &v))}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	root, err := parseNode(dec)
-	if err != nil { // cannot happen for valid JSON; be safe anyway
+	m := jsonMapper{dec: json.NewDecoder(bytes.NewReader(data))}
+	m.dec.UseNumber()
+	m.inventory(&in)
+	if m.err != nil { // cannot happen for valid JSON; be safe anyway
 		return in, practice.Problems{fileProblem(practice.CodeInvalidFile, "Het bestand is geen geldige JSON.")}
 	}
-	var m jsonMapper
-	m.inventory(root, &in)
 	return in, m.probs
 }
 
@@ -97,78 +96,65 @@ func syntaxProblem(data []byte, err error) practice.Problem {
 		fmt.Sprintf("Het bestand is geen geldige JSON: %s, op regel %d, kolom %d.", what, line, col))
 }
 
-// jsonNode is a JSON value that keeps the order of an object's fields and
-// fields that occur twice, which map[string]any would lose.
-type jsonNode struct {
-	kind  byte   // 'o' object, 'a' array, 's' string, 'n' number, 'b' bool, '0' null
-	text  string // a string, or a number's literal
-	keys  []string
-	items []*jsonNode // an object's values (beside keys) or an array's items
+// jsonMapper maps a JSON document onto the v1 types while it reads the
+// tokens, so nothing but the result is kept; it collects every problem.
+// Each method gets the first token of its value and consumes the rest.
+type jsonMapper struct {
+	dec   *json.Decoder
+	err   error
+	probs practice.Problems
 }
 
-// parseNode reads one value from dec, which must hold valid JSON.
-func parseNode(dec *json.Decoder) (*jsonNode, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+// next returns the next token; after an error it returns nil, and More
+// reports false, so every loop ends.
+func (m *jsonMapper) next() json.Token {
+	if m.err != nil {
+		return nil
 	}
+	tok, err := m.dec.Token()
+	if err != nil {
+		m.err = err
+		return nil
+	}
+	return tok
+}
+
+// skip consumes the rest of a value that starts with tok.
+func (m *jsonMapper) skip(tok json.Token) {
+	if d, ok := tok.(json.Delim); !ok || (d != '{' && d != '[') {
+		return
+	}
+	for depth := 1; depth > 0 && m.err == nil; {
+		switch m.next() {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+}
+
+func isDelim(tok json.Token, d json.Delim) bool {
+	got, ok := tok.(json.Delim)
+	return ok && got == d
+}
+
+// typeName says in Dutch what kind of value starts with tok.
+func typeName(tok json.Token) string {
 	switch t := tok.(type) {
 	case json.Delim:
-		n := &jsonNode{kind: 'a'}
 		if t == '{' {
-			n.kind = 'o'
+			return "een object ({...})"
 		}
-		for dec.More() {
-			if n.kind == 'o' {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := k.(string)
-				n.keys = append(n.keys, key)
-			}
-			v, err := parseNode(dec)
-			if err != nil {
-				return nil, err
-			}
-			n.items = append(n.items, v)
-		}
-		if _, err := dec.Token(); err != nil { // the closing delimiter
-			return nil, err
-		}
-		return n, nil
-	case string:
-		return &jsonNode{kind: 's', text: t}, nil
-	case json.Number:
-		return &jsonNode{kind: 'n', text: string(t)}, nil
-	case bool:
-		return &jsonNode{kind: 'b'}, nil
-	case nil:
-		return &jsonNode{kind: '0'}, nil
-	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
-}
-
-// typeName says in Dutch what kind of value n is.
-func (n *jsonNode) typeName() string {
-	switch n.kind {
-	case 'o':
-		return "een object ({...})"
-	case 'a':
 		return "een lijst ([...])"
-	case 's':
-		return fmt.Sprintf("tekst (\"%s\")", shorten(n.text))
-	case 'n':
-		return "een getal (" + shorten(n.text) + ")"
-	case 'b':
+	case string:
+		return fmt.Sprintf("tekst (\"%s\")", shorten(t))
+	case json.Number:
+		return "een getal (" + shorten(string(t)) + ")"
+	case bool:
 		return "true of false"
 	}
 	return "null"
-}
-
-// jsonMapper maps a parsed document onto the v1 types, collecting problems.
-type jsonMapper struct {
-	probs practice.Problems
 }
 
 func (m *jsonMapper) add(path, code, msg string) {
@@ -182,97 +168,97 @@ func join(parent, key string) string {
 	return parent + "." + key
 }
 
-// fields calls f for each field of object n; it reports fields that occur
-// twice and, for names that are not in known, UNKNOWN_FIELD.
-func (m *jsonMapper) fields(n *jsonNode, path string, known []string, f func(key string, v *jsonNode, path string)) {
-	seen := make(map[string]bool, len(n.keys))
-	for i, key := range n.keys {
+// fields reads the fields of the object whose '{' has been read, calling f
+// with each field's first token; it reports fields that occur twice and,
+// for names that are not in known, UNKNOWN_FIELD.
+func (m *jsonMapper) fields(path string, known []string, f func(key string, tok json.Token, path string)) {
+	seen := make(map[string]bool)
+	for m.dec.More() {
+		key, _ := m.next().(string)
+		tok := m.next()
 		p := join(path, shorten(key))
-		if seen[key] {
+		switch {
+		case seen[key]:
 			m.add(p, practice.CodeInvalidFormat, fmt.Sprintf("Het veld '%s' staat meer dan eens in hetzelfde object. Laat het maar één keer staan.", shorten(key)))
-			continue
-		}
-		seen[key] = true
-		found := false
-		for _, k := range known {
-			if k == key {
-				found = true
-				break
-			}
-		}
-		if !found {
+			m.skip(tok)
+		case !slices.Contains(known, key):
 			msg := fmt.Sprintf("Onbekend veld '%s'.", shorten(key))
 			if s := suggest(key, known); s != "" {
 				msg += fmt.Sprintf(" Bedoelt u '%s'?", s)
 			}
 			msg += " Hier kent het formaat v1 alleen: " + strings.Join(known, ", ") + "."
 			m.add(p, practice.CodeUnknownField, msg)
-			continue
+			m.skip(tok)
+		default:
+			f(key, tok, p)
 		}
-		f(key, n.items[i], p)
+		seen[key] = true
 	}
+	m.next() // '}'
 }
 
-// object reports whether n is an object (null counts as absent, and is no
-// problem).
-func (m *jsonMapper) object(n *jsonNode, path string) bool {
-	switch n.kind {
-	case 'o':
+// object reports whether tok starts an object; null is an absent object
+// and no problem.
+func (m *jsonMapper) object(tok json.Token, path string) bool {
+	if isDelim(tok, '{') {
 		return true
-	case '0':
-		return false
 	}
-	where := "'" + path + "'"
-	if path == "" {
-		where = "Het document"
+	if tok != nil {
+		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("'%s' moet een object ({...}) zijn, maar is %s.", path, typeName(tok)))
+		m.skip(tok)
 	}
-	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("%s moet een object ({...}) zijn, maar is %s.", where, n.typeName()))
 	return false
 }
 
-func (m *jsonMapper) str(n *jsonNode, path string) string {
-	switch n.kind {
-	case 's':
-		return n.text
-	case '0':
+func (m *jsonMapper) str(tok json.Token, path string) string {
+	switch t := tok.(type) {
+	case string:
+		return t
+	case nil:
 		return ""
 	}
-	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet tekst zijn (tussen dubbele aanhalingstekens), maar is %s.", n.typeName()))
+	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet tekst zijn (tussen dubbele aanhalingstekens), maar is %s.", typeName(tok)))
+	m.skip(tok)
 	return ""
 }
 
-func (m *jsonMapper) list(n *jsonNode, path string) []string {
-	switch n.kind {
-	case '0':
+func (m *jsonMapper) list(tok json.Token, path string) []string {
+	if tok == nil {
 		return nil
-	case 'a':
-	default:
-		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een lijst van teksten zijn, bv. [\"a\", \"b\"], maar is %s. Zet ook één enkele waarde tussen [ en ].", n.typeName()))
+	}
+	if !isDelim(tok, '[') {
+		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een lijst van teksten zijn, bv. [\"a\", \"b\"], maar is %s. Zet ook één enkele waarde tussen [ en ].", typeName(tok)))
+		m.skip(tok)
 		return nil
 	}
 	var out []string
-	for i, item := range n.items {
-		if item.kind != 's' {
-			m.add(fmt.Sprintf("%s[%d]", path, i), practice.CodeInvalidFormat, fmt.Sprintf("Elke waarde in de lijst moet tekst zijn (tussen dubbele aanhalingstekens), maar dit is %s.", item.typeName()))
+	for i := 0; m.dec.More(); i++ {
+		item := m.next()
+		s, ok := item.(string)
+		if !ok {
+			m.add(fmt.Sprintf("%s[%d]", path, i), practice.CodeInvalidFormat, fmt.Sprintf("Elke waarde in de lijst moet tekst zijn (tussen dubbele aanhalingstekens), maar dit is %s.", typeName(item)))
+			m.skip(item)
 			continue
 		}
-		out = append(out, item.text)
+		out = append(out, s)
 	}
+	m.next() // ']'
 	return out
 }
 
-func (m *jsonMapper) year(n *jsonNode, path string) *int {
-	switch n.kind {
-	case '0':
+func (m *jsonMapper) year(tok json.Token, path string) *int {
+	switch t := tok.(type) {
+	case nil:
 		return nil
-	case 'n':
-		if y, ok := parseYear(n.text); ok {
+	case json.Number:
+		if y, ok := parseYear(string(t)); ok {
 			return &y
 		}
-		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een jaartal zijn, een geheel getal zoals 2021, maar is %s.", n.typeName()))
+		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een jaartal zijn, een geheel getal zoals 2021, maar is %s.", typeName(tok)))
 		return nil
 	}
-	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een jaartal zijn, als getal zonder aanhalingstekens, bv. 2021, maar is %s.", n.typeName()))
+	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een jaartal zijn, als getal zonder aanhalingstekens, bv. 2021, maar is %s.", typeName(tok)))
+	m.skip(tok)
 	return nil
 }
 
@@ -291,67 +277,70 @@ var (
 	}()
 )
 
-func (m *jsonMapper) inventory(n *jsonNode, in *practice.InventoryInput) {
-	if n.kind != 'o' {
-		m.add("", practice.CodeInvalidFormat, fmt.Sprintf("Het document moet een object ({...}) zijn met de velden van het formaat v1 (region, title, practices, ...), maar is %s.", n.typeName()))
+func (m *jsonMapper) inventory(in *practice.InventoryInput) {
+	tok := m.next()
+	if !isDelim(tok, '{') {
+		m.add("", practice.CodeInvalidFormat, fmt.Sprintf("Het document moet een object ({...}) zijn met de velden van het formaat v1 (region, title, practices, ...), maar is %s.", typeName(tok)))
 		return
 	}
-	m.fields(n, "", inventoryFields, func(key string, v *jsonNode, path string) {
+	m.fields("", inventoryFields, func(key string, tok json.Token, path string) {
 		switch key {
 		case "format":
-			in.Format = m.str(v, path)
+			in.Format = m.str(tok, path)
 		case "region":
-			in.Region = m.str(v, path)
+			in.Region = m.str(tok, path)
 		case "title":
-			in.Title = m.str(v, path)
+			in.Title = m.str(tok, path)
 		case "submittedBy":
-			in.SubmittedBy = m.str(v, path)
+			in.SubmittedBy = m.str(tok, path)
 		case "period":
-			if !m.object(v, path) {
+			if !m.object(tok, path) {
 				return
 			}
 			var p practice.Period
-			m.fields(v, path, periodFields, func(key string, v *jsonNode, path string) {
+			m.fields(path, periodFields, func(key string, tok json.Token, path string) {
 				if key == "from" {
-					p.From = m.str(v, path)
+					p.From = m.str(tok, path)
 				} else {
-					p.To = m.str(v, path)
+					p.To = m.str(tok, path)
 				}
 			})
 			in.Period = &p
 		case "practices":
-			switch v.kind {
-			case '0':
-				return
-			case 'a':
-			default:
-				m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een lijst van praktijken zijn ([{...}, {...}]), maar is %s.", v.typeName()))
+			if tok == nil {
 				return
 			}
-			in.Practices = make([]practice.PracticeInput, 0, len(v.items))
-			for i, item := range v.items {
+			if !isDelim(tok, '[') {
+				m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een lijst van praktijken zijn ([{...}, {...}]), maar is %s.", typeName(tok)))
+				m.skip(tok)
+				return
+			}
+			in.Practices = []practice.PracticeInput{}
+			for i := 0; m.dec.More(); i++ {
 				var p practice.PracticeInput
-				m.practice(item, fmt.Sprintf("%s[%d]", path, i), &p)
+				m.practice(m.next(), fmt.Sprintf("%s[%d]", path, i), &p)
 				in.Practices = append(in.Practices, p)
 			}
+			m.next() // ']'
 		}
 	})
 }
 
-func (m *jsonMapper) practice(n *jsonNode, path string, p *practice.PracticeInput) {
-	if n.kind != 'o' {
-		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Een praktijk moet een object ({...}) zijn, maar dit is %s.", n.typeName()))
+func (m *jsonMapper) practice(tok json.Token, path string, p *practice.PracticeInput) {
+	if !isDelim(tok, '{') {
+		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Een praktijk moet een object ({...}) zijn, maar dit is %s.", typeName(tok)))
+		m.skip(tok)
 		return
 	}
-	m.fields(n, path, practiceFields, func(key string, v *jsonNode, path string) {
+	m.fields(path, practiceFields, func(key string, tok json.Token, path string) {
 		if key == "contact" {
-			if !m.object(v, path) {
+			if !m.object(tok, path) {
 				return
 			}
 			var c practice.Contact
-			m.fields(v, path, contactFields, func(key string, v *jsonNode, path string) {
+			m.fields(path, contactFields, func(key string, tok json.Token, path string) {
 				ci, _ := columnByName("contact." + key)
-				*columns[ci].contact(&c) = m.str(v, path)
+				*columns[ci].contact(&c) = m.str(tok, path)
 			})
 			if c != (practice.Contact{}) {
 				p.Contact = &c
@@ -362,11 +351,11 @@ func (m *jsonMapper) practice(n *jsonNode, path string, p *practice.PracticeInpu
 		col := columns[ci]
 		switch col.kind {
 		case textCol:
-			*col.text(p) = m.str(v, path)
+			*col.text(p) = m.str(tok, path)
 		case listCol, codeCol:
-			*col.list(p) = m.list(v, path)
+			*col.list(p) = m.list(tok, path)
 		case yearCol:
-			*col.year(p) = m.year(v, path)
+			*col.year(p) = m.year(tok, path)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,137 +12,157 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
-// sheetRow is one row of a spreadsheet: its number as the spreadsheet program
-// shows it (the first row is 1) and its cells from column A on.
-type sheetRow struct {
-	num   int
-	cells []string
-}
-
 // listSeparator separates the items of a list in one cell.
 const listSeparator = "|"
 
-// mapSheet turns the rows of a spreadsheet (CSV or XLSX) into an inventory:
-// the first non-empty row is the header, every further non-empty row is a
-// practice. It is the one place where the column rules live.
-func mapSheet(rows []sheetRow, meta Meta, kind Kind) (Result, practice.Problems) {
-	res := Result{Kind: kind, Input: practice.InventoryInput{
+// sheetMapper turns the rows of a spreadsheet (CSV or XLSX), fed one at a
+// time, into an inventory: the first non-empty row is the header, every
+// further non-empty row is a practice. It is the one place where the column
+// rules live. Rows are mapped as they come, so a large file is never held
+// as cells.
+type sheetMapper struct {
+	kind   Kind
+	res    Result
+	probs  practice.Problems
+	header []string // the header's cells; nil until the header is seen
+	// colOf[i] is the index in columns of cell i, or -1 for a cell without
+	// a usable column name; named[i] tells whether it has a name at all.
+	colOf []int
+	named []bool
+	stop  bool // a problem that makes the rest meaningless (the encoding)
+}
+
+func newSheetMapper(meta Meta, kind Kind) *sheetMapper {
+	m := &sheetMapper{kind: kind}
+	m.res = Result{Kind: kind, Rows: []int{}, Input: practice.InventoryInput{
 		Region: meta.Region, Title: meta.Title, SubmittedBy: meta.SubmittedBy,
 	}}
 	if meta.Period != nil {
 		p := *meta.Period
-		res.Input.Period = &p
+		m.res.Input.Period = &p
 	}
-	res.Rows = []int{}
+	return m
+}
 
-	h := 0
-	for h < len(rows) && blankRow(rows[h].cells) {
-		h++
+// row maps the row with spreadsheet number num. It returns false when the
+// rest of the file need not be read.
+func (m *sheetMapper) row(num int, cells []string) bool {
+	if m.stop {
+		return false
 	}
-	if h == len(rows) {
-		return res, practice.Problems{fileProblem(practice.CodeInvalidFile,
-			"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, title, summary, krachtlijnen, ...), elke volgende rij is een praktijk.")}
+	for i, cell := range cells {
+		if !utf8.ValidString(cell) {
+			path := fmt.Sprintf("rij %d", num)
+			if i < len(m.header) && m.named[i] {
+				path += ", kolom " + strings.TrimSpace(m.header[i])
+			} else {
+				path += ", kolom " + colLetter(i)
+			}
+			m.probs = practice.Problems{encodingProblem(path, num, m.kind)}
+			m.res.Input.Practices, m.res.Rows = nil, nil
+			m.stop = true
+			return false
+		}
 	}
-	header := rows[h]
-	if p, bad := checkEncoding(rows, header.cells, kind); bad {
-		return res, practice.Problems{p}
+	if blankRow(cells) {
+		return true
+	}
+	if m.header == nil {
+		m.readHeader(num, cells)
+		return true
 	}
 
-	var probs practice.Problems
-	hrow := fmt.Sprintf("rij %d", header.num)
-	// colOf[i] is the index in columns of cell i, or -1 for a cell without
-	// a usable column name.
-	colOf := make([]int, len(header.cells))
-	named := make([]bool, len(header.cells)) // a name, even an unknown one
-	seen := make(map[int]string)
-	for i, cell := range header.cells {
-		colOf[i] = -1
+	var p practice.PracticeInput
+	beyond := false
+	for i, raw := range cells {
+		v := cleanCell(raw)
+		if v == "" {
+			continue
+		}
+		if i >= len(m.colOf) || (m.colOf[i] < 0 && !m.named[i]) {
+			if !beyond { // once a row is enough
+				beyond = true
+				m.probs = append(m.probs, practice.Problem{
+					Path: fmt.Sprintf("rij %d, kolom %s", num, colLetter(i)), Code: practice.CodeUnknownField,
+					Message: fmt.Sprintf("Kolom %s heeft geen naam in de kopregel, maar deze rij heeft er een waarde in. Geef de kolom een naam uit het formaat of maak de cel leeg.", colLetter(i))})
+			}
+			continue
+		}
+		if m.colOf[i] < 0 {
+			continue // an unknown column: reported once, on the header
+		}
+		col := columns[m.colOf[i]]
+		switch col.kind {
+		case textCol:
+			col.setText(&p, v)
+		case listCol, codeCol:
+			*col.list(&p) = splitList(v, col.kind == codeCol)
+		case yearCol:
+			y, ok := parseYear(v)
+			if !ok {
+				m.probs = append(m.probs, practice.Problem{Path: fmt.Sprintf("rij %d, kolom %s", num, col.name), Code: practice.CodeInvalidFormat,
+					Message: fmt.Sprintf("'%s' is geen jaartal. Schrijf het jaar in cijfers, bv. 2021.", shorten(v))})
+				continue
+			}
+			*col.year(&p) = &y
+		}
+	}
+	if reflect.DeepEqual(p, practice.PracticeInput{}) {
+		return true // nothing but separators (e.g. "|"): an empty row too
+	}
+	m.res.Input.Practices = append(m.res.Input.Practices, p)
+	m.res.Rows = append(m.res.Rows, num)
+	return true
+}
+
+func (m *sheetMapper) readHeader(num int, cells []string) {
+	m.header = slices.Clone(cells) // the reader may reuse cells
+	hrow := fmt.Sprintf("rij %d", num)
+	m.colOf = make([]int, len(cells))
+	m.named = make([]bool, len(cells))
+	seen := make(map[int]int) // column -> cell index
+	for i, cell := range cells {
+		m.colOf[i] = -1
 		name := strings.TrimSpace(strings.TrimPrefix(cell, "\uFEFF"))
 		if name == "" {
 			continue
 		}
-		named[i] = true
+		m.named[i] = true
 		ci, ok := columnByName(name)
 		if !ok {
-			probs = append(probs, unknownColumn(hrow, name))
+			m.probs = append(m.probs, unknownColumn(hrow, name))
 			continue
 		}
 		if first, dup := seen[ci]; dup {
-			probs = append(probs, practice.Problem{Path: hrow + ", kolom " + name, Code: practice.CodeInvalidFormat,
-				Message: fmt.Sprintf("De kolom '%s' staat twee keer in de kopregel (ook als '%s' in kolom %s). Verwijder een van beide kolommen.",
-					name, first, colLetter(indexOfName(header.cells, first)))})
+			m.probs = append(m.probs, practice.Problem{Path: hrow + ", kolom " + name, Code: practice.CodeInvalidFormat,
+				Message: fmt.Sprintf("De kolom '%s' staat twee keer in de kopregel (in kolom %s en in kolom %s). Verwijder een van beide kolommen.",
+					columns[ci].name, colLetter(first), colLetter(i))})
 			continue
 		}
-		seen[ci] = name
-		colOf[i] = ci
+		seen[ci] = i
+		m.colOf[i] = ci
 	}
 	if _, ok := seen[0]; !ok {
-		probs = append(probs, practice.Problem{Path: hrow, Code: practice.CodeRequired,
-			Message: "De kolom 'ref' ontbreekt in de kopregel (rij " + strconv.Itoa(header.num) + "). Elke praktijk heeft een eigen referentie nodig, bv. ovl-2022-001; daarmee wordt ze bij een nieuwe indiening herkend."})
+		m.probs = append(m.probs, practice.Problem{Path: hrow, Code: practice.CodeRequired,
+			Message: "De kolom 'ref' ontbreekt in de kopregel (rij " + strconv.Itoa(num) + "). Elke praktijk heeft een eigen referentie nodig, bv. ovl-2022-001; daarmee wordt ze bij een nieuwe indiening herkend."})
 	}
-
-	for _, row := range rows[h+1:] {
-		if blankRow(row.cells) {
-			continue
-		}
-		var p practice.PracticeInput
-		for i, raw := range row.cells {
-			v := cleanCell(raw)
-			if v == "" {
-				continue
-			}
-			if i >= len(colOf) || (colOf[i] < 0 && !named[i]) {
-				probs = append(probs, practice.Problem{
-					Path: fmt.Sprintf("rij %d, kolom %s", row.num, colLetter(i)), Code: practice.CodeUnknownField,
-					Message: fmt.Sprintf("Kolom %s heeft geen naam in de kopregel, maar deze rij heeft er een waarde in. Geef de kolom een naam uit het formaat of maak de cel leeg.", colLetter(i))})
-				continue
-			}
-			if colOf[i] < 0 {
-				continue // an unknown column: reported once, on the header
-			}
-			col := columns[colOf[i]]
-			path := fmt.Sprintf("rij %d, kolom %s", row.num, col.name)
-			switch col.kind {
-			case textCol:
-				col.setText(&p, v)
-			case listCol, codeCol:
-				*col.list(&p) = splitList(v, col.kind == codeCol)
-			case yearCol:
-				y, ok := parseYear(v)
-				if !ok {
-					probs = append(probs, practice.Problem{Path: path, Code: practice.CodeInvalidFormat,
-						Message: fmt.Sprintf("'%s' is geen jaartal. Schrijf het jaar in cijfers, bv. 2021.", shorten(v))})
-					continue
-				}
-				*col.year(&p) = &y
-			}
-		}
-		if reflect.DeepEqual(p, practice.PracticeInput{}) {
-			continue // nothing but separators (e.g. "|"): an empty row too
-		}
-		res.Input.Practices = append(res.Input.Practices, p)
-		res.Rows = append(res.Rows, row.num)
-	}
-	return res, probs
 }
 
-// checkEncoding finds the first cell that is not UTF-8. Such a file was
-// saved in another encoding (Windows-1252 by Excel's plain "CSV"); reading it
-// would garble every accented letter, so nothing of it is used.
-func checkEncoding(rows []sheetRow, header []string, kind Kind) (practice.Problem, bool) {
-	for _, row := range rows {
-		for i, cell := range row.cells {
-			if utf8.ValidString(cell) {
-				continue
-			}
-			path := fmt.Sprintf("rij %d", row.num)
-			if i < len(header) && utf8.ValidString(header[i]) && strings.TrimSpace(header[i]) != "" {
-				path += ", kolom " + strings.TrimSpace(header[i])
-			}
-			return encodingProblem(path, row.num, kind), true
-		}
+// fail adds a problem that ends the reading of the file (e.g. broken quotes).
+func (m *sheetMapper) fail(p practice.Problem) {
+	if !m.stop {
+		m.probs = append(m.probs, p)
+		m.stop = true
 	}
-	return practice.Problem{}, false
+}
+
+// finish returns the inventory and every problem.
+func (m *sheetMapper) finish() (Result, practice.Problems) {
+	if m.header == nil && len(m.probs) == 0 {
+		m.probs = practice.Problems{fileProblem(practice.CodeInvalidFile,
+			"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, title, summary, krachtlijnen, ...), elke volgende rij is een praktijk.")}
+	}
+	return m.res, m.probs
 }
 
 func encodingProblem(path string, row int, kind Kind) practice.Problem {
@@ -161,15 +182,6 @@ func unknownColumn(hrow, name string) practice.Problem {
 	}
 	msg += " De kolomnamen zijn die van het formaat v1: " + strings.Join(ColumnNames(), ", ") + "."
 	return practice.Problem{Path: hrow + ", kolom " + name, Code: practice.CodeUnknownField, Message: msg}
-}
-
-func indexOfName(cells []string, name string) int {
-	for i, c := range cells {
-		if strings.TrimSpace(strings.TrimPrefix(c, "\uFEFF")) == name {
-			return i
-		}
-	}
-	return 0
 }
 
 func blankRow(cells []string) bool {

@@ -34,21 +34,21 @@ func notXLSX() practice.Problem {
 }
 
 func readXLSX(data []byte, meta Meta, o options) (Result, practice.Problems) {
-	rows, prob := xlsxRows(data, o)
-	if prob != nil {
+	m := newSheetMapper(meta, KindXLSX)
+	if prob := xlsxRows(data, o, m.row); prob != nil {
 		return Result{Kind: KindXLSX}, practice.Problems{*prob}
 	}
-	return mapSheet(rows, meta, KindXLSX)
+	return m.finish()
 }
 
-// xlsxRows returns the non-empty rows of the first sheet.
-func xlsxRows(data []byte, o options) (rows []sheetRow, prob *practice.Problem) {
+// xlsxRows feeds the rows of the first sheet to row, until it returns false.
+func xlsxRows(data []byte, o options, row func(num int, cells []string) bool) (prob *practice.Problem) {
 	// excelize parses a file from outside; whatever goes wrong in it is a
 	// bad file, not a reason to take the server down.
 	defer func() {
 		if recover() != nil {
 			p := notXLSX()
-			rows, prob = nil, &p
+			prob = &p
 		}
 	}()
 	unzipLimit := 10 * o.maxBytes
@@ -65,35 +65,35 @@ func xlsxRows(data []byte, o options) (rows []sheetRow, prob *practice.Problem) 
 		case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
 			p = fileProblem(practice.CodeInvalidFile, "De werkmap is met een wachtwoord beveiligd of in een oud formaat opgeslagen. Verwijder het wachtwoord en sla ze op als 'Excel-werkmap (*.xlsx)'.")
 		}
-		return nil, &p
+		return &p
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		p := notXLSX()
-		return nil, &p
+		return &p
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
 		p := notXLSX()
-		return nil, &p
+		return &p
 	}
 	defer it.Close()
 	for num := 1; it.Next(); num++ {
 		cells, err := it.Columns()
 		if err != nil {
 			p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf("Rij %d van het eerste werkblad kon niet gelezen worden: de werkmap is beschadigd. Sla ze opnieuw op vanuit Excel.", num))
-			return nil, &p
+			return &p
 		}
-		if len(cells) > 0 {
-			rows = append(rows, sheetRow{num: num, cells: cells})
+		if len(cells) > 0 && !row(num, cells) {
+			break
 		}
 	}
 	if it.Error() != nil {
 		p := notXLSX()
-		return nil, &p
+		return &p
 	}
-	return rows, nil
+	return nil
 }
 
 // maxCellChars is the most UTF-16 units a spreadsheet cell holds.
