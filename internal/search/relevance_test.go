@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 )
 
 type judgement struct {
@@ -20,8 +22,22 @@ type judgement struct {
 // recall@10 is the share of relevant practices in the top 10 (out of at
 // most 10); nDCG@10 uses gain 2^grade-1.
 func TestRelevance(t *testing.T) {
+	t.Run("test plan", func(t *testing.T) { testRelevance(t, testPlan()) })
+	// The full plan adds its whole vocabulary to the decompounding dictionary.
+	t.Run("full plan", func(t *testing.T) { testRelevance(t, actionplan.Default()) })
+}
+
+func testRelevance(t *testing.T, plan *actionplan.Plan) {
 	corpus := loadCorpus(t)
-	ix, _ := openFilled(t, newMemSource(corpus...))
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, plan, WithLogger(quietLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Reconcile(context.Background(), newMemSource(corpus...)); err != nil {
+		t.Fatal(err)
+	}
 	refs := refIndex(corpus)
 	b, err := os.ReadFile(filepath.Join("testdata", "judgements.json"))
 	if err != nil {
