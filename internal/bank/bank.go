@@ -44,14 +44,30 @@ type Bank struct {
 
 	mu   sync.RWMutex
 	plan *actionplan.Plan // base with the regional actions
+
+	afterWrite []func(ctx context.Context, ps []practice.Practice)
+}
+
+// Option configures a Bank.
+type Option func(*Bank)
+
+// WithAfterWrite has the bank call fn with the practices it changed, as read
+// back from the store (withdrawn ones included), after every write, beside
+// updating the index: for derived views such as the analytical one. fn must
+// not block for long.
+func WithAfterWrite(fn func(ctx context.Context, ps []practice.Practice)) Option {
+	return func(b *Bank) { b.afterWrite = append(b.afterWrite, fn) }
 }
 
 // New returns a bank over st, keeping ix current (ix may be nil: no index).
-func New(ctx context.Context, st store.Store, ix Index, base *actionplan.Plan, log *slog.Logger) (*Bank, error) {
+func New(ctx context.Context, st store.Store, ix Index, base *actionplan.Plan, log *slog.Logger, opts ...Option) (*Bank, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	b := &Bank{store: st, index: ix, base: base, log: log, now: time.Now}
+	for _, o := range opts {
+		o(b)
+	}
 	if err := b.RefreshPlan(ctx); err != nil {
 		return nil, err
 	}
@@ -88,15 +104,29 @@ func (b *Bank) stamp() time.Time { return b.now().UTC().Truncate(time.Millisecon
 // logged, not returned: the write is already safe in the store, and the
 // index follower reconciles what was missed.
 func (b *Bank) reindex(ctx context.Context, ids []string) {
-	if b.index == nil || len(ids) == 0 {
+	if (b.index == nil && len(b.afterWrite) == 0) || len(ids) == 0 {
 		return
 	}
 	ps, err := b.store.Practices(ctx, ids)
 	if err == nil {
-		err = b.index.Apply(ctx, compact(ps))
+		ps = compact(ps)
+		b.notify(ctx, ps)
+		if b.index != nil {
+			err = b.index.Apply(ctx, ps)
+		}
 	}
 	if err != nil {
 		b.log.WarnContext(ctx, "index not updated after write; the follower will catch up", "practices", len(ids), "err", err)
+	}
+}
+
+// notify tells the WithAfterWrite functions of changed practices.
+func (b *Bank) notify(ctx context.Context, ps []practice.Practice) {
+	if len(ps) == 0 {
+		return
+	}
+	for _, fn := range b.afterWrite {
+		fn(ctx, ps)
 	}
 }
 

@@ -99,6 +99,7 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 		}
 		res.add(o)
 	}
+	b.notify(ctx, changed)
 	if b.index != nil && len(changed) > 0 {
 		if err := b.index.Apply(ctx, changed); err != nil {
 			b.log.WarnContext(ctx, "index not updated after submission; the follower will catch up", "inventory", recorded.ID, "err", err)
