@@ -25,7 +25,7 @@ const (
 
 var ourCodes = map[string]bool{
 	CodeBadUserInput: true, CodeUnauthenticated: true, CodeForbidden: true,
-	CodeNotFound: true, CodeInternal: true, CodeUnavailable: true,
+	CodeNotFound: true, CodeInternal: true, CodeUnavailable: true, "RATE_LIMITED": true,
 }
 
 // codeOf maps the domain's sentinel errors to a GraphQL error code; unknown
@@ -51,7 +51,20 @@ func codeOf(err error) string {
 // ErrorPresenter is the one place where errors become GraphQL errors with
 // extensions.code. Errors gqlgen made itself (parse, validation, variable
 // coercion) already are *gqlerror.Error and are BAD_USER_INPUT unless coded.
-func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+// count, if not nil, is told the code of every error presented.
+func ErrorPresenter(log *slog.Logger, count func(code string)) graphql.ErrorPresenterFunc {
+	present := presenter(log)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := present(ctx, err)
+		if count != nil {
+			code, _ := e.Extensions["code"].(string)
+			count(code)
+		}
+		return e
+	}
+}
+
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {

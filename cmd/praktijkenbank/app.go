@@ -13,6 +13,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/demo"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
@@ -20,12 +21,14 @@ import (
 
 // app is everything a command needs, opened in order and closed in reverse.
 type app struct {
-	store store.Store
-	index *search.Index
-	bank  *bank.Bank
-	auth  *auth.Service
-	plan  *actionplan.Plan
-	log   *slog.Logger
+	raw     store.Store // the store itself (for backups); store is raw, instrumented
+	store   store.Store
+	metrics *metrics.Metrics
+	index   *search.Index
+	bank    *bank.Bank
+	auth    *auth.Service
+	plan    *actionplan.Plan
+	log     *slog.Logger
 }
 
 // openStore opens MongoDB when a URI is configured, else the embedded store
@@ -56,7 +59,8 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{store: st, plan: actionplan.Default(), log: log}
+	m := metrics.New()
+	a := &app{raw: st, store: m.Store(st), metrics: m, plan: actionplan.Default(), log: log}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		a.close()
 		return nil, fmt.Errorf("datamap %s aanmaken: %w", c.DataDir, err)
@@ -67,22 +71,39 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("zoekindex openen: %w", err)
 	}
 	started := time.Now()
-	rep, err := a.index.Reconcile(ctx, st)
+	rep, err := a.index.Reconcile(ctx, a.store)
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("zoekindex bijwerken: %w", err)
 	}
 	log.Info("search index reconciled with the store", "report", rep, "took", time.Since(started).Round(time.Millisecond))
-	a.bank, err = bank.New(ctx, st, a.index, a.plan, log)
+	a.bank, err = bank.New(ctx, a.store, a.index, a.plan, log)
 	if err != nil {
 		a.close()
 		return nil, err
 	}
-	a.auth = auth.NewService(st, c.AdminToken, func(id string) bool {
+	a.auth = auth.NewService(a.store, c.AdminToken, func(id string) bool {
 		_, ok := a.plan.Region(id)
 		return ok
 	}, store.ErrNotFound)
 	return a, nil
+}
+
+// observeIndex exports the size of the index and how far it lags behind the store.
+func (a *app) observeIndex() {
+	a.metrics.Gauge("praktijkenbank_index_documents", "Practices in the search index.", func() float64 {
+		n, _ := a.index.DocCount()
+		return float64(n)
+	})
+	a.metrics.Gauge("praktijkenbank_index_lag", "Store writes the search index has not applied yet (sequence numbers).", func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		last, err := a.raw.LastSeq(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(last) - float64(min(last, a.index.AppliedSeq()))
+	})
 }
 
 func (a *app) close() {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -27,6 +28,8 @@ type config struct {
 	LogFormat       string
 	Introspection   bool
 	ShutdownTimeout time.Duration
+	ReadsPerSecond  float64 // per client; 0: no limit
+	WritesPerMinute float64 // per client; 0: no limit
 }
 
 // env names of the configuration.
@@ -41,6 +44,8 @@ const (
 	envLogLevel      = "PRAKTIJKENBANK_LOG_LEVEL"
 	envLogFormat     = "PRAKTIJKENBANK_LOG_FORMAT"
 	envIntrospection = "PRAKTIJKENBANK_INTROSPECTION"
+	envRateReads     = "PRAKTIJKENBANK_RATE_READS"
+	envRateWrites    = "PRAKTIJKENBANK_RATE_WRITES"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -57,11 +62,27 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.StringVar(&c.AdminToken, "admin-token", getenv(envAdminToken), "beheerderstoken ($"+envAdminToken+")")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(getenv, envLogFormat, "text"), "text of json ($"+envLogFormat+")")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
+	fs.Float64Var(&c.ReadsPerSecond, "rate-reads", envFloat(getenv, envRateReads, 20), "leesoperaties per seconde per client; 0: geen limiet ($"+envRateReads+")")
+	fs.Float64Var(&c.WritesPerMinute, "rate-writes", envFloat(getenv, envRateWrites, 30), "schrijfoperaties per minuut per client; 0: geen limiet ($"+envRateWrites+")")
 	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
 	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
 	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
 	cors = fs.String("cors-origins", getenv(envCORSOrigins), "toegelaten browser-origins, met komma's gescheiden ($"+envCORSOrigins+")")
 	return
+}
+
+// envFloat reads a number from the environment; a malformed value is kept as
+// NaN so that validation reports it.
+func envFloat(getenv func(string) string, key string, dflt float64) float64 {
+	v := getenv(key)
+	if v == "" {
+		return dflt
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }
 
 func envOr(getenv func(string) string, key, dflt string) string {
@@ -91,6 +112,12 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 		errs = append(errs, fmt.Errorf("-addr / $%s: %q is geen adres van de vorm host:poort of :poort", envAddr, c.Addr))
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		errs = append(errs, fmt.Errorf("-addr / $%s: %q heeft geen geldige poort", envAddr, c.Addr))
+	}
+	if math.IsNaN(c.ReadsPerSecond) || c.ReadsPerSecond < 0 {
+		errs = append(errs, fmt.Errorf("-rate-reads / $%s: geef een getal ≥ 0", envRateReads))
+	}
+	if math.IsNaN(c.WritesPerMinute) || c.WritesPerMinute < 0 {
+		errs = append(errs, fmt.Errorf("-rate-writes / $%s: geef een getal ≥ 0", envRateWrites))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("-shutdown-timeout moet positief zijn"))
@@ -161,6 +188,8 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("demo", c.Demo),
 		slog.String("logLevel", c.LogLevel.String()),
 		slog.Bool("introspection", c.Introspection),
+		slog.Float64("rateReadsPerSecond", c.ReadsPerSecond),
+		slog.Float64("rateWritesPerMinute", c.WritesPerMinute),
 	)
 }
 

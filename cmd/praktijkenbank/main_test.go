@@ -26,7 +26,9 @@ func runCmd(t *testing.T, env map[string]string, args ...string) (string, error)
 	return out.String() + errOut.String(), err
 }
 
-func fixture(name string) string { return filepath.Join("..", "..", "internal", "bank", "testdata", name) }
+func fixture(name string) string {
+	return filepath.Join("..", "..", "internal", "bank", "testdata", name)
+}
 
 func TestConfigIsValidatedAtTheEdge(t *testing.T) {
 	dir := t.TempDir()
@@ -42,6 +44,7 @@ func TestConfigIsValidatedAtTheEdge(t *testing.T) {
 		{"wildcard origin", map[string]string{envCORSOrigins: "*"}, nil, "wildcard"},
 		{"origin with path", map[string]string{envCORSOrigins: "https://a.example/pad"}, nil, "origin"},
 		{"bad log level", map[string]string{envLogLevel: "luid"}, nil, "logniveau"},
+		{"bad rate", map[string]string{envRateReads: "veel"}, nil, envRateReads},
 		{"short admin token", map[string]string{envAdminToken: "kort"}, nil, "te kort"},
 		{"bad mongodb uri", map[string]string{envMongoURI: "http://x"}, nil, "mongodb://"},
 		{"unknown command", nil, []string{"maakkapot"}, "onbekend commando"},
@@ -145,7 +148,9 @@ func startServer(t *testing.T, env map[string]string) (url string, stop func()) 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var out bytes.Buffer
-	go func() { done <- run(ctx, []string{"serve", "-addr", addr, "-log-level", "warn"}, envFrom(env), &out, &out) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", addr, "-log-level", "warn"}, envFrom(env), &out, &out)
+	}()
 	url = "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -52,13 +52,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		a.index.Follow(followCtx, a.store, followEvery)
 	}()
 
+	a.observeIndex()
 	opts := server.Defaults()
 	opts.CORSOrigins = c.CORSOrigins
 	opts.Introspection = c.Introspection
+	opts.FieldSuggestion = c.Introspection
+	opts.RateLimits.ReadsPerSecond = c.ReadsPerSecond
+	opts.RateLimits.WritesPerMinute = c.WritesPerMinute
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
 	srv := &http.Server{
 		Addr:              c.Addr,
-		Handler:           server.New(server.Deps{Bank: a.bank, Auth: a.auth, Log: log}, opts),
+		Handler:           server.New(server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}, opts),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second, // uploads of large spreadsheets
 		WriteTimeout:      60 * time.Second,

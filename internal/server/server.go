@@ -24,6 +24,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/web"
 )
 
@@ -36,6 +37,7 @@ type Options struct {
 	MaxDepth        int
 	Introspection   bool // off in production if wanted
 	FieldSuggestion bool // "did you mean" in validation errors
+	RateLimits      RateLimits
 	Ready           func(ctx context.Context) error
 }
 
@@ -48,14 +50,16 @@ func Defaults() Options {
 		MaxDepth:        12,
 		Introspection:   true,
 		FieldSuggestion: true,
+		RateLimits:      DefaultRateLimits(),
 	}
 }
 
 // Deps are the services the HTTP face serves.
 type Deps struct {
-	Bank *bank.Bank
-	Auth *auth.Service
-	Log  *slog.Logger
+	Bank    *bank.Bank
+	Auth    *auth.Service
+	Log     *slog.Logger
+	Metrics *metrics.Metrics // nil: no /metrics
 }
 
 // New returns the HTTP handler of the whole server.
@@ -66,6 +70,9 @@ func New(d Deps, o Options) http.Handler {
 	gql := GraphQL(d, o)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics.Handler())
+	}
 	mux.Handle("GET /graphiql", playground.Handler("Praktijkenbank GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -111,13 +118,21 @@ func GraphQL(d Deps, o Options) http.Handler {
 	srv.SetDisableSuggestion(!o.FieldSuggestion)
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(DepthLimit(o.MaxDepth))
-	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
+	var onLimit, onError func(string)
+	if d.Metrics != nil {
+		onLimit = func(kind string) { d.Metrics.RateLimited.WithLabelValues(kind).Inc() }
+		onError = func(code string) { d.Metrics.Errors.WithLabelValues(code).Inc() }
+	}
+	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log, onError))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
+	srv.Use(rateLimit{l: newLimiter(o.RateLimits, onLimit)})
+	observe(srv, d.Metrics, d.Log)
 
 	var h http.Handler = srv
 	h = graph.LoaderMiddleware(d.Bank, h)
 	h = authenticate(d.Auth, h)
 	h = limitBody(o, h)
+	h = withClient(h)
 	return h
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
@@ -48,17 +49,19 @@ func newEnv(t *testing.T, mutate ...func(*server.Options)) env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	b, err := bank.New(context.Background(), st, ix, plan, nil)
+	m := metrics.New()
+	b, err := bank.New(context.Background(), m.Store(st), ix, plan, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 	opts := server.Defaults()
+	opts.Ready = func(ctx context.Context) error { return b.Store().Ping(ctx) }
 	opts.CORSOrigins = []string{"https://sociaalwerk.example"}
 	for _, m := range mutate {
 		m(&opts)
 	}
-	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, opts)
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler), Metrics: m}, opts)
 	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
 }
 
@@ -413,4 +416,69 @@ func TestHealth(t *testing.T) {
 			t.Errorf("%s: %d", path, rec.Code)
 		}
 	}
+}
+
+func TestRateLimitsPerClientAndKind(t *testing.T) {
+	e := newEnv(t, func(o *server.Options) {
+		o.RateLimits = server.RateLimits{ReadsPerSecond: 0.01, ReadBurst: 2, WritesPerMinute: 0.01, WriteBurst: 1}
+	})
+	query := func(remote, body string) string {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = remote
+		e.handler.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	read := `{"query":"{ actionPlan { regions { id } } }"}`
+	write := `{"query":"mutation { withdrawPractice(id: \"pr_x\", reason: \"x\") { practice { id } } }"}`
+	for i := 0; i < 2; i++ {
+		if got := query("192.0.2.1:1000", read); strings.Contains(got, "RATE_LIMITED") {
+			t.Fatalf("read %d within the burst was limited: %s", i, got)
+		}
+	}
+	got := query("192.0.2.1:1001", read)
+	if !strings.Contains(got, `"code":"RATE_LIMITED"`) || !strings.Contains(got, `"retryAfter"`) {
+		t.Fatalf("third read: %s", got)
+	}
+	if got := query("192.0.2.2:1000", read); strings.Contains(got, "RATE_LIMITED") {
+		t.Errorf("another client was limited: %s", got)
+	}
+	// Writes have their own budget: the first write of a limited reader is not refused for rate.
+	if got := query("192.0.2.1:1002", write); strings.Contains(got, "RATE_LIMITED") {
+		t.Errorf("first write was limited: %s", got)
+	}
+	if got := query("192.0.2.1:1003", write); !strings.Contains(got, "RATE_LIMITED") {
+		t.Errorf("second write was not limited: %s", got)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	var out map[string]any
+	e.client.MustPost(`{ actionPlan { regions { id } } }`, &out)
+	_ = e.client.Post(`{ practice(id: "pr_x") { nietBestaand } }`, &out)
+	e.handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`praktijkenbank_graphql_field_duration_seconds_count{field="Query.actionPlan"} 1`,
+		`praktijkenbank_graphql_errors_total{code="BAD_USER_INPUT"} 1`,
+		`praktijkenbank_store_duration_seconds_count{method="Ping"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q; it has:\n%s", want, grepLines(body, "praktijkenbank_"))
+		}
+	}
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
