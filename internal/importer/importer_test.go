@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -667,4 +668,23 @@ func zipWith(t testing.TB, name, content string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// BenchmarkReadCSV reads an inventory of 5000 practices, the most v1 allows.
+func BenchmarkReadCSV(b *testing.B) {
+	ps := make([]practice.PracticeInput, 5000)
+	for i := range ps {
+		ps[i] = fullPractice()
+		ps[i].Ref = fmt.Sprintf("p-%d", i)
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, ps, CSVOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if res, probs := ReadCSV(bytes.NewReader(buf.Bytes()), Meta{}); len(probs) > 0 || len(res.Input.Practices) != len(ps) {
+			b.Fatal(probs)
+		}
+	}
 }
