@@ -51,7 +51,7 @@ func (l labeler) action(id string) string {
 	if !ok {
 		return id
 	}
-	return actionPrefix(l.plan, a) + shorten(capitalize(a.Title), 90)
+	return actionPrefix(l.plan, a) + shorten(capitalize(a.Title), 70)
 }
 
 // actionPrefix is "4.2 Actie 3: ", or "Regionale actie (Limburg): ".

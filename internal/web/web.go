@@ -118,7 +118,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) loadAssets() {
 	h.assets = map[string]asset{}
 	h.urls = map[string]string{}
-	types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+	types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 	entries, err := fs.ReadDir(staticFS, "static")
 	if err != nil {
 		panic("web: embedded static files: " + err.Error())
