@@ -21,6 +21,7 @@ func pageCost(child int, first *int, dflt int) int {
 // SetComplexity gives list fields a cost that grows with the page they ask
 // for, so that the complexity limit bounds the work a query can cause.
 func SetComplexity(c *ComplexityRoot) {
+	setInsightComplexity(c)
 	c.Query.SearchPractices = func(child int, _ *string, _ *model.PracticeFilter, _ *model.PracticeSort, first *int, _ *string) int {
 		return searchCost + pageCost(child, first, bank.DefaultFirst)
 	}

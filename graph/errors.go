@@ -10,6 +10,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
@@ -36,9 +37,9 @@ func codeOf(err error) string {
 		return CodeUnauthenticated
 	case errors.Is(err, auth.ErrForbidden):
 		return CodeForbidden
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, insight.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid):
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, insight.ErrInvalid):
 		return CodeBadUserInput
 	case errors.Is(err, store.ErrUnavailable):
 		return CodeUnavailable

@@ -17,6 +17,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -34,6 +35,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Action() ActionResolver
 	Challenge() ChallengeResolver
+	FactorGroup() FactorGroupResolver
 	Initiative() InitiativeResolver
 	Inventory() InventoryResolver
 	Mutation() MutationResolver
@@ -48,15 +50,21 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Action struct {
-		Challenge   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Initiatives func(childComplexity int) int
-		Number      func(childComplexity int) int
-		Practices   func(childComplexity int, first *int, after *string, filter *model.PracticeFilter) int
-		Region      func(childComplexity int) int
-		Regional    func(childComplexity int) int
-		Title       func(childComplexity int) int
+		Challenge     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Initiatives   func(childComplexity int) int
+		Number        func(childComplexity int) int
+		PracticeCount func(childComplexity int, region *string) int
+		Practices     func(childComplexity int, first *int, after *string, filter *model.PracticeFilter) int
+		Region        func(childComplexity int) int
+		Regional      func(childComplexity int) int
+		Title         func(childComplexity int) int
+	}
+
+	ActionCount struct {
+		Action func(childComplexity int) int
+		Count  func(childComplexity int) int
 	}
 
 	ActionPlan struct {
@@ -78,11 +86,30 @@ type ComplexityRoot struct {
 		Title   func(childComplexity int) int
 	}
 
+	ChallengeCount struct {
+		Challenge func(childComplexity int) int
+		Count     func(childComplexity int) int
+	}
+
 	Contact struct {
 		Email        func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Phone        func(childComplexity int) int
 		Website      func(childComplexity int) int
+	}
+
+	Coverage struct {
+		ColumnTotals func(childComplexity int) int
+		Columns      func(childComplexity int) int
+		Counts       func(childComplexity int) int
+		RowTotals    func(childComplexity int) int
+		Rows         func(childComplexity int) int
+		Total        func(childComplexity int) int
+	}
+
+	CoverageLabel struct {
+		ID    func(childComplexity int) int
+		Label func(childComplexity int) int
 	}
 
 	CreatePlatformTokenPayload struct {
@@ -103,6 +130,15 @@ type ComplexityRoot struct {
 		Settings     func(childComplexity int) int
 		TargetGroups func(childComplexity int) int
 		Years        func(childComplexity int) int
+	}
+
+	FactorGroup struct {
+		Count     func(childComplexity int) int
+		Lift      func(childComplexity int) int
+		Practices func(childComplexity int, first *int, after *string) int
+		Text      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Variants  func(childComplexity int) int
 	}
 
 	FunctionInfo struct {
@@ -278,22 +314,42 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ActionPlan       func(childComplexity int) int
-		Inventories      func(childComplexity int, region *string, first *int, after *string) int
-		Inventory        func(childComplexity int, id string) int
-		Node             func(childComplexity int, id string) int
-		PlatformTokens   func(childComplexity int) int
-		Practice         func(childComplexity int, id string) int
-		PracticeByRef    func(childComplexity int, region string, ref string) int
-		SearchPractices  func(childComplexity int, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string) int
-		SimilarPractices func(childComplexity int, id string, first *int) int
-		Suggest          func(childComplexity int, prefix string, first *int) int
-		Viewer           func(childComplexity int) int
+		ActionPlan         func(childComplexity int) int
+		Bottlenecks        func(childComplexity int, filter *model.PracticeFilter, first *int) int
+		Coverage           func(childComplexity int, rows model.Dimension, columns model.Dimension, filter *model.PracticeFilter) int
+		DistinctiveFactors func(childComplexity int, kind model.FactorKind, filter *model.PracticeFilter, minSupport *int, first *int) int
+		FactorTerms        func(childComplexity int, kind model.FactorKind, filter *model.PracticeFilter, first *int) int
+		Inventories        func(childComplexity int, region *string, first *int, after *string) int
+		Inventory          func(childComplexity int, id string) int
+		Node               func(childComplexity int, id string) int
+		Pitfalls           func(childComplexity int, filter *model.PracticeFilter, first *int) int
+		PlatformTokens     func(childComplexity int) int
+		Practice           func(childComplexity int, id string) int
+		PracticeByRef      func(childComplexity int, region string, ref string) int
+		RegionReport       func(childComplexity int, region string, year int) int
+		SearchPractices    func(childComplexity int, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string) int
+		SimilarPractices   func(childComplexity int, id string, first *int) int
+		SuccessFactors     func(childComplexity int, filter *model.PracticeFilter, first *int) int
+		Suggest            func(childComplexity int, prefix string, first *int) int
+		Viewer             func(childComplexity int) int
 	}
 
 	Region struct {
 		ID   func(childComplexity int) int
 		Name func(childComplexity int) int
+	}
+
+	RegionReport struct {
+		Actions        func(childComplexity int) int
+		Challenges     func(childComplexity int) int
+		Created        func(childComplexity int) int
+		Gaps           func(childComplexity int) int
+		Pitfalls       func(childComplexity int) int
+		Practices      func(childComplexity int) int
+		Region         func(childComplexity int) int
+		SuccessFactors func(childComplexity int) int
+		Updated        func(childComplexity int) int
+		Year           func(childComplexity int) int
 	}
 
 	RevokePlatformTokenPayload struct {
@@ -323,6 +379,11 @@ type ComplexityRoot struct {
 		Text  func(childComplexity int) int
 	}
 
+	TermCount struct {
+		Count func(childComplexity int) int
+		Term  func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Label  func(childComplexity int) int
 		Region func(childComplexity int) int
@@ -349,9 +410,13 @@ type ActionResolver interface {
 
 	Region(ctx context.Context, obj *actionplan.Action) (*actionplan.Region, error)
 	Practices(ctx context.Context, obj *actionplan.Action, first *int, after *string, filter *model.PracticeFilter) (*model.PracticeSearchResult, error)
+	PracticeCount(ctx context.Context, obj *actionplan.Action, region *string) (int, error)
 }
 type ChallengeResolver interface {
 	Kind(ctx context.Context, obj *actionplan.Challenge) (model.ChallengeKind, error)
+}
+type FactorGroupResolver interface {
+	Practices(ctx context.Context, obj *insight.Group, first *int, after *string) (*model.PracticeConnection, error)
 }
 type InitiativeResolver interface {
 	Action(ctx context.Context, obj *actionplan.Initiative) (*actionplan.Action, error)
@@ -403,6 +468,13 @@ type QueryResolver interface {
 	Inventory(ctx context.Context, id string) (*practice.Inventory, error)
 	PlatformTokens(ctx context.Context) ([]auth.Token, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
+	SuccessFactors(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error)
+	Pitfalls(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error)
+	Bottlenecks(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error)
+	FactorTerms(ctx context.Context, kind model.FactorKind, filter *model.PracticeFilter, first *int) ([]insight.Term, error)
+	DistinctiveFactors(ctx context.Context, kind model.FactorKind, filter *model.PracticeFilter, minSupport *int, first *int) ([]insight.Group, error)
+	Coverage(ctx context.Context, rows model.Dimension, columns model.Dimension, filter *model.PracticeFilter) (*insight.Coverage, error)
+	RegionReport(ctx context.Context, region string, year int) (*insight.Report, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -453,6 +525,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Action.Number(childComplexity), true
+	case "Action.practiceCount":
+		if e.ComplexityRoot.Action.PracticeCount == nil {
+			break
+		}
+
+		args, err := ec.field_Action_practiceCount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Action.PracticeCount(childComplexity, args["region"].(*string)), true
 	case "Action.practices":
 		if e.ComplexityRoot.Action.Practices == nil {
 			break
@@ -482,6 +565,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Action.Title(childComplexity), true
+
+	case "ActionCount.action":
+		if e.ComplexityRoot.ActionCount.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionCount.Action(childComplexity), true
+	case "ActionCount.count":
+		if e.ComplexityRoot.ActionCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionCount.Count(childComplexity), true
 
 	case "ActionPlan.actions":
 		if e.ComplexityRoot.ActionPlan.Actions == nil {
@@ -563,6 +659,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Challenge.Title(childComplexity), true
 
+	case "ChallengeCount.challenge":
+		if e.ComplexityRoot.ChallengeCount.Challenge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChallengeCount.Challenge(childComplexity), true
+	case "ChallengeCount.count":
+		if e.ComplexityRoot.ChallengeCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChallengeCount.Count(childComplexity), true
+
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
 			break
@@ -587,6 +696,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Website(childComplexity), true
+
+	case "Coverage.columnTotals":
+		if e.ComplexityRoot.Coverage.ColumnTotals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.ColumnTotals(childComplexity), true
+	case "Coverage.columns":
+		if e.ComplexityRoot.Coverage.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Columns(childComplexity), true
+	case "Coverage.counts":
+		if e.ComplexityRoot.Coverage.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Counts(childComplexity), true
+	case "Coverage.rowTotals":
+		if e.ComplexityRoot.Coverage.RowTotals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.RowTotals(childComplexity), true
+	case "Coverage.rows":
+		if e.ComplexityRoot.Coverage.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Rows(childComplexity), true
+	case "Coverage.total":
+		if e.ComplexityRoot.Coverage.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Total(childComplexity), true
+
+	case "CoverageLabel.id":
+		if e.ComplexityRoot.CoverageLabel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLabel.ID(childComplexity), true
+	case "CoverageLabel.label":
+		if e.ComplexityRoot.CoverageLabel.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageLabel.Label(childComplexity), true
 
 	case "CreatePlatformTokenPayload.platformToken":
 		if e.ComplexityRoot.CreatePlatformTokenPayload.PlatformToken == nil {
@@ -656,6 +815,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facets.Years(childComplexity), true
+
+	case "FactorGroup.count":
+		if e.ComplexityRoot.FactorGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactorGroup.Count(childComplexity), true
+	case "FactorGroup.lift":
+		if e.ComplexityRoot.FactorGroup.Lift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactorGroup.Lift(childComplexity), true
+	case "FactorGroup.practices":
+		if e.ComplexityRoot.FactorGroup.Practices == nil {
+			break
+		}
+
+		args, err := ec.field_FactorGroup_practices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FactorGroup.Practices(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "FactorGroup.text":
+		if e.ComplexityRoot.FactorGroup.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactorGroup.Text(childComplexity), true
+	case "FactorGroup.total":
+		if e.ComplexityRoot.FactorGroup.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactorGroup.Total(childComplexity), true
+	case "FactorGroup.variants":
+		if e.ComplexityRoot.FactorGroup.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactorGroup.Variants(childComplexity), true
 
 	case "FunctionInfo.code":
 		if e.ComplexityRoot.FunctionInfo.Code == nil {
@@ -1378,6 +1579,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ActionPlan(childComplexity), true
+	case "Query.bottlenecks":
+		if e.ComplexityRoot.Query.Bottlenecks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bottlenecks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bottlenecks(childComplexity, args["filter"].(*model.PracticeFilter), args["first"].(*int)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["rows"].(model.Dimension), args["columns"].(model.Dimension), args["filter"].(*model.PracticeFilter)), true
+	case "Query.distinctiveFactors":
+		if e.ComplexityRoot.Query.DistinctiveFactors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_distinctiveFactors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DistinctiveFactors(childComplexity, args["kind"].(model.FactorKind), args["filter"].(*model.PracticeFilter), args["minSupport"].(*int), args["first"].(*int)), true
+	case "Query.factorTerms":
+		if e.ComplexityRoot.Query.FactorTerms == nil {
+			break
+		}
+
+		args, err := ec.field_Query_factorTerms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FactorTerms(childComplexity, args["kind"].(model.FactorKind), args["filter"].(*model.PracticeFilter), args["first"].(*int)), true
 
 	case "Query.inventories":
 		if e.ComplexityRoot.Query.Inventories == nil {
@@ -1412,6 +1657,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.pitfalls":
+		if e.ComplexityRoot.Query.Pitfalls == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pitfalls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Pitfalls(childComplexity, args["filter"].(*model.PracticeFilter), args["first"].(*int)), true
 	case "Query.platformTokens":
 		if e.ComplexityRoot.Query.PlatformTokens == nil {
 			break
@@ -1440,6 +1696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PracticeByRef(childComplexity, args["region"].(string), args["ref"].(string)), true
+	case "Query.regionReport":
+		if e.ComplexityRoot.Query.RegionReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_regionReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RegionReport(childComplexity, args["region"].(string), args["year"].(int)), true
 	case "Query.searchPractices":
 		if e.ComplexityRoot.Query.SearchPractices == nil {
 			break
@@ -1462,6 +1729,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimilarPractices(childComplexity, args["id"].(string), args["first"].(*int)), true
+	case "Query.successFactors":
+		if e.ComplexityRoot.Query.SuccessFactors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_successFactors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuccessFactors(childComplexity, args["filter"].(*model.PracticeFilter), args["first"].(*int)), true
 	case "Query.suggest":
 		if e.ComplexityRoot.Query.Suggest == nil {
 			break
@@ -1492,6 +1770,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Name(childComplexity), true
+
+	case "RegionReport.actions":
+		if e.ComplexityRoot.RegionReport.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Actions(childComplexity), true
+	case "RegionReport.challenges":
+		if e.ComplexityRoot.RegionReport.Challenges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Challenges(childComplexity), true
+	case "RegionReport.created":
+		if e.ComplexityRoot.RegionReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Created(childComplexity), true
+	case "RegionReport.gaps":
+		if e.ComplexityRoot.RegionReport.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Gaps(childComplexity), true
+	case "RegionReport.topPitfalls":
+		if e.ComplexityRoot.RegionReport.Pitfalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Pitfalls(childComplexity), true
+	case "RegionReport.practices":
+		if e.ComplexityRoot.RegionReport.Practices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Practices(childComplexity), true
+	case "RegionReport.region":
+		if e.ComplexityRoot.RegionReport.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Region(childComplexity), true
+	case "RegionReport.topSuccessFactors":
+		if e.ComplexityRoot.RegionReport.SuccessFactors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.SuccessFactors(childComplexity), true
+	case "RegionReport.updated":
+		if e.ComplexityRoot.RegionReport.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Updated(childComplexity), true
+	case "RegionReport.year":
+		if e.ComplexityRoot.RegionReport.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionReport.Year(childComplexity), true
 
 	case "RevokePlatformTokenPayload.platformToken":
 		if e.ComplexityRoot.RevokePlatformTokenPayload.PlatformToken == nil {
@@ -1586,6 +1925,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Suggestion.Text(childComplexity), true
+
+	case "TermCount.count":
+		if e.ComplexityRoot.TermCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermCount.Count(childComplexity), true
+	case "TermCount.term":
+		if e.ComplexityRoot.TermCount.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermCount.Term(childComplexity), true
 
 	case "Viewer.label":
 		if e.ComplexityRoot.Viewer.Label == nil {
@@ -2219,6 +2571,123 @@ input RegionalActionInput {
 type PutRegionalActionPayload {
   action: Action!
 }
+
+# --- Onderzoek: succesfactoren, valkuilen, dekking, rapporten ---
+# Aggregations over the live practices for researchers and the Vlaams platform
+# (internal/insight). Filters have the semantics of searchPractices: OR within
+# a field, AND across fields.
+
+"A kind of factor text on a practice."
+enum FactorKind {
+  SUCCESS_FACTOR
+  PITFALL
+  BOTTLENECK
+}
+
+extend type Query {
+  """
+  Success factors grouped so that equivalent phrasings count together (case, spacing,
+  punctuation, accents, Dutch inflection, stop words, word order). Most practices first.
+  ` + "`" + `first` + "`" + ` is at most 100 (default 20).
+  """
+  successFactors(filter: PracticeFilter, first: Int): [FactorGroup!]!
+  "Pitfalls (valkuilen), grouped as successFactors."
+  pitfalls(filter: PracticeFilter, first: Int): [FactorGroup!]!
+  "Bottlenecks (knelpunten), grouped as successFactors."
+  bottlenecks(filter: PracticeFilter, first: Int): [FactorGroup!]!
+  "The words of the factor texts of one kind: practices per word (inflections together), most first."
+  factorTerms(kind: FactorKind!, filter: PracticeFilter, first: Int): [TermCount!]!
+  """
+  Groups over-represented in the filtered practices compared to all practices:
+  lift = (share in the selection) / (share overall), for groups with at least
+  ` + "`" + `minSupport` + "`" + ` practices in the selection (default 2). Highest lift first, then most practices.
+  """
+  distinctiveFactors(kind: FactorKind!, filter: PracticeFilter, minSupport: Int, first: Int): [FactorGroup!]!
+  """
+  Practices per pair of values of two dimensions. Every known value has its row or
+  column (a zero cell is a gap); a practice counts once per cell. YEAR runs over the
+  filter's years, or from the first to the last year of the filtered practices.
+  """
+  coverage(rows: Dimension!, columns: Dimension!, filter: PracticeFilter): Coverage!
+  "The progress report of a regional platform for one year (for the stuurgroep); also at /rapport/{region}/{year}."
+  regionReport(region: ID!, year: Int!): RegionReport!
+}
+
+"A group of equivalent factor texts."
+type FactorGroup {
+  "The most common phrasing (ties: the one on the earliest practice)."
+  text: String!
+  "Practices with a text of the group (a practice counts once)."
+  count: Int!
+  "Live practices with a text of the group, without filter."
+  total: Int!
+  "The phrasings, most common first."
+  variants: [String!]!
+  "The practices, earliest created first."
+  practices(first: Int, after: String): PracticeConnection!
+  "Set by distinctiveFactors: (count / selected practices) / (total / all practices)."
+  lift: Float
+}
+
+type TermCount {
+  "The word as most often written (lower case, without accents)."
+  term: String!
+  count: Int!
+}
+
+type Coverage {
+  rows: [CoverageLabel!]!
+  columns: [CoverageLabel!]!
+  "counts[i][j]: practices with row value i and column value j."
+  counts: [[Int!]!]!
+  "Practices per row value."
+  rowTotals: [Int!]!
+  "Practices per column value."
+  columnTotals: [Int!]!
+  "Practices that pass the filter."
+  total: Int!
+}
+
+"A row or column: the id or code the filter takes (the year for YEAR) and its label."
+type CoverageLabel {
+  id: ID!
+  label: String!
+}
+
+extend type Action {
+  "Live practices that support this action, in one region if given."
+  practiceCount(region: ID): Int!
+}
+
+"""
+A region's year: its live practices that ran in the year or were created or last changed in it.
+"""
+type RegionReport {
+  region: Region!
+  year: Int!
+  practices: Int!
+  "Practices created in the year."
+  created: Int!
+  "Practices last changed in the year and created before it."
+  updated: Int!
+  challenges: [ChallengeCount!]!
+  "The plan's actions and the region's own, in plan order, zeros included."
+  actions: [ActionCount!]!
+  "Actions without any practice."
+  gaps: [Action!]!
+  topSuccessFactors: [FactorGroup!]!
+  topPitfalls: [FactorGroup!]!
+}
+
+type ChallengeCount {
+  challenge: Challenge!
+  count: Int!
+}
+
+type ActionCount {
+  action: Action!
+  count: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2247,8 +2716,20 @@ func (ec *executionContext) childFields_Action(ctx context.Context, field graphq
 		return ec.fieldContext_Action_region(ctx, field)
 	case "practices":
 		return ec.fieldContext_Action_practices(ctx, field)
+	case "practiceCount":
+		return ec.fieldContext_Action_practiceCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Action", field.Name)
+}
+
+func (ec *executionContext) childFields_ActionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_ActionCount_action(ctx, field)
+	case "count":
+		return ec.fieldContext_ActionCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActionCount", field.Name)
 }
 
 func (ec *executionContext) childFields_ActionPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2289,6 +2770,16 @@ func (ec *executionContext) childFields_Challenge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Challenge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChallengeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "challenge":
+		return ec.fieldContext_ChallengeCount_challenge(ctx, field)
+	case "count":
+		return ec.fieldContext_ChallengeCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChallengeCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -2301,6 +2792,34 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_Coverage_rows(ctx, field)
+	case "columns":
+		return ec.fieldContext_Coverage_columns(ctx, field)
+	case "counts":
+		return ec.fieldContext_Coverage_counts(ctx, field)
+	case "rowTotals":
+		return ec.fieldContext_Coverage_rowTotals(ctx, field)
+	case "columnTotals":
+		return ec.fieldContext_Coverage_columnTotals(ctx, field)
+	case "total":
+		return ec.fieldContext_Coverage_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CoverageLabel_id(ctx, field)
+	case "label":
+		return ec.fieldContext_CoverageLabel_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageLabel", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatePlatformTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2341,6 +2860,24 @@ func (ec *executionContext) childFields_Facets(ctx context.Context, field graphq
 		return ec.fieldContext_Facets_years(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facets", field.Name)
+}
+
+func (ec *executionContext) childFields_FactorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_FactorGroup_text(ctx, field)
+	case "count":
+		return ec.fieldContext_FactorGroup_count(ctx, field)
+	case "total":
+		return ec.fieldContext_FactorGroup_total(ctx, field)
+	case "variants":
+		return ec.fieldContext_FactorGroup_variants(ctx, field)
+	case "practices":
+		return ec.fieldContext_FactorGroup_practices(ctx, field)
+	case "lift":
+		return ec.fieldContext_FactorGroup_lift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactorGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_FunctionInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2679,6 +3216,32 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
 }
 
+func (ec *executionContext) childFields_RegionReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_RegionReport_region(ctx, field)
+	case "year":
+		return ec.fieldContext_RegionReport_year(ctx, field)
+	case "practices":
+		return ec.fieldContext_RegionReport_practices(ctx, field)
+	case "created":
+		return ec.fieldContext_RegionReport_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_RegionReport_updated(ctx, field)
+	case "challenges":
+		return ec.fieldContext_RegionReport_challenges(ctx, field)
+	case "actions":
+		return ec.fieldContext_RegionReport_actions(ctx, field)
+	case "gaps":
+		return ec.fieldContext_RegionReport_gaps(ctx, field)
+	case "topSuccessFactors":
+		return ec.fieldContext_RegionReport_topSuccessFactors(ctx, field)
+	case "topPitfalls":
+		return ec.fieldContext_RegionReport_topPitfalls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegionReport", field.Name)
+}
+
 func (ec *executionContext) childFields_RevokePlatformTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "platformToken":
@@ -2731,6 +3294,16 @@ func (ec *executionContext) childFields_Suggestion(ctx context.Context, field gr
 		return ec.fieldContext_Suggestion_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Suggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_TermCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_TermCount_term(ctx, field)
+	case "count":
+		return ec.fieldContext_TermCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2881,6 +3454,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Action_practiceCount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "region",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["region"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Action_practices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2908,6 +3495,28 @@ func (ec *executionContext) field_Action_practices_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_FactorGroup_practices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -3109,6 +3718,126 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_bottlenecks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "rows",
+		func(ctx context.Context, v any) (model.Dimension, error) {
+			return ec.unmarshalNDimension2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rows"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "columns",
+		func(ctx context.Context, v any) (model.Dimension, error) {
+			return ec.unmarshalNDimension2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["columns"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_distinctiveFactors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.FactorKind, error) {
+			return ec.unmarshalNFactorKind2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFactorKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minSupport",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minSupport"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_factorTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.FactorKind, error) {
+			return ec.unmarshalNFactorKind2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFactorKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_inventories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3167,6 +3896,28 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_pitfalls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_practiceByRef_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3200,6 +3951,28 @@ func (ec *executionContext) field_Query_practice_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_regionReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "region",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["region"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
 	return args, nil
 }
 
@@ -3260,6 +4033,28 @@ func (ec *executionContext) field_Query_similarPractices_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_successFactors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PracticeFilter, error) {
+			return ec.unmarshalOPracticeFilter2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -3620,6 +4415,105 @@ func (ec *executionContext) fieldContext_Action_practices(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Action_practiceCount(ctx context.Context, field graphql.CollectedField, obj *actionplan.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_practiceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Action().PracticeCount(ctx, obj, fc.Args["region"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_practiceCount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Action",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Action_practiceCount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionCount_action(ctx context.Context, field graphql.CollectedField, obj *insight.ActionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionCount_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *actionplan.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionCount_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionCount_count(ctx context.Context, field graphql.CollectedField, obj *insight.ActionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActionCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActionPlan_krachtlijnen(ctx context.Context, field graphql.CollectedField, obj *actionplan.Plan) (ret graphql.Marshaler) {
@@ -3993,6 +4887,61 @@ func (ec *executionContext) fieldContext_Challenge_actions(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _ChallengeCount_challenge(ctx context.Context, field graphql.CollectedField, obj *insight.ChallengeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChallengeCount_challenge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *actionplan.Challenge) graphql.Marshaler {
+			return ec.marshalNChallenge2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐChallenge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChallengeCount_challenge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChallengeCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Challenge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChallengeCount_count(ctx context.Context, field graphql.CollectedField, obj *insight.ChallengeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChallengeCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChallengeCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChallengeCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contact_organisation(ctx context.Context, field graphql.CollectedField, obj *practice.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4083,6 +5032,208 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
+}
+
+func (ec *executionContext) _Coverage_rows(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Label) graphql.Marshaler {
+			return ec.marshalNCoverageLabel2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageLabel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_columns(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Label) graphql.Marshaler {
+			return ec.marshalNCoverageLabel2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageLabel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_counts(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_rowTotals(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_rowTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowTotals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_rowTotals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_columnTotals(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_columnTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ColumnTotals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_columnTotals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_total(ctx context.Context, field graphql.CollectedField, obj *insight.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageLabel_id(ctx context.Context, field graphql.CollectedField, obj *insight.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLabel_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLabel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLabel", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CoverageLabel_label(ctx context.Context, field graphql.CollectedField, obj *insight.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageLabel_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageLabel_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageLabel", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreatePlatformTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreatePlatformTokenPayload) (ret graphql.Marshaler) {
@@ -4408,6 +5559,165 @@ func (ec *executionContext) fieldContext_Facets_years(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FactorGroup_text(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactorGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactorGroup_count(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactorGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FactorGroup_total(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactorGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FactorGroup_variants(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactorGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactorGroup_practices(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_practices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FactorGroup().Practices(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PracticeConnection) graphql.Marshaler {
+			return ec.marshalNPracticeConnection2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐPracticeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_practices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactorGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FactorGroup_practices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FactorGroup_lift(ctx context.Context, field graphql.CollectedField, obj *insight.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactorGroup_lift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FactorGroup_lift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactorGroup", field, false, false, "Float")
 }
 
 func (ec *executionContext) _FunctionInfo_code(ctx context.Context, field graphql.CollectedField, obj *actionplan.Function) (ret graphql.Marshaler) {
@@ -7758,6 +9068,314 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_successFactors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_successFactors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuccessFactors(ctx, fc.Args["filter"].(*model.PracticeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_successFactors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_successFactors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pitfalls(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pitfalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Pitfalls(ctx, fc.Args["filter"].(*model.PracticeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pitfalls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_pitfalls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bottlenecks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bottlenecks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bottlenecks(ctx, fc.Args["filter"].(*model.PracticeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bottlenecks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bottlenecks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_factorTerms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_factorTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FactorTerms(ctx, fc.Args["kind"].(model.FactorKind), fc.Args["filter"].(*model.PracticeFilter), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Term) graphql.Marshaler {
+			return ec.marshalNTermCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_factorTerms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermCount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_factorTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_distinctiveFactors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_distinctiveFactors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DistinctiveFactors(ctx, fc.Args["kind"].(model.FactorKind), fc.Args["filter"].(*model.PracticeFilter), fc.Args["minSupport"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_distinctiveFactors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_distinctiveFactors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["rows"].(model.Dimension), fc.Args["columns"].(model.Dimension), fc.Args["filter"].(*model.PracticeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_regionReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_regionReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RegionReport(ctx, fc.Args["region"].(string), fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Report) graphql.Marshaler {
+			return ec.marshalNRegionReport2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_regionReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegionReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_regionReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7878,6 +9496,290 @@ func (ec *executionContext) _Region_name(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Region_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegionReport_region(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v actionplan.Region) graphql.Marshaler {
+			return ec.marshalNRegion2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionReport_year(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionReport_practices(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_practices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_practices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionReport_created(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionReport_updated(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionReport_challenges(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_challenges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Challenges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.ChallengeCount) graphql.Marshaler {
+			return ec.marshalNChallengeCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐChallengeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_challenges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChallengeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionReport_actions(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.ActionCount) graphql.Marshaler {
+			return ec.marshalNActionCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐActionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionReport_gaps(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*actionplan.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionReport_topSuccessFactors(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_topSuccessFactors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuccessFactors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_topSuccessFactors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionReport_topPitfalls(ctx context.Context, field graphql.CollectedField, obj *insight.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionReport_topPitfalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pitfalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+			return ec.marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionReport_topPitfalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactorGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RevokePlatformTokenPayload_platformToken(ctx context.Context, field graphql.CollectedField, obj *model.RevokePlatformTokenPayload) (ret graphql.Marshaler) {
@@ -8259,6 +10161,52 @@ func (ec *executionContext) _Suggestion_count(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Suggestion_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Suggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TermCount_term(ctx context.Context, field graphql.CollectedField, obj *insight.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermCount_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermCount_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _TermCount_count(ctx context.Context, field graphql.CollectedField, obj *insight.Term) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
@@ -10167,6 +12115,50 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Action_practices(ctx, field, obj)
 				})
+		case "practiceCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Action_practiceCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var actionCountImplementors = []string{"ActionCount"}
+
+func (ec *executionContext) _ActionCount(ctx context.Context, sel ast.SelectionSet, obj *insight.ActionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actionCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActionCount")
+		case "action":
+			out.Values[i] = ec._ActionCount_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActionCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10306,6 +12298,44 @@ func (ec *executionContext) _Challenge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var challengeCountImplementors = []string{"ChallengeCount"}
+
+func (ec *executionContext) _ChallengeCount(ctx context.Context, sel ast.SelectionSet, obj *insight.ChallengeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, challengeCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChallengeCount")
+		case "challenge":
+			out.Values[i] = ec._ChallengeCount_challenge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ChallengeCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *practice.Contact) graphql.Marshaler {
@@ -10335,6 +12365,102 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 		case "phone":
 			out.Values[i] = ec._Contact_phone(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *insight.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "rows":
+			out.Values[i] = ec._Coverage_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._Coverage_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._Coverage_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowTotals":
+			out.Values[i] = ec._Coverage_rowTotals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columnTotals":
+			out.Values[i] = ec._Coverage_columnTotals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._Coverage_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageLabelImplementors = []string{"CoverageLabel"}
+
+func (ec *executionContext) _CoverageLabel(ctx context.Context, sel ast.SelectionSet, obj *insight.Label) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageLabelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageLabel")
+		case "id":
+			out.Values[i] = ec._CoverageLabel_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CoverageLabel_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10475,6 +12601,65 @@ func (ec *executionContext) _Facets(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Facets_years(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var factorGroupImplementors = []string{"FactorGroup"}
+
+func (ec *executionContext) _FactorGroup(ctx context.Context, sel ast.SelectionSet, obj *insight.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactorGroup")
+		case "text":
+			out.Values[i] = ec._FactorGroup_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._FactorGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._FactorGroup_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._FactorGroup_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "practices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FactorGroup_practices(ctx, field, obj)
+				})
+		case "lift":
+			out.Values[i] = ec._FactorGroup_lift(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11747,6 +13932,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "successFactors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_successFactors(ctx, field)
+				})
+		case "pitfalls":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pitfalls(ctx, field)
+				})
+		case "bottlenecks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bottlenecks(ctx, field)
+				})
+		case "factorTerms":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_factorTerms(ctx, field)
+				})
+		case "distinctiveFactors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_distinctiveFactors(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
+		case "regionReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_regionReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11796,6 +14023,84 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "name":
 			out.Values[i] = ec._Region_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var regionReportImplementors = []string{"RegionReport"}
+
+func (ec *executionContext) _RegionReport(ctx context.Context, sel ast.SelectionSet, obj *insight.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegionReport")
+		case "region":
+			out.Values[i] = ec._RegionReport_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._RegionReport_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "practices":
+			out.Values[i] = ec._RegionReport_practices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._RegionReport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._RegionReport_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "challenges":
+			out.Values[i] = ec._RegionReport_challenges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actions":
+			out.Values[i] = ec._RegionReport_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gaps":
+			out.Values[i] = ec._RegionReport_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topSuccessFactors":
+			out.Values[i] = ec._RegionReport_topSuccessFactors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topPitfalls":
+			out.Values[i] = ec._RegionReport_topPitfalls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11983,6 +14288,44 @@ func (ec *executionContext) _Suggestion(ctx context.Context, sel ast.SelectionSe
 			}
 		case "count":
 			out.Values[i] = ec._Suggestion_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termCountImplementors = []string{"TermCount"}
+
+func (ec *executionContext) _TermCount(ctx context.Context, sel ast.SelectionSet, obj *insight.Term) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermCount")
+		case "term":
+			out.Values[i] = ec._TermCount_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TermCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12504,12 +14847,48 @@ func (ec *executionContext) marshalNAction2ᚕgithubᚗcomᚋsterkᚑsociaalᚑw
 	return ret
 }
 
+func (ec *executionContext) marshalNAction2ᚕᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*actionplan.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAction2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAction2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐAction(ctx context.Context, sel ast.SelectionSet, v *actionplan.Action) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Action!")
 		return graphql.Null
 	}
 	return ec._Action(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNActionCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐActionCount(ctx context.Context, sel ast.SelectionSet, v insight.ActionCount) graphql.Marshaler {
+	return ec._ActionCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActionCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐActionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []insight.ActionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActionCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐActionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNActionPlan2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋactionplanᚐPlan(ctx context.Context, sel ast.SelectionSet, v *actionplan.Plan) graphql.Marshaler {
@@ -12562,6 +14941,26 @@ func (ec *executionContext) marshalNChallenge2ᚖgithubᚗcomᚋsterkᚑsociaal�
 	return ec._Challenge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChallengeCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐChallengeCount(ctx context.Context, sel ast.SelectionSet, v insight.ChallengeCount) graphql.Marshaler {
+	return ec._ChallengeCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChallengeCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐChallengeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []insight.ChallengeCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChallengeCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐChallengeCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChallengeKind2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐChallengeKind(ctx context.Context, v any) (model.ChallengeKind, error) {
 	var res model.ChallengeKind
 	err := res.UnmarshalGQL(v)
@@ -12572,12 +14971,50 @@ func (ec *executionContext) marshalNChallengeKind2githubᚗcomᚋsterkᚑsociaal
 	return v
 }
 
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *insight.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCoverageLabel2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐLabel(ctx context.Context, sel ast.SelectionSet, v insight.Label) graphql.Marshaler {
+	return ec._CoverageLabel(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageLabel2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []insight.Label) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageLabel2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐLabel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCreatePlatformTokenPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐCreatePlatformTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreatePlatformTokenPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreatePlatformTokenPayload!")
 		return graphql.Null
 	}
 	return ec._CreatePlatformTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDimension2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐDimension(ctx context.Context, v any) (model.Dimension, error) {
+	var res model.Dimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDimension2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCount(ctx context.Context, sel ast.SelectionSet, v model.FacetCount) graphql.Marshaler {
@@ -12606,6 +15043,36 @@ func (ec *executionContext) marshalNFacets2ᚖgithubᚗcomᚋsterkᚑsociaalᚑw
 		return graphql.Null
 	}
 	return ec._Facets(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactorGroup2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroup(ctx context.Context, sel ast.SelectionSet, v insight.Group) graphql.Marshaler {
+	return ec._FactorGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFactorGroup2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []insight.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFactorGroup2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFactorKind2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFactorKind(ctx context.Context, v any) (model.FactorKind, error) {
+	var res model.FactorKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactorKind2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFactorKind(ctx context.Context, sel ast.SelectionSet, v model.FactorKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -12816,6 +15283,64 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕᚕintᚄ(ctx context.Context, v any) ([][]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2ᚕintᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v [][]int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2ᚕintᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInventory2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐInventory(ctx context.Context, sel ast.SelectionSet, v *practice.Inventory) graphql.Marshaler {
@@ -13144,6 +15669,14 @@ func (ec *executionContext) marshalNRegion2ᚖgithubᚗcomᚋsterkᚑsociaalᚑw
 	return ec._Region(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRegionReport2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐReport(ctx context.Context, sel ast.SelectionSet, v *insight.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegionReport!")
+		return graphql.Null
+	}
+	return ec._RegionReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegionalActionInput2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐRegionalActionInput(ctx context.Context, v any) (model.RegionalActionInput, error) {
 	res, err := ec.unmarshalInputRegionalActionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13257,6 +15790,26 @@ func (ec *executionContext) marshalNSuggestion2ᚕgithubᚗcomᚋsterkᚑsociaal
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSuggestion2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTermCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐTerm(ctx context.Context, sel ast.SelectionSet, v insight.Term) graphql.Marshaler {
+	return ec._TermCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTermCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐTermᚄ(ctx context.Context, sel ast.SelectionSet, v []insight.Term) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTermCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋinsightᚐTerm(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13489,6 +16042,23 @@ func (ec *executionContext) unmarshalOContactInput2ᚖgithubᚗcomᚋsterkᚑsoc
 	}
 	res, err := ec.unmarshalInputContactInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -34,9 +35,17 @@ func (r *actionResolver) Practices(ctx context.Context, obj *actionplan.Action, 
 	return r.search(ctx, "", f, nil, first, after)
 }
 
+func (r *actionResolver) PracticeCount(ctx context.Context, obj *actionplan.Action, region *string) (int, error) {
+	return r.actionPracticeCount(obj.ID, region)
+}
+
 // Kind is the resolver for the kind field.
 func (r *challengeResolver) Kind(ctx context.Context, obj *actionplan.Challenge) (model.ChallengeKind, error) {
 	return model.ChallengeKind(obj.Kind), nil
+}
+
+func (r *factorGroupResolver) Practices(ctx context.Context, obj *insight.Group, first *int, after *string) (*model.PracticeConnection, error) {
+	return r.practicesOf(ctx, obj.PracticeIDs, first, after)
 }
 
 // Action is the resolver for the action field.
@@ -288,9 +297,39 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{Role: model.Role(p.Role), Region: r.region(p.Region), Label: p.Name()}, nil
 }
 
+func (r *queryResolver) SuccessFactors(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
+	return r.factors(insight.SuccessFactors, filter, first)
+}
+
+func (r *queryResolver) Pitfalls(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
+	return r.factors(insight.Pitfalls, filter, first)
+}
+
+func (r *queryResolver) Bottlenecks(ctx context.Context, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
+	return r.factors(insight.Bottlenecks, filter, first)
+}
+
+func (r *queryResolver) FactorTerms(ctx context.Context, kind model.FactorKind, filter *model.PracticeFilter, first *int) ([]insight.Term, error) {
+	return r.factorTerms(kind, filter, first)
+}
+
+func (r *queryResolver) DistinctiveFactors(ctx context.Context, kind model.FactorKind, filter *model.PracticeFilter, minSupport *int, first *int) ([]insight.Group, error) {
+	return r.distinctive(kind, filter, minSupport, first)
+}
+
+func (r *queryResolver) Coverage(ctx context.Context, rows model.Dimension, columns model.Dimension, filter *model.PracticeFilter) (*insight.Coverage, error) {
+	return r.coverage(rows, columns, filter)
+}
+
+func (r *queryResolver) RegionReport(ctx context.Context, region string, year int) (*insight.Report, error) {
+	return r.regionReport(region, year)
+}
+
 func (r *Resolver) Action() ActionResolver { return &actionResolver{r} }
 
 func (r *Resolver) Challenge() ChallengeResolver { return &challengeResolver{r} }
+
+func (r *Resolver) FactorGroup() FactorGroupResolver { return &factorGroupResolver{r} }
 
 func (r *Resolver) Initiative() InitiativeResolver { return &initiativeResolver{r} }
 
@@ -309,6 +348,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 type (
 	actionResolver           struct{ *Resolver }
 	challengeResolver        struct{ *Resolver }
+	factorGroupResolver      struct{ *Resolver }
 	initiativeResolver       struct{ *Resolver }
 	inventoryResolver        struct{ *Resolver }
 	mutationResolver         struct{ *Resolver }

@@ -283,6 +283,64 @@ func (e Dimension) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A kind of factor text on a practice.
+type FactorKind string
+
+const (
+	FactorKindSuccessFactor FactorKind = "SUCCESS_FACTOR"
+	FactorKindPitfall       FactorKind = "PITFALL"
+	FactorKindBottleneck    FactorKind = "BOTTLENECK"
+)
+
+var AllFactorKind = []FactorKind{
+	FactorKindSuccessFactor,
+	FactorKindPitfall,
+	FactorKindBottleneck,
+}
+
+func (e FactorKind) IsValid() bool {
+	switch e {
+	case FactorKindSuccessFactor, FactorKindPitfall, FactorKindBottleneck:
+		return true
+	}
+	return false
+}
+
+func (e FactorKind) String() string {
+	return string(e)
+}
+
+func (e *FactorKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactorKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactorKind", str)
+	}
+	return nil
+}
+
+func (e FactorKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactorKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactorKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type PracticeSort string
 
 const (

@@ -413,8 +413,8 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ant-02 (ran 2022-2023, updated 2023), ant-03 (new in 2023), ant-04 (created 2021, updated 2023).
-	if rep.Practices != 3 || rep.New != 1 || rep.Updated != 2 {
-		t.Errorf("practices/new/updated = %d/%d/%d, want 3/1/2", rep.Practices, rep.New, rep.Updated)
+	if rep.Practices != 3 || rep.Created != 1 || rep.Updated != 2 {
+		t.Errorf("practices/new/updated = %d/%d/%d, want 3/1/2", rep.Practices, rep.Created, rep.Updated)
 	}
 	if rep.NewPractices[0].Ref != "ant-03" || rep.UpdatedPractices[0].Ref != "ant-04" || rep.UpdatedPractices[1].Ref != "ant-02" {
 		t.Errorf("new %+v updated %+v", rep.NewPractices, rep.UpdatedPractices)
@@ -451,8 +451,8 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// lim-01, lim-02 and lim-04 (no years, created 2023); lim-03 is 2024's.
-	if lim.Practices != 3 || lim.New != 3 || lim.Updated != 0 {
-		t.Errorf("limburg 2023 = %d/%d/%d", lim.Practices, lim.New, lim.Updated)
+	if lim.Practices != 3 || lim.Created != 3 || lim.Updated != 0 {
+		t.Errorf("limburg 2023 = %d/%d/%d", lim.Practices, lim.Created, lim.Updated)
 	}
 	empty, err := in.Report("west-vlaanderen", 2023)
 	if err != nil || empty.Practices != 0 || len(empty.Gaps) != 17 {

@@ -23,10 +23,10 @@ type Report struct {
 	Year   int
 	// Practices is the number of practices of the report.
 	Practices int
-	// New were created in the year; Updated were last changed in the year
+	// Created were created in the year; Updated were last changed in the year
 	// and created before it (only the last change of a practice is known
 	// here, so a practice changed again later counts in the later year).
-	New, Updated int
+	Created, Updated int
 	// NewPractices and UpdatedPractices list them, by title.
 	NewPractices, UpdatedPractices []PracticeRef
 	// Challenges and Actions count the practices per challenge and per
@@ -101,7 +101,7 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 	byTitle := func(a, b PracticeRef) int { return strings.Compare(a.Title+"\x00"+a.ID, b.Title+"\x00"+b.ID) }
 	slices.SortFunc(rep.NewPractices, byTitle)
 	slices.SortFunc(rep.UpdatedPractices, byTitle)
-	rep.Practices, rep.New, rep.Updated = len(recs), len(rep.NewPractices), len(rep.UpdatedPractices)
+	rep.Practices, rep.Created, rep.Updated = len(recs), len(rep.NewPractices), len(rep.UpdatedPractices)
 
 	count := func(dim int) []int32 {
 		c := make([]int32, len(v.dims[dim].names))
