@@ -54,6 +54,9 @@ Gebruik:
   praktijkenbank token list                       toon de tokens (zonder geheimen)
   praktijkenbank token revoke ID                  trek een token in
   praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
+  praktijkenbank backup --to BESTAND [--server URL --token T]
+                                                  neem een reservekopie van de ingebouwde opslag
+  praktijkenbank restore --from BESTAND           zet een reservekopie terug (server gestopt)
   praktijkenbank healthcheck                      vraag /healthz van de lokale server (voor containers)
 
 'praktijkenbank COMMANDO -h' toont de vlaggen van een commando.
@@ -74,6 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "help":

@@ -245,3 +245,42 @@ func TestServerKeepsPracticesAcrossRestartAndImportsRemotely(t *testing.T) {
 		t.Errorf("after restart %v practices, want 20 (the demo is loaded once)", fmt.Sprint(total))
 	}
 }
+
+func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	const admin = "admin-token-for-the-test-0123"
+	source := map[string]string{envDataDir: t.TempDir(), envAdminToken: admin, envDemo: "false"}
+	if out, err := runCmd(t, source, "import", "--region", "limburg", fixture("limburg.json")); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	url, stop := startServer(t, source)
+	online := filepath.Join(t.TempDir(), "online.db")
+	out, err := runCmd(t, source, "backup", "--to", online, "--server", url)
+	if err != nil || !strings.Contains(out, "2 praktijken, 1 inventarissen") {
+		t.Fatalf("backup through the running server: %v\n%s", err, out)
+	}
+	if out, err := runCmd(t, source, "backup", "--to", filepath.Join(t.TempDir(), "x.db")); err == nil || !strings.Contains(err.Error(), "--server") {
+		t.Errorf("offline backup while the server runs: %v\n%s", err, out)
+	}
+	if _, err := runCmd(t, map[string]string{}, "backup", "--to", filepath.Join(t.TempDir(), "y.db"), "--server", url, "--token", "verkeerd-token-0123456789"); err == nil {
+		t.Error("a backup without the admin token was given")
+	}
+	stop()
+
+	target := map[string]string{envDataDir: t.TempDir(), envDemo: "false"}
+	if out, err := runCmd(t, target, "restore", "--from", online); err != nil || !strings.Contains(out, "2 praktijken") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	url, _ = startServer(t, target)
+	got := graphql(t, url, "", `{ searchPractices(query: "digipunt") { total edges { node { ref version } } } }`, nil)
+	if total := got["searchPractices"].(map[string]any)["total"].(float64); total != 1 {
+		t.Fatalf("after restore: %v", got)
+	}
+	if out, err := runCmd(t, target, "restore", "--from", online); err == nil {
+		t.Errorf("restore while the server runs was allowed:\n%s", out)
+	}
+	garbage := filepath.Join(t.TempDir(), "garbage.db")
+	os.WriteFile(garbage, []byte("geen database"), 0o600)
+	if _, err := runCmd(t, map[string]string{envDataDir: t.TempDir()}, "restore", "--from", garbage); err == nil {
+		t.Error("a garbage file was restored")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
 
 // followEvery is how often the index looks for writes it has not seen (from
@@ -60,9 +61,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.RateLimits.ReadsPerSecond = c.ReadsPerSecond
 	opts.RateLimits.WritesPerMinute = c.WritesPerMinute
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
+	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
+	if b, ok := a.raw.(*bolt.Store); ok {
+		deps.Backup = b.Backup
+	}
 	srv := &http.Server{
 		Addr:              c.Addr,
-		Handler:           server.New(server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}, opts),
+		Handler:           server.New(deps, opts),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       60 * time.Second, // uploads of large spreadsheets
 		WriteTimeout:      60 * time.Second,

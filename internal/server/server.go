@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -60,6 +61,8 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: no /metrics
+	// Backup writes a consistent copy of the embedded store; nil for MongoDB.
+	Backup func(io.Writer) (int64, error)
 }
 
 // New returns the HTTP handler of the whole server.
@@ -73,6 +76,7 @@ func New(d Deps, o Options) http.Handler {
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
+	mux.Handle("GET /admin/backup", backupHandler(d.Auth, d.Backup))
 	mux.Handle("GET /graphiql", playground.Handler("Praktijkenbank GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
