@@ -79,7 +79,7 @@ func Validate(in InventoryInput, plan *actionplan.Plan) (InventoryInput, Problem
 	case n > MaxPractices:
 		v.add("practices", CodeTooMany, "de inventaris bevat %d praktijken; het maximum is %d per inzending", n, MaxPractices)
 	}
-	seen := make(map[string]int, len(in.Practices))
+	seen := make(map[string]bool, len(in.Practices))
 	out.Practices = make([]PracticeInput, len(in.Practices))
 	for i, p := range in.Practices {
 		path := fmt.Sprintf("practices[%d]", i)
@@ -88,10 +88,10 @@ func Validate(in InventoryInput, plan *actionplan.Plan) (InventoryInput, Problem
 		if ref == "" {
 			continue
 		}
-		if first, dup := seen[ref]; dup {
-			v.add(path+".ref", CodeDuplicateRef, "de referentie %q komt al voor bij practices[%d]; elke praktijk heeft een eigen referentie", ref, first)
+		if seen[ref] {
+			v.add(path+".ref", CodeDuplicateRef, "de referentie %q komt al eerder in deze inventaris voor; elke praktijk heeft een eigen referentie", ref)
 		} else {
-			seen[ref] = i
+			seen[ref] = true
 		}
 	}
 	return out, v.problems
@@ -212,11 +212,17 @@ func (v *validator) text(path, s string, min, max int, required bool, what strin
 
 func (v *validator) controls(path, s, what string) {
 	for _, r := range s {
-		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') {
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') || isNonCharacter(r) {
 			v.add(path, CodeInvalidValue, "%s bevat een ongeldig teken (%U)", what, r)
 			return
 		}
 	}
+}
+
+// isNonCharacter reports the Unicode noncharacters (U+FDD0-U+FDEF and the last
+// two code points of every plane), which no spreadsheet or XML can carry.
+func isNonCharacter(r rune) bool {
+	return (r >= 0xFDD0 && r <= 0xFDEF) || r&0xFFFE == 0xFFFE
 }
 
 // list cleans and checks a list of short texts.

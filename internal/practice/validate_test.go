@@ -70,6 +70,7 @@ func TestLimits(t *testing.T) {
 				in.Practices[i].Ref = "r" + strconv.Itoa(i)
 			}
 		}, "practices", practice.CodeTooMany},
+		{"noncharacter", func(in *practice.InventoryInput) { in.Practices[0].Title = "Buurt\uFFFEwerk" }, "practices[0].title", practice.CodeInvalidValue},
 		{"control character", func(in *practice.InventoryInput) { in.Practices[0].Summary = "a\x00b" }, "practices[0].summary", practice.CodeInvalidValue},
 		{"unknown region", func(in *practice.InventoryInput) { in.Region = "gent" }, "region", practice.CodeUnknownRegion},
 		{"bad period", func(in *practice.InventoryInput) { in.Period = &practice.Period{From: "2022-13-01"} }, "period.from", practice.CodeInvalidFormat},
