@@ -25,6 +25,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/web"
 )
@@ -61,6 +62,8 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: no /metrics
+	// Insight answers the research aggregations and the regional reports; nil: none.
+	Insight *insight.Insight
 	// Backup writes a consistent copy of the embedded store; nil for MongoDB.
 	Backup func(io.Writer) (int64, error)
 }
@@ -73,6 +76,7 @@ func New(d Deps, o Options) http.Handler {
 	gql := GraphQL(d, o)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mountInsight(mux, d)
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
@@ -108,7 +112,7 @@ func New(d Deps, o Options) http.Handler {
 // GraphQL returns the /graphql handler: transports, limits, authentication
 // and per-request loaders.
 func GraphQL(d Deps, o Options) http.Handler {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
+	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth, Insight: d.Insight}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

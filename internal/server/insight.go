@@ -1,0 +1,21 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/export"
+)
+
+// mountInsight mounts the research endpoints: the exports (authenticated
+// like /graphql, so that a token unlocks the contacts' personal data) and
+// the printable regional reports.
+func mountInsight(mux *http.ServeMux, d Deps) {
+	if d.Bank != nil {
+		ex := export.New(d.Bank.Store(), d.Bank.Plan, d.Log)
+		mux.Handle("GET /export.csv", authenticate(d.Auth, ex.CSV()))
+		mux.Handle("GET /export.json", authenticate(d.Auth, ex.JSON()))
+	}
+	if d.Insight != nil {
+		mux.Handle("GET /rapport/{region}/{year}", d.Insight.ReportPage(d.Log))
+	}
+}
