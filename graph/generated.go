@@ -117,6 +117,10 @@ type ComplexityRoot struct {
 		Token         func(childComplexity int) int
 	}
 
+	EraseContactPayload struct {
+		Practice func(childComplexity int) int
+	}
+
 	FacetCount struct {
 		Count func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -205,6 +209,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		CreatePlatformToken func(childComplexity int, region string, label *string) int
+		EraseContact        func(childComplexity int, practiceID string) int
 		PutRegionalAction   func(childComplexity int, input model.RegionalActionInput) int
 		RevokePlatformToken func(childComplexity int, id string) int
 		SubmitInventory     func(childComplexity int, input practice.InventoryInput, dryRun *bool) int
@@ -435,6 +440,7 @@ type MutationResolver interface {
 	RevokePlatformToken(ctx context.Context, id string) (*model.RevokePlatformTokenPayload, error)
 	WithdrawPractice(ctx context.Context, id string, reason string) (*model.WithdrawPracticePayload, error)
 	PutRegionalAction(ctx context.Context, input model.RegionalActionInput) (*model.PutRegionalActionPayload, error)
+	EraseContact(ctx context.Context, practiceID string) (*model.EraseContactPayload, error)
 }
 type PlatformTokenResolver interface {
 	Region(ctx context.Context, obj *auth.Token) (*actionplan.Region, error)
@@ -759,6 +765,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatePlatformTokenPayload.Token(childComplexity), true
+
+	case "EraseContactPayload.practice":
+		if e.ComplexityRoot.EraseContactPayload.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EraseContactPayload.Practice(childComplexity), true
 
 	case "FacetCount.count":
 		if e.ComplexityRoot.FacetCount.Count == nil {
@@ -1093,6 +1106,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePlatformToken(childComplexity, args["region"].(string), args["label"].(*string)), true
+	case "Mutation.eraseContact":
+		if e.ComplexityRoot.Mutation.EraseContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseContact(childComplexity, args["practiceId"].(string)), true
 	case "Mutation.putRegionalAction":
 		if e.ComplexityRoot.Mutation.PutRegionalAction == nil {
 			break
@@ -2199,6 +2223,11 @@ type Mutation {
   withdrawPractice(id: ID!, reason: String!): WithdrawPracticePayload!
   "Adds or changes an action of a regional platform's own, ` + "`" + `<region>:<slug>` + "`" + ` (its platform or admin)."
   putRegionalAction(input: RegionalActionInput!): PutRegionalActionPayload!
+  """
+  Erases the personal data of a practice's contact (e-mail and phone) from the practice
+  and from every version in its history (admin only). Organisation and website stay.
+  """
+  eraseContact(practiceId: ID!): EraseContactPayload!
 }
 
 type Viewer {
@@ -2568,6 +2597,10 @@ input RegionalActionInput {
   challenge: ID!
 }
 
+type EraseContactPayload {
+  practice: Practice!
+}
+
 type PutRegionalActionPayload {
   action: Action!
 }
@@ -2830,6 +2863,14 @@ func (ec *executionContext) childFields_CreatePlatformTokenPayload(ctx context.C
 		return ec.fieldContext_CreatePlatformTokenPayload_platformToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatePlatformTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EraseContactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "practice":
+		return ec.fieldContext_EraseContactPayload_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EraseContactPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FacetCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3561,6 +3602,20 @@ func (ec *executionContext) field_Mutation_createPlatformToken_args(ctx context.
 		return nil, err
 	}
 	args["label"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_eraseContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "practiceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practiceId"] = arg0
 	return args, nil
 }
 
@@ -5291,6 +5346,38 @@ func (ec *executionContext) fieldContext_CreatePlatformTokenPayload_platformToke
 	return fc, nil
 }
 
+func (ec *executionContext) _EraseContactPayload_practice(ctx context.Context, field graphql.CollectedField, obj *model.EraseContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EraseContactPayload_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *practice.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EraseContactPayload_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EraseContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FacetCount_value(ctx context.Context, field graphql.CollectedField, obj *model.FacetCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6858,6 +6945,50 @@ func (ec *executionContext) fieldContext_Mutation_putRegionalAction(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_putRegionalAction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_eraseContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_eraseContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EraseContact(ctx, fc.Args["practiceId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EraseContactPayload) graphql.Marshaler {
+			return ec.marshalNEraseContactPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐEraseContactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_eraseContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EraseContactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_eraseContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12518,6 +12649,39 @@ func (ec *executionContext) _CreatePlatformTokenPayload(ctx context.Context, sel
 	return out
 }
 
+var eraseContactPayloadImplementors = []string{"EraseContactPayload"}
+
+func (ec *executionContext) _EraseContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EraseContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eraseContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EraseContactPayload")
+		case "practice":
+			out.Values[i] = ec._EraseContactPayload_practice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var facetCountImplementors = []string{"FacetCount"}
 
 func (ec *executionContext) _FacetCount(ctx context.Context, sel ast.SelectionSet, obj *model.FacetCount) graphql.Marshaler {
@@ -13166,6 +13330,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "putRegionalAction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_putRegionalAction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eraseContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_eraseContact(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15015,6 +15186,14 @@ func (ec *executionContext) unmarshalNDimension2githubᚗcomᚋsterkᚑsociaal�
 
 func (ec *executionContext) marshalNDimension2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNEraseContactPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐEraseContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.EraseContactPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EraseContactPayload!")
+		return graphql.Null
+	}
+	return ec._EraseContactPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCount(ctx context.Context, sel ast.SelectionSet, v model.FacetCount) graphql.Marshaler {

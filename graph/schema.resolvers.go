@@ -151,6 +151,14 @@ func (r *mutationResolver) PutRegionalAction(ctx context.Context, input model.Re
 	return &model.PutRegionalActionPayload{Action: &a}, nil
 }
 
+func (r *mutationResolver) EraseContact(ctx context.Context, practiceID string) (*model.EraseContactPayload, error) {
+	p, err := r.Bank.EraseContact(ctx, auth.FromContext(ctx), practiceID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EraseContactPayload{Practice: &p}, nil
+}
+
 // Region is the resolver for the region field.
 func (r *platformTokenResolver) Region(ctx context.Context, obj *auth.Token) (*actionplan.Region, error) {
 	return r.region(obj.Region), nil

@@ -19,6 +19,10 @@ type CreatePlatformTokenPayload struct {
 	PlatformToken *auth.Token `json:"platformToken"`
 }
 
+type EraseContactPayload struct {
+	Practice *practice.Practice `json:"practice"`
+}
+
 // value: the id or code the filter takes (labels via actionPlan).
 type FacetCount struct {
 	Value string `json:"value"`

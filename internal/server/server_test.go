@@ -482,3 +482,47 @@ func grepLines(s, substr string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestEraseContact(t *testing.T) {
+	e := newEnv(t)
+	token := platformToken(t, e, "limburg")
+	var sub submitResp
+	e.client.MustPost(submitMutation, &sub, client.Var("in", inventoryVar(t)), bearer(token))
+	id := practiceIDOf(t, e, "lim-2022-001")
+
+	var resp struct {
+		EraseContact struct {
+			Practice struct {
+				Contact struct{ Organisation, Email, Website *string }
+			}
+		}
+	}
+	const erase = `mutation($id: ID!) { eraseContact(practiceId: $id) { practice { contact { organisation email website } } } }`
+	if err := e.client.Post(erase, &resp, client.Var("id", id), bearer(token)); err == nil || !strings.Contains(err.Error(), "FORBIDDEN") {
+		t.Fatalf("a platform erased a contact: %v", err)
+	}
+	e.client.MustPost(erase, &resp, client.Var("id", id), bearer(adminToken))
+	c := resp.EraseContact.Practice.Contact
+	if (c.Email != nil && *c.Email != "") || c.Organisation == nil || *c.Organisation != "OCMW Genk" {
+		t.Fatalf("contact after erasure = %+v", c)
+	}
+	history, err := e.store.History(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range history {
+		if r.Content.Contact != nil && (r.Content.Contact.Email != "" || r.Content.Contact.Phone != "") {
+			t.Errorf("version %d still has personal data: %+v", r.Version, r.Content.Contact)
+		}
+	}
+}
+
+func practiceIDOf(t *testing.T, e env, ref string) string {
+	t.Helper()
+	var resp struct{ PracticeByRef *struct{ ID string } }
+	e.client.MustPost(`query($ref: String!) { practiceByRef(region: "limburg", ref: $ref) { id } }`, &resp, client.Var("ref", ref))
+	if resp.PracticeByRef == nil {
+		t.Fatalf("no practice %s", ref)
+	}
+	return resp.PracticeByRef.ID
+}
