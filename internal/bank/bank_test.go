@@ -1,6 +1,7 @@
 package bank_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -111,6 +112,19 @@ func TestSubmitIsIdempotentAcrossFormats(t *testing.T) {
 	}
 	if res.Inventory.Source != "upload.csv" {
 		t.Errorf("source = %q, want upload.csv", res.Inventory.Source)
+	}
+
+	// And as XLSX, written from the JSON's practices.
+	var xlsx bytes.Buffer
+	if err := importer.WriteXLSX(&xlsx, in.Practices); err != nil {
+		t.Fatal(err)
+	}
+	res, err = e.bank.SubmitFile(ctx, limburg, bank.File{Name: "limburg.xlsx", Body: &xlsx, Region: "limburg", Title: "Inventaris Limburg 2022"}, bank.SubmitOptions{})
+	if err != nil || len(res.Problems) > 0 {
+		t.Fatalf("XLSX: %v %v", err, res.Problems)
+	}
+	if got := counts(res); got != [3]int{0, 0, 2} {
+		t.Fatalf("same practices as XLSX: %v, want [0 0 2]", got)
 	}
 	p, ok, err := e.bank.PracticeByRef(ctx, "limburg", "lim-2022-001")
 	if err != nil || !ok {
