@@ -17,3 +17,13 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+func TestCopyConformance(t *testing.T) {
+	storetest.RunCopy(t, func(t *testing.T) store.Store {
+		s, err := Open(filepath.Join(t.TempDir(), "praktijkenbank.db"))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return s
+	})
+}
