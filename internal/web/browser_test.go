@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/web"
 )
 
 func setScriptsDisabled(off bool) chromedp.Action[chromedp.Void] {
@@ -30,6 +33,9 @@ func setScriptsDisabled(off bool) chromedp.Action[chromedp.Void] {
 
 func findChromium() string {
 	if p := os.Getenv("PRAKTIJKENBANK_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "" // a browser named but absent: skip rather than fail
+		}
 		return p
 	}
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -42,16 +48,16 @@ func findChromium() string {
 
 // browser starts the server over HTTP on 127.0.0.1 and a fresh headless
 // Chromium, and returns a tab's context and the server's URL.
-func browser(t *testing.T, width, height int64, mobile bool) (context.Context, string) {
+func browser(t *testing.T, h http.Handler, width, height int64, mobile bool) (context.Context, string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
 	path := findChromium()
 	if path == "" {
-		t.Skip("no Chromium found (looked for /usr/bin/chromium, chromium-browser, google-chrome); install one to run the browser tests")
+		t.Skip("no Chromium found (looked for $PRAKTIJKENBANK_CHROMIUM, /usr/bin/chromium, chromium, chromium-browser, google-chrome); install one (apt-get install chromium) to run the browser tests")
 	}
-	srv := httptest.NewServer(testEnv.handler)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -176,7 +182,7 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.
 // TestBrowserDesktop searches in Dutch, ticks a facet, opens a practice and
 // follows an action link, on a 1280px wide screen.
 func TestBrowserDesktop(t *testing.T) {
-	ctx, base := browser(t, 1280, 900, false)
+	ctx, base := browser(t, testEnv.handler, 1280, 900, false)
 	shots := screenshotDir(t)
 
 	// The skip link is the first thing the keyboard reaches.
@@ -267,7 +273,7 @@ func TestBrowserDesktop(t *testing.T) {
 
 // TestBrowserWithoutJavaScript searches and filters with scripts off.
 func TestBrowserWithoutJavaScript(t *testing.T) {
-	ctx, base := browser(t, 1280, 900, false)
+	ctx, base := browser(t, testEnv.handler, 1280, 900, false)
 	run(t, ctx, chromedp.Navigate(base+"/?q=digitale+kloof"))
 	waitFor(t, ctx, "document.querySelector('#resultaten')")
 	// Turn scripts off for the next page loads, the way a user's browser would.
@@ -294,7 +300,7 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 
 // TestBrowserPhone reads the search and a practice on a 375px wide phone.
 func TestBrowserPhone(t *testing.T) {
-	ctx, base := browser(t, 375, 812, true)
+	ctx, base := browser(t, testEnv.handler, 375, 812, true)
 	shots := screenshotDir(t)
 	run(t, ctx, chromedp.Navigate(base+"/?q=wijkteams"))
 	waitFor(t, ctx, "document.querySelector('#resultaten') && document.documentElement.classList.contains('js')")
@@ -315,4 +321,23 @@ func TestBrowserPhone(t *testing.T) {
 		t.Errorf("the practice page is %dpx wide on a 375px phone", w)
 	}
 	screenshot(t, ctx, shots, "telefoon-praktijk")
+}
+
+// TestBrowserPaging follows "Volgende pagina" and comes back with the
+// script's "Vorige pagina" (through the browser history).
+func TestBrowserPaging(t *testing.T) {
+	ctx, base := browser(t, web.New(testEnv.bank, web.WithPageSize(5)), 1280, 900, false)
+	run(t, ctx, chromedp.Navigate(base+"/?sort=titel"))
+	waitFor(t, ctx, "document.querySelector('a[rel=next]')")
+	first := eval[string](t, ctx, "document.querySelector('.result h3').textContent")
+	run(t, ctx, chromedp.Click(chromedp.CSS("a[rel=next]")))
+	waitFor(t, ctx, "location.search.includes('na=') && document.querySelector('.pager button')")
+	if got := eval[string](t, ctx, "document.querySelector('.result h3').textContent"); got == first {
+		t.Fatalf("the second page starts with the first page's %q", got)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(".pager button")))
+	waitFor(t, ctx, "!location.search.includes('na=') && document.querySelector('.result h3')")
+	if got := eval[string](t, ctx, "document.querySelector('.result h3').textContent"); got != first {
+		t.Errorf("back on the first page: %q, want %q", got, first)
+	}
 }
