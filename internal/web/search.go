@@ -357,7 +357,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) searchProblems(w http.ResponseWriter, r *http.Request, title string, view searchView, problems []string) {
 	view.Problems = problems
-	view.FixURL = view.State.url()
+	view.FixURL = view.State.clone().url() // without the page cursor: start over at page one
 	view.Active = activeFilters(labeler{h.bank.Plan()}, view.State)
 	h.render(w, r, "search", page{Title: "Ongeldige zoekopdracht", Nav: "zoeken", Status: http.StatusBadRequest, Content: view})
 }

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
@@ -265,12 +266,22 @@ func (h *handler) serverError(w http.ResponseWriter, r *http.Request, err error)
 var dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
 	"augustus", "september", "oktober", "november", "december"}
 
+// brussels is the time zone of the dates shown; nil (UTC) when the system
+// has no time zone data.
+var brussels = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		return nil
+	}
+	return loc
+})
+
 // dutchDate formats a date as "3 maart 2024" (in Brussels time).
 func dutchDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	if loc, err := time.LoadLocation("Europe/Brussels"); err == nil {
+	if loc := brussels(); loc != nil {
 		t = t.In(loc)
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
