@@ -26,13 +26,27 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, op *graphql.Oper
 	if op.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(op.Operation.SelectionSet, op.Doc.Fragments, 0, map[string]bool{}); depth > d.max {
+	if depth := selectionDepth(withoutIntrospection(op.Operation.SelectionSet), op.Doc.Fragments, 0, map[string]bool{}); depth > d.max {
 		return &gqlerror.Error{
 			Message:    "de query is te diep genest",
 			Extensions: map[string]any{"code": graph.CodeBadUserInput, "depth": depth, "maxDepth": d.max},
 		}
 	}
 	return nil
+}
+
+// withoutIntrospection drops the root fields __schema and __type: their depth
+// is bounded by the schema (GraphiQL's introspection query is 15 deep), and
+// introspection itself can be turned off by configuration.
+func withoutIntrospection(set ast.SelectionSet) ast.SelectionSet {
+	out := make(ast.SelectionSet, 0, len(set))
+	for _, sel := range set {
+		if f, ok := sel.(*ast.Field); ok && (f.Name == "__schema" || f.Name == "__type") {
+			continue
+		}
+		out = append(out, sel)
+	}
+	return out
 }
 
 func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, depth int, visiting map[string]bool) int {

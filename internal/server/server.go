@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -81,7 +80,9 @@ func New(d Deps, o Options) http.Handler {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
 	mux.Handle("GET /admin/backup", backupHandler(d.Auth, d.Backup))
-	mux.Handle("GET /graphiql", playground.Handler("Praktijkenbank GraphiQL", "/graphql"))
+	gq := graphiqlHandler()
+	mux.Handle("GET /graphiql", gq)
+	mux.Handle("GET /graphiql/assets/", gq)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -526,3 +526,39 @@ func practiceIDOf(t *testing.T, e env, ref string) string {
 	}
 	return resp.PracticeByRef.ID
 }
+
+func TestGraphiQLIsServedFromTheBinary(t *testing.T) {
+	e := newEnv(t)
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/graphiql", nil))
+	page := rec.Body.String()
+	if rec.Code != http.StatusOK || strings.Contains(page, "cdn.") || strings.Contains(page, "unpkg") {
+		t.Fatalf("/graphiql: %d, external assets in %q", rec.Code, page)
+	}
+	for _, asset := range []string{"graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "init.js"} {
+		for _, gzip := range []bool{true, false} {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, "/graphiql/assets/"+asset, nil)
+			if gzip {
+				req.Header.Set("Accept-Encoding", "gzip")
+			}
+			e.handler.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || rec.Body.Len() < 500 || !strings.Contains(page, asset) {
+				t.Errorf("%s (gzip %v): %d, %d bytes", asset, gzip, rec.Code, rec.Body.Len())
+			}
+			if !gzip && asset == "graphiql.min.js" && !strings.Contains(rec.Body.String(), "GraphiQL") {
+				t.Errorf("%s not decompressed for a client without gzip", asset)
+			}
+		}
+	}
+}
+
+func TestIntrospectionDespiteTheDepthLimit(t *testing.T) {
+	e := newEnv(t)
+	var resp map[string]any
+	// The depth of GraphiQL's introspection query (ofType nesting).
+	e.client.MustPost(`{ __schema { types { name fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`, &resp)
+	if resp["__schema"] == nil {
+		t.Fatal("no schema")
+	}
+}
