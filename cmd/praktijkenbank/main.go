@@ -7,6 +7,7 @@
 //	praktijkenbank token create --region R  make a platform token
 //	praktijkenbank token list | revoke ID
 //	praktijkenbank reindex                  rebuild the search index from the store
+//	praktijkenbank migrate --from A --to B  copy a whole store into an empty one and verify it
 package main
 
 import (
@@ -54,6 +55,7 @@ Gebruik:
   praktijkenbank token list                       toon de tokens (zonder geheimen)
   praktijkenbank token revoke ID                  trek een token in
   praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
+  praktijkenbank migrate --from BRON --to DOEL    verhuis alles naar een lege opslag (datamap of mongodb://-URI) en controleer de kopie
   praktijkenbank backup --to BESTAND [--server URL --token T]
                                                   neem een reservekopie van de ingebouwde opslag
   praktijkenbank restore --from BESTAND           zet een reservekopie terug (server gestopt)
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args, getenv, stdout, stderr)
 	case "restore":
