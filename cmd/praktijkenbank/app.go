@@ -13,7 +13,9 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/demo"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
@@ -26,6 +28,7 @@ type app struct {
 	metrics *metrics.Metrics
 	index   *search.Index
 	bank    *bank.Bank
+	insight *insight.Insight // the analytical view; serve loads it and keeps it current
 	auth    *auth.Service
 	plan    *actionplan.Plan
 	log     *slog.Logger
@@ -77,7 +80,9 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		return nil, fmt.Errorf("zoekindex bijwerken: %w", err)
 	}
 	log.Info("search index reconciled with the store", "report", rep, "took", time.Since(started).Round(time.Millisecond))
-	a.bank, err = bank.New(ctx, a.store, a.index, a.plan, log)
+	a.insight = insight.New(a.currentPlan, insight.WithLogger(log))
+	a.bank, err = bank.New(ctx, a.store, a.index, a.plan, log,
+		bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { a.insight.Apply(ps) }))
 	if err != nil {
 		a.close()
 		return nil, err

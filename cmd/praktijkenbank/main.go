@@ -7,6 +7,7 @@
 //	praktijkenbank token create --region R  make a platform token
 //	praktijkenbank token list | revoke ID
 //	praktijkenbank reindex                  rebuild the search index from the store
+//	praktijkenbank bench insight [--n N]    time the research aggregations on a generated corpus
 //	praktijkenbank migrate --from A --to B  copy a whole store into an empty one and verify it
 package main
 
@@ -59,6 +60,7 @@ Gebruik:
   praktijkenbank backup --to BESTAND [--server URL --token T]
                                                   neem een reservekopie van de ingebouwde opslag
   praktijkenbank restore --from BESTAND           zet een reservekopie terug (server gestopt)
+  praktijkenbank bench insight [--n 100000]      meet de snelheid van de analyses op een gegenereerd corpus
   praktijkenbank healthcheck                      vraag /healthz van de lokale server (voor containers)
 
 'praktijkenbank COMMANDO -h' toont de vlaggen van een commando.
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCmd(ctx, args, getenv, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "help":

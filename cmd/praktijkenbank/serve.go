@@ -52,6 +52,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		defer close(followed)
 		a.index.Follow(followCtx, a.store, followEvery)
 	}()
+	waitInsight, err := a.startInsight(followCtx)
+	if err != nil {
+		return err
+	}
 
 	a.observeIndex()
 	opts := server.Defaults()
@@ -62,6 +66,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.RateLimits.WritesPerMinute = c.WritesPerMinute
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
+	deps.Insight = a.insight
 	if b, ok := a.raw.(*bolt.Store); ok {
 		deps.Backup = b.Backup
 	}
@@ -94,6 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	err = srv.Shutdown(shutdownCtx)
 	stopFollow()
 	<-followed
+	waitInsight()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("netjes stoppen: %w", err)
 	}

@@ -84,7 +84,8 @@ func (in *Insight) Coverage(rows, cols Dimension, f search.Filter) (Coverage, er
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	recs := v.selectRecs(f)
+	recs, done := v.selectRecs(f)
+	defer done()
 	ra, err := v.axis(plan, rows, recs, f)
 	if err != nil {
 		return Coverage{}, err

@@ -57,7 +57,8 @@ func (in *Insight) Factors(q FactorQuery) ([]Group, error) {
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	recs := v.selectRecs(q.Filter)
+	recs, done := v.selectRecs(q.Filter)
+	defer done()
 	counts := v.groupCounts(recs, q.Kind)
 	top := v.topByCount(counts, first)
 	return v.details(recs, q.Kind, top, counts), nil
@@ -91,7 +92,8 @@ func (in *Insight) Distinctive(q DistinctiveQuery) ([]Group, error) {
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	recs := v.selectRecs(q.Filter)
+	recs, done := v.selectRecs(q.Filter)
+	defer done()
 	if len(recs) == 0 {
 		return []Group{}, nil
 	}
@@ -135,7 +137,8 @@ func (in *Insight) Terms(q FactorQuery) ([]Term, error) {
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	recs := v.selectRecs(q.Filter)
+	recs, done := v.selectRecs(q.Filter)
+	defer done()
 	counts := make([]int32, len(v.terms.names))
 	seen := make([]int32, len(v.terms.names)) // index+1 of the last record that counted the term
 	for i, r := range recs {
@@ -221,84 +224,44 @@ func (v *view) groupCounts(recs []*record, k Kind) []int32 {
 }
 
 // details fills in the groups top (in that order): representative text,
-// variants and practices, from one more pass over the selection.
+// variants and practices, from one more pass over the selection (which is
+// in the view's order: earliest created first).
 func (v *view) details(recs []*record, k Kind, top []int32, counts []int32) []Group {
 	out := make([]Group, len(top))
 	if len(top) == 0 {
 		return out
 	}
-	slot := make(map[int32]int, len(top))
+	slot := make([]int32, len(v.groups.names)) // group -> index in top + 1
 	for i, g := range top {
-		slot[g] = i
-		out[i] = Group{Key: v.groups.names[g], Count: int(counts[g]), Total: int(v.totals[k][g])}
+		slot[g] = int32(i + 1)
+		out[i] = Group{Key: v.groups.names[g], Count: int(counts[g]), Total: int(v.totals[k][g]),
+			PracticeIDs: make([]string, 0, counts[g])}
 	}
-	type variantStat struct {
-		n     int
-		first *record
-	}
-	stats := make([]map[int32]*variantStat, len(top))
-	members := make([][]*record, len(top))
+	vcount := make([]int32, len(v.vinfo)) // variant -> texts in the selection
+	var vorder []int32                    // variants of the top groups in the order first seen
 	for _, r := range recs {
 		for _, f := range r.factors[k] {
-			i, ok := slot[f.group]
-			if !ok {
+			i := slot[f.group] - 1
+			if i < 0 {
 				continue
 			}
-			if m := members[i]; len(m) == 0 || m[len(m)-1] != r {
-				members[i] = append(members[i], r)
+			if ids := out[i].PracticeIDs; len(ids) == 0 || ids[len(ids)-1] != r.id {
+				out[i].PracticeIDs = append(out[i].PracticeIDs, r.id)
 			}
-			if stats[i] == nil {
-				stats[i] = map[int32]*variantStat{}
+			if vcount[f.variant] == 0 {
+				vorder = append(vorder, f.variant)
 			}
-			s := stats[i][f.variant]
-			if s == nil {
-				s = &variantStat{}
-				stats[i][f.variant] = s
-			}
-			s.n++
-			if s.first == nil || earlier(r, s.first) {
-				s.first = r
-			}
+			vcount[f.variant]++
 		}
 	}
+	// vorder is by first sighting; a stable sort by count keeps that order for ties.
+	slices.SortStableFunc(vorder, func(a, b int32) int { return cmp.Compare(vcount[b], vcount[a]) })
+	for _, vid := range vorder {
+		i := slot[v.vinfo[vid].group] - 1
+		out[i].Variants = append(out[i].Variants, v.vinfo[vid].text)
+	}
 	for i := range out {
-		ids := make([]int32, 0, len(stats[i]))
-		for id := range stats[i] {
-			ids = append(ids, id)
-		}
-		slices.SortFunc(ids, func(a, b int32) int {
-			sa, sb := stats[i][a], stats[i][b]
-			if c := cmp.Compare(sb.n, sa.n); c != 0 {
-				return c
-			}
-			if sa.first != sb.first {
-				if earlier(sa.first, sb.first) {
-					return -1
-				}
-				return 1
-			}
-			return cmp.Compare(v.vinfo[a].text, v.vinfo[b].text)
-		})
-		out[i].Variants = make([]string, len(ids))
-		for j, id := range ids {
-			out[i].Variants[j] = v.vinfo[id].text
-		}
-		if len(ids) > 0 {
-			out[i].Text = out[i].Variants[0]
-		}
-		slices.SortFunc(members[i], func(a, b *record) int {
-			if earlier(a, b) {
-				return -1
-			}
-			if earlier(b, a) {
-				return 1
-			}
-			return 0
-		})
-		out[i].PracticeIDs = make([]string, len(members[i]))
-		for j, r := range members[i] {
-			out[i].PracticeIDs[j] = r.id
-		}
+		out[i].Text = out[i].Variants[0]
 	}
 	return out
 }

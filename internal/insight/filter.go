@@ -3,6 +3,7 @@ package insight
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
@@ -208,17 +209,42 @@ func (c *compiled) match(r *record) bool {
 	return true
 }
 
-// selectLocked returns the records that pass f (the caller holds the read lock).
-func (v *view) selectRecs(f search.Filter) []*record {
+// selectRecs returns the records that pass f, in the view's order (the
+// caller holds the read lock and must not keep or change the slice; it
+// may be the view's own). done gives a buffer back for reuse.
+func (v *view) selectRecs(f search.Filter) (recs []*record, done func()) {
 	c := v.compile(f)
 	if c.none {
-		return nil
+		return nil, func() {}
 	}
-	out := make([]*record, 0, len(v.recs))
+	if !c.any() {
+		return v.recs, func() {}
+	}
+	buf := selPool.Get().(*[]*record)
+	out := (*buf)[:0]
 	for _, r := range v.recs {
 		if c.match(r) {
 			out = append(out, r)
 		}
 	}
-	return out
+	return out, func() {
+		clear(out)
+		*buf = out[:0]
+		selPool.Put(buf)
+	}
+}
+
+var selPool = sync.Pool{New: func() any { return new([]*record) }}
+
+// any reports whether the filter selects at all.
+func (c *compiled) any() bool {
+	if c.hasYears {
+		return true
+	}
+	for _, s := range c.sets {
+		if s != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -19,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,8 +143,9 @@ type Insight struct {
 
 // view is the content of an Insight: the records and the dictionaries.
 type view struct {
-	recs     []*record
-	pos      map[string]int // id -> index in recs
+	recs     []*record          // ordered by (created, id): earliest first
+	byID     map[string]*record // the same records by id
+	unsorted bool               // recs were appended in bulk and need sorting
 	dims     [numDims]*dict
 	groups   *dict // group keys
 	variants *dict // phrasings
@@ -175,7 +178,7 @@ func New(plan func() *actionplan.Plan, opts ...Option) *Insight {
 }
 
 func newView() *view {
-	v := &view{pos: map[string]int{}, actions: map[int32]*[numRegionSlots]int32{}, gone: map[string]uint64{}}
+	v := &view{byID: map[string]*record{}, actions: map[int32]*[numRegionSlots]int32{}, gone: map[string]uint64{}}
 	for i := range v.dims {
 		v.dims[i] = newDict()
 	}
@@ -205,12 +208,13 @@ func (in *Insight) Load(ctx context.Context, src Source) error {
 	err = src.ScanPractices(ctx, func(p practice.Practice) error {
 		maxSeq = max(maxSeq, p.Seq)
 		if p.Live() {
-			v.upsert(&p)
+			v.upsert(&p, true)
 		} else {
 			v.gone[p.ID] = p.Seq
 		}
 		return nil
 	})
+	v.sort()
 	if err != nil {
 		return fmt.Errorf("insight: scan: %w", err)
 	}
@@ -232,13 +236,14 @@ func (in *Insight) Apply(ps []practice.Practice) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var maxSeq uint64
+	bulk := len(ps) > bulkApply
 	for i := range ps {
 		p := &ps[i]
 		if p.ID == "" {
 			continue
 		}
 		maxSeq = max(maxSeq, p.Seq)
-		if j, ok := in.v.pos[p.ID]; ok && in.v.recs[j].seq > p.Seq {
+		if r, ok := in.v.byID[p.ID]; ok && r.seq > p.Seq {
 			continue
 		}
 		if in.v.gone[p.ID] > p.Seq {
@@ -246,12 +251,13 @@ func (in *Insight) Apply(ps []practice.Practice) {
 		}
 		if p.Live() {
 			delete(in.v.gone, p.ID)
-			in.v.upsert(p)
+			in.v.upsert(p, bulk)
 		} else {
 			in.v.gone[p.ID] = p.Seq
 			in.v.remove(p.ID)
 		}
 	}
+	in.v.sort()
 	for {
 		cur := in.applied.Load()
 		if maxSeq <= cur || in.applied.CompareAndSwap(cur, maxSeq) {
@@ -312,20 +318,28 @@ func (in *Insight) CatchUp(ctx context.Context, src Source) error {
 	}
 }
 
-// upsert adds or replaces the record of a live practice.
-func (v *view) upsert(p *practice.Practice) {
-	v.remove(p.ID)
+// bulkApply is the size of a batch above which Apply appends the records
+// and sorts once, rather than inserting each in place.
+const bulkApply = 256
+
+// upsert adds or replaces the record of a live practice. In bulk, new
+// records are appended and the caller sorts the view afterwards.
+func (v *view) upsert(p *practice.Practice, bulk bool) {
+	old := v.byID[p.ID]
 	r := &record{
 		id: p.ID, ref: p.Ref, title: p.Title, seq: p.Seq, version: p.Version,
 		created: p.CreatedAt, updated: p.UpdatedAt,
 	}
-	r.vals[dimKrachtlijn] = v.internAll(dimKrachtlijn, p.Krachtlijnen)
-	r.vals[dimChallenge] = v.internAll(dimChallenge, p.Challenges)
-	r.vals[dimAction] = v.internAll(dimAction, p.Actions)
-	r.vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
-	r.vals[dimTargetGroup] = v.internAll(dimTargetGroup, p.TargetGroups)
-	r.vals[dimSetting] = v.internAll(dimSetting, p.Settings)
+	var vals [numDims][]int32
+	vals[dimKrachtlijn] = v.internAll(dimKrachtlijn, p.Krachtlijnen)
+	vals[dimChallenge] = v.internAll(dimChallenge, p.Challenges)
+	vals[dimAction] = v.internAll(dimAction, p.Actions)
+	vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
+	vals[dimTargetGroup] = v.internAll(dimTargetGroup, p.TargetGroups)
+	vals[dimSetting] = v.internAll(dimSetting, p.Settings)
 	r.fromYear, r.toYear, r.hasYears = yearsOf(p)
+	var factors [numKinds][]factor
+	var groups [numKinds][]int32
 	for k, texts := range [numKinds][]string{p.SuccessFactors, p.Pitfalls, p.Bottlenecks} {
 		for _, t := range texts {
 			t = strings.TrimSpace(t)
@@ -333,44 +347,132 @@ func (v *view) upsert(p *practice.Practice) {
 				continue
 			}
 			f := v.internVariant(t)
-			r.factors[k] = append(r.factors[k], f)
-			if !containsID(r.groups[k], f.group) {
-				r.groups[k] = append(r.groups[k], f.group)
+			factors[k] = append(factors[k], f)
+			if !containsID(groups[k], f.group) {
+				groups[k] = append(groups[k], f.group)
 			}
 		}
-		for _, g := range r.groups[k] {
+		for _, g := range groups[k] {
 			for int(g) >= len(v.totals[k]) {
 				v.totals[k] = append(v.totals[k], 0)
 			}
 			v.totals[k][g]++
 		}
 	}
+	// One backing array for all ids and one for the factors: few objects
+	// per record keep the garbage collector's work small.
+	n := 0
+	for _, x := range vals {
+		n += len(x)
+	}
+	for _, x := range groups {
+		n += len(x)
+	}
+	data := make([]int32, 0, n)
+	take := func(x []int32) []int32 {
+		start := len(data)
+		data = append(data, x...)
+		return data[start:len(data):len(data)]
+	}
+	for d := range vals {
+		r.vals[d] = take(vals[d])
+	}
+	for k := range groups {
+		r.groups[k] = take(groups[k])
+	}
+	nf := 0
+	for _, x := range factors {
+		nf += len(x)
+	}
+	fs := make([]factor, 0, nf)
+	for k := range factors {
+		start := len(fs)
+		fs = append(fs, factors[k]...)
+		r.factors[k] = fs[start:len(fs):len(fs)]
+	}
 	v.countActions(r, 1)
-	v.pos[r.id] = len(v.recs)
-	v.recs = append(v.recs, r)
+	switch {
+	case old != nil && old.created.Equal(r.created):
+		v.release(old)
+		v.recs[v.index(old)] = r
+	case old != nil:
+		v.remove(old.id)
+		fallthrough
+	default:
+		v.insert(r, bulk)
+	}
+	v.byID[r.id] = r
+}
+
+// insert adds r to recs in order (or at the end, in bulk).
+func (v *view) insert(r *record, bulk bool) {
+	n := len(v.recs)
+	if bulk || v.unsorted {
+		v.recs = append(v.recs, r)
+		v.unsorted = v.unsorted || (n > 0 && earlier(r, v.recs[n-1]))
+		return
+	}
+	i := n
+	if n > 0 && earlier(r, v.recs[n-1]) { // usually a new practice is the latest
+		i = sort.Search(n, func(i int) bool { return earlier(r, v.recs[i]) })
+	}
+	v.recs = slices.Insert(v.recs, i, r)
+}
+
+// index is the position of a held record in recs.
+func (v *view) index(r *record) int {
+	if v.unsorted {
+		return slices.Index(v.recs, r)
+	}
+	i := sort.Search(len(v.recs), func(i int) bool { return !earlier(v.recs[i], r) })
+	if i < len(v.recs) && v.recs[i] == r {
+		return i
+	}
+	for j, x := range v.recs { // not found by order: cannot happen when sorted
+		if x == r {
+			return j
+		}
+	}
+	return -1
+}
+
+// sort restores the order of recs after bulk appends.
+func (v *view) sort() {
+	if !v.unsorted {
+		return
+	}
+	slices.SortFunc(v.recs, func(a, b *record) int {
+		if earlier(a, b) {
+			return -1
+		}
+		if earlier(b, a) {
+			return 1
+		}
+		return 0
+	})
+	v.unsorted = false
 }
 
 // remove removes the record of a practice, if held.
 func (v *view) remove(id string) {
-	j, ok := v.pos[id]
+	r, ok := v.byID[id]
 	if !ok {
 		return
 	}
-	r := v.recs[j]
+	v.release(r)
+	i := v.index(r)
+	v.recs = slices.Delete(v.recs, i, i+1)
+	delete(v.byID, id)
+}
+
+// release takes a record's counts out of the totals.
+func (v *view) release(r *record) {
 	for k := range r.groups {
 		for _, g := range r.groups[k] {
 			v.totals[k][g]--
 		}
 	}
 	v.countActions(r, -1)
-	last := len(v.recs) - 1
-	if j != last {
-		v.recs[j] = v.recs[last]
-		v.pos[v.recs[j].id] = j
-	}
-	v.recs[last] = nil
-	v.recs = v.recs[:last]
-	delete(v.pos, id)
 }
 
 func (v *view) countActions(r *record, d int32) {

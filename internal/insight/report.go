@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -98,7 +99,9 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 			}
 		}
 	}
-	byTitle := func(a, b PracticeRef) int { return strings.Compare(a.Title+"\x00"+a.ID, b.Title+"\x00"+b.ID) }
+	byTitle := func(a, b PracticeRef) int {
+		return cmp.Or(strings.Compare(a.Title, b.Title), strings.Compare(a.ID, b.ID))
+	}
 	slices.SortFunc(rep.NewPractices, byTitle)
 	slices.SortFunc(rep.UpdatedPractices, byTitle)
 	rep.Practices, rep.Created, rep.Updated = len(recs), len(rep.NewPractices), len(rep.UpdatedPractices)
