@@ -29,7 +29,7 @@ type env struct {
 	index *search.Index
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := bolt.Open(filepath.Join(dir, "pkb.db"))
