@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 )
 
 // config is the one typed configuration of the binary, from flags and
@@ -30,6 +32,7 @@ type config struct {
 	ShutdownTimeout time.Duration
 	ReadsPerSecond  float64 // per client; 0: no limit
 	WritesPerMinute float64 // per client; 0: no limit
+	Timeouts        server.Timeouts
 }
 
 // env names of the configuration.
@@ -46,6 +49,8 @@ const (
 	envIntrospection = "PRAKTIJKENBANK_INTROSPECTION"
 	envRateReads     = "PRAKTIJKENBANK_RATE_READS"
 	envRateWrites    = "PRAKTIJKENBANK_RATE_WRITES"
+	envReadTimeout   = "PRAKTIJKENBANK_READ_TIMEOUT"
+	envWriteTimeout  = "PRAKTIJKENBANK_WRITE_TIMEOUT"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -64,6 +69,11 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
 	fs.Float64Var(&c.ReadsPerSecond, "rate-reads", envFloat(getenv, envRateReads, 20), "leesoperaties per seconde per client; 0: geen limiet ($"+envRateReads+")")
 	fs.Float64Var(&c.WritesPerMinute, "rate-writes", envFloat(getenv, envRateWrites, 30), "schrijfoperaties per minuut per client; 0: geen limiet ($"+envRateWrites+")")
+	t := server.DefaultTimeouts()
+	fs.DurationVar(&c.Timeouts.ReadHeader, "read-header-timeout", t.ReadHeader, "hoe lang een client over de kopregels van een verzoek mag doen")
+	fs.DurationVar(&c.Timeouts.Read, "read-timeout", envDuration(getenv, envReadTimeout, t.Read), "hoe lang een client over een heel verzoek mag doen, body inbegrepen ($"+envReadTimeout+")")
+	fs.DurationVar(&c.Timeouts.Write, "write-timeout", envDuration(getenv, envWriteTimeout, t.Write), "hoe lang het antwoord op een verzoek mag duren, ook als de client traag leest ($"+envWriteTimeout+")")
+	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", t.Idle, "hoe lang een open verbinding zonder verzoek mag wachten")
 	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
 	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
 	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
@@ -83,6 +93,20 @@ func envFloat(getenv func(string) string, key string, dflt float64) float64 {
 		return math.NaN()
 	}
 	return f
+}
+
+// envDuration reads a duration (30s, 2m) from the environment; a malformed
+// value is kept as -1 so that validation reports it.
+func envDuration(getenv func(string) string, key string, dflt time.Duration) time.Duration {
+	v := getenv(key)
+	if v == "" {
+		return dflt
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return d
 }
 
 func envOr(getenv func(string) string, key, dflt string) string {
@@ -118,6 +142,14 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 	}
 	if math.IsNaN(c.WritesPerMinute) || c.WritesPerMinute < 0 {
 		errs = append(errs, fmt.Errorf("-rate-writes / $%s: geef een getal ≥ 0", envRateWrites))
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"read-header-timeout", c.Timeouts.ReadHeader}, {"read-timeout", c.Timeouts.Read}, {"write-timeout", c.Timeouts.Write}, {"idle-timeout", c.Timeouts.Idle}} {
+		if d.v <= 0 {
+			errs = append(errs, fmt.Errorf("-%s: geef een positieve duur, bv. 30s", d.flag))
+		}
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("-shutdown-timeout moet positief zijn"))
@@ -190,6 +222,7 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Float64("rateReadsPerSecond", c.ReadsPerSecond),
 		slog.Float64("rateWritesPerMinute", c.WritesPerMinute),
+		slog.Any("timeouts", c.Timeouts),
 	)
 }
 

@@ -70,16 +70,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if b, ok := a.raw.(*bolt.Store); ok {
 		deps.Backup = b.Backup
 	}
-	srv := &http.Server{
-		Addr:              c.Addr,
-		Handler:           server.New(deps, opts),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       60 * time.Second, // uploads of large spreadsheets
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := server.HTTPServer(server.New(deps, opts), c.Timeouts)
+	srv.Addr = c.Addr
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("luisteren op %s: %w", c.Addr, err)

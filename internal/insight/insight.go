@@ -532,25 +532,5 @@ func containsID(ids []int32, id int32) bool {
 	return false
 }
 
-// yearsOf gives the years a practice ran, as search counts them: startYear
-// through endYear, or with no endYear through max(startYear, year of
-// UpdatedAt); none without a startYear.
-func yearsOf(p *practice.Practice) (from, to int, ok bool) {
-	if p.StartYear == nil {
-		return 0, 0, false
-	}
-	from = *p.StartYear
-	to = from
-	if p.EndYear != nil {
-		to = *p.EndYear
-	} else if !p.UpdatedAt.IsZero() && p.UpdatedAt.Year() > to {
-		to = p.UpdatedAt.Year()
-	}
-	if to < from {
-		to = from
-	}
-	if to-from > 130 {
-		to = from + 130
-	}
-	return from, to, true
-}
+// yearsOf gives the years a practice ran, as search counts them.
+func yearsOf(p *practice.Practice) (from, to int, ok bool) { return p.ActiveYears() }

@@ -93,3 +93,20 @@ func hashBytes(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }
+
+// ActiveYears is the span of years a practice ran, as search, facets and
+// coverage count them: startYear through endYear, or with no endYear through
+// max(startYear, year of its last update); ok is false without a startYear.
+func (p Practice) ActiveYears() (from, to int, ok bool) {
+	if p.StartYear == nil {
+		return 0, 0, false
+	}
+	from = *p.StartYear
+	to = from
+	if p.EndYear != nil {
+		to = *p.EndYear
+	} else if !p.UpdatedAt.IsZero() && p.UpdatedAt.Year() > to {
+		to = p.UpdatedAt.Year()
+	}
+	return from, min(max(to, from), from+MaxYear-MinYear), true
+}

@@ -227,25 +227,11 @@ func versionTag(baseDict []string) string {
 	return strconv.Itoa(MappingVersion) + ":" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-// years returns every year the practice ran: startYear through endYear, or
-// with no endYear through max(startYear, year of UpdatedAt); none without a
-// startYear.
+// years returns every year the practice ran (practice.ActiveYears).
 func years(p practice.Practice) []int {
-	if p.StartYear == nil {
+	from, to, ok := p.ActiveYears()
+	if !ok {
 		return nil
-	}
-	from := *p.StartYear
-	to := from
-	if p.EndYear != nil {
-		to = *p.EndYear
-	} else if !p.UpdatedAt.IsZero() && p.UpdatedAt.Year() > to {
-		to = p.UpdatedAt.Year()
-	}
-	if to < from {
-		to = from
-	}
-	if to-from > 130 {
-		to = from + 130
 	}
 	out := make([]int, 0, to-from+1)
 	for y := from; y <= to; y++ {

@@ -36,6 +36,8 @@ type Options struct {
 	MaxUploadBytes  int64    // multipart uploads
 	MaxComplexity   int
 	MaxDepth        int
+	MaxFields       int  // field selections with fragments expanded, checked before validation
+	MaxTokens       int  // parser tokens of a query document
 	Introspection   bool // off in production if wanted
 	FieldSuggestion bool // "did you mean" in validation errors
 	RateLimits      RateLimits
@@ -49,6 +51,8 @@ func Defaults() Options {
 		MaxUploadBytes:  64 << 20,
 		MaxComplexity:   20000,
 		MaxDepth:        12,
+		MaxFields:       2000,
+		MaxTokens:       15000,
 		Introspection:   true,
 		FieldSuggestion: true,
 		RateLimits:      DefaultRateLimits(),
@@ -121,6 +125,8 @@ func GraphQL(d Deps, o Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(o.MaxTokens)
+	srv.Use(FieldLimit(o.MaxFields, o.MaxTokens))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -162,28 +168,6 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
-}
-
-// limitBody refuses bodies over the limit before reading them when their
-// length is announced, and stops reading them otherwise.
-func limitBody(o Options, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := o.MaxBodyBytes
-		if isMultipart(r) {
-			limit = o.MaxUploadBytes
-		}
-		if r.ContentLength > limit {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "het verzoek is te groot", graph.CodeBadUserInput)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
-	})
-}
-
-func isMultipart(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 19 && ct[:19] == "multipart/form-data"
 }
 
 func writeGraphQLError(w http.ResponseWriter, status int, msg, code string) {
