@@ -110,3 +110,17 @@ func (p Practice) ActiveYears() (from, to int, ok bool) {
 	}
 	return from, min(max(to, from), from+MaxYear-MinYear), true
 }
+
+// WithoutPersonalData returns c without e-mail and phone (nil if nothing is
+// left) and whether that changed anything. Both stores erase contacts by it.
+func WithoutPersonalData(c *Contact) (*Contact, bool) {
+	if c == nil {
+		return nil, false
+	}
+	e := *c
+	e.Email, e.Phone = "", ""
+	if e == (Contact{}) {
+		return nil, true
+	}
+	return &e, e != *c
+}

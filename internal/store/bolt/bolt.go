@@ -600,20 +600,6 @@ func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) 
 	return out, nil
 }
 
-// eraseContact returns c without email and phone (nil if nothing is left)
-// and whether that changed anything.
-func eraseContact(c *practice.Contact) (*practice.Contact, bool) {
-	if c == nil {
-		return nil, false
-	}
-	e := *c
-	e.Email, e.Phone = "", ""
-	if e == (practice.Contact{}) {
-		return nil, true
-	}
-	return &e, e != *c
-}
-
 // EraseContact removes email and phone from the practice and every revision.
 // Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
 // a new Seq when it changed, so the search index drops the data too.
@@ -627,7 +613,7 @@ func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice,
 		if p == nil {
 			return notFound("praktijk", id)
 		}
-		if c, changed := eraseContact(p.Contact); changed {
+		if c, changed := practice.WithoutPersonalData(p.Contact); changed {
 			oldSeq := p.Seq
 			p.Contact = c
 			p.Hash = practice.ContentHash(p.Content)
@@ -651,7 +637,7 @@ func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice,
 			if err != nil {
 				return fmt.Errorf("bolt: versie van %s lezen: %w", id, err)
 			}
-			if rc, ok := eraseContact(r.Content.Contact); ok {
+			if rc, ok := practice.WithoutPersonalData(r.Content.Contact); ok {
 				r.Content.Contact = rc
 				r.Hash = practice.ContentHash(r.Content)
 				keys = append(keys, slices.Clone(k))

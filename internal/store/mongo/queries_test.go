@@ -142,7 +142,7 @@ func TestSmallFilters(t *testing.T) {
 func samplePracticeDoc() practiceDoc {
 	p := practice.Practice{ID: "pr_1", Region: "limburg", Ref: "l-1", Version: 2,
 		Content: practice.Content{Title: "Titel", Summary: "S", Krachtlijnen: []string{"NABIJHEID"}, Language: "nl"},
-		Seq: 42, Inventory: "inv_1", CreatedAt: t0, UpdatedAt: t0}
+		Seq:     42, Inventory: "inv_1", CreatedAt: t0, UpdatedAt: t0}
 	p.Hash = practice.ContentHash(p.Content)
 	return practiceToDoc(p)
 }
@@ -311,5 +311,3 @@ func TestSkipDuplicate(t *testing.T) {
 		t.Errorf("onlyDuplicates is wrong")
 	}
 }
-
-

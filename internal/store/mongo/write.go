@@ -304,20 +304,6 @@ func withdrawn(p practice.Practice, w practice.Withdrawal, seq uint64) practice.
 
 // ---- EraseContact ----
 
-// eraseContact returns c without email and phone (nil if nothing is left)
-// and whether that changed anything.
-func eraseContact(c *practice.Contact) (*practice.Contact, bool) {
-	if c == nil {
-		return nil, false
-	}
-	e := *c
-	e.Email, e.Phone = "", ""
-	if e == (practice.Contact{}) {
-		return nil, true
-	}
-	return &e, e != *c
-}
-
 // EraseContact removes email and phone from the practice and every revision.
 // Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
 // a new Seq when it changed, so the search index drops the data too.
@@ -335,7 +321,7 @@ func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice,
 			return writeSet{}, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
 		}
 		var ws writeSet
-		if c, changed := eraseContact(p.Contact); changed {
+		if c, changed := practice.WithoutPersonalData(p.Contact); changed {
 			seq, err := s.takeSeqs(ctx, 1)
 			if err != nil {
 				return writeSet{}, err
@@ -351,7 +337,7 @@ func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice,
 			return writeSet{}, err
 		}
 		for _, r := range revs {
-			if c, changed := eraseContact(r.Content.Contact); changed {
+			if c, changed := practice.WithoutPersonalData(r.Content.Contact); changed {
 				r.Content.Contact = c
 				r.Hash = practice.ContentHash(r.Content)
 				ws.erased = append(ws.erased, revisionToDoc(r))

@@ -136,9 +136,9 @@ func TestWithdrawnAndErase(t *testing.T) {
 		{&practice.Contact{Organisation: "o"}, &practice.Contact{Organisation: "o"}, false},
 	}
 	for _, tt := range tests {
-		got, changed := eraseContact(tt.in)
+		got, changed := practice.WithoutPersonalData(tt.in)
 		if changed != tt.changed || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("eraseContact(%+v) = %+v, %v; want %+v, %v", tt.in, got, changed, tt.want, tt.changed)
+			t.Errorf("practice.WithoutPersonalData(%+v) = %+v, %v; want %+v, %v", tt.in, got, changed, tt.want, tt.changed)
 		}
 	}
 }
