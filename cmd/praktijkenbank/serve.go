@@ -50,7 +50,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		a.index.Follow(followCtx, a.store, followEvery)
+		a.followStore(followCtx, c.DataDir) // polling, plus the change stream where the store has one
 	}()
 	waitInsight, err := a.startInsight(followCtx)
 	if err != nil {
