@@ -237,6 +237,7 @@ func (v *view) details(recs []*record, k Kind, top []int32, counts []int32) []Gr
 		out[i] = Group{Key: v.groups.names[g], Count: int(counts[g]), Total: int(v.totals[k][g]),
 			PracticeIDs: make([]string, 0, counts[g])}
 	}
+	last := make([]*record, len(top))     // per group: the last record added to it
 	vcount := make([]int32, len(v.vinfo)) // variant -> texts in the selection
 	var vorder []int32                    // variants of the top groups in the order first seen
 	for _, r := range recs {
@@ -245,7 +246,8 @@ func (v *view) details(recs []*record, k Kind, top []int32, counts []int32) []Gr
 			if i < 0 {
 				continue
 			}
-			if ids := out[i].PracticeIDs; len(ids) == 0 || ids[len(ids)-1] != r.id {
+			if last[i] != r {
+				last[i] = r
 				out[i].PracticeIDs = append(out[i].PracticeIDs, r.id)
 			}
 			if vcount[f.variant] == 0 {
