@@ -243,8 +243,8 @@ func (in *Insight) Apply(ps []practice.Practice) {
 			continue
 		}
 		maxSeq = max(maxSeq, p.Seq)
-		if r, ok := in.v.byID[p.ID]; ok && r.seq > p.Seq {
-			continue
+		if r, ok := in.v.byID[p.ID]; ok && r.seq >= p.Seq {
+			continue // already applied (Follow reads with an overlap), or older
 		}
 		if in.v.gone[p.ID] > p.Seq {
 			continue

@@ -540,3 +540,52 @@ func TestApplyAndFollow(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestConcurrentReadsAndWrites(t *testing.T) {
+	in := New(actionplan.Default)
+	ps := BenchCorpus(3000, 7)
+	in.Apply(ps[:1000])
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 1000; i < len(ps); i += 100 {
+			in.Apply(ps[i : i+100])
+		}
+		for i := range ps[:500] {
+			ps[i].Seq += 10_000
+			ps[i].Withdrawn = &practice.Withdrawal{By: "test", Reason: "test"}
+		}
+		in.Apply(ps[:500])
+	}()
+	for _, w := range Workloads(actionplan.Default()) {
+		for i := range 20 {
+			if err := w.Run(in, i); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	<-done
+	if in.Len() != 2500 {
+		t.Errorf("len = %d, want 2500", in.Len())
+	}
+	// The totals agree with a fresh load of the same practices.
+	fresh := New(actionplan.Default)
+	fresh.Apply(ps)
+	a, _ := in.Factors(FactorQuery{Kind: SuccessFactors, First: 100})
+	b, _ := fresh.Factors(FactorQuery{Kind: SuccessFactors, First: 100})
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("incremental view differs from a fresh one")
+	}
+	ca, _ := in.Coverage(DimAction, DimRegion, search.Filter{})
+	cb, _ := fresh.Coverage(DimAction, DimRegion, search.Filter{})
+	if !reflect.DeepEqual(ca, cb) {
+		t.Errorf("incremental coverage differs from a fresh one")
+	}
+	for _, act := range []string{"digitalisering-1", "vertrouwen-1", "onderbescherming-2"} {
+		x, _ := in.ActionCount(act, "limburg")
+		y, _ := fresh.ActionCount(act, "limburg")
+		if x != y {
+			t.Errorf("ActionCount(%s) = %d, fresh %d", act, x, y)
+		}
+	}
+}
