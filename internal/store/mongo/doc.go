@@ -96,6 +96,17 @@
 // point), the write returns an error wrapping store.ErrUnavailable that says
 // the write is recorded and will be completed by the next write or Open.
 //
+// # Copying and watching
+//
+// Dump and Load (store.Dumper, store.Loader) move a whole store: Dump joins
+// the practices (by id) with the revisions (by practice id and version) on
+// two cursors, Load inserts batches with ordered bulk inserts and raises the
+// Seq counter with $max. Watch (store.Watcher) follows the practices
+// collection with a change stream that carries only the event ids (the
+// resume tokens): a signal for the index to catch up, not the data. A
+// standalone server has no change streams (store.ErrNoChangeStreams); a
+// resume token the oplog no longer covers gives store.ErrHistoryLost.
+//
 // # Availability
 //
 // Errors are wrapped with %w: store.ErrNotFound (no document),
