@@ -62,7 +62,13 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 
 	fmt.Fprintf(stdout, "Verhuizen van %s\n          naar %s\n", srcName, dstName)
 	started := time.Now()
-	rep, err := store.Copy(ctx, dumper, loader)
+	lastProgress := started
+	rep, err := store.Copy(ctx, dumper, loader, store.WithProgress(func(r store.CopyReport) {
+		if time.Since(lastProgress) >= 2*time.Second {
+			lastProgress = time.Now()
+			fmt.Fprintf(stderr, "  … %d praktijken, %d versies gekopieerd\n", r.Practices, r.Revisions)
+		}
+	}))
 	if errors.Is(err, store.ErrNotEmpty) {
 		return fmt.Errorf("%s is niet leeg: verhuizen kan alleen naar een lege opslag, zodat gegevens nooit vermengd raken; kies een nieuwe datamap of database", dstName)
 	}

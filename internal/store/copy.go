@@ -74,9 +74,24 @@ type CopyReport struct {
 // count one) Copy hands to Load at a time.
 const copyBatch = 1000
 
+// CopyOption configures Copy.
+type CopyOption func(*copyOptions)
+
+type copyOptions struct{ progress func(CopyReport) }
+
+// WithProgress has Copy call fn with the counts so far after every batch it
+// has loaded.
+func WithProgress(fn func(CopyReport)) CopyOption {
+	return func(o *copyOptions) { o.progress = fn }
+}
+
 // Copy copies everything from one store into another, which must be empty
 // (ErrNotEmpty otherwise). It streams the source and loads in batches.
-func Copy(ctx context.Context, from Dumper, to Loader) (CopyReport, error) {
+func Copy(ctx context.Context, from Dumper, to Loader, opts ...CopyOption) (CopyReport, error) {
+	var o copyOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var rep CopyReport
 	empty, err := to.IsEmpty(ctx)
 	if err != nil {
@@ -96,6 +111,9 @@ func Copy(ctx context.Context, from Dumper, to Loader) (CopyReport, error) {
 		}
 		clear(batch)
 		batch, weight = batch[:0], 0
+		if o.progress != nil {
+			o.progress(rep)
+		}
 		return nil
 	}
 	err = from.Dump(ctx, func(r Record) error {

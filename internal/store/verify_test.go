@@ -1,10 +1,14 @@
 package store
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -47,5 +51,59 @@ func TestDifferences(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("differences lack %q:\n%s", want, got)
 		}
+	}
+}
+
+// memStore is a Dumper and Loader over records in memory, for Copy's batching.
+type memStore struct {
+	records []Record
+	batches []int
+}
+
+func (m *memStore) Dump(_ context.Context, fn func(Record) error) error {
+	for _, r := range m.records {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *memStore) IsEmpty(context.Context) (bool, error) { return len(m.records) == 0, nil }
+
+func (m *memStore) Load(_ context.Context, batch []Record) error {
+	m.records = append(m.records, batch...)
+	m.batches = append(m.batches, len(batch))
+	return nil
+}
+
+func TestCopyBatchesAndProgress(t *testing.T) {
+	src := &memStore{}
+	for i := range 700 {
+		p := practice.Practice{ID: fmt.Sprintf("pr_%04d", i), Version: 2, Seq: uint64(i + 1)}
+		src.records = append(src.records, Record{Practice: &p, History: []practice.Revision{{Version: 1}, {Version: 2}}})
+	}
+	src.records = append(src.records, Record{Token: &auth.Token{ID: "t", Hash: "h"}})
+	dst := &memStore{}
+	var progress []int
+	rep, err := Copy(context.Background(), src, dst, WithProgress(func(r CopyReport) { progress = append(progress, r.Practices) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Practices != 700 || rep.Revisions != 1400 || rep.Tokens != 1 || rep.LastSeq != 700 {
+		t.Errorf("report %+v", rep)
+	}
+	if len(dst.records) != 701 || len(dst.batches) != 3 || dst.batches[0] != 334 {
+		t.Errorf("loaded %d records in batches %v, want 701 in batches of at most %d documents", len(dst.records), dst.batches, copyBatch)
+	}
+	if len(progress) != 3 || progress[2] != 700 {
+		t.Errorf("progress %v", progress)
+	}
+	if _, err := Copy(context.Background(), src, src); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("Copy into a non-empty store = %v", err)
+	}
+	bad := &memStore{records: []Record{{Practice: &practice.Practice{ID: "pr_x", Version: 3}, History: []practice.Revision{{Version: 1}}}}}
+	if _, err := Copy(context.Background(), bad, &memStore{}); err == nil || !strings.Contains(err.Error(), "geen volledige geschiedenis") {
+		t.Errorf("Copy of a practice with a short history = %v", err)
 	}
 }
