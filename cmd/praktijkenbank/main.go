@@ -56,6 +56,7 @@ Gebruik:
   praktijkenbank token list                       toon de tokens (zonder geheimen)
   praktijkenbank token revoke ID                  trek een token in
   praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
+  praktijkenbank check [--json]                   vergelijk de zoekindex met de opslag (server gestopt)
   praktijkenbank migrate --from BRON --to DOEL    verhuis alles naar een lege opslag (datamap of mongodb://-URI) en controleer de kopie
   praktijkenbank backup --to BESTAND [--server URL --token T]
                                                   neem een reservekopie van de ingebouwde opslag
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return checkCmd(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args, getenv, stdout, stderr)
 	case "backup":
