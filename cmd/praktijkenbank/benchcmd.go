@@ -15,6 +15,9 @@ import (
 // benchCmd runs a benchmark: `praktijkenbank bench insight [--n 100000]`
 // builds a generated corpus in memory and times every aggregation.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "load" {
+		return benchLoad(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "insight" {
 		return usageError{fmt.Errorf("gebruik: praktijkenbank bench insight [--n 100000] [--rounds 200] [--seed 1]")}
 	}

@@ -62,6 +62,8 @@ Gebruik:
                                                   neem een reservekopie van de ingebouwde opslag
   praktijkenbank restore --from BESTAND           zet een reservekopie terug (server gestopt)
   praktijkenbank bench insight [--n 100000]      meet de snelheid van de analyses op een gegenereerd corpus
+  praktijkenbank bench load [--url URL] [--rate 200] [--duration 60s] [--n 10000]
+                                                  zoekopdrachten aan een vast tempo; meet p50, p99 en max
   praktijkenbank healthcheck                      vraag /healthz van de lokale server (voor containers)
 
 'praktijkenbank COMMANDO -h' toont de vlaggen van een commando.
