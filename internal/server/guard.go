@@ -21,6 +21,7 @@ import (
 // bodies that are not one GraphQL request — a batch (a JSON array) included.
 // Every refusal is a coded GraphQL error that never echoes the request.
 func limitBody(o Options, next http.Handler) http.Handler {
+	next = codeTransportErrors(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -86,4 +87,75 @@ func notOneRequest(body []byte) string {
 		return "de body is geen geldig GraphQL-verzoek: verwacht een JSON-object met query, variables en operationName"
 	}
 	return ""
+}
+
+// codeTransportErrors gives an extensions.code to the errors that gqlgen's
+// transports write themselves, past the error presenter (undecodable GET
+// variables, a mutation over GET, a malformed multipart request): answers
+// with a 4xx status are held back, and each of their errors without a code
+// gets BAD_USER_INPUT.
+func codeTransportErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &codingWriter{ResponseWriter: w}
+		next.ServeHTTP(cw, r)
+		cw.finish()
+	})
+}
+
+type codingWriter struct {
+	http.ResponseWriter
+	status int
+	held   *bytes.Buffer // the body of a 4xx answer
+}
+
+func (c *codingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+func (c *codingWriter) WriteHeader(status int) {
+	if c.status != 0 {
+		return
+	}
+	c.status = status
+	if status >= 400 && status < 500 {
+		c.held = &bytes.Buffer{}
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *codingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.WriteHeader(http.StatusOK)
+	}
+	if c.held != nil {
+		return c.held.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *codingWriter) finish() {
+	if c.held == nil {
+		return
+	}
+	body := c.held.Bytes()
+	var resp graphql.Response
+	if json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
+		changed := false
+		for _, e := range resp.Errors {
+			if _, ok := e.Extensions["code"]; !ok {
+				if e.Extensions == nil {
+					e.Extensions = map[string]any{}
+				}
+				e.Extensions["code"] = graph.CodeBadUserInput
+				changed = true
+			}
+		}
+		if changed {
+			if b, err := json.Marshal(resp); err == nil {
+				body = b
+				c.Header().Del("Content-Length")
+			}
+		}
+	}
+	c.ResponseWriter.WriteHeader(c.status)
+	c.ResponseWriter.Write(body)
 }

@@ -394,6 +394,26 @@ func TestHostileGETQueries(t *testing.T) {
 	h.stillServes(t)
 }
 
+func TestHostileTransportErrors(t *testing.T) {
+	h := startHostile(t)
+	get := func(t *testing.T, path string) answer {
+		t.Helper()
+		start := time.Now()
+		resp, err := http.Get(h.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return answer{status: resp.StatusCode, body: string(b), took: time.Since(start)}
+	}
+	get(t, "/graphql").wantRefused(t, 0, "BAD_USER_INPUT")
+	get(t, "/graphql?query="+url.QueryEscape("{ __typename }")+"&variables=%7B").wantRefused(t, 0, "BAD_USER_INPUT")
+	get(t, "/graphql?query="+url.QueryEscape(`mutation { createPlatformToken(region: "limburg") { token } }`)).wantRefused(t, 0, "BAD_USER_INPUT")
+	h.post(t, "multipart/form-data; boundary=x", []byte("geen multipart")).wantRefused(t, 0, "BAD_USER_INPUT")
+	h.stillServes(t)
+}
+
 func TestHostileSlowClients(t *testing.T) {
 	h := startHostile(t)
 	// bound is how long the server may let a slow client hold a connection.
