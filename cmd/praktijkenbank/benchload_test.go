@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+)
+
+func TestBenchLoadInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills an index and sends searches for a second")
+	}
+	out, err := runCmd(t, nil, "bench", "load", "--n", "300", "--rate", "40", "--duration", "1s")
+	if err != nil {
+		t.Fatalf("bench load: %v\n%s", err, out)
+	}
+	for _, want := range []string{"300 gegenereerde praktijken", "verstuurd 40, fouten 0", "p99"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestGeneratedInventoriesAreValid(t *testing.T) {
+	invs := generatedInventories(search.GenerateCorpus(12_000, 3)[:11_000], "Test")
+	total := 0
+	for _, in := range invs {
+		if n := len(in.Practices); n == 0 || n > maxInventoryPractices {
+			t.Errorf("inventory of %s has %d practices", in.Region, n)
+		}
+		total += len(in.Practices)
+		if _, problems := practice.Validate(in, actionplan.Default()); len(problems) > 0 {
+			t.Errorf("inventory of %s is refused: %v", in.Region, problems[:min(3, len(problems))])
+		}
+	}
+	if total != 11_000 {
+		t.Errorf("%d practices in the inventories, want 11000", total)
+	}
+}
