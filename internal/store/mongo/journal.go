@@ -174,12 +174,18 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	res, err := s.pending.UpdateOne(ctx, ownLockedFilter(token), readyUpdate(what, len(items), ws.inventory))
 	switch {
 	case err != nil:
-		// Cut off or failed while on its way: whether it was applied can only
-		// be learned by looking.
+		// Cut off or failed while on its way: the update may still reach the
+		// server after this. Settle it with one atomic write instead of a
+		// look (which could come before the update lands): withdraw the
+		// locked slot. Gone: the update can no longer match, nothing is
+		// committed. Still there: it was made ready, the write is committed.
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
 		defer cancel()
-		var h pendingDoc
-		if ferr := s.pending.FindOne(lctx, ownSlotFilter(token)).Decode(&h); ferr != nil || h.State != stateReady {
+		ready, rerr := s.withdrawSlot(lctx, token)
+		if rerr != nil {
+			return fmt.Errorf("mongo: %s: niet zeker of het is vastgelegd (zo ja, dan voltooit de volgende schrijfopdracht of Open het): %w; nakijken: %w", what, s.mapErr(ctx, "vastleggen", err), rerr)
+		}
+		if !ready {
 			return s.mapErr(ctx, what+": vastleggen", err)
 		}
 	case res.MatchedCount == 0:
@@ -213,8 +219,11 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 			return token, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			// Cut off on its way, the insert may still have reached the
-			// server: free the slot now rather than after the lease.
+			// Cut off on its way, the insert may still reach the server,
+			// even after the delete below: free the slot now, and remember
+			// the token so that this process drops the slot at once, not
+			// after the lease, if the insert lands later.
+			s.abandon(token)
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
 			_ = s.dropSlot(rctx, token)
 			cancel()
@@ -230,14 +239,16 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 		}
 		switch {
 		case h.State == stateReady:
-			if err := s.complete(ctx, h); err != nil {
+			// Committed: complete it whole, whatever the caller's context.
+			if err := s.completeDetached(ctx, h); err != nil {
 				return "", err
 			}
 			continue
-		case s.expired(h):
+		case s.expired(h) || s.abandoned(h):
 			if err := s.dropSlot(ctx, h.Token); err != nil {
 				return "", err
 			}
+			s.forget(h.Token)
 			continue
 		}
 		t := time.NewTimer(wait)
@@ -256,15 +267,79 @@ func (s *Store) expired(h pendingDoc) bool {
 	return h.State == stateLocked && s.o.now().Sub(fromDate(h.LockedAt)) > s.o.lockLease
 }
 
-// dropSlot removes a slot that was never made ready, with its items.
+// abandon remembers a token whose slot insert this process gave up on.
+func (s *Store) abandon(token string) {
+	s.abandonedMu.Lock()
+	defer s.abandonedMu.Unlock()
+	if s.abandonedTokens == nil {
+		s.abandonedTokens = map[string]bool{}
+	}
+	s.abandonedTokens[token] = true
+}
+
+// abandoned reports a locked slot that holds a token this process gave up
+// on: no writer of this process will make it ready.
+func (s *Store) abandoned(h pendingDoc) bool {
+	s.abandonedMu.Lock()
+	defer s.abandonedMu.Unlock()
+	return h.State == stateLocked && s.abandonedTokens[h.Token]
+}
+
+func (s *Store) forget(token string) {
+	s.abandonedMu.Lock()
+	defer s.abandonedMu.Unlock()
+	delete(s.abandonedTokens, token)
+}
+
+// withdrawSlot settles the fate of this writer's slot after its commit
+// write failed: it deletes the slot if it is still locked (ready false:
+// nothing is committed, and the commit write can no longer match) and
+// otherwise reports whether it is ready (committed). A slot that is gone
+// altogether (dropped after its lease) is not ready.
+func (s *Store) withdrawSlot(ctx context.Context, token string) (ready bool, err error) {
+	res, err := s.pending.DeleteOne(ctx, ownLockedFilter(token))
+	if err != nil {
+		return false, s.mapErr(ctx, "schrijfplaats", err)
+	}
+	if res.DeletedCount == 1 {
+		return false, nil
+	}
+	var h pendingDoc
+	err = s.pending.FindOne(ctx, ownSlotFilter(token)).Decode(&h)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.mapErr(ctx, "schrijfplaats", err)
+	}
+	return h.State == stateReady, nil
+}
+
+// dropSlot removes a slot that was never made ready, with its items. The
+// slot goes first: once a locked slot is deleted, no late commit write can
+// make it ready, so its items can go. A slot found ready instead is
+// committed and keeps its items (the next write or Open completes it).
 func (s *Store) dropSlot(ctx context.Context, token string) error {
+	ready, err := s.withdrawSlot(ctx, token)
+	if err != nil {
+		return fmt.Errorf("mongo: schrijfplaats vrijgeven: %w", err)
+	}
+	if ready {
+		return nil
+	}
 	if _, err := s.pendingItems.DeleteMany(ctx, itemsFilter(token)); err != nil {
 		return s.mapErr(ctx, "schrijfplaats vrijgeven", err)
 	}
-	if _, err := s.pending.DeleteOne(ctx, ownLockedFilter(token)); err != nil {
-		return s.mapErr(ctx, "schrijfplaats vrijgeven", err)
-	}
 	return nil
+}
+
+// completeDetached completes a committed write without the caller's
+// cancellation (within applyTimeout): once committed, a write is applied
+// whole, so that readers of this process never see a part of it.
+func (s *Store) completeDetached(ctx context.Context, h pendingDoc) error {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+	defer cancel()
+	return s.complete(actx, h)
 }
 
 // recoverPending runs at Open: it completes a ready write and drops an
@@ -281,7 +356,7 @@ func (s *Store) recoverPending(ctx context.Context) error {
 	}
 	switch {
 	case h.State == stateReady:
-		return s.complete(ctx, h)
+		return s.completeDetached(ctx, h)
 	case s.expired(h):
 		return s.dropSlot(ctx, h.Token)
 	}

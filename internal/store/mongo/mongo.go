@@ -38,6 +38,9 @@ type Store struct {
 	writeSem chan struct{} // one write of this process at a time
 	gate     sync.RWMutex  // readers of this process wait while a write is being applied
 
+	abandonedMu     sync.Mutex
+	abandonedTokens map[string]bool // slot tokens whose insert was cut off: drop such a slot at once
+
 	practices, revisions, inventories, actions, tokens, counters, pending, pendingItems *mongo.Collection
 }
 

@@ -108,6 +108,16 @@ func TestPlanSubmission(t *testing.T) {
 		t.Errorf("unchanged resubmission: err %v, took %v, %d practices, counts %+v", err, took, len(ws.practices), got)
 	}
 
+	// The plan runs again when a transaction is retried: it must not build
+	// on the inventory it was given, nor share its lists with an earlier run.
+	shared := inv
+	shared.PracticeIDs = make([]string, 0, 8)
+	_, first, _ := planSubmission(shared, []practice.PracticeInput{keep, added}, existing, func(n int) (uint64, error) { return 200, nil })
+	_, second, _ := planSubmission(shared, []practice.PracticeInput{added, keep}, existing, func(n int) (uint64, error) { return 300, nil })
+	if len(shared.PracticeIDs) != 0 || !reflect.DeepEqual(first.PracticeIDs, []string{wantIDs[1], wantIDs[2]}) || !reflect.DeepEqual(second.PracticeIDs, []string{wantIDs[2], wantIDs[1]}) {
+		t.Errorf("a second plan changed the first one's PracticeIDs: first %v, second %v, given %v", first.PracticeIDs, second.PracticeIDs, shared.PracticeIDs)
+	}
+
 	// A failure to take Seqs is the plan's failure.
 	boom := errors.New("boom")
 	if _, _, err := planSubmission(inv, []practice.PracticeInput{added}, existing, func(int) (uint64, error) { return 0, boom }); !errors.Is(err, boom) {
@@ -211,5 +221,27 @@ func TestExpired(t *testing.T) {
 	ready.State = stateReady
 	if s.expired(fresh) || !s.expired(old) || s.expired(ready) {
 		t.Errorf("expired: fresh %v old %v ready %v; want false true false (a ready write is completed, never dropped)", s.expired(fresh), s.expired(old), s.expired(ready))
+	}
+}
+
+func TestAbandonedTokens(t *testing.T) {
+	s := &Store{}
+	locked := pendingDoc{ID: pendingSlot, Token: "t1", State: stateLocked}
+	if s.abandoned(locked) {
+		t.Errorf("a slot of an unknown token counts as abandoned")
+	}
+	s.abandon("t1")
+	if !s.abandoned(locked) {
+		t.Errorf("a locked slot of an abandoned token is not dropped at once")
+	}
+	if ready := (pendingDoc{ID: pendingSlot, Token: "t1", State: stateReady}); s.abandoned(ready) {
+		t.Errorf("a ready slot counts as abandoned: it is committed and must be completed")
+	}
+	if other := (pendingDoc{ID: pendingSlot, Token: "t2", State: stateLocked}); s.abandoned(other) {
+		t.Errorf("another writer's slot counts as abandoned")
+	}
+	s.forget("t1")
+	if s.abandoned(locked) {
+		t.Errorf("a forgotten token still counts as abandoned")
 	}
 }
