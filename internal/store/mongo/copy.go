@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -178,6 +179,9 @@ func loadDocuments(batch []store.Record) (loadDocs, error) {
 			p := r.Practice
 			if p.ID == "" || p.Seq == 0 {
 				return ld, fmt.Errorf("mongo: praktijk %q zonder id of volgnummer", p.ID)
+			}
+			if p.Seq > math.MaxInt64 { // BSON has no unsigned integers: refuse rather than panic in seqToDoc
+				return ld, fmt.Errorf("mongo: praktijk %s: volgnummer %d past niet in een BSON int64", p.ID, p.Seq)
 			}
 			for _, rev := range r.History {
 				if rev.PracticeID != p.ID {

@@ -139,6 +139,7 @@ func TestLoadDocuments(t *testing.T) {
 		{"revision of another practice", store.Record{Practice: &p, History: []practice.Revision{{PracticeID: "pr_other", Version: 1}}}},
 		{"token without hash", store.Record{Token: &auth.Token{ID: "tok"}}},
 		{"action without region", store.Record{Action: &actionplan.Action{ID: "x"}}},
+		{"seq beyond int64", store.Record{Practice: &practice.Practice{ID: "pr_x", Seq: 1 << 63}}},
 	}
 	for _, b := range bad {
 		if _, err := loadDocuments([]store.Record{b.r}); err == nil {

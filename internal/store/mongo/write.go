@@ -188,6 +188,9 @@ func planSubmission(inv practice.Inventory, ins []practice.PracticeInput, existi
 		}
 		seq = first
 	}
+	// A fresh list: the caller's inventory is not touched, so that running
+	// the plan again (a retried transaction) starts from the same state.
+	inv.PracticeIDs = make([]string, 0, len(ins))
 	var ws writeSet
 	for _, in := range ins {
 		p, outcome := practice.Apply(current(practice.ID(inv.Region, in.Ref)), inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, seq, inv.Demo)
