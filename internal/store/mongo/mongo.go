@@ -179,11 +179,7 @@ func (s *Store) init(ctx context.Context) error {
 		txn = *s.o.transactions
 	}
 	s.txn = txn
-	rc := readconcern.Majority()
-	if !s.supportsMajorityReads(ctx) {
-		rc = readconcern.Local()
-	}
-	s.db = s.client.Database(s.name, options.Database().SetReadConcern(rc).SetWriteConcern(writeconcern.Majority()))
+	s.db = s.client.Database(s.name, databaseOptions(s.supportsMajorityReads(ctx)))
 	s.practices = s.db.Collection(collPractices)
 	s.revisions = s.db.Collection(collRevisions)
 	s.inventories = s.db.Collection(collInventories)
@@ -200,6 +196,20 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	return s.alignCounter(ctx)
+}
+
+// databaseOptions are the concerns of every operation of the store: writes
+// with write concern majority; reads with read concern majority (local where
+// the deployment has no majority snapshot) and always from the primary,
+// whatever readPreference the URI names: a write plans from what it reads
+// (a secondary may lag behind), transactions must read from the primary,
+// and a caller must see its own writes.
+func databaseOptions(majorityReads bool) *options.DatabaseOptionsBuilder {
+	rc := readconcern.Majority()
+	if !majorityReads {
+		rc = readconcern.Local()
+	}
+	return options.Database().SetReadConcern(rc).SetWriteConcern(writeconcern.Majority()).SetReadPreference(readpref.Primary())
 }
 
 // helloReply is what Open reads from the hello command.

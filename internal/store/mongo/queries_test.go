@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
@@ -309,5 +310,47 @@ func TestSkipDuplicate(t *testing.T) {
 	}
 	if !onlyDuplicates(bw(11000, 11000)) || onlyDuplicates(bw(11000, 2)) || onlyDuplicates(errors.New("x")) {
 		t.Errorf("onlyDuplicates is wrong")
+	}
+}
+
+func TestDatabaseOptions(t *testing.T) {
+	for _, majority := range []bool{true, false} {
+		var o options.DatabaseOptions
+		for _, set := range databaseOptions(majority).List() {
+			if err := set(&o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantRC := "majority"
+		if !majority {
+			wantRC = "local"
+		}
+		if o.ReadConcern == nil || o.ReadConcern.Level != wantRC {
+			t.Errorf("majority reads %v: read concern %+v, want %s", majority, o.ReadConcern, wantRC)
+		}
+		if o.WriteConcern == nil || o.WriteConcern.W != "majority" {
+			t.Errorf("write concern %+v, want majority", o.WriteConcern)
+		}
+		if o.ReadPreference == nil || o.ReadPreference.Mode() != readpref.PrimaryMode {
+			t.Errorf("read preference %v, want primary (a URI's secondary read preference must not reach the store)", o.ReadPreference)
+		}
+	}
+}
+
+func TestTransactionOptions(t *testing.T) {
+	var o options.TransactionOptions
+	for _, set := range transactionOptions().List() {
+		if err := set(&o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.ReadConcern == nil || o.ReadConcern.Level != "snapshot" {
+		t.Errorf("read concern %+v, want snapshot", o.ReadConcern)
+	}
+	if o.WriteConcern == nil || o.WriteConcern.W != "majority" {
+		t.Errorf("write concern %+v, want majority", o.WriteConcern)
+	}
+	if o.ReadPreference == nil || o.ReadPreference.Mode() != readpref.PrimaryMode {
+		t.Errorf("read preference %v, want primary", o.ReadPreference)
 	}
 }

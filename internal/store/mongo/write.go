@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
@@ -75,8 +76,15 @@ func (s *Store) inTxn(ctx context.Context, what string, fn func(ctx context.Cont
 			return nil, err
 		}
 		return nil, ctx.Err() // the last moment to call it off: nothing is committed yet
-	}, options.Transaction().SetReadConcern(readconcern.Snapshot()).SetWriteConcern(writeconcern.Majority()))
+	}, transactionOptions())
 	return s.mapErr(ctx, what, err)
+}
+
+// transactionOptions: snapshot reads, majority writes, and the primary
+// (a transaction cannot read from a secondary; without this it would take
+// the session's default, the URI's readPreference).
+func transactionOptions() *options.TransactionOptionsBuilder {
+	return options.Transaction().SetReadConcern(readconcern.Snapshot()).SetWriteConcern(writeconcern.Majority()).SetReadPreference(readpref.Primary())
 }
 
 // applyTxn writes a write set inside a transaction.
