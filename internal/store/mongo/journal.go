@@ -124,6 +124,12 @@ func readyUpdate(what string, items int, inv *inventoryDoc) bson.D {
 // itemsFilter selects the items of a token.
 func itemsFilter(token string) bson.D { return bson.D{{Key: "token", Value: token}} }
 
+// orphanItemsFilter selects the items of every other token than that of the
+// slot's holder.
+func orphanItemsFilter(token string) bson.D {
+	return bson.D{{Key: "token", Value: bson.D{{Key: "$ne", Value: token}}}}
+}
+
 func newToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported platforms
@@ -143,6 +149,10 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	if err != nil {
 		return err
 	}
+	// Holding the slot, every item of another token is an orphan (an item
+	// insert that was cut off and landed after its slot was dropped): it is
+	// never applied, but it would keep IsEmpty false. Best effort.
+	_, _ = s.pendingItems.DeleteMany(ctx, orphanItemsFilter(token))
 	committed := false
 	defer func() {
 		if !committed {

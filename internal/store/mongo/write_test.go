@@ -190,6 +190,7 @@ func TestSlotDocuments(t *testing.T) {
 	wantExt(t, "ownLockedFilter", ownLockedFilter("tok"), `{"_id":"write","token":"tok","state":"locked"}`)
 	wantExt(t, "ownSlotFilter", ownSlotFilter("tok"), `{"_id":"write","token":"tok"}`)
 	wantExt(t, "itemsFilter", itemsFilter("tok"), `{"token":"tok"}`)
+	wantExt(t, "orphanItemsFilter", orphanItemsFilter("tok"), `{"token":{"$ne":"tok"}}`)
 	wantExt(t, "readyUpdate without inventory", readyUpdate("praktijk x intrekken", 2, nil), `{"$set":{"state":"ready","what":"praktijk x intrekken","items":2}}`)
 	inv := inventoryToDoc(practice.Inventory{ID: "inv_1", Region: "limburg", SubmittedAt: t0})
 	u := readyUpdate("inventaris inv_1", 5, &inv)
