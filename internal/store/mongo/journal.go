@@ -41,6 +41,7 @@ const (
 	pollMin       = 20 * time.Millisecond
 	pollMax       = 500 * time.Millisecond
 	releaseWithin = 10 * time.Second
+	maxAbandoned  = 64 // slot tokens given up on that are remembered
 )
 
 // errSimulatedCrash is returned by a write stopped by the crashAfterPending
@@ -281,7 +282,9 @@ func (s *Store) expired(h pendingDoc) bool {
 func (s *Store) abandon(token string) {
 	s.abandonedMu.Lock()
 	defer s.abandonedMu.Unlock()
-	if s.abandonedTokens == nil {
+	if s.abandonedTokens == nil || len(s.abandonedTokens) >= maxAbandoned {
+		// A cut-off insert lands within moments or never: old tokens need
+		// not be kept (their slots fall to the lease anyway).
 		s.abandonedTokens = map[string]bool{}
 	}
 	s.abandonedTokens[token] = true
