@@ -11,7 +11,8 @@
 // The database is the URI's path, else WithDatabase, else "praktijkenbank".
 // Writes use write concern majority (journaled); reads use read concern
 // majority on a replica set or sharded cluster and local on a standalone
-// server; retryable reads and writes are on; WithServerSelectionTimeout
+// server, always from the primary (a readPreference in the URI does not
+// apply: writes plan from what they read); retryable reads and writes are on; WithServerSelectionTimeout
 // (default 10s) and WithOperationTimeout (default 30s, per operation) bound
 // how long a call waits; every method honours its context. Open creates the
 // collections and indexes (idempotently) and completes a write a crashed
@@ -80,7 +81,10 @@
 //  5. A ready slot left by a crash is completed by Open and by the next
 //     write of any process; a locked slot whose writer died before the
 //     commit point is dropped when its lease (WithWriteLockLease, default 2
-//     minutes) has run out.
+//     minutes) has run out. A writer whose commit write fails or is cut off
+//     settles it by deleting its slot while still locked: deleted, nothing
+//     is committed (a late commit write no longer matches); found ready, the
+//     write is committed and completed.
 //
 // What readers see on this path: readers in the writing process wait while
 // it applies a write, so they see it whole. Readers in other processes may,
