@@ -61,6 +61,7 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	n := fs.Int("n", 10_000, "aantal gegenereerde praktijken (zonder --url)")
 	seed := fs.Int64("seed", 1, "zaad van de generator en van de zoekopdrachten")
 	timeout := fs.Duration("timeout", 10*time.Second, "een antwoord dat langer duurt telt als fout")
+	settle := fs.Duration("settle", 15*time.Second, "wachttijd na het vullen, zodat de index zijn segmenten samenvoegt zoals bij een draaiende server (zonder --url)")
 	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van dit proces (server inbegrepen zonder --url) naar dit bestand")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
@@ -76,6 +77,7 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		defer stop()
 		target = u
+		time.Sleep(*settle)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -140,7 +142,8 @@ func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url 
 // loadResult is what a load run measured; latencies count from the scheduled start.
 type loadResult struct {
 	sent, errors int
-	elapsed      time.Duration
+	sending      time.Duration // from the first scheduled start to the last actual one
+	elapsed      time.Duration // until the last answer
 	latencies    []time.Duration // of the successful searches
 	firstErrors  []string
 }
@@ -153,8 +156,8 @@ func (r loadResult) String() string {
 		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))].Round(10 * time.Microsecond)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "verstuurd %d, fouten %d, bereikt %.1f/s; latentie p50 %s, p90 %s, p99 %s, max %s",
-		r.sent, r.errors, float64(r.sent)/r.elapsed.Seconds(), q(0.50), q(0.90), q(0.99), q(1))
+	fmt.Fprintf(&b, "verstuurd %d (%.1f/s), fouten %d, beantwoord %.1f/s; latentie p50 %s, p90 %s, p99 %s, max %s",
+		r.sent, float64(r.sent)/max(r.sending, time.Second).Seconds(), r.errors, float64(len(r.latencies))/r.elapsed.Seconds(), q(0.50), q(0.90), q(0.99), q(1))
 	for _, e := range r.firstErrors {
 		fmt.Fprintf(&b, "\n  fout: %s", e)
 	}
@@ -202,6 +205,9 @@ func runLoad(ctx context.Context, url string, rate float64, duration, timeout ti
 			res.latencies = append(res.latencies, took)
 		}(bodies[i])
 	}
+	mu.Lock()
+	res.sending = time.Since(start)
+	mu.Unlock()
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	slices.Sort(res.latencies)
