@@ -142,8 +142,8 @@ func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url 
 // loadResult is what a load run measured; latencies count from the scheduled start.
 type loadResult struct {
 	sent, errors int
-	sending      time.Duration // from the first scheduled start to the last actual one
-	elapsed      time.Duration // until the last answer
+	sending      time.Duration   // from the first scheduled start to the last actual one
+	elapsed      time.Duration   // until the last answer
 	latencies    []time.Duration // of the successful searches
 	firstErrors  []string
 }
