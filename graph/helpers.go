@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
+
 	"encoding/base64"
 	"fmt"
+	"github.com/99designs/gqlgen/graphql"
 	"strconv"
 	"strings"
 
@@ -145,7 +147,7 @@ var sorts = map[model.PracticeSort]search.Sort{
 }
 
 func (r *Resolver) search(ctx context.Context, query string, f search.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
-	req := search.Request{Query: query, Filter: f, First: deref(first), After: deref(after)}
+	req := search.Request{Query: query, Filter: f, First: deref(first), After: deref(after), NoFacets: !selects(ctx, "facets")}
 	if sort != nil {
 		req.Sort = sorts[*sort]
 	}
@@ -181,6 +183,20 @@ func (r *Resolver) search(ctx context.Context, query string, f search.Filter, so
 		out.Edges = append(out.Edges, model.PracticeEdge{Node: &res.Practices[i], Cursor: h.Cursor, Score: h.Score, Highlights: hl})
 	}
 	return out, nil
+}
+
+// selects reports whether the current field's selection asks for name, so
+// that work for fields nobody asked (facets: several index queries) is skipped.
+func selects(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func facetCounts(fs []search.FacetCount) []model.FacetCount {

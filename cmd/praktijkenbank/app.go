@@ -109,6 +109,12 @@ func (a *app) observeIndex() {
 		}
 		return float64(last) - float64(min(last, a.index.AppliedSeq()))
 	})
+	a.metrics.Counter("praktijkenbank_search_cache_hits_total", "Searches answered from the result cache.", func() float64 {
+		return float64(a.index.CacheStats().Hits)
+	})
+	a.metrics.Counter("praktijkenbank_search_cache_misses_total", "Searches the result cache could not answer.", func() float64 {
+		return float64(a.index.CacheStats().Misses)
+	})
 }
 
 func (a *app) close() {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
@@ -33,6 +34,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	log := newLogger(c.LogFormat, c.LogLevel)
 	log.Info("starting praktijkenbank", "config", c)
+	if getenv("GOGC") == "" {
+		// Searches allocate a lot of short-lived garbage; trading some memory
+		// for fewer collections lowers the tail latency. GOGC still wins.
+		debug.SetGCPercent(200)
+	}
 
 	a, err := openApp(ctx, c, log)
 	if err != nil {

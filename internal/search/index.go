@@ -68,6 +68,13 @@ func WithBatchSize(n int) Option {
 // up writes that committed out of seq order (default 64).
 func WithOverlap(n uint64) Option { return func(ix *Index) { ix.overlap = n } }
 
+// DefaultCacheSize is how many recent search results the index keeps.
+const DefaultCacheSize = 2048
+
+// WithCacheSize sets how many recent search results are kept until the next
+// write (0 turns the cache off).
+func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResultCache(n) } }
+
 // WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
 // least two practices) to the decompounding dictionary (default true).
 func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
@@ -90,13 +97,16 @@ type Index struct {
 	dc      *decompounder // the text analyzer's, with the stored dictionary
 
 	applied atomic.Uint64
+	gen     atomic.Uint64 // bumped by every write; the result cache follows it
+	cache   *resultCache
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and
 // recreates it (empty) when it cannot be opened, looks corrupt, or was built
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
-	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true}
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true,
+		cache: newResultCache(DefaultCacheSize)}
 	for _, o := range opts {
 		o(ix)
 	}
@@ -328,6 +338,7 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 	if err := ix.bl.Batch(b); err != nil {
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
+	ix.gen.Add(1)
 	ix.applied.Store(maxSeq)
 	return nil
 }
@@ -539,6 +550,7 @@ func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
 	if err := ix.bl.Batch(b); err != nil {
 		return skipped, fmt.Errorf("search: reconcile batch: %w", err)
 	}
+	ix.gen.Add(1)
 	return skipped, nil
 }
 

@@ -44,6 +44,9 @@ type Request struct {
 	Sort   Sort
 	First  int    // 1..100; 0 means DefaultFirst
 	After  string // opaque cursor from a previous Hit or Result.EndCursor
+	// NoFacets skips the facet counts (Result.Facets stays empty) for callers
+	// that do not show them: the disjunctive facets cost extra queries.
+	NoFacets bool
 }
 
 // Filter selects practices: OR within a field, AND across fields.
@@ -478,6 +481,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if ix.bl == nil {
 		return Result{}, errClosed
 	}
+	key, gen := v.cacheKey(), ix.gen.Load()
+	if res, ok := ix.cache.get(gen, key); ok {
+		return res, nil
+	}
 	v.words = ix.analyzeQuery(v.Query)
 	res, err := ix.search(ctx, v, false)
 	if err == nil && res.Total == 0 && len(v.words) > 1 {
@@ -490,6 +497,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if v.Query != "" {
 		res.DidYouMean = ix.didYouMean(v.words)
 	}
+	ix.cache.put(gen, key, res)
 	return res, nil
 }
 
@@ -506,7 +514,7 @@ func (ix *Index) search(ctx context.Context, v request, relaxed bool) (Result, e
 		main.Fields = highlightFields
 	}
 	for _, d := range ds {
-		if d.filter == nil {
+		if d.filter == nil && !v.NoFacets {
 			main.AddFacet(d.name, bleve.NewFacetRequest(d.field, d.size))
 		}
 	}
@@ -522,7 +530,7 @@ func (ix *Index) search(ctx context.Context, v request, relaxed bool) (Result, e
 		return err
 	})
 	for i, d := range ds {
-		if d.filter == nil {
+		if d.filter == nil || v.NoFacets {
 			continue
 		}
 		g.Go(func() error {
@@ -586,9 +594,11 @@ func (ix *Index) search(ctx context.Context, v request, relaxed bool) (Result, e
 		}
 		return out
 	}
-	out.Facets = Facets{
-		Krachtlijnen: counts(0), Challenges: counts(1), Actions: counts(2), Regions: counts(3),
-		TargetGroups: counts(4), Settings: counts(5), Years: counts(6),
+	if !v.NoFacets {
+		out.Facets = Facets{
+			Krachtlijnen: counts(0), Challenges: counts(1), Actions: counts(2), Regions: counts(3),
+			TargetGroups: counts(4), Settings: counts(5), Years: counts(6),
+		}
 	}
 	return out, nil
 }

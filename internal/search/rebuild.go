@@ -124,6 +124,7 @@ func (ix *Index) swap(tmp string) error {
 		bl.Close()
 		return fmt.Errorf("search: open rebuilt index: %w", err)
 	}
+	ix.gen.Add(1)
 	return nil
 }
 
