@@ -141,7 +141,9 @@ func setInsightComplexity(c *ComplexityRoot) {
 	c.Query.SuccessFactors = func(child int, _ *model.PracticeFilter, first *int) int { return list(child, first) }
 	c.Query.Pitfalls = func(child int, _ *model.PracticeFilter, first *int) int { return list(child, first) }
 	c.Query.Bottlenecks = func(child int, _ *model.PracticeFilter, first *int) int { return list(child, first) }
-	c.Query.FactorTerms = func(child int, _ model.FactorKind, _ *model.PracticeFilter, first *int) int { return list(child, first) }
+	c.Query.FactorTerms = func(child int, _ model.FactorKind, _ *model.PracticeFilter, first *int) int {
+		return list(child, first)
+	}
 	c.Query.DistinctiveFactors = func(child int, _ model.FactorKind, _ *model.PracticeFilter, _ *int, first *int) int {
 		return list(child, first)
 	}

@@ -175,7 +175,7 @@ func TestGraphQLCoverage(t *testing.T) {
 			Counts  [][]int
 			Total   int
 		}
-		Diagonal struct{ Counts [][]int }
+		Diagonal   struct{ Counts [][]int }
 		ActionPlan struct {
 			Actions []struct {
 				ID      string
