@@ -42,14 +42,16 @@ func (ix *Index) newHighlighter(words []qword) *highlighter {
 	return h
 }
 
-func (h *highlighter) highlight(fields map[string]interface{}) []Highlight {
+// highlight returns the fragments of the stored field values (field name ->
+// values in order) that contain query words.
+func (h *highlighter) highlight(fields map[string][]string) []Highlight {
 	if len(h.terms) == 0 && len(h.fuzzy) == 0 {
 		return nil
 	}
 	var out []Highlight
 	for _, f := range highlightFields {
 		var frags []string
-		for _, v := range values(fields[f]) {
+		for _, v := range fields[f] {
 			if len(frags) >= maxFragments {
 				break
 			}
@@ -62,6 +64,15 @@ func (h *highlighter) highlight(fields map[string]interface{}) []Highlight {
 		if len(frags) > 0 {
 			out = append(out, Highlight{Field: f, Fragments: frags})
 		}
+	}
+	return out
+}
+
+// storedValues turns the stored fields of a Bleve hit into field -> values.
+func storedValues(fields map[string]interface{}) map[string][]string {
+	out := make(map[string][]string, len(fields))
+	for f, v := range fields {
+		out[f] = values(v)
 	}
 	return out
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
@@ -95,6 +96,7 @@ type Index struct {
 	text    analysis.Analyzer
 	raw     analysis.Analyzer
 	dc      *decompounder // the text analyzer's, with the stored dictionary
+	table   *docTable     // filter, facet and sort values of bl's documents
 
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it
@@ -237,7 +239,40 @@ func (ix *Index) attach(bl bleve.Index) error {
 	if ix.dc == nil {
 		return errors.New("decompounder missing from the stored mapping")
 	}
+	table := newDocTable()
+	if err := withReader(bl, table.loadAll); err != nil {
+		return fmt.Errorf("load doc table: %w", err)
+	}
+	ix.table = table
 	ix.applied.Store(decodeSeq(v))
+	return nil
+}
+
+// withReader calls fn with a reader of bl's current snapshot.
+func withReader(bl bleve.Index, fn func(index.IndexReader) error) error {
+	adv, err := bl.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return fn(r)
+}
+
+// refreshTable brings the doc table in step with the index for the
+// documents ids after a write (caller holds writeMu and mu).
+func (ix *Index) refreshTable(ids []string) error {
+	err := withReader(ix.bl, func(r index.IndexReader) error { return ix.table.refresh(r, ids) })
+	if err != nil {
+		// Read everything again rather than serve from a table out of step.
+		err = withReader(ix.bl, ix.table.loadAll)
+	}
+	if err != nil {
+		return fmt.Errorf("search: doc table: %w", err)
+	}
 	return nil
 }
 
@@ -314,6 +349,7 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 		return err
 	}
 	b := ix.bl.NewBatch()
+	var written []string // ids indexed or deleted
 	maxSeq := ix.applied.Load()
 	for _, p := range ps {
 		maxSeq = max(maxSeq, p.Seq)
@@ -329,16 +365,21 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 				return fmt.Errorf("search: index %s: %w", p.ID, err)
 			}
 			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
+			written = append(written, p.ID)
 		} else if present {
 			b.Delete(p.ID)
 			delete(cur, p.ID)
+			written = append(written, p.ID)
 		}
 	}
 	b.SetInternal(keyAppliedSeq, encodeSeq(maxSeq))
 	if err := ix.bl.Batch(b); err != nil {
 		return fmt.Errorf("search: apply batch: %w", err)
 	}
-	ix.gen.Add(1)
+	defer ix.gen.Add(1)
+	if err := ix.refreshTable(written); err != nil {
+		return err
+	}
 	ix.applied.Store(maxSeq)
 	return nil
 }
@@ -550,7 +591,10 @@ func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
 	if err := ix.bl.Batch(b); err != nil {
 		return skipped, fmt.Errorf("search: reconcile batch: %w", err)
 	}
-	ix.gen.Add(1)
+	defer ix.gen.Add(1)
+	if err := ix.refreshTable(ids); err != nil {
+		return skipped, err
+	}
 	return skipped, nil
 }
 

@@ -1,0 +1,184 @@
+package search
+
+import (
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The doc table mirrors, for every document in the index, what filters,
+// facets and sorting need: the values of each facet dimension (interned),
+// the active years and the sort keys. It is read from the index's own doc
+// values (the same terms Bleve's filters, facets and sorts use), loaded
+// whole when an index is attached and refreshed for the documents of every
+// write batch, so a search asks Bleve only for the text matches and does
+// the rest in one pass over them.
+
+// Facet dimensions, in the order of dims (query.go).
+const (
+	dimKrachtlijnen = iota
+	dimChallenges
+	dimActions
+	dimRegions
+	dimTargetGroups
+	dimSettings
+	dimYears
+	numDims
+)
+
+// dimFields are the doc-value fields of the dimensions.
+var dimFields = [numDims]string{fKrachtlijnen, fChallenges, fActions, fRegion, fTargetGroupsKey, fSettingsKey, fYearKeys}
+
+// tableFields are the doc-value fields the table reads.
+var tableFields = append(dimFields[:], fSortDate, fSortTitle)
+
+// docEntry is one document of the table; it is never changed once in the
+// table (a refresh replaces it).
+type docEntry struct {
+	id        string
+	vals      [numDims][]uint32 // interned values per dimension, distinct
+	years     []int             // the years, for the year range filter
+	sortDate  string            // NEWEST key
+	sortTitle string            // TITLE key (search.HighTerm when missing, as Bleve sorts it)
+}
+
+// docTable is the table of the documents of one index.
+type docTable struct {
+	mu    sync.RWMutex
+	docs  map[string]*docEntry
+	names [numDims][]string          // interned id -> value
+	ids   [numDims]map[string]uint32 // value -> interned id
+}
+
+func newDocTable() *docTable {
+	t := &docTable{docs: make(map[string]*docEntry)}
+	for d := range t.ids {
+		t.ids[d] = make(map[string]uint32)
+	}
+	return t
+}
+
+// intern returns the id of value v of dimension d (caller holds mu).
+func (t *docTable) intern(d int, v string) uint32 {
+	if id, ok := t.ids[d][v]; ok {
+		return id
+	}
+	id := uint32(len(t.names[d]))
+	t.names[d] = append(t.names[d], v)
+	t.ids[d][v] = id
+	return id
+}
+
+// read builds the entry of the document with internal id iid.
+func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id string) (*docEntry, error) {
+	e := &docEntry{id: id}
+	hasTitle := false
+	err := dvr.VisitDocValues(iid, func(field string, term []byte) {
+		switch field {
+		case fSortDate:
+			e.sortDate = string(term)
+			return
+		case fSortTitle:
+			e.sortTitle, hasTitle = string(term), true
+			return
+		}
+		for d, f := range dimFields {
+			if f != field {
+				continue
+			}
+			v := t.intern(d, string(term))
+			if !slices.Contains(e.vals[d], v) {
+				e.vals[d] = append(e.vals[d], v)
+				if d == dimYears {
+					if y, err := strconv.Atoi(string(term)); err == nil {
+						e.years = append(e.years, y)
+					}
+				}
+			}
+			return
+		}
+	})
+	if !hasTitle {
+		e.sortTitle = search.HighTerm
+	}
+	return e, err
+}
+
+// loadAll replaces the table with every document of r.
+func (t *docTable) loadAll(r index.IndexReader) error {
+	dvr, err := r.DocValueReader(tableFields)
+	if err != nil {
+		return err
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer all.Close()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	clear(t.docs)
+	for {
+		iid, err := all.Next()
+		if err != nil {
+			return err
+		}
+		if iid == nil {
+			return nil
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return err
+		}
+		e, err := t.read(dvr, iid, id)
+		if err != nil {
+			return err
+		}
+		t.docs[id] = e
+	}
+}
+
+// refresh re-reads the documents ids from r: present ones are replaced,
+// absent ones dropped.
+func (t *docTable) refresh(r index.IndexReader, ids []string) error {
+	dvr, err := r.DocValueReader(tableFields)
+	if err != nil {
+		return err
+	}
+	entries := make(map[string]*docEntry, len(ids))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range ids {
+		iid, err := r.InternalID(id)
+		if err != nil {
+			return err
+		}
+		if len(iid) == 0 {
+			entries[id] = nil
+			continue
+		}
+		e, err := t.read(dvr, iid, id)
+		if err != nil {
+			return err
+		}
+		entries[id] = e
+	}
+	for id, e := range entries {
+		if e == nil {
+			delete(t.docs, id)
+		} else {
+			t.docs[id] = e
+		}
+	}
+	return nil
+}
+
+// len is the number of documents in the table.
+func (t *docTable) len() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.docs)
+}

@@ -1,0 +1,385 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// facetSizes are how many values each facet returns, per dimension.
+var facetSizes = [numDims]int{10, 30, 200, 20, 50, 50, 200}
+
+// Search runs a search. Bleve finds the documents matching the text (and
+// scores them); the filters, the total, the disjunctive facets (each facet
+// ignores its own filter) and the page are computed from the doc table in
+// one pass over those matches. An empty query matches every document
+// without asking Bleve.
+func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
+	v, err := ix.validate(r)
+	if err != nil {
+		return Result{}, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bl == nil {
+		return Result{}, errClosed
+	}
+	key, gen := v.cacheKey(), ix.gen.Load()
+	if res, ok := ix.cache.get(gen, key); ok {
+		return res, nil
+	}
+	v.words = ix.analyzeQuery(v.Query)
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	defer rd.Close()
+	res, err := ix.search(ctx, rd, v, false)
+	if err == nil && res.Total == 0 && len(v.words) > 1 {
+		// Nothing has (nearly) all the words: rank by any of them.
+		res, err = ix.search(ctx, rd, v, true)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if v.Query != "" {
+		res.DidYouMean = ix.didYouMean(v.words)
+	}
+	ix.cache.put(gen, key, res)
+	return res, nil
+}
+
+// compiledFilter is a Filter against the doc table's interned values.
+type compiledFilter struct {
+	active  [numDims]bool
+	allowed [numDims][]bool // per interned value (dimensions but years)
+	from    int
+	to      int
+}
+
+// compile translates f (caller holds t.mu).
+func (t *docTable) compile(f Filter) compiledFilter {
+	var c compiledFilter
+	for d, vals := range [...][]string{f.Krachtlijnen, f.Challenges, f.Actions, f.Regions, f.TargetGroups, f.Settings} {
+		if len(vals) == 0 {
+			continue
+		}
+		c.active[d] = true
+		c.allowed[d] = make([]bool, len(t.names[d]))
+		for _, s := range vals {
+			if id, ok := t.ids[d][s]; ok {
+				c.allowed[d][id] = true
+			}
+		}
+	}
+	if f.FromYear != nil || f.ToYear != nil {
+		c.active[dimYears] = true
+		c.from, c.to = -1<<31, 1<<31-1
+		if f.FromYear != nil {
+			c.from = *f.FromYear
+		}
+		if f.ToYear != nil {
+			c.to = *f.ToYear
+		}
+	}
+	return c
+}
+
+// pass reports whether e satisfies the filter of dimension d.
+func (c *compiledFilter) pass(e *docEntry, d int) bool {
+	if d == dimYears {
+		for _, y := range e.years {
+			if y >= c.from && y <= c.to {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range e.vals[d] {
+		if int(v) < len(c.allowed[d]) && c.allowed[d][v] {
+			return true
+		}
+	}
+	return false
+}
+
+// match is a document in the result with its score.
+type match struct {
+	e     *docEntry
+	score float64
+}
+
+// before reports whether a comes before b in sort order s.
+func before(s Sort, a, b match) bool {
+	switch s {
+	case SortNewest:
+		if a.e.sortDate != b.e.sortDate {
+			return a.e.sortDate > b.e.sortDate
+		}
+	case SortTitle:
+		if a.e.sortTitle != b.e.sortTitle {
+			return a.e.sortTitle < b.e.sortTitle
+		}
+	default:
+		if a.score != b.score {
+			return a.score > b.score
+		}
+	}
+	return a.e.id < b.e.id
+}
+
+// sortKey is the cursor key of m in sort order s.
+func sortKey(s Sort, m match) string {
+	switch s {
+	case SortNewest:
+		return m.e.sortDate
+	case SortTitle:
+		return m.e.sortTitle
+	default:
+		return strconv.FormatFloat(m.score, 'g', -1, 64)
+	}
+}
+
+// afterCursor reports whether m comes strictly after the cursor key k.
+func afterCursor(s Sort, m match, k []string, kscore float64) bool {
+	var c int
+	switch s {
+	case SortNewest:
+		c = -strings.Compare(m.e.sortDate, k[0])
+	case SortTitle:
+		c = strings.Compare(m.e.sortTitle, k[0])
+	default:
+		switch {
+		case m.score < kscore:
+			c = 1
+		case m.score > kscore:
+			c = -1
+		}
+	}
+	if c == 0 {
+		c = strings.Compare(m.e.id, k[1])
+	}
+	return c > 0
+}
+
+// topN keeps the n best matches: a heap with the worst on top.
+type topN struct {
+	s  Sort
+	n  int
+	ms []match
+}
+
+func (h *topN) Len() int           { return len(h.ms) }
+func (h *topN) Less(i, j int) bool { return before(h.s, h.ms[j], h.ms[i]) }
+func (h *topN) Swap(i, j int)      { h.ms[i], h.ms[j] = h.ms[j], h.ms[i] }
+func (h *topN) Push(x any)         { h.ms = append(h.ms, x.(match)) }
+func (h *topN) Pop() any {
+	m := h.ms[len(h.ms)-1]
+	h.ms = h.ms[:len(h.ms)-1]
+	return m
+}
+
+func (h *topN) offer(m match) {
+	if len(h.ms) < h.n {
+		heap.Push(h, m)
+	} else if before(h.s, m, h.ms[0]) {
+		h.ms[0] = m
+		heap.Fix(h, 0)
+	}
+}
+
+// pass is the state of one search pass over the matches.
+type onePass struct {
+	v      request
+	f      compiledFilter
+	facets bool
+	total  int
+	counts [numDims][]int
+	top    topN
+	kscore float64
+}
+
+func (p *onePass) add(e *docEntry, score float64) {
+	failed, fails := -1, 0
+	for d := range numDims {
+		if p.f.active[d] && !p.f.pass(e, d) {
+			failed = d
+			if fails++; fails > 1 {
+				return
+			}
+		}
+	}
+	if fails == 1 {
+		if p.facets {
+			for _, v := range e.vals[failed] {
+				p.counts[failed][v]++
+			}
+		}
+		return
+	}
+	p.total++
+	if p.facets {
+		for d := range numDims {
+			for _, v := range e.vals[d] {
+				p.counts[d][v]++
+			}
+		}
+	}
+	m := match{e: e, score: score}
+	if p.v.after != nil && !afterCursor(p.v.sort, m, p.v.after, p.kscore) {
+		return
+	}
+	p.top.offer(m)
+}
+
+// search is one pass: the text matches from rd, everything else from the
+// doc table (caller holds ix.mu).
+func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, relaxed bool) (Result, error) {
+	text := ix.textQuery(v.Query, v.words, relaxed)
+	t := ix.table
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.first + 1}}
+	if p.facets {
+		for d := range numDims {
+			p.counts[d] = make([]int, len(t.names[d]))
+		}
+	}
+	if v.after != nil && v.sort == SortRelevance {
+		p.kscore, _ = strconv.ParseFloat(v.after[0], 64) // checked by decodeCursor
+	}
+	if text == nil {
+		for _, e := range t.docs {
+			p.add(e, 1)
+		}
+	} else if err := ix.textMatches(ctx, rd, text, func(id string, score float64) {
+		if e := t.docs[id]; e != nil {
+			p.add(e, score)
+		}
+	}); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+
+	out := Result{Total: p.total}
+	ms := p.top.ms
+	slices.SortFunc(ms, func(a, b match) int {
+		if before(v.sort, a, b) {
+			return -1
+		}
+		if before(v.sort, b, a) {
+			return 1
+		}
+		return 0
+	})
+	if len(ms) > v.first {
+		ms = ms[:v.first]
+		out.HasNextPage = true
+	}
+	hl := ix.newHighlighter(v.words)
+	for _, m := range ms {
+		hit := Hit{ID: m.e.id, Score: m.score, Cursor: encodeCursor(v.sort, sortKey(v.sort, m), m.e.id)}
+		if text != nil {
+			fields, err := storedFields(rd, m.e.id)
+			if err != nil {
+				return Result{}, fmt.Errorf("search: %w", err)
+			}
+			hit.Highlights = hl.highlight(fields)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if n := len(out.Hits); n > 0 {
+		out.EndCursor = out.Hits[n-1].Cursor
+	}
+	if p.facets {
+		f := func(d int) []FacetCount { return facetCounts(d, p.counts[d], t.names[d]) }
+		out.Facets = Facets{
+			Krachtlijnen: f(dimKrachtlijnen), Challenges: f(dimChallenges), Actions: f(dimActions), Regions: f(dimRegions),
+			TargetGroups: f(dimTargetGroups), Settings: f(dimSettings), Years: f(dimYears),
+		}
+	}
+	return out, nil
+}
+
+// facetCounts are the values of dimension d with a count, as a Bleve terms
+// facet returns them: the facet size of them, by count then value; years
+// then by value.
+func facetCounts(d int, counts []int, names []string) []FacetCount {
+	out := []FacetCount{}
+	for id, n := range counts {
+		if n > 0 {
+			out = append(out, FacetCount{Value: names[id], Count: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	if len(out) > facetSizes[d] {
+		out = out[:facetSizes[d]]
+	}
+	if d == dimYears {
+		slices.SortFunc(out, func(a, b FacetCount) int { return strings.Compare(a.Value, b.Value) })
+	}
+	return out
+}
+
+// textMatches calls fn with the external id and score of every document
+// matching q in rd.
+func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, q query.Query, fn func(id string, score float64)) error {
+	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
+		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	s, err := q.Searcher(ctx, rd, ix.bl.Mapping(), bsearch.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: rd}
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		id, err := rd.ExternalID(dm.IndexInternalID)
+		if err != nil {
+			return err
+		}
+		fn(id, dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// storedFields returns the stored text fields of document id, values in order.
+func storedFields(rd index.IndexReader, id string) (map[string][]string, error) {
+	d, err := rd.Document(id)
+	if err != nil || d == nil {
+		return nil, err
+	}
+	out := make(map[string][]string)
+	d.VisitFields(func(f index.Field) {
+		if _, ok := f.(index.TextField); ok {
+			out[f.Name()] = append(out[f.Name()], string(f.Value()))
+		}
+	})
+	return out, nil
+}
