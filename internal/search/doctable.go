@@ -51,6 +51,9 @@ type docTable struct {
 	docs  map[string]*docEntry
 	names [numDims][]string          // interned id -> value
 	ids   [numDims]map[string]uint32 // value -> interned id
+	// version counts the changes of docs; entries resolved for one
+	// version are not used with another.
+	version uint64
 }
 
 func newDocTable() *docTable {
@@ -120,6 +123,7 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 	defer all.Close()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.version++
 	clear(t.docs)
 	for {
 		iid, err := all.Next()
@@ -166,6 +170,7 @@ func (t *docTable) refresh(r index.IndexReader, ids []string) error {
 		}
 		entries[id] = e
 	}
+	t.version++
 	for id, e := range entries {
 		if e == nil {
 			delete(t.docs, id)

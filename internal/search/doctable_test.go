@@ -181,3 +181,22 @@ func brief(r Result) string {
 	}
 	return fmt.Sprintf("total=%d next=%v hits=%v facets=%+v dym=%q", r.Total, r.HasNextPage, ids, r.Facets, r.DidYouMean)
 }
+
+// TestHighlightWordByWord checks that analysing word by word marks the
+// same spans as analysing whole texts.
+func TestHighlightWordByWord(t *testing.T) {
+	corpus := GenerateCorpus(200, 5)
+	ix, _ := openFilled(t, newMemSource(corpus[:1]...))
+	for _, q := range []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen", "mantelzorgers", "huisbezoek wijkgezondheidscentrum"} {
+		words := ix.analyzeQuery(q)
+		fast, slow := ix.newHighlighter(words), ix.newHighlighter(words)
+		slow.wholeText = true
+		for _, p := range corpus {
+			for _, text := range append(practiceTexts(p), p.Organisations...) {
+				if got, want := fast.spans(text), slow.spans(text); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%q in %q: word by word %v, whole text %v", q, text, got, want)
+				}
+			}
+		}
+	}
+}

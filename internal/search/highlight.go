@@ -27,10 +27,40 @@ type highlighter struct {
 	text, raw analysis.Analyzer
 	terms     map[string]bool
 	fuzzy     []string
+	words     map[string]hlWord // token text -> what the text analyzer makes of it
+	wholeText bool              // analyse whole texts, not word by word (tests compare the two)
+}
+
+// hlWord is a word of the text as the highlighter sees it: whether one of
+// its terms is a query term, and the span (relative to the word's start)
+// of its first term, which stands for the whole word.
+type hlWord struct {
+	match      bool
+	start, end int
+}
+
+// analyzeWord runs the token filters of da on the single token t.
+func (h *highlighter) analyzeWord(da *analysis.DefaultAnalyzer, t *analysis.Token) hlWord {
+	nt := *t
+	nt.Term = append([]byte(nil), t.Term...)
+	ts := analysis.TokenStream{&nt}
+	for _, f := range da.TokenFilters {
+		ts = f.Filter(ts)
+	}
+	var w hlWord
+	for i, o := range ts {
+		if i == 0 {
+			w.start, w.end = o.Start-t.Start, o.End-t.Start
+		}
+		if h.terms[string(o.Term)] {
+			w.match = true
+		}
+	}
+	return w
 }
 
 func (ix *Index) newHighlighter(words []qword) *highlighter {
-	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool)}
+	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool), words: make(map[string]hlWord)}
 	for _, w := range words {
 		for _, t := range w.terms {
 			h.terms[t] = true
@@ -105,7 +135,20 @@ func (h *highlighter) spans(text string) []hlSpan {
 		text = text[:cut]
 	}
 	marked := make(map[hlSpan]bool)
-	if len(h.terms) > 0 {
+	if da, ok := h.text.(*analysis.DefaultAnalyzer); ok && len(h.terms) > 0 && len(da.CharFilters) == 0 && !h.wholeText {
+		// The token filters work token by token, so each distinct word is
+		// analysed once per highlighter: the same spans, far less stemming.
+		for _, t := range da.Tokenizer.Tokenize([]byte(text)) {
+			w, ok := h.words[string(t.Term)]
+			if !ok {
+				w = h.analyzeWord(da, t)
+				h.words[string(t.Term)] = w
+			}
+			if w.match {
+				marked[hlSpan{t.Start + w.start, t.Start + w.end}] = true
+			}
+		}
+	} else if len(h.terms) > 0 {
 		word := make(map[int]hlSpan) // position -> the whole word's span
 		for _, t := range h.text.Analyze([]byte(text)) {
 			ws, ok := word[t.Position]

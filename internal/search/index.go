@@ -97,6 +97,7 @@ type Index struct {
 	raw     analysis.Analyzer
 	dc      *decompounder // the text analyzer's, with the stored dictionary
 	table   *docTable     // filter, facet and sort values of bl's documents
+	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it

@@ -2,11 +2,13 @@ package search
 
 import (
 	"container/heap"
+	"encoding/binary"
 	"context"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -263,11 +265,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		for _, e := range t.docs {
 			p.add(e, 1)
 		}
-	} else if err := ix.textMatches(ctx, rd, text, func(id string, score float64) {
-		if e := t.docs[id]; e != nil {
-			p.add(e, score)
-		}
-	}); err != nil {
+	} else if err := ix.textMatches(ctx, rd, t, text, p.add); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 
@@ -336,9 +334,10 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 	return out
 }
 
-// textMatches calls fn with the external id and score of every document
-// matching q in rd.
-func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, q query.Query, fn func(id string, score float64)) error {
+// textMatches calls fn with the table entry and score of every document
+// matching q in rd (caller holds t.mu).
+func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64)) error {
+	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
 		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
 	s, err := q.Searcher(ctx, rd, ix.bl.Mapping(), bsearch.SearcherOptions{})
@@ -360,11 +359,13 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, q query.
 		if dm == nil {
 			return nil
 		}
-		id, err := rd.ExternalID(dm.IndexInternalID)
+		e, err := res.entry(rd, t, dm.IndexInternalID)
 		if err != nil {
 			return err
 		}
-		fn(id, dm.Score)
+		if e != nil {
+			fn(e, dm.Score)
+		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
 }
@@ -382,4 +383,56 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 		}
 	})
 	return out, nil
+}
+
+// A resolver maps the internal ids of one index snapshot to doc table
+// entries, so that a document's external id is read from the index and
+// looked up in the table once per snapshot rather than once per match.
+type resolver struct {
+	snap    index.IndexReader // the snapshot the internal ids belong to
+	version uint64            // the doc table version the entries belong to
+	slots   []atomic.Pointer[docEntry]
+}
+
+// noEntry marks a slot whose document is not in the table.
+var noEntry = &docEntry{}
+
+// resolver returns the resolver for snapshot rd and table t (caller holds t.mu).
+func (ix *Index) resolver(rd index.IndexReader, t *docTable) *resolver {
+	if r := ix.ids.Load(); r != nil && r.snap == rd && r.version == t.version {
+		return r
+	}
+	n, _ := rd.DocCount()
+	r := &resolver{snap: rd, version: t.version, slots: make([]atomic.Pointer[docEntry], 2*n+1024)}
+	ix.ids.Store(r)
+	return r
+}
+
+// entry is the table entry of internal id iid, nil if the table has none.
+func (r *resolver) entry(rd index.IndexReader, t *docTable, iid index.IndexInternalID) (*docEntry, error) {
+	var slot *atomic.Pointer[docEntry]
+	if len(iid) == 8 {
+		if n := binary.BigEndian.Uint64(iid); n < uint64(len(r.slots)) {
+			slot = &r.slots[n]
+			if e := slot.Load(); e != nil {
+				if e == noEntry {
+					return nil, nil
+				}
+				return e, nil
+			}
+		}
+	}
+	id, err := rd.ExternalID(iid)
+	if err != nil {
+		return nil, err
+	}
+	e := t.docs[id]
+	if slot != nil {
+		if e == nil {
+			slot.Store(noEntry)
+		} else {
+			slot.Store(e)
+		}
+	}
+	return e, nil
 }
