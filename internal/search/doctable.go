@@ -40,9 +40,14 @@ var tableFields = append(dimFields[:], fSortDate, fSortTitle)
 type docEntry struct {
 	id        string
 	vals      [numDims][]uint32 // interned values per dimension, distinct
+	mask      [numDims]uint64   // bit v set for each value v < 64 in vals
+	big       [numDims]bool     // vals holds a value >= 64
 	years     []int             // the years, for the year range filter
-	sortDate  string            // NEWEST key
-	sortTitle string            // TITLE key (search.HighTerm when missing, as Bleve sorts it)
+	span      bool              // years are every year from minYear to maxYear
+	minYear   int
+	maxYear   int
+	sortDate  string // NEWEST key
+	sortTitle string // TITLE key (search.HighTerm when missing, as Bleve sorts it)
 }
 
 // docTable is the table of the documents of one index.
@@ -106,6 +111,19 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 	})
 	if !hasTitle {
 		e.sortTitle = search.HighTerm
+	}
+	for d, vs := range e.vals {
+		for _, v := range vs {
+			if v < 64 {
+				e.mask[d] |= 1 << v
+			} else {
+				e.big[d] = true
+			}
+		}
+	}
+	if len(e.years) > 0 {
+		e.minYear, e.maxYear = slices.Min(e.years), slices.Max(e.years)
+		e.span = e.maxYear-e.minYear+1 == len(e.years)
 	}
 	return e, err
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"html"
+	"reflect"
 	"sort"
 	"strings"
 	"unicode"
@@ -37,6 +38,7 @@ type highlighter struct {
 type hlWord struct {
 	match      bool
 	start, end int
+	fuzzy      []hlSpan // raw terms within one edit of a fuzzy query word
 }
 
 // analyzeWord runs the token filters of da on the single token t.
@@ -135,18 +137,32 @@ func (h *highlighter) spans(text string) []hlSpan {
 		text = text[:cut]
 	}
 	marked := make(map[hlSpan]bool)
-	if da, ok := h.text.(*analysis.DefaultAnalyzer); ok && len(h.terms) > 0 && len(da.CharFilters) == 0 && !h.wholeText {
+	da, ok := h.text.(*analysis.DefaultAnalyzer)
+	if ok && len(h.terms) > 0 && len(da.CharFilters) == 0 && !h.wholeText {
 		// The token filters work token by token, so each distinct word is
 		// analysed once per highlighter: the same spans, far less stemming.
+		// The raw analyzer, when it splits words the same way, is applied
+		// to the same tokens.
+		rawDA, rawOK := h.raw.(*analysis.DefaultAnalyzer)
+		rawOK = rawOK && len(rawDA.CharFilters) == 0 && reflect.TypeOf(rawDA.Tokenizer) == reflect.TypeOf(da.Tokenizer)
 		for _, t := range da.Tokenizer.Tokenize([]byte(text)) {
 			w, ok := h.words[string(t.Term)]
 			if !ok {
 				w = h.analyzeWord(da, t)
+				if rawOK {
+					w.fuzzy = h.fuzzyWord(rawDA, t)
+				}
 				h.words[string(t.Term)] = w
 			}
 			if w.match {
 				marked[hlSpan{t.Start + w.start, t.Start + w.end}] = true
 			}
+			for _, f := range w.fuzzy {
+				marked[hlSpan{t.Start + f.start, t.Start + f.end}] = true
+			}
+		}
+		if rawOK {
+			return mergeSpans(marked)
 		}
 	} else if len(h.terms) > 0 {
 		word := make(map[int]hlSpan) // position -> the whole word's span
@@ -171,6 +187,35 @@ func (h *highlighter) spans(text string) []hlSpan {
 			}
 		}
 	}
+	return mergeSpans(marked)
+}
+
+// fuzzyWord returns the spans (relative to t) of the raw terms of token t
+// within one edit of a fuzzy query word.
+func (h *highlighter) fuzzyWord(da *analysis.DefaultAnalyzer, t *analysis.Token) []hlSpan {
+	if len(h.fuzzy) == 0 {
+		return nil
+	}
+	nt := *t
+	nt.Term = append([]byte(nil), t.Term...)
+	ts := analysis.TokenStream{&nt}
+	for _, f := range da.TokenFilters {
+		ts = f.Filter(ts)
+	}
+	var out []hlSpan
+	for _, o := range ts {
+		for _, f := range h.fuzzy {
+			if withinOneEdit(string(o.Term), f) {
+				out = append(out, hlSpan{o.Start - t.Start, o.End - t.Start})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mergeSpans returns the marked spans sorted, overlapping ones merged.
+func mergeSpans(marked map[hlSpan]bool) []hlSpan {
 	out := make([]hlSpan, 0, len(marked))
 	for s := range marked {
 		out = append(out, s)

@@ -2,8 +2,8 @@ package search
 
 import (
 	"container/heap"
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -66,6 +66,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 type compiledFilter struct {
 	active  [numDims]bool
 	allowed [numDims][]bool // per interned value (dimensions but years)
+	mask    [numDims]uint64 // the allowed values < 64
 	from    int
 	to      int
 }
@@ -82,6 +83,9 @@ func (t *docTable) compile(f Filter) compiledFilter {
 		for _, s := range vals {
 			if id, ok := t.ids[d][s]; ok {
 				c.allowed[d][id] = true
+				if id < 64 {
+					c.mask[d] |= 1 << id
+				}
 			}
 		}
 	}
@@ -101,11 +105,20 @@ func (t *docTable) compile(f Filter) compiledFilter {
 // pass reports whether e satisfies the filter of dimension d.
 func (c *compiledFilter) pass(e *docEntry, d int) bool {
 	if d == dimYears {
+		if e.span {
+			return len(e.years) > 0 && e.maxYear >= c.from && e.minYear <= c.to
+		}
 		for _, y := range e.years {
 			if y >= c.from && y <= c.to {
 				return true
 			}
 		}
+		return false
+	}
+	if e.mask[d]&c.mask[d] != 0 {
+		return true
+	}
+	if !e.big[d] {
 		return false
 	}
 	for _, v := range e.vals[d] {
