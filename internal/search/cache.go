@@ -10,7 +10,7 @@ import (
 
 // resultCache keeps the results of recent searches until the index changes,
 // like a search engine's request cache: practitioners ask the same popular
-// searches and facet combinations, and facets cost several queries each.
+// searches and facet combinations.
 // Every entry belongs to one generation of the index; a write starts a new
 // generation and the next lookup drops the old entries, so a cached answer
 // is never staler than one computed at the same moment.

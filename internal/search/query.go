@@ -42,7 +42,7 @@ type Request struct {
 	First  int    // 1..100; 0 means DefaultFirst
 	After  string // opaque cursor from a previous Hit or Result.EndCursor
 	// NoFacets skips the facet counts (Result.Facets stays empty) for callers
-	// that do not show them: the disjunctive facets cost extra queries.
+	// that do not show them.
 	NoFacets bool
 }
 
