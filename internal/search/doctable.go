@@ -54,6 +54,7 @@ type docEntry struct {
 type docTable struct {
 	mu    sync.RWMutex
 	docs  map[string]*docEntry
+	list  []*docEntry                // the entries of docs, for iterating
 	names [numDims][]string          // interned id -> value
 	ids   [numDims]map[string]uint32 // value -> interned id
 	// version counts the changes of docs; entries resolved for one
@@ -149,6 +150,7 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 			return err
 		}
 		if iid == nil {
+			t.relist()
 			return nil
 		}
 		id, err := r.ExternalID(iid)
@@ -196,7 +198,16 @@ func (t *docTable) refresh(r index.IndexReader, ids []string) error {
 			t.docs[id] = e
 		}
 	}
+	t.relist()
 	return nil
+}
+
+// relist rebuilds list from docs (caller holds mu).
+func (t *docTable) relist() {
+	t.list = t.list[:0]
+	for _, e := range t.docs {
+		t.list = append(t.list, e)
+	}
 }
 
 // len is the number of documents in the table.

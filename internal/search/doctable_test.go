@@ -23,6 +23,9 @@ func tableSnapshot(t *testing.T, ix *Index) map[string]string {
 	tb := ix.table
 	tb.mu.RLock()
 	defer tb.mu.RUnlock()
+	if len(tb.list) != len(tb.docs) {
+		t.Errorf("doc table lists %d entries of %d", len(tb.list), len(tb.docs))
+	}
 	out := make(map[string]string, len(tb.docs))
 	for id, e := range tb.docs {
 		var vals [numDims][]string

@@ -275,7 +275,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		p.kscore, _ = strconv.ParseFloat(v.after[0], 64) // checked by decodeCursor
 	}
 	if text == nil {
-		for _, e := range t.docs {
+		for _, e := range t.list {
 			p.add(e, 1)
 		}
 	} else if err := ix.textMatches(ctx, rd, t, text, p.add); err != nil {
@@ -383,7 +383,7 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTa
 	}
 }
 
-// storedFields returns the stored text fields of document id, values in order.
+// storedFields returns the stored highlight fields of document id, values in order.
 func storedFields(rd index.IndexReader, id string) (map[string][]string, error) {
 	d, err := rd.Document(id)
 	if err != nil || d == nil {
@@ -391,7 +391,7 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 	}
 	out := make(map[string][]string)
 	d.VisitFields(func(f index.Field) {
-		if _, ok := f.(index.TextField); ok {
+		if _, ok := f.(index.TextField); ok && slices.Contains(highlightFields, f.Name()) {
 			out[f.Name()] = append(out[f.Name()], string(f.Value()))
 		}
 	})
