@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -53,6 +55,38 @@ func openStore(ctx context.Context, c config, log *slog.Logger) (store.Store, er
 	}
 	log.Info("embedded store opened", "path", path)
 	return st, nil
+}
+
+// parseStoreCommand parses the flags of a command that works on the data dir
+// (or MongoDB) and validates the store configuration.
+func parseStoreCommand(fs *flag.FlagSet, c *config, args []string, stderr io.Writer) error {
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := c.finishStore(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// openOffline opens what a command run beside a stopped server needs: the
+// store, and with withIndex the search index as it is (not reconciled).
+// Commands print their own results, so the log only shows warnings.
+func openOffline(ctx context.Context, c config, withIndex bool) (*app, error) {
+	log := newLogger("text", quietLevel)
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{raw: st, store: st, plan: actionplan.Default(), log: log}
+	if withIndex {
+		a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log))
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("zoekindex openen: %w", err)
+		}
+	}
+	return a, nil
 }
 
 // openApp opens the store and the search index, brings the index in line

@@ -7,9 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
@@ -23,24 +21,15 @@ func checkCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	storeFlags(fs, &c, getenv)
 	asJSON := fs.Bool("json", false, "het verslag als JSON")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parseStoreCommand(fs, &c, args, stderr); err != nil {
 		return err
 	}
-	if err := c.finishStore(); err != nil {
-		return usageError{err}
-	}
-	log := newLogger("text", quietLevel)
-	st, err := openStore(ctx, c, log)
+	a, err := openOffline(ctx, c, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	ix, err := search.Open(filepath.Join(c.DataDir, "index"), actionplan.Default(), search.WithLogger(log))
-	if err != nil {
-		return fmt.Errorf("zoekindex openen: %w", err)
-	}
-	defer ix.Close()
-	rep, err := ix.Check(ctx, st)
+	defer a.close()
+	rep, err := a.index.Check(ctx, a.store)
 	if err != nil {
 		return fmt.Errorf("zoekindex nakijken: %w", err)
 	}

@@ -5,36 +5,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
-
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 func reindexCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	storeFlags(fs, &c, getenv)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parseStoreCommand(fs, &c, args, stderr); err != nil {
 		return err
 	}
-	if err := c.finishStore(); err != nil {
-		return usageError{err}
-	}
-	log := newLogger("text", quietLevel)
-	st, err := openStore(ctx, c, log)
+	a, err := openOffline(ctx, c, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	ix, err := search.Open(filepath.Join(c.DataDir, "index"), actionplan.Default(), search.WithLogger(log))
-	if err != nil {
-		return fmt.Errorf("zoekindex openen: %w", err)
-	}
-	defer ix.Close()
+	defer a.close()
+	ix := a.index
 	started := time.Now()
-	if err := ix.Rebuild(ctx, st); err != nil {
+	if err := ix.Rebuild(ctx, a.store); err != nil {
 		return fmt.Errorf("zoekindex opbouwen: %w", err)
 	}
 	n, err := ix.DocCount()

@@ -27,18 +27,15 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	storeFlags(fs, &c, getenv)
 	region := fs.String("region", "", "de regio die het token mag schrijven (bij create)")
 	label := fs.String("label", "", "een naam om het token te herkennen (bij create)")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parseStoreCommand(fs, &c, args, stderr); err != nil {
 		return err
 	}
-	if err := c.finishStore(); err != nil {
-		return usageError{err}
-	}
-	log := newLogger("text", quietLevel)
-	st, err := openStore(ctx, c, log)
+	a, err := openOffline(ctx, c, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer a.close()
+	st := a.store
 	plan := actionplan.Default()
 	svc := auth.NewService(st, "", func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 
