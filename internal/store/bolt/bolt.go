@@ -232,6 +232,21 @@ func put(b *bbolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
+// eachValue decodes every value of a bucket as a T and hands it to fn, in
+// key order, stopping at the first error (or a cancelled ctx).
+func eachValue[T any](ctx context.Context, tx *bbolt.Tx, bucket []byte, what string, fn func(T) error) error {
+	return tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		x, err := decode[T](v)
+		if err != nil {
+			return fmt.Errorf("bolt: %s %s lezen: %w", what, k, err)
+		}
+		return fn(x)
+	})
+}
+
 func decode[T any](data []byte) (T, error) {
 	var v T
 	err := json.Unmarshal(data, &v)
@@ -750,11 +765,7 @@ func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) erro
 func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error) {
 	var out []actionplan.Action
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
-			a, err := decode[actionplan.Action](v)
-			if err != nil {
-				return fmt.Errorf("bolt: regionale actie %s lezen: %w", k, err)
-			}
+		return eachValue(ctx, tx, bucketActions, "regionale actie", func(a actionplan.Action) error {
 			out = append(out, a)
 			return nil
 		})
@@ -829,11 +840,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error
 func (s *Store) Tokens(ctx context.Context) ([]auth.Token, error) {
 	var out []auth.Token
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-			t, err := decode[auth.Token](v)
-			if err != nil {
-				return fmt.Errorf("bolt: token %s lezen: %w", k, err)
-			}
+		return eachValue(ctx, tx, bucketTokens, "token", func(t auth.Token) error {
 			out = append(out, t)
 			return nil
 		})

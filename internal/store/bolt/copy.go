@@ -50,33 +50,19 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Record) error) error {
 		if err != nil {
 			return err
 		}
-		if err := dumpBucket(ctx, tx, bucketInventories, "inventaris", func(inv practice.Inventory) store.Record {
-			return store.Record{Inventory: &inv}
-		}, fn); err != nil {
+		if err := eachValue(ctx, tx, bucketInventories, "inventaris", func(inv practice.Inventory) error {
+			return fn(store.Record{Inventory: &inv})
+		}); err != nil {
 			return err
 		}
-		if err := dumpBucket(ctx, tx, bucketActions, "regionale actie", func(a actionplan.Action) store.Record {
-			return store.Record{Action: &a}
-		}, fn); err != nil {
+		if err := eachValue(ctx, tx, bucketActions, "regionale actie", func(a actionplan.Action) error {
+			return fn(store.Record{Action: &a})
+		}); err != nil {
 			return err
 		}
-		return dumpBucket(ctx, tx, bucketTokens, "token", func(t auth.Token) store.Record {
-			return store.Record{Token: &t}
-		}, fn)
-	})
-}
-
-// dumpBucket decodes every value of a bucket as a T and hands it on as a record.
-func dumpBucket[T any](ctx context.Context, tx *bbolt.Tx, bucket []byte, what string, rec func(T) store.Record, fn func(store.Record) error) error {
-	return tx.Bucket(bucket).ForEach(func(k, v []byte) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		x, err := decode[T](v)
-		if err != nil {
-			return fmt.Errorf("bolt: %s %s lezen: %w", what, k, err)
-		}
-		return fn(rec(x))
+		return eachValue(ctx, tx, bucketTokens, "token", func(t auth.Token) error {
+			return fn(store.Record{Token: &t})
+		})
 	})
 }
 
