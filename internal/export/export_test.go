@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/export"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
@@ -43,29 +43,11 @@ func instance(t *testing.T) (*bank.Bank, store.Store) {
 // inventory per region.
 func fixtureInventories(t *testing.T) []practice.InventoryInput {
 	t.Helper()
-	raw, err := os.ReadFile("../insight/testdata/practices.json")
+	invs, err := insighttest.Inventories()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []struct {
-		Region string `json:"region"`
-		practice.PracticeInput
-	}
-	if err := json.Unmarshal(raw, &rows); err != nil {
-		t.Fatal(err)
-	}
-	var out []practice.InventoryInput
-	idx := map[string]int{}
-	for _, r := range rows {
-		i, ok := idx[r.Region]
-		if !ok {
-			i = len(out)
-			idx[r.Region] = i
-			out = append(out, practice.InventoryInput{Region: r.Region, Title: "Testinventaris " + r.Region})
-		}
-		out[i].Practices = append(out[i].Practices, r.PracticeInput)
-	}
-	return out
+	return invs
 }
 
 func submitAll(t *testing.T, b *bank.Bank, invs []practice.InventoryInput) {

@@ -2,34 +2,19 @@ package insight
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
-
-// fixtureRow is one practice of testdata/practices.json: a v1 practice with
-// its region and the times the store would have given it.
-type fixtureRow struct {
-	Region    string    `json:"region"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	practice.PracticeInput
-}
 
 // fixture returns the 12 practices of the hand-counted test inventory, as
 // the store holds them.
 func fixture(t testing.TB) []practice.Practice {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/practices.json")
+	rows, err := insighttest.Rows()
 	if err != nil {
-		t.Fatal(err)
-	}
-	var rows []fixtureRow
-	if err := json.Unmarshal(raw, &rows); err != nil {
 		t.Fatal(err)
 	}
 	out := make([]practice.Practice, len(rows))

@@ -14,7 +14,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
-// The figures below were counted by hand from testdata/practices.json:
+// The figures below were counted by hand from insighttest/practices.json:
 //
 //	ref     region  krachtlijnen  years       created     updated     success factors / pitfalls
 //	ant-01  ANT     NAB VER       2021-2022   2022-03-01  =           vertrouwen·buurt, vaste contactpersoon / te veel administratie

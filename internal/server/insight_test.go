@@ -2,12 +2,10 @@ package server_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,6 +18,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
@@ -59,29 +58,11 @@ func newInsightEnv(t *testing.T) env {
 
 func fixtureInventories(t *testing.T) []practice.InventoryInput {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "insight", "testdata", "practices.json"))
+	invs, err := insighttest.Inventories()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []struct {
-		Region string `json:"region"`
-		practice.PracticeInput
-	}
-	if err := json.Unmarshal(raw, &rows); err != nil {
-		t.Fatal(err)
-	}
-	var out []practice.InventoryInput
-	idx := map[string]int{}
-	for _, r := range rows {
-		i, ok := idx[r.Region]
-		if !ok {
-			i = len(out)
-			idx[r.Region] = i
-			out = append(out, practice.InventoryInput{Region: r.Region, Title: "Testinventaris " + r.Region})
-		}
-		out[i].Practices = append(out[i].Practices, r.PracticeInput)
-	}
-	return out
+	return invs
 }
 
 func TestGraphQLSuccessFactors(t *testing.T) {
