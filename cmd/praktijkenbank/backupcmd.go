@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,14 +83,14 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func downloadBackup(ctx context.Context, server, token string, w io.Writer) (int64, error) {
-	u, err := url.Parse(strings.TrimSuffix(server, "/") + "/admin/backup")
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return 0, usageError{fmt.Errorf("--server %q is geen http(s)-adres", server)}
+	endpoint, err := serverEndpoint(server, "/admin/backup")
+	if err != nil {
+		return 0, err
 	}
 	if token == "" {
 		return 0, usageError{errors.New("--server vraagt het beheerderstoken (--token of $" + envAdminToken + ")")}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -115,11 +115,21 @@ const uploadMutation = `mutation($file: Upload!, $region: ID!, $title: String, $
   }
 }`
 
+// serverEndpoint is path on the server given with --server, which must be an
+// http(s) address.
+func serverEndpoint(server, path string) (string, error) {
+	u, err := url.Parse(strings.TrimSuffix(server, "/") + path)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", usageError{fmt.Errorf("--server %q is geen http(s)-adres", server)}
+	}
+	return u.String(), nil
+}
+
 // uploadRemote sends the file to a running server as a GraphQL multipart request.
 func uploadRemote(ctx context.Context, server, token string, f bank.File, dryRun bool) (bank.SubmitResult, error) {
-	u, err := url.Parse(strings.TrimSuffix(server, "/") + "/graphql")
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bank.SubmitResult{}, usageError{fmt.Errorf("--server %q is geen http(s)-adres", server)}
+	endpoint, err := serverEndpoint(server, "/graphql")
+	if err != nil {
+		return bank.SubmitResult{}, err
 	}
 	ops, _ := json.Marshal(map[string]any{
 		"query": uploadMutation,
@@ -140,7 +150,7 @@ func uploadRemote(ctx context.Context, server, token string, f bank.File, dryRun
 
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), &body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, &body)
 	if err != nil {
 		return bank.SubmitResult{}, err
 	}
