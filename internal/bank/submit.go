@@ -90,9 +90,9 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 	changed := make([]practice.Practice, 0, len(ps))
 	for i, p := range ps {
 		o := Outcome{Ref: norm.Practices[i].Ref, ID: p.ID, Version: p.Version, Outcome: practice.Unchanged}
-		if p.Inventory == recorded.ID {
+		if p.Inventory == recorded.ID { // this submission wrote it: new at version 1, else updated
 			o.Outcome = practice.Updated
-			if p.CreatedAt.Equal(p.UpdatedAt) && p.Version == 1 {
+			if p.Version == 1 {
 				o.Outcome = practice.Created
 			}
 			changed = append(changed, p)
