@@ -26,6 +26,7 @@ import (
 // needs a MappingVersion bump.
 const (
 	foldFilterName       = "pb_fold"       // ASCII folding of a token's term (keeps offsets)
+	stemFilterName       = "pb_stem_nl"    // the Dutch snowball stemmer, with a cache
 	decompoundFilterName = "pb_decompound" // dictionary decompounding of Dutch compounds
 	partsTokenMapName    = "pb_parts"      // the decompounding dictionary (in the mapping)
 	textAnalyzerName     = "pb_nl"         // Dutch: fold, decompound, stop words, stem
@@ -35,6 +36,9 @@ const (
 func init() {
 	registry.RegisterTokenFilter(foldFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldFilter{}, nil
+	})
+	registry.RegisterTokenFilter(stemFilterName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return newStemFilter(), nil
 	})
 	registry.RegisterTokenFilter(decompoundFilterName, func(config map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
 		name, _ := config["dict_token_map"].(string)
@@ -67,7 +71,7 @@ func customAnalysis(dict []string) (tokenMaps, tokenFilters, analyzers map[strin
 		textAnalyzerName: {
 			"type":          custom.Name,
 			"tokenizer":     unicodetok.Name,
-			"token_filters": []interface{}{lowercase.Name, foldFilterName, "pb_decompound_nl", nl.StopName, nl.SnowballStemmerName},
+			"token_filters": []interface{}{lowercase.Name, foldFilterName, "pb_decompound_nl", nl.StopName, stemFilterName},
 		},
 		rawAnalyzerName: {
 			"type":          custom.Name,
@@ -110,6 +114,45 @@ func fold(s string) string {
 		return string(folder.Filter([]byte(s)))
 	}
 	return s
+}
+
+// stemFilter is Bleve's Dutch snowball stemmer filter with a cache: text
+// repeats its words, and stemming is a large share of analysis. The
+// stemmer is the last filter of the text analyzer, so a token's term may
+// share the cached bytes (nothing changes a term after it).
+type stemFilter struct {
+	mu    sync.RWMutex
+	stems map[string][]byte
+}
+
+const maxCachedStems = 100_000
+
+func newStemFilter() *stemFilter { return &stemFilter{stems: make(map[string][]byte)} }
+
+func (f *stemFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		f.mu.RLock()
+		s, ok := f.stems[string(t.Term)]
+		f.mu.RUnlock()
+		if !ok {
+			st := stem(string(t.Term))
+			if st == string(t.Term) {
+				s = nil // unchanged: nothing to share
+			} else {
+				s = []byte(st)
+			}
+			f.mu.Lock()
+			if len(f.stems) >= maxCachedStems {
+				clear(f.stems)
+			}
+			f.stems[string(t.Term)] = s
+			f.mu.Unlock()
+		}
+		if s != nil {
+			t.Term = s
+		}
+	}
+	return in
 }
 
 // stem is the Dutch snowball stemmer the text analyzer uses.

@@ -69,3 +69,24 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkBuild builds the index of 10,000 generated practices from an
+// empty directory (what Reconcile does for an absent index and what
+// `praktijkenbank reindex` does) and reports practices per second.
+func BenchmarkBuild(b *testing.B) {
+	corpus := GenerateCorpus(10_000, 1)
+	src := newMemSource(corpus...)
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), "index")
+		ix, err := Open(dir, testPlan(), WithLogger(quietLogger()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := ix.Reconcile(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(corpus))/time.Since(start).Seconds(), "practices/s")
+		ix.Close()
+	}
+}

@@ -3,6 +3,7 @@ package search
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 1
+const MappingVersion = 2
 
 const docType = "practice"
 
@@ -36,8 +37,8 @@ const (
 	fOrganisations  = "organisations"
 	fMunicipalities = "municipalities"
 	fThemes         = "themes" // names of the practice's krachtlijnen, challenges and region
-	fAll            = "_all"   // composite of the text fields above
-	fRaw            = "raw"    // every text word, unstemmed: fuzzy matching, did-you-mean
+	fAll            = "body"   // all the text fields above in one analysed field
+	fRaw            = "raw"    // the body unstemmed: fuzzy and prefix matching, did-you-mean
 	fSuggest        = "suggest"
 
 	fKrachtlijnen    = "krachtlijnen"
@@ -48,22 +49,11 @@ const (
 	fSettingsKey     = "settingsKey"
 	fFunctions       = "functions"
 	fImpactDomains   = "impactDomains"
-	fYears           = "years"   // numeric, for fromYear/toYear
-	fYearKeys        = "yearKey" // keyword, for the years facet
+	fYearKeys        = "yearKey" // keyword (four digits), for the years facet and range
 	fSeq             = "seq"     // stored only: the store seq of the indexed version
 	fSortDate        = "sortDate"
 	fSortTitle       = "sortTitle"
 )
-
-// textFields are the analyzed (Dutch) fields, with their query-time boost.
-var textFields = []struct {
-	name  string
-	boost float64
-}{
-	{fTitle, 3}, {fSummary, 1.5}, {fDescription, 1}, {fSuccessFactors, 1}, {fPitfalls, 1},
-	{fBottlenecks, 1}, {fTargetGroups, 1.2}, {fSettings, 1.2}, {fOrganisations, 1},
-	{fMunicipalities, 1.2}, {fThemes, 0.8},
-}
 
 // highlightFields are the stored text fields that get highlight fragments.
 var highlightFields = []string{fTitle, fSummary, fDescription, fSuccessFactors, fPitfalls, fBottlenecks, fTargetGroups, fSettings, fOrganisations, fMunicipalities}
@@ -81,20 +71,20 @@ type doc struct {
 	Organisations  []string `json:"organisations,omitempty"`
 	Municipalities []string `json:"municipalities,omitempty"`
 	Themes         []string `json:"themes,omitempty"`
-	Raw            []string `json:"raw,omitempty"`
+	Body           string   `json:"body"`
+	Raw            string   `json:"raw,omitempty"`
 	Suggest        []string `json:"suggest,omitempty"`
 
-	Krachtlijnen  []string  `json:"krachtlijnen,omitempty"`
-	Challenges    []string  `json:"challenges,omitempty"`
-	Actions       []string  `json:"actions,omitempty"`
-	Region        string    `json:"region"`
-	Functions     []string  `json:"functions,omitempty"`
-	ImpactDomains []string  `json:"impactDomains,omitempty"`
-	Years         []float64 `json:"years,omitempty"`
-	YearKeys      []string  `json:"yearKey,omitempty"`
-	Seq           string    `json:"seq"`
-	SortDate      string    `json:"sortDate"`
-	SortTitle     string    `json:"sortTitle"`
+	Krachtlijnen  []string `json:"krachtlijnen,omitempty"`
+	Challenges    []string `json:"challenges,omitempty"`
+	Actions       []string `json:"actions,omitempty"`
+	Region        string   `json:"region"`
+	Functions     []string `json:"functions,omitempty"`
+	ImpactDomains []string `json:"impactDomains,omitempty"`
+	YearKeys      []string `json:"yearKey,omitempty"`
+	Seq           string   `json:"seq"`
+	SortDate      string   `json:"sortDate"`
+	SortTitle     string   `json:"sortTitle"`
 }
 
 // BleveType makes every document of the single document type.
@@ -132,13 +122,15 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		}
 	}
 
-	text := func(name string, vectors bool) *mapping.FieldMapping {
+	// text is an analysed field. index is false for the fields that are
+	// searched only through body and stored for highlighting.
+	text := func(name string, index, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = textAnalyzerName
-		f.Store = true
-		f.Index = true
-		f.IncludeInAll = true
+		f.Store = name != fAll
+		f.Index = index
+		f.IncludeInAll = false
 		f.IncludeTermVectors = vectors
 		f.DocValues = false
 		return f
@@ -153,10 +145,10 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		f.DocValues = true
 		return f
 	}
-	raw := func(name string) *mapping.FieldMapping {
+	words := func(name, analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
-		f.Analyzer = rawAnalyzerName
+		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
@@ -166,24 +158,28 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 
 	dm := bleve.NewDocumentMapping()
 	dm.Dynamic = false
+	// No _all composite: body holds the text once, analysed once.
+	all := bleve.NewDocumentDisabledMapping()
+	dm.AddSubDocumentMapping("_all", all)
 	add := func(prop string, fms ...*mapping.FieldMapping) {
 		for _, f := range fms {
 			dm.AddFieldMappingsAt(prop, f)
 		}
 	}
-	add("title", text(fTitle, true))
-	add("summary", text(fSummary, true))
-	add("description", text(fDescription, false))
-	add("successFactors", text(fSuccessFactors, false))
-	add("pitfalls", text(fPitfalls, false))
-	add("bottlenecks", text(fBottlenecks, false))
-	add("targetGroups", text(fTargetGroups, false), kw(fTargetGroupsKey, false))
-	add("settings", text(fSettings, false), kw(fSettingsKey, false))
-	add("organisations", text(fOrganisations, false))
-	add("municipalities", text(fMunicipalities, false))
-	add("themes", text(fThemes, false))
-	add("raw", raw(fRaw))
-	add("suggest", raw(fSuggest))
+	add("title", text(fTitle, true, true))
+	add("summary", text(fSummary, true, false))
+	add("description", text(fDescription, false, false))
+	add("successFactors", text(fSuccessFactors, false, false))
+	add("pitfalls", text(fPitfalls, false, false))
+	add("bottlenecks", text(fBottlenecks, false, false))
+	add("targetGroups", text(fTargetGroups, true, false), kw(fTargetGroupsKey, false))
+	add("settings", text(fSettings, false, false), kw(fSettingsKey, false))
+	add("organisations", text(fOrganisations, false, false))
+	add("municipalities", text(fMunicipalities, true, false))
+	add("themes", text(fThemes, true, false))
+	add("body", text(fAll, true, true))
+	add("raw", words(fRaw, rawAnalyzerName))
+	add("suggest", words(fSuggest, rawAnalyzerName))
 	add("krachtlijnen", kw(fKrachtlijnen, true))
 	add("challenges", kw(fChallenges, true))
 	add("actions", kw(fActions, true))
@@ -193,12 +189,6 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 	add("yearKey", kw(fYearKeys, false))
 	add("sortDate", kw(fSortDate, false))
 	add("sortTitle", kw(fSortTitle, false))
-	years := bleve.NewNumericFieldMapping()
-	years.Name = fYears
-	years.Store = false
-	years.IncludeInAll = false
-	years.DocValues = true
-	add("years", years)
 	seq := bleve.NewKeywordFieldMapping()
 	seq.Name = fSeq
 	seq.Index = false
@@ -240,6 +230,10 @@ func years(p practice.Practice) []int {
 	return out
 }
 
+// yearKey is the indexed form of a year: four digits, so that the terms
+// sort as the years do (validation keeps years between 1970 and 2100).
+func yearKey(y int) string { return fmt.Sprintf("%04d", y) }
+
 // sortDate is the NEWEST sort key: the time the practice last changed, as a
 // string that sorts in time order.
 func sortDate(t time.Time) string { return t.UTC().Format("20060102150405.000000000") }
@@ -268,19 +262,25 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 		SortTitle: sortTitle(p.Title),
 	}
 	for _, y := range years(p) {
-		d.Years = append(d.Years, float64(y))
-		d.YearKeys = append(d.YearKeys, strconv.Itoa(y))
+		d.YearKeys = append(d.YearKeys, yearKey(y))
 	}
 	d.Themes = themeNames(p, plan)
-	d.Raw = append(d.Raw, p.Title, p.Summary, p.Description)
-	d.Raw = append(d.Raw, p.SuccessFactors...)
-	d.Raw = append(d.Raw, p.Pitfalls...)
-	d.Raw = append(d.Raw, p.Bottlenecks...)
-	d.Raw = append(d.Raw, p.TargetGroups...)
-	d.Raw = append(d.Raw, p.Settings...)
-	d.Raw = append(d.Raw, p.Organisations...)
-	d.Raw = append(d.Raw, p.Municipalities...)
-	d.Raw = append(d.Raw, d.Themes...)
+	texts := make([]string, 0, 8+len(p.SuccessFactors)+len(p.Pitfalls)+len(p.Bottlenecks)+len(p.TargetGroups)+
+		len(p.Settings)+len(p.Organisations)+len(p.Municipalities)+len(d.Themes))
+	texts = append(texts, p.Title, p.Summary, p.Description)
+	texts = append(texts, p.SuccessFactors...)
+	texts = append(texts, p.Pitfalls...)
+	texts = append(texts, p.Bottlenecks...)
+	texts = append(texts, p.TargetGroups...)
+	texts = append(texts, p.Settings...)
+	texts = append(texts, p.Organisations...)
+	texts = append(texts, p.Municipalities...)
+	texts = append(texts, d.Themes...)
+	// One value, not one per text: every value is a field of its own in
+	// Bleve, with its own analysis and merge. A phrase can match across
+	// two texts; phrases only add to the score.
+	d.Body = strings.Join(texts, "\n")
+	d.Raw = d.Body // with repetitions: typo matches score by term frequency
 	d.Suggest = append(d.Suggest, p.Title)
 	d.Suggest = append(d.Suggest, p.Organisations...)
 	d.Suggest = append(d.Suggest, p.Municipalities...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
@@ -46,34 +47,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 			os.RemoveAll(tmp)
 		}
 	}()
-	b := nb.NewBatch()
-	n := 0
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := nb.Batch(b); err != nil {
-			return err
-		}
-		b.Reset()
-		return nil
-	}
-	err = src.ScanPractices(ctx, func(p practice.Practice) error {
-		if !p.Live() || p.ID == "" {
-			return nil
-		}
-		if err := b.Index(p.ID, toDoc(p, ix.plan)); err != nil {
-			return err
-		}
-		n++
-		if b.Size() >= ix.batchSize {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	// Batches are applied by two writers at once: Bleve analyses a batch's
+	// documents in parallel but builds its segment on the calling goroutine.
+	n, err := fillIndex(ctx, nb, src, ix.batchSize, func(p practice.Practice) doc { return toDoc(p, ix.plan) })
 	if err == nil {
 		err = nb.SetInternal(keyAppliedSeq, encodeSeq(seq0))
 	}
@@ -97,6 +73,60 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	ix.log.Info("search index rebuilt", "docs", n, "dictionary", len(dict), "seq", seq0, "duration", time.Since(start))
 	// Whatever the store wrote since seq0 went to the old index only.
 	return ix.CatchUp(ctx, src)
+}
+
+// rebuildWriters is how many batches Rebuild applies at once.
+const rebuildWriters = 2
+
+// fillIndex indexes every live practice of src into the empty index bl, in
+// batches of batchSize applied by rebuildWriters goroutines; it returns how
+// many practices it indexed.
+func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, toDoc func(practice.Practice) doc) (int, error) {
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan *bleve.Batch, rebuildWriters)
+	for range rebuildWriters {
+		g.Go(func() error {
+			for b := range batches {
+				if err := bl.Batch(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	n := 0
+	g.Go(func() error {
+		defer close(batches)
+		b := bl.NewBatch()
+		send := func() error {
+			select {
+			case batches <- b:
+				b = bl.NewBatch()
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		err := src.ScanPractices(gctx, func(p practice.Practice) error {
+			if !p.Live() || p.ID == "" {
+				return nil
+			}
+			if err := b.Index(p.ID, toDoc(p)); err != nil {
+				return err
+			}
+			n++
+			if b.Size() >= batchSize {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && b.Size() > 0 {
+			err = send()
+		}
+		return err
+	})
+	err := g.Wait()
+	return n, err
 }
 
 // swap replaces the index in use by the one built in tmp (caller holds both locks).

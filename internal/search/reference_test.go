@@ -48,18 +48,16 @@ func yearRange(from, to *int) query.Query {
 	if from == nil && to == nil {
 		return nil
 	}
-	var lo, hi *float64
+	lo, hi := "", ""
 	if from != nil {
-		f := float64(*from)
-		lo = &f
+		lo = yearKey(*from)
 	}
 	if to != nil {
-		t := float64(*to)
-		hi = &t
+		hi = yearKey(*to)
 	}
 	incl := true
-	q := query.NewNumericRangeInclusiveQuery(lo, hi, &incl, &incl)
-	q.SetField(fYears)
+	q := query.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
+	q.SetField(fYearKeys)
 	return q
 }
 
