@@ -12,14 +12,18 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 )
 
-// benchCmd runs a benchmark: `praktijkenbank bench insight [--n 100000]`
-// builds a generated corpus in memory and times every aggregation.
+// benchCmd runs a benchmark: `bench search` (index build and search
+// latencies), `bench insight` (the research aggregations) or `bench load`
+// (searches at a fixed rate).
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "load" {
 		return benchLoad(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "search" {
+		return benchSearch(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "insight" {
-		return usageError{fmt.Errorf("gebruik: praktijkenbank bench insight [--n 100000] [--rounds 200] [--seed 1]")}
+		return usageError{fmt.Errorf("gebruik: praktijkenbank bench search|insight|load [vlaggen]; --help toont de vlaggen")}
 	}
 	fs := flag.NewFlagSet("bench insight", flag.ContinueOnError)
 	n := fs.Int("n", 100_000, "aantal gegenereerde praktijken")

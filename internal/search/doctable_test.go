@@ -136,6 +136,7 @@ func TestOnePassMatchesBleve(t *testing.T) {
 	ctx := context.Background()
 	corpus := GenerateCorpus(2000, 3)
 	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0))
+	ix.rescoreOff = true // Bleve knows no rescoring; rescore_test.go covers it
 	filters := []Filter{
 		{},
 		{Regions: []string{"limburg", "antwerpen"}},

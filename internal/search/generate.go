@@ -13,6 +13,14 @@ import (
 // the same seed: for benchmarks, load tests and demos. Ids, seqs (1..n) and
 // times are set as the store would set them.
 func GenerateCorpus(n int, seed int64) []practice.Practice {
+	out := make([]practice.Practice, 0, n)
+	GenerateEach(n, seed, func(p practice.Practice) { out = append(out, p) })
+	return out
+}
+
+// GenerateEach calls fn with the practices GenerateCorpus(n, seed) returns,
+// one at a time, without holding them all.
+func GenerateEach(n int, seed int64, fn func(practice.Practice)) {
 	r := rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x5eed))
 	pick := func(ss []string) string { return ss[r.IntN(len(ss))] }
 	some := func(ss []string, lo, hi int) []string {
@@ -25,7 +33,6 @@ func GenerateCorpus(n int, seed int64) []practice.Practice {
 		return out
 	}
 	base := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
-	out := make([]practice.Practice, 0, n)
 	for i := 0; i < n; i++ {
 		region := genRegions[r.IntN(len(genRegions))]
 		munis := some(genMunicipalities[region], 1, 2)
@@ -85,9 +92,8 @@ func GenerateCorpus(n int, seed int64) []practice.Practice {
 			UpdatedAt: updated,
 		}
 		p.TargetGroups = dedupe(p.TargetGroups)
-		out = append(out, p)
+		fn(p)
 	}
-	return out
 }
 
 func fill(s, what, group, place, partner string) string {

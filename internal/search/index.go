@@ -25,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
@@ -102,6 +103,10 @@ type Index struct {
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it
 	cache   *resultCache
+
+	// rescoreOff leaves out the phrase rescoring (rescore.go): for the test
+	// that compares the one-pass search with Bleve's own filters and facets.
+	rescoreOff bool
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and
@@ -315,22 +320,13 @@ func (ix *Index) DocCount() (uint64, error) {
 
 var errClosed = errors.New("search: index closed")
 
-// Apply writes one batch of changes: live practices are upserted, withdrawn
+// Apply writes a set of changes: live practices are upserted, withdrawn
 // ones deleted. A practice whose indexed version has the same or a higher
 // seq is left alone, so applying twice or out of order is harmless. It
-// remembers the highest Seq applied, atomically with the documents.
+// remembers the highest Seq applied, atomically with the documents when
+// they fit one batch, else once all batches are written (a crash in between
+// leaves the remembered seq behind, and the next start reconciles).
 func (ix *Index) Apply(ctx context.Context, ps []practice.Practice) error {
-	for len(ps) > 0 {
-		n := min(len(ps), ix.batchSize)
-		if err := ix.applyBatch(ctx, ps[:n]); err != nil {
-			return err
-		}
-		ps = ps[n:]
-	}
-	return nil
-}
-
-func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -341,13 +337,75 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 	if ix.bl == nil {
 		return errClosed
 	}
+	if len(ps) <= ix.batchSize {
+		maxSeq, err := ix.applyLocked(ps, true)
+		if err == nil {
+			ix.applied.Store(maxSeq)
+		}
+		return err
+	}
+	// Batches run two at a time (Bleve builds a batch's segment on the
+	// calling goroutine), so they must not share a practice: keep the
+	// highest seq of each.
+	ps = latestPerID(ps)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(rebuildWriters)
+	var mu sync.Mutex
+	maxSeq := ix.applied.Load()
+	for len(ps) > 0 {
+		chunk := ps[:min(len(ps), ix.batchSize)]
+		ps = ps[len(chunk):]
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			s, err := ix.applyLocked(chunk, false)
+			mu.Lock()
+			maxSeq = max(maxSeq, s)
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := ix.bl.SetInternal(keyAppliedSeq, encodeSeq(maxSeq)); err != nil {
+		return fmt.Errorf("search: remember applied seq: %w", err)
+	}
+	ix.applied.Store(maxSeq)
+	return nil
+}
+
+// latestPerID keeps, for each id, the practice with the highest seq, in the
+// order of their first appearance.
+func latestPerID(ps []practice.Practice) []practice.Practice {
+	at := make(map[string]int, len(ps))
+	out := make([]practice.Practice, 0, len(ps))
+	for _, p := range ps {
+		if i, ok := at[p.ID]; ok {
+			if p.Seq > out[i].Seq {
+				out[i] = p
+			}
+			continue
+		}
+		at[p.ID] = len(out)
+		out = append(out, p)
+	}
+	return out
+}
+
+// applyLocked writes one batch and refreshes the doc table for it; with
+// remember it also stores the highest seq applied in the batch. It returns
+// that seq (at least the seq applied before). The caller holds writeMu and
+// mu (read) and stores the applied seq once done.
+func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, error) {
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
 	cur, err := currentSeqs(ix.bl, ids)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	b := ix.bl.NewBatch()
 	var written []string // ids indexed or deleted
@@ -363,7 +421,7 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 		}
 		if p.Live() {
 			if err := b.Index(p.ID, toDoc(p, ix.plan)); err != nil {
-				return fmt.Errorf("search: index %s: %w", p.ID, err)
+				return 0, fmt.Errorf("search: index %s: %w", p.ID, err)
 			}
 			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
 			written = append(written, p.ID)
@@ -373,16 +431,19 @@ func (ix *Index) applyBatch(ctx context.Context, ps []practice.Practice) error {
 			written = append(written, p.ID)
 		}
 	}
-	b.SetInternal(keyAppliedSeq, encodeSeq(maxSeq))
+	if remember {
+		b.SetInternal(keyAppliedSeq, encodeSeq(maxSeq))
+	} else if b.Size() == 0 {
+		return maxSeq, nil
+	}
 	if err := ix.bl.Batch(b); err != nil {
-		return fmt.Errorf("search: apply batch: %w", err)
+		return 0, fmt.Errorf("search: apply batch: %w", err)
 	}
 	defer ix.gen.Add(1)
 	if err := ix.refreshTable(written); err != nil {
-		return err
+		return 0, err
 	}
-	ix.applied.Store(maxSeq)
-	return nil
+	return maxSeq, nil
 }
 
 // currentSeqs returns the indexed seq of those ids that are in the index.

@@ -131,8 +131,9 @@ func (c *compiledFilter) pass(e *docEntry, d int) bool {
 
 // match is a document in the result with its score.
 type match struct {
-	e     *docEntry
-	score float64
+	e        *docEntry
+	score    float64
+	inWindow bool // rescored (rescore.go)
 }
 
 // before reports whether a comes before b in sort order s.
@@ -162,7 +163,11 @@ func sortKey(s Sort, m match) string {
 	case SortTitle:
 		return m.e.sortTitle
 	default:
-		return strconv.FormatFloat(m.score, 'g', -1, 64)
+		k := strconv.FormatFloat(m.score, 'g', -1, 64)
+		if m.inWindow {
+			k = windowKeyPrefix + k
+		}
+		return k
 	}
 }
 
@@ -262,10 +267,22 @@ func (p *onePass) add(e *docEntry, score float64) {
 // doc table (caller holds ix.mu).
 func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, relaxed bool) (Result, error) {
 	text := ix.textQuery(v.Query, v.words, relaxed)
+	var phrase query.Query
+	if text != nil && v.sort == SortRelevance && !ix.rescoreOff {
+		phrase = phraseQuery(v.Query, v.words)
+	}
+	// Rescoring applies to the first rescoreWindow matches: the pass keeps
+	// them and one page beyond, without the cursor. A cursor beyond the
+	// window pages on the text score alone.
+	windowed := phrase != nil && (v.after == nil || v.inWindow)
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.first + 1}}
+	if windowed {
+		p.top.n = rescoreWindow + v.first + 1
+		p.v.after = nil
+	}
 	if p.facets {
 		for d := range numDims {
 			p.counts[d] = make([]int, len(t.names[d]))
@@ -293,6 +310,12 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		}
 		return 0
 	})
+	if windowed {
+		var err error
+		if ms, err = ix.rescore(ctx, rd, t, phrase, ms, v); err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
+		}
+	}
 	if len(ms) > v.first {
 		ms = ms[:v.first]
 		out.HasNextPage = true

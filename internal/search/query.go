@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,6 +97,8 @@ type request struct {
 	first int
 	after []string
 	words []qword
+	// inWindow: the cursor is a hit of the rescoring window (rescore.go).
+	inWindow bool
 }
 
 func (ix *Index) validate(r Request) (request, error) {
@@ -151,6 +154,10 @@ func (ix *Index) validate(r Request) (request, error) {
 		if err != nil {
 			return v, err
 		}
+		if v.sort == SortRelevance && strings.HasPrefix(after[0], windowKeyPrefix) {
+			v.inWindow = true
+			after[0] = strings.TrimPrefix(after[0], windowKeyPrefix)
+		}
 		v.after = after
 	}
 	return v, nil
@@ -194,7 +201,7 @@ func decodeCursor(c string, s Sort) ([]string, error) {
 		return nil, fmt.Errorf("%w: cursor belongs to sort %s", ErrInvalid, cur.S)
 	}
 	if s == SortRelevance {
-		f, err := strconv.ParseFloat(cur.K[0], 64)
+		f, err := strconv.ParseFloat(strings.TrimPrefix(cur.K[0], windowKeyPrefix), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, bad
 		}
@@ -354,6 +361,12 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 		}
 		return query.NewMatchNoneQuery()
 	}
+	// Stop words ("in", "de") are in nearly every text: matching them costs
+	// a pass over the whole index and tells nothing. They count only in a
+	// query of stop words alone, and in the phrase of the rescoring.
+	if content := slices.DeleteFunc(slices.Clone(words), func(w qword) bool { return w.whole == "" }); len(content) > 0 {
+		words = content
+	}
 	if len(words) == 1 {
 		return wordQuery(words[0])
 	}
@@ -367,7 +380,16 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 	} else {
 		all.SetMin(float64(minShould(len(wqs))))
 	}
-	b := query.NewBooleanQuery([]query.Query{all}, nil, nil)
+	return all
+}
+
+// phraseQuery scores the query as a phrase in the body and the title: what
+// the rescoring adds to the best matches; nil for fewer than two words.
+func phraseQuery(q string, words []qword) query.Query {
+	if len(words) < 2 {
+		return nil
+	}
+	var ps []query.Query
 	for _, f := range []struct {
 		field string
 		boost float64
@@ -376,9 +398,9 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 		p.SetField(f.field)
 		p.Analyzer = textAnalyzerName
 		p.SetBoost(f.boost)
-		b.AddShould(p)
+		ps = append(ps, p)
 	}
-	return b
+	return query.NewDisjunctionQuery(ps)
 }
 
 // didYouMean proposes the query with each word unknown to the index replaced
