@@ -267,9 +267,9 @@ func (p *onePass) add(e *docEntry, score float64) {
 // doc table (caller holds ix.mu).
 func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, relaxed bool) (Result, error) {
 	text := ix.textQuery(v.Query, v.words, relaxed)
-	var phrase query.Query
-	if text != nil && v.sort == SortRelevance && !ix.rescoreOff {
-		phrase = phraseQuery(v.Query, v.words)
+	var phrase []phraseSlot
+	if text != nil && v.sort == SortRelevance && !ix.rescoreOff && len(v.words) > 1 {
+		phrase = ix.phrase(v.Query)
 	}
 	// Rescoring applies to the first rescoreWindow matches: the pass keeps
 	// them and one page beyond, without the cursor. A cursor beyond the
@@ -312,7 +312,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 	})
 	if windowed {
 		var err error
-		if ms, err = ix.rescore(ctx, rd, t, phrase, ms, v); err != nil {
+		if ms, err = ix.rescore(ctx, rd, phrase, ms, v); err != nil {
 			return Result{}, fmt.Errorf("search: %w", err)
 		}
 	}

@@ -383,26 +383,6 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 	return all
 }
 
-// phraseQuery scores the query as a phrase in the body and the title: what
-// the rescoring adds to the best matches; nil for fewer than two words.
-func phraseQuery(q string, words []qword) query.Query {
-	if len(words) < 2 {
-		return nil
-	}
-	var ps []query.Query
-	for _, f := range []struct {
-		field string
-		boost float64
-	}{{fAll, 1.5}, {fTitle, 2}} {
-		p := query.NewMatchPhraseQuery(q)
-		p.SetField(f.field)
-		p.Analyzer = textAnalyzerName
-		p.SetBoost(f.boost)
-		ps = append(ps, p)
-	}
-	return query.NewDisjunctionQuery(ps)
-}
-
 // didYouMean proposes the query with each word unknown to the index replaced
 // by the most frequent indexed word within two edits; "" if none changes.
 func (ix *Index) didYouMean(words []qword) string {

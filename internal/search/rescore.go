@@ -1,23 +1,24 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strconv"
 
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Rescoring. A query of several words scores higher where its words stand
 // together as a phrase. Checking phrases costs a pass over the positions of
 // every document with all the words, which for common words is most of the
-// index; so the phrase score is added only to the rescoreWindow best
-// matches by text score, as search engines rescore a window.
+// index; so the phrase raises the score of the rescoreWindow best matches
+// by text score only (by half for the body, by half for the title), as
+// search engines rescore a window.
 //
 // The order stays one order, and cursors walk it without gaps or
-// duplicates: the window's documents (text score + phrase score) come first,
-// since each has a text score at least that of any document outside it,
+// duplicates: the window's documents (raised scores) come first, since each
+// has a text score at least that of any document outside it,
 // then the rest by text score. A cursor taken inside the window is marked
 // (windowKeyPrefix) so that the next page recomputes the window; a cursor
 // beyond it pages on the text score alone.
@@ -27,33 +28,108 @@ const (
 	windowKeyPrefix = "w:"
 )
 
+// phraseFields are where a phrase counts, with what it adds to the score
+// (as a fraction of the text score).
+var phraseFields = []struct {
+	name   string
+	weight float64
+}{{fAll, 0.5}, {fTitle, 0.5}}
+
+// phraseSlot is one position of a phrase: its offset from the first and the
+// terms that stand for the word there (its stem and compound parts).
+type phraseSlot struct {
+	off   uint64
+	terms []string
+}
+
+// phrase analyses q as the index analyses text; nil when fewer than two
+// positions remain (stop words leave their positions as gaps).
+func (ix *Index) phrase(q string) []phraseSlot {
+	var out []phraseSlot
+	var first, last uint64
+	for _, t := range ix.text.Analyze([]byte(q)) {
+		pos := uint64(t.Position)
+		if len(out) == 0 {
+			first, last = pos, pos
+			out = append(out, phraseSlot{})
+		} else if pos != last {
+			last = pos
+			out = append(out, phraseSlot{off: pos - first})
+		}
+		if i := len(out) - 1; !slices.Contains(out[i].terms, string(t.Term)) {
+			out[i].terms = append(out[i].terms, string(t.Term))
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
 // rescore takes the matches in text score order (the window and one page
-// beyond it), adds the phrase scores to the window, and returns the matches
-// that follow v's cursor, in the final order.
-func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, t *docTable, phrase query.Query, ms []match, v request) ([]match, error) {
+// beyond it), raises the score of each window match that holds the phrase
+// in its body or title, and returns the matches that follow v's cursor, in
+// the final order. The phrase is checked in the term positions of the
+// window's documents only.
+func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phraseSlot, ms []match, v request) ([]match, error) {
 	window, rest := ms, []match(nil)
 	if len(ms) > rescoreWindow {
 		window, rest = ms[:rescoreWindow], ms[rescoreWindow:]
 	}
-	if len(window) == 0 {
-		return ms, nil
+	type wdoc struct {
+		i   int
+		iid index.IndexInternalID
 	}
-	ids := make([]string, len(window))
+	docs := make([]wdoc, 0, len(window))
 	for i, m := range window {
-		ids[i] = m.e.id
+		iid, err := rd.InternalID(m.e.id)
+		if err != nil {
+			return nil, err
+		}
+		if len(iid) > 0 {
+			docs = append(docs, wdoc{i, slices.Clone(iid)})
+		}
 	}
-	only := query.NewDocIDQuery(ids)
-	only.SetBoost(0)
-	extra := make(map[*docEntry]float64, len(window))
-	err := ix.textMatches(ctx, rd, t, query.NewConjunctionQuery([]query.Query{only, phrase}), func(e *docEntry, score float64) {
-		extra[e] = score
-	})
-	if err != nil {
-		return nil, err
+	slices.SortFunc(docs, func(a, b wdoc) int { return bytes.Compare(a.iid, b.iid) })
+	bonus := make([]float64, len(window))
+	for _, f := range phraseFields {
+		readers := map[string]index.TermFieldReader{}
+		for _, sl := range slots {
+			for _, term := range sl.terms {
+				if _, ok := readers[term]; ok {
+					continue
+				}
+				r, err := rd.TermFieldReader(ctx, []byte(term), f.name, false, false, true)
+				if err != nil {
+					return nil, err
+				}
+				defer r.Close()
+				readers[term] = r
+			}
+		}
+		positions := map[string][]uint64{}
+		for _, d := range docs {
+			clear(positions)
+			for term, r := range readers {
+				tfd, err := r.Advance(d.iid, nil)
+				if err != nil {
+					return nil, err
+				}
+				if tfd == nil || !bytes.Equal(tfd.ID, d.iid) {
+					continue
+				}
+				for _, vec := range tfd.Vectors {
+					positions[term] = append(positions[term], vec.Pos)
+				}
+			}
+			if holdsPhrase(slots, positions) {
+				bonus[d.i] += f.weight
+			}
+		}
 	}
 	out := make([]match, 0, len(ms))
-	for _, m := range window {
-		m.score += extra[m.e]
+	for i, m := range window {
+		m.score *= 1 + bonus[i]
 		m.inWindow = true
 		out = append(out, m)
 	}
@@ -75,6 +151,34 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, t *docTable,
 		out = out[i:]
 	}
 	return append(out, rest...), nil
+}
+
+// holdsPhrase reports whether the term positions of one field (a single
+// value: body and title are) hold the slots in order.
+func holdsPhrase(slots []phraseSlot, positions map[string][]uint64) bool {
+	has := func(sl phraseSlot, pos uint64) bool {
+		for _, term := range sl.terms {
+			if slices.Contains(positions[term], pos) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, term := range slots[0].terms {
+		for _, start := range positions[term] {
+			ok := true
+			for _, sl := range slots[1:] {
+				if !has(sl, start+sl.off) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parseScore reads a relevance cursor key (checked by decodeCursor).

@@ -90,3 +90,32 @@ func TestPhraseRanksFirst(t *testing.T) {
 		t.Errorf("phrase score %g not above %g", res.Hits[0].Score, res.Hits[1].Score)
 	}
 }
+
+// TestHoldsPhrase: stop words keep their place in a phrase, and a compound
+// part stands for the word at its position.
+func TestHoldsPhrase(t *testing.T) {
+	ix, _ := openFilled(t, newMemSource())
+	slots := ix.phrase("werken in de buurt")
+	if len(slots) != 2 || slots[1].off != 3 {
+		t.Fatalf("slots %+v, want two, the second 3 positions on", slots)
+	}
+	positions := func(text string) map[string][]uint64 {
+		out := map[string][]uint64{}
+		for _, tok := range ix.text.Analyze([]byte(text)) {
+			out[string(tok.Term)] = append(out[string(tok.Term)], uint64(tok.Position))
+		}
+		return out
+	}
+	for text, want := range map[string]bool{
+		"wij werken in de buurt":    true,
+		"wij werken in een buurt":   true, // a stop word for a stop word
+		"wij werken de buurt":       false,
+		"de buurt werken":           false,
+		"werken in de buurtwerking": true, // a compound part stands at the word's place
+		"werken in de wijk":         false,
+	} {
+		if got := holdsPhrase(slots, positions(text)); got != want {
+			t.Errorf("%q holds %v, want %v", text, got, want)
+		}
+	}
+}
