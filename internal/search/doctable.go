@@ -6,7 +6,9 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
+
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // The doc table mirrors, for every document in the index, what filters,
@@ -48,7 +50,18 @@ type docEntry struct {
 	maxYear   int
 	sortDate  string // NEWEST key
 	sortTitle string // TITLE key (search.HighTerm when missing, as Bleve sorts it)
+	// flat is every value of vals in one slice, for counting facets: d<<24
+	// | v, in dimension order; the years only when they are not a span
+	// (a span is counted as a range).
+	flat []uint32
 }
+
+// Years in a span are counted as ranges over these years (validation keeps
+// years in them); years outside are counted one by one.
+const (
+	firstSpanYear = practice.MinYear
+	lastSpanYear  = practice.MaxYear
+)
 
 // docTable is the table of the documents of one index.
 type docTable struct {
@@ -125,6 +138,20 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 	if len(e.years) > 0 {
 		e.minYear, e.maxYear = slices.Min(e.years), slices.Max(e.years)
 		e.span = e.maxYear-e.minYear+1 == len(e.years)
+	}
+	spanCounted := e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear
+	n := 0
+	for _, vs := range e.vals {
+		n += len(vs)
+	}
+	e.flat = make([]uint32, 0, n)
+	for d, vs := range e.vals {
+		if d == dimYears && spanCounted {
+			continue
+		}
+		for _, v := range vs {
+			e.flat = append(e.flat, uint32(d)<<24|v)
+		}
 	}
 	return e, err
 }

@@ -226,8 +226,35 @@ type onePass struct {
 	facets bool
 	total  int
 	counts [numDims][]int
+	// spans counts the year spans as ranges: +1 at the first year, -1
+	// after the last (index year - firstSpanYear).
+	spans  []int
 	top    topN
 	kscore float64
+}
+
+// countDim counts e's values of dimension d.
+func (p *onePass) countDim(e *docEntry, d int) {
+	if d == dimYears && e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear {
+		p.spans[e.minYear-firstSpanYear]++
+		p.spans[e.maxYear-firstSpanYear+1]--
+		return
+	}
+	for _, v := range e.vals[d] {
+		p.counts[d][v]++
+	}
+}
+
+// yearCounts adds the counted spans to the year counts (caller holds t.mu).
+func (p *onePass) yearCounts(t *docTable) {
+	n := 0
+	for i, c := range p.spans {
+		if n += c; n > 0 {
+			if id, ok := t.ids[dimYears][yearKey(firstSpanYear+i)]; ok {
+				p.counts[dimYears][id] += n
+			}
+		}
+	}
 }
 
 func (p *onePass) add(e *docEntry, score float64) {
@@ -242,18 +269,18 @@ func (p *onePass) add(e *docEntry, score float64) {
 	}
 	if fails == 1 {
 		if p.facets {
-			for _, v := range e.vals[failed] {
-				p.counts[failed][v]++
-			}
+			p.countDim(e, failed)
 		}
 		return
 	}
 	p.total++
 	if p.facets {
-		for d := range numDims {
-			for _, v := range e.vals[d] {
-				p.counts[d][v]++
-			}
+		for _, x := range e.flat {
+			p.counts[x>>24][x&(1<<24-1)]++
+		}
+		if e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear {
+			p.spans[e.minYear-firstSpanYear]++
+			p.spans[e.maxYear-firstSpanYear+1]--
 		}
 	}
 	m := match{e: e, score: score}
@@ -287,6 +314,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		for d := range numDims {
 			p.counts[d] = make([]int, len(t.names[d]))
 		}
+		p.spans = make([]int, lastSpanYear-firstSpanYear+2)
 	}
 	if v.after != nil && v.sort == SortRelevance {
 		p.kscore, _ = strconv.ParseFloat(v.after[0], 64) // checked by decodeCursor
@@ -336,6 +364,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		out.EndCursor = out.Hits[n-1].Cursor
 	}
 	if p.facets {
+		p.yearCounts(t)
 		f := func(d int) []FacetCount { return facetCounts(d, p.counts[d], t.names[d]) }
 		out.Facets = Facets{
 			Krachtlijnen: f(dimKrachtlijnen), Challenges: f(dimChallenges), Actions: f(dimActions), Regions: f(dimRegions),
