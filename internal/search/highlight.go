@@ -67,7 +67,7 @@ func (ix *Index) newHighlighter(words []qword) *highlighter {
 		for _, t := range w.terms {
 			h.terms[t] = true
 		}
-		if w.whole != "" && utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
+		if w.typo {
 			h.fuzzy = append(h.fuzzy, w.raw)
 		}
 	}

@@ -218,6 +218,24 @@ type qword struct {
 	parts []qpart  // compound parts (top level), all required
 	lemma string   // stemmed dictionary form of an inflected word, or ""
 	terms []string // every term above, for highlighting
+	// typo: the index does not know the word as written (markTypos); only
+	// then does it match words one edit away. A word the index knows is no
+	// typo, and matching its neighbours as well costs a pass over all of
+	// them for nothing.
+	typo bool
+}
+
+// markTypos marks the words of at least fuzzyMinLen letters that rd does
+// not hold as written.
+func markTypos(rd index.IndexReader, words []qword) {
+	for i, w := range words {
+		if w.whole == "" || utf8.RuneCountInString(w.raw) < fuzzyMinLen {
+			continue
+		}
+		if n, err := termCount(rd, fRaw, w.raw); err == nil && n == 0 {
+			words[i].typo = true
+		}
+	}
 }
 
 // qpart is a compound part: its stem, or all of its own parts.
@@ -334,7 +352,7 @@ func wordQuery(w qword) query.Query {
 		p.SetBoost(0.3)
 		dis = append(dis, p)
 	}
-	if utf8.RuneCountInString(w.raw) >= fuzzyMinLen {
+	if w.typo {
 		f := query.NewFuzzyQuery(w.raw)
 		f.SetField(fRaw)
 		f.SetFuzziness(1)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -111,6 +112,10 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 		return Result{}, errClosed
 	}
 	v.words = ix.analyzeQuery(v.Query)
+	err = withReader(ix.bl, func(rd index.IndexReader) error { markTypos(rd, v.words); return nil })
+	if err != nil {
+		return Result{}, err
+	}
 	res, err := ix.searchBleve(ctx, v, false)
 	if err == nil && res.Total == 0 && len(v.words) > 1 {
 		// Nothing has (nearly) all the words: rank by any of them.
