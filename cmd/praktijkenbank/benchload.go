@@ -71,6 +71,7 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	target := strings.TrimSuffix(*url, "/")
 	if target == "" {
+		serverGC(os.Getenv)
 		u, stop, err := benchServer(ctx, *n, *seed, stdout)
 		if err != nil {
 			return err

@@ -40,3 +40,24 @@ func TestGeneratedInventoriesAreValid(t *testing.T) {
 		t.Errorf("%d practices in the inventories, want 11000", total)
 	}
 }
+
+// TestBenchSearchSmall runs the search benchmark on a small corpus: it
+// builds the index from the store, checks that GraphQL and the index agree
+// on every search's total (it fails otherwise) and prints every figure.
+func TestBenchSearchSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an index and runs the search set")
+	}
+	out, err := runCmd(t, nil, "bench", "search", "--n", "400", "--rounds", "1", "--settle", "0s", "--per-query")
+	if err != nil {
+		t.Fatalf("bench search: %v\n%s", err, out)
+	}
+	for _, want := range []string{"400 praktijken:", "praktijken/s", "MiB op schijf", "piek-RSS", "rechtstreeks op de index: p50", "via HTTP GraphQL:", "verhouding GraphQL/index", `"werken in de buurt"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := runCmd(t, nil, "bench", "search", "--n", "0"); err == nil {
+		t.Error("--n 0 accepted")
+	}
+}

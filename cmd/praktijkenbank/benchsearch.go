@@ -66,7 +66,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageError{errors.New("--dir kan maar met één aantal in --n")}
 	}
 	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, load average %s\n",
-		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), envOr(os.Getenv, "GOGC", "100"), loadAverage())
+		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), loadAverage())
 	for _, n := range ns {
 		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, *cpuProfile)
 		if err != nil {
