@@ -67,7 +67,8 @@ const (
 type docTable struct {
 	mu    sync.RWMutex
 	docs  map[string]*docEntry
-	list  []*docEntry                // the entries of docs, for iterating
+	list  []*docEntry                // the entries of docs, for iterating, in load order (memory order: passes over it stay cache-friendly)
+	at    map[string]int             // id -> position in list
 	names [numDims][]string          // interned id -> value
 	ids   [numDims]map[string]uint32 // value -> interned id
 	// version counts the changes of docs; entries resolved for one
@@ -76,7 +77,7 @@ type docTable struct {
 }
 
 func newDocTable() *docTable {
-	t := &docTable{docs: make(map[string]*docEntry)}
+	t := &docTable{docs: make(map[string]*docEntry), at: make(map[string]int)}
 	for d := range t.ids {
 		t.ids[d] = make(map[string]uint32)
 	}
@@ -171,13 +172,14 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 	defer t.mu.Unlock()
 	t.version++
 	clear(t.docs)
+	clear(t.at)
+	t.list = t.list[:0]
 	for {
 		iid, err := all.Next()
 		if err != nil {
 			return err
 		}
 		if iid == nil {
-			t.relist()
 			return nil
 		}
 		id, err := r.ExternalID(iid)
@@ -188,8 +190,34 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 		if err != nil {
 			return err
 		}
-		t.docs[id] = e
+		t.put(id, e)
 	}
+}
+
+// put adds or replaces the entry of id (caller holds mu).
+func (t *docTable) put(id string, e *docEntry) {
+	t.docs[id] = e
+	if i, ok := t.at[id]; ok {
+		t.list[i] = e
+		return
+	}
+	t.at[id] = len(t.list)
+	t.list = append(t.list, e)
+}
+
+// remove drops the entry of id (caller holds mu).
+func (t *docTable) remove(id string) {
+	i, ok := t.at[id]
+	if !ok {
+		return
+	}
+	last := t.list[len(t.list)-1]
+	t.list[i] = last
+	t.at[last.id] = i
+	t.list[len(t.list)-1] = nil
+	t.list = t.list[:len(t.list)-1]
+	delete(t.at, id)
+	delete(t.docs, id)
 }
 
 // refresh re-reads the documents ids from r: present ones are replaced,
@@ -220,21 +248,12 @@ func (t *docTable) refresh(r index.IndexReader, ids []string) error {
 	t.version++
 	for id, e := range entries {
 		if e == nil {
-			delete(t.docs, id)
+			t.remove(id)
 		} else {
-			t.docs[id] = e
+			t.put(id, e)
 		}
 	}
-	t.relist()
 	return nil
-}
-
-// relist rebuilds list from docs (caller holds mu).
-func (t *docTable) relist() {
-	t.list = t.list[:0]
-	for _, e := range t.docs {
-		t.list = append(t.list, e)
-	}
 }
 
 // len is the number of documents in the table.

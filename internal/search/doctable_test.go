@@ -23,8 +23,13 @@ func tableSnapshot(t *testing.T, ix *Index) map[string]string {
 	tb := ix.table
 	tb.mu.RLock()
 	defer tb.mu.RUnlock()
-	if len(tb.list) != len(tb.docs) {
-		t.Errorf("doc table lists %d entries of %d", len(tb.list), len(tb.docs))
+	if len(tb.list) != len(tb.docs) || len(tb.at) != len(tb.docs) {
+		t.Errorf("doc table lists %d entries, places %d, of %d", len(tb.list), len(tb.at), len(tb.docs))
+	}
+	for i, e := range tb.list {
+		if tb.docs[e.id] != e || tb.at[e.id] != i {
+			t.Errorf("doc table list[%d] = %s, not its entry or place", i, e.id)
+		}
 	}
 	out := make(map[string]string, len(tb.docs))
 	for id, e := range tb.docs {
