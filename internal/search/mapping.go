@@ -20,7 +20,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 2
+const MappingVersion = 3
 
 const docType = "practice"
 
@@ -38,7 +38,7 @@ const (
 	fMunicipalities = "municipalities"
 	fThemes         = "themes" // names of the practice's krachtlijnen, challenges and region
 	fAll            = "body"   // all the text fields above in one analysed field
-	fRaw            = "raw"    // the body unstemmed: fuzzy and prefix matching, did-you-mean
+	fRaw            = "raw"    // every word as written, once: the vocabulary for prefixes, typos and did-you-mean
 	fSuggest        = "suggest"
 
 	fKrachtlijnen    = "krachtlijnen"
@@ -280,7 +280,7 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 	// Bleve, with its own analysis and merge. A phrase can match across
 	// two texts; phrases only add to the score.
 	d.Body = strings.Join(texts, "\n")
-	d.Raw = d.Body // with repetitions: typo matches score by term frequency
+	d.Raw = distinctWords(texts)
 	d.Suggest = append(d.Suggest, p.Title)
 	d.Suggest = append(d.Suggest, p.Organisations...)
 	d.Suggest = append(d.Suggest, p.Municipalities...)
@@ -325,4 +325,26 @@ func themeNames(p practice.Practice, plan *actionplan.Plan) []string {
 		}
 	}
 	return out
+}
+
+// distinctWords is the text of the raw field: each whitespace-separated
+// chunk of texts once. The raw analyzer tokenizes it as it would the whole
+// texts (whitespace always ends a word), with far fewer tokens. The field
+// serves as a vocabulary with document counts; scoring happens in body.
+func distinctWords(texts []string) string {
+	seen := make(map[string]struct{}, 128)
+	var b strings.Builder
+	for _, t := range texts {
+		for _, w := range strings.Fields(t) {
+			if _, ok := seen[w]; ok {
+				continue
+			}
+			seen[w] = struct{}{}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return b.String()
 }

@@ -47,7 +47,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	defer rd.Close()
-	markTypos(rd, v.words)
+	if err := expandWords(rd, v.words); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
 	res, err := ix.search(ctx, rd, v, false)
 	if err == nil && res.Total == 0 && len(v.words) > 1 {
 		// Nothing has (nearly) all the words: rank by any of them.

@@ -218,24 +218,85 @@ type qword struct {
 	parts []qpart  // compound parts (top level), all required
 	lemma string   // stemmed dictionary form of an inflected word, or ""
 	terms []string // every term above, for highlighting
-	// typo: the index does not know the word as written (markTypos); only
-	// then does it match words one edit away. A word the index knows is no
-	// typo, and matching its neighbours as well costs a pass over all of
-	// them for nothing.
+	// typo: the index does not know the word as written (expandWords);
+	// only then does it match words one edit away. A word the index knows
+	// is no typo, and matching its neighbours as well costs a pass over all
+	// of them for nothing.
 	typo bool
+	// near are the stems of the indexed words the word starts (for longer
+	// words) and, for a typo, of those one edit away, with their boosts:
+	// matched in the body, where they score by their frequency.
+	near []nearTerm
 }
 
-// markTypos marks the words of at least fuzzyMinLen letters that rd does
-// not hold as written.
-func markTypos(rd index.IndexReader, words []qword) {
-	for i, w := range words {
-		if w.whole == "" || utf8.RuneCountInString(w.raw) < fuzzyMinLen {
+type nearTerm struct {
+	stem  string
+	boost float64
+}
+
+const (
+	prefixBoost = 0.3
+	typoBoost   = 0.25
+	// maxNear caps the words one query word expands to.
+	maxNear = 64
+)
+
+// expandWords finds, in the vocabulary of rd (the raw field: every word of
+// the texts as written), the words each query word starts and, when the
+// word itself is unknown, the words one edit away.
+func expandWords(rd index.IndexReader, words []qword) error {
+	for i := range words {
+		w := &words[i]
+		if w.whole == "" {
 			continue
 		}
-		if n, err := termCount(rd, fRaw, w.raw); err == nil && n == 0 {
-			words[i].typo = true
+		have := map[string]bool{w.whole: true, w.lemma: true}
+		for _, t := range w.terms {
+			have[t] = true
 		}
+		add := func(word string, boost float64) {
+			if len(w.near) >= maxNear || isStopWord(word) {
+				return
+			}
+			if st := stem(word); !have[st] {
+				have[st] = true
+				w.near = append(w.near, nearTerm{st, boost})
+			}
+		}
+		n := utf8.RuneCountInString(w.raw)
+		if n >= prefixMinLen {
+			// Inflections and compounds that start with the word:
+			// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
+			fd, err := rd.FieldDictPrefix(fRaw, []byte(w.raw))
+			if err != nil {
+				return err
+			}
+			for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
+				add(e.Term, prefixBoost)
+			}
+			fd.Close()
+		}
+		if n < fuzzyMinLen {
+			continue
+		}
+		if c, err := termCount(rd, fRaw, w.raw); err != nil || c > 0 {
+			continue
+		}
+		w.typo = true
+		rf, ok := rd.(index.IndexReaderFuzzy)
+		if !ok {
+			continue
+		}
+		fd, err := rf.FieldDictFuzzy(fRaw, w.raw, 1, "")
+		if err != nil {
+			return err
+		}
+		for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
+			add(e.Term, typoBoost)
+		}
+		fd.Close()
 	}
+	return nil
 }
 
 // qpart is a compound part: its stem, or all of its own parts.
@@ -309,8 +370,8 @@ const (
 
 // wordQuery matches one query word: the stemmed word in the text fields
 // (title boosted); its compound parts all together; its dictionary form;
-// for longer words the words it starts (inflections, compounds) and one
-// typo on the unstemmed text, all scored below exact matches.
+// the indexed words it starts and, for a typo, those one edit away (near),
+// all scored below exact matches.
 func wordQuery(w qword) query.Query {
 	if w.whole == "" {
 		// A stop word only: match it as written.
@@ -344,20 +405,8 @@ func wordQuery(w qword) query.Query {
 	if w.lemma != "" {
 		dis = append(dis, term(fAll, w.lemma, 0.8))
 	}
-	if utf8.RuneCountInString(w.raw) >= prefixMinLen {
-		// Inflections and compounds that start with the word:
-		// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
-		p := query.NewPrefixQuery(w.raw)
-		p.SetField(fRaw)
-		p.SetBoost(0.3)
-		dis = append(dis, p)
-	}
-	if w.typo {
-		f := query.NewFuzzyQuery(w.raw)
-		f.SetField(fRaw)
-		f.SetFuzziness(1)
-		f.SetBoost(0.25)
-		dis = append(dis, f)
+	for _, nt := range w.near {
+		dis = append(dis, term(fAll, nt.stem, nt.boost))
 	}
 	return query.NewDisjunctionQuery(dis)
 }

@@ -112,7 +112,7 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 		return Result{}, errClosed
 	}
 	v.words = ix.analyzeQuery(v.Query)
-	err = withReader(ix.bl, func(rd index.IndexReader) error { markTypos(rd, v.words); return nil })
+	err = withReader(ix.bl, func(rd index.IndexReader) error { return expandWords(rd, v.words) })
 	if err != nil {
 		return Result{}, err
 	}
