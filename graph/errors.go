@@ -82,6 +82,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				}
 				gqlErr.Extensions["code"] = CodeBadUserInput
 			}
+			if code == "COMPLEXITY_LIMIT_EXCEEDED" { // unexported in gqlgen's complexity extension
+				// gqlgen says it in English, with the figures: keep those as detail.
+				gqlErr.Extensions["detail"] = gqlErr.Message
+				gqlErr.Message = "de vraag is te zwaar: vraag minder velden, kleinere pagina's (first) of minder aliassen tegelijk"
+			}
 			return gqlErr
 		}
 		pres := graphql.DefaultErrorPresenter(ctx, err)

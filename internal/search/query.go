@@ -105,17 +105,17 @@ func (ix *Index) validate(r Request) (request, error) {
 	v := request{Request: r, first: r.First}
 	switch {
 	case r.First < 0:
-		return v, fmt.Errorf("%w: first must be between 1 and %d", ErrInvalid, MaxFirst)
+		return v, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
 	case r.First == 0:
 		v.first = DefaultFirst
 	case r.First > MaxFirst:
-		return v, fmt.Errorf("%w: first must be at most %d", ErrInvalid, MaxFirst)
+		return v, fmt.Errorf("%w: first mag hoogstens %d zijn", ErrInvalid, MaxFirst)
 	}
 	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
-		return v, fmt.Errorf("%w: query longer than %d characters", ErrInvalid, MaxQueryLen)
+		return v, fmt.Errorf("%w: de zoektekst is langer dan %d tekens", ErrInvalid, MaxQueryLen)
 	}
 	if !utf8.ValidString(r.Query) {
-		return v, fmt.Errorf("%w: query is not valid UTF-8", ErrInvalid)
+		return v, fmt.Errorf("%w: de zoektekst is geen geldige UTF-8", ErrInvalid)
 	}
 	v.Query = strings.TrimSpace(r.Query)
 	switch r.Sort {
@@ -127,27 +127,27 @@ func (ix *Index) validate(r Request) (request, error) {
 	case SortNewest, SortTitle:
 		v.sort = r.Sort
 	default:
-		return v, fmt.Errorf("%w: unknown sort %q", ErrInvalid, r.Sort)
+		return v, fmt.Errorf("%w: onbekende sortering %q", ErrInvalid, r.Sort)
 	}
 	f := r.Filter
 	for name, vals := range map[string][]string{"krachtlijnen": f.Krachtlijnen, "challenges": f.Challenges, "actions": f.Actions,
 		"regions": f.Regions, "targetGroups": f.TargetGroups, "settings": f.Settings} {
 		if len(vals) > maxFilterVals {
-			return v, fmt.Errorf("%w: more than %d values for %s", ErrInvalid, maxFilterVals, name)
+			return v, fmt.Errorf("%w: meer dan %d waarden voor %s", ErrInvalid, maxFilterVals, name)
 		}
 		for _, s := range vals {
 			if len(s) > maxFilterValSz || !utf8.ValidString(s) {
-				return v, fmt.Errorf("%w: bad value for %s", ErrInvalid, name)
+				return v, fmt.Errorf("%w: ongeldige waarde voor %s", ErrInvalid, name)
 			}
 		}
 	}
 	for _, y := range []*int{f.FromYear, f.ToYear} {
 		if y != nil && (*y < 0 || *y > 9999) {
-			return v, fmt.Errorf("%w: year out of range", ErrInvalid)
+			return v, fmt.Errorf("%w: een jaar ligt tussen 0 en 9999", ErrInvalid)
 		}
 	}
 	if f.FromYear != nil && f.ToYear != nil && *f.FromYear > *f.ToYear {
-		return v, fmt.Errorf("%w: fromYear after toYear", ErrInvalid)
+		return v, fmt.Errorf("%w: fromYear ligt na toYear", ErrInvalid)
 	}
 	if r.After != "" {
 		after, err := decodeCursor(r.After, v.sort)
@@ -181,7 +181,7 @@ func encodeCursor(s Sort, key, id string) string {
 }
 
 func decodeCursor(c string, s Sort) ([]string, error) {
-	bad := fmt.Errorf("%w: malformed cursor", ErrInvalid)
+	bad := fmt.Errorf("%w: onleesbare cursor; gebruik een cursor uit een eerder antwoord", ErrInvalid)
 	if len(c) > 2048 {
 		return nil, bad
 	}
@@ -198,7 +198,7 @@ func decodeCursor(c string, s Sort) ([]string, error) {
 		return nil, bad
 	}
 	if cur.S != s {
-		return nil, fmt.Errorf("%w: cursor belongs to sort %s", ErrInvalid, cur.S)
+		return nil, fmt.Errorf("%w: deze cursor hoort bij sortering %s", ErrInvalid, cur.S)
 	}
 	if s == SortRelevance {
 		f, err := strconv.ParseFloat(strings.TrimPrefix(cur.K[0], windowKeyPrefix), 64)

@@ -20,7 +20,7 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first must be between 1 and %d", ErrInvalid, MaxFirst)
+		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -135,10 +135,10 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, first int) ([]Sugge
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first must be between 1 and %d", ErrInvalid, MaxFirst)
+		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
 	}
 	if utf8.RuneCountInString(prefix) > 100 {
-		return nil, fmt.Errorf("%w: prefix too long", ErrInvalid)
+		return nil, fmt.Errorf("%w: het begin is te lang", ErrInvalid)
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -366,7 +366,11 @@ func TestHostileQueries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h.query(t, tt.query, tt.vars).wantRefused(t, 0, "BAD_USER_INPUT")
+			a := h.query(t, tt.query, tt.vars)
+			a.wantRefused(t, 0, "BAD_USER_INPUT")
+			if strings.HasPrefix(tt.name, "first") && !strings.Contains(a.body, "first mag hoogstens 100") && !strings.Contains(a.body, "32-bit") {
+				t.Errorf("no Dutch message about first: %.300s", a.body)
+			}
 			h.stillServes(t)
 		})
 	}
@@ -375,6 +379,9 @@ func TestHostileQueries(t *testing.T) {
 		a.wantRefused(t, 0, "BAD_USER_INPUT")
 		if !strings.Contains(a.body, "COMPLEXITY_LIMIT_EXCEEDED") {
 			t.Errorf("not refused by the complexity limit: %.300s", a.body)
+		}
+		if !strings.Contains(a.body, "de vraag is te zwaar") || !strings.Contains(a.body, `"detail":"operation has complexity`) {
+			t.Errorf("no Dutch message with the figures as detail: %.300s", a.body)
 		}
 		h.stillServes(t)
 	})
