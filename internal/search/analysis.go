@@ -12,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
@@ -70,12 +69,12 @@ func customAnalysis(dict []string) (tokenMaps, tokenFilters, analyzers map[strin
 	analyzers = map[string]map[string]interface{}{
 		textAnalyzerName: {
 			"type":          custom.Name,
-			"tokenizer":     unicodetok.Name,
+			"tokenizer":     wordsTokenizerName,
 			"token_filters": []interface{}{lowercase.Name, foldFilterName, "pb_decompound_nl", nl.StopName, stemFilterName},
 		},
 		rawAnalyzerName: {
 			"type":          custom.Name,
-			"tokenizer":     unicodetok.Name,
+			"tokenizer":     wordsTokenizerName,
 			"token_filters": []interface{}{lowercase.Name, foldFilterName},
 		},
 	}
