@@ -22,6 +22,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -103,6 +104,8 @@ type Index struct {
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it
 	cache   *resultCache
+
+	builder *docBuilder // makes the documents of bl's mapping
 
 	// rescoreOff leaves out the phrase rescoring (rescore.go): for the test
 	// that compares the one-pass search with Bleve's own filters and facets.
@@ -233,7 +236,11 @@ func (ix *Index) attach(bl bleve.Index) error {
 	if err != nil {
 		return err
 	}
-	ix.bl, ix.text, ix.raw = bl, text, raw
+	builder, err := newDocBuilder(m)
+	if err != nil {
+		return err
+	}
+	ix.bl, ix.text, ix.raw, ix.builder = bl, text, raw, builder
 	ix.dc = nil
 	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
 		for _, f := range da.TokenFilters {
@@ -420,7 +427,7 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 			continue
 		}
 		if p.Live() {
-			if err := b.Index(p.ID, toDoc(p, ix.plan)); err != nil {
+			if err := b.IndexAdvanced(ix.document(p)); err != nil {
 				return 0, fmt.Errorf("search: index %s: %w", p.ID, err)
 			}
 			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
@@ -444,6 +451,12 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 		return 0, err
 	}
 	return maxSeq, nil
+}
+
+// document is the Bleve document of a live practice (caller holds mu).
+func (ix *Index) document(p practice.Practice) *document.Document {
+	d := toDoc(p, ix.plan)
+	return ix.builder.build(p.ID, &d)
 }
 
 // currentSeqs returns the indexed seq of those ids that are in the index.
@@ -640,7 +653,7 @@ func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
 			continue
 		}
 		if op.upsert {
-			if err := b.Index(op.id, toDoc(op.p, ix.plan)); err != nil {
+			if err := b.IndexAdvanced(ix.document(op.p)); err != nil {
 				return skipped, fmt.Errorf("search: index %s: %w", op.id, err)
 			}
 		} else if present {

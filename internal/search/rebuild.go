@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
@@ -49,7 +50,14 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	}()
 	// Batches are applied by two writers at once: Bleve analyses a batch's
 	// documents in parallel but builds its segment on the calling goroutine.
-	n, err := fillIndex(ctx, nb, src, ix.batchSize, func(p practice.Practice) doc { return toDoc(p, ix.plan) })
+	builder, err := newDocBuilder(nb.Mapping())
+	if err != nil {
+		return err
+	}
+	n, err := fillIndex(ctx, nb, src, ix.batchSize, func(p practice.Practice) *document.Document {
+		d := toDoc(p, ix.plan)
+		return builder.build(p.ID, &d)
+	})
 	if err == nil {
 		err = nb.SetInternal(keyAppliedSeq, encodeSeq(seq0))
 	}
@@ -79,14 +87,20 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 const rebuildWriters = 2
 
 // fillIndex indexes every live practice of src into the empty index bl, in
-// batches of batchSize applied by rebuildWriters goroutines; it returns how
-// many practices it indexed.
-func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, toDoc func(practice.Practice) doc) (int, error) {
+// batches of batchSize made and applied by rebuildWriters goroutines (the
+// scan only collects the practices); it returns how many it indexed.
+func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, document func(practice.Practice) *document.Document) (int, error) {
 	g, gctx := errgroup.WithContext(ctx)
-	batches := make(chan *bleve.Batch, rebuildWriters)
+	chunks := make(chan []practice.Practice, rebuildWriters)
 	for range rebuildWriters {
 		g.Go(func() error {
-			for b := range batches {
+			for ps := range chunks {
+				b := bl.NewBatch()
+				for _, p := range ps {
+					if err := b.IndexAdvanced(document(p)); err != nil {
+						return err
+					}
+				}
 				if err := bl.Batch(b); err != nil {
 					return err
 				}
@@ -96,12 +110,12 @@ func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, t
 	}
 	n := 0
 	g.Go(func() error {
-		defer close(batches)
-		b := bl.NewBatch()
+		defer close(chunks)
+		chunk := make([]practice.Practice, 0, batchSize)
 		send := func() error {
 			select {
-			case batches <- b:
-				b = bl.NewBatch()
+			case chunks <- chunk:
+				chunk = make([]practice.Practice, 0, batchSize)
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()
@@ -111,16 +125,14 @@ func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, t
 			if !p.Live() || p.ID == "" {
 				return nil
 			}
-			if err := b.Index(p.ID, toDoc(p)); err != nil {
-				return err
-			}
+			chunk = append(chunk, p)
 			n++
-			if b.Size() >= batchSize {
+			if len(chunk) >= batchSize {
 				return send()
 			}
 			return nil
 		})
-		if err == nil && b.Size() > 0 {
+		if err == nil && len(chunk) > 0 {
 			err = send()
 		}
 		return err

@@ -1,0 +1,115 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// A docBuilder makes the Bleve document of a doc as the index mapping
+// would (mapping.MapDocument), without walking the struct by reflection for
+// every practice: the fields of each property, their options and analyzers
+// are read from the mapping once. TestDocBuilderAsMapping checks that both
+// make the same documents.
+type docBuilder struct {
+	props map[string][]fieldSpec
+}
+
+type fieldSpec struct {
+	name     string
+	opts     index.FieldIndexingOptions
+	analyzer analysis.Analyzer
+}
+
+func newDocBuilder(m mapping.IndexMapping) (*docBuilder, error) {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if !ok {
+		return nil, fmt.Errorf("search: unexpected mapping type %T", m)
+	}
+	dm := im.TypeMapping[docType]
+	if dm == nil {
+		return nil, fmt.Errorf("search: the mapping has no %q type", docType)
+	}
+	b := &docBuilder{props: make(map[string][]fieldSpec)}
+	for prop, sub := range dm.Properties {
+		if !sub.Enabled {
+			continue
+		}
+		for _, fm := range sub.Fields {
+			if fm.Type != "text" {
+				return nil, fmt.Errorf("search: field %s of type %s", fm.Name, fm.Type)
+			}
+			a := im.AnalyzerNamed(fm.Analyzer)
+			if a == nil {
+				return nil, fmt.Errorf("search: field %s: unknown analyzer %q", fm.Name, fm.Analyzer)
+			}
+			b.props[prop] = append(b.props[prop], fieldSpec{name: fm.Name, opts: fm.Options(), analyzer: a})
+		}
+	}
+	return b, nil
+}
+
+// arrayPositions[i] are the array positions of the i-th value of a list.
+var arrayPositions = func() (out [MaxArrayValues][]uint64) {
+	for i := range out {
+		out[i] = []uint64{uint64(i)}
+	}
+	return
+}()
+
+// MaxArrayValues is more than any list of a practice holds (validation
+// caps lists at 30 items; years span at most 2100-1970).
+const MaxArrayValues = 256
+
+var noArrayPositions = []uint64{}
+
+// build returns the document of d, in the order MapDocument adds fields:
+// the properties of doc in declaration order.
+func (b *docBuilder) build(id string, d *doc) *document.Document {
+	out := document.NewDocument(id)
+	one := func(prop, v string) {
+		for _, f := range b.props[prop] {
+			out.AddField(document.NewTextFieldCustom(f.name, noArrayPositions, []byte(v), f.opts, f.analyzer))
+		}
+	}
+	many := func(prop string, vs []string) {
+		for i, v := range vs {
+			pos := []uint64{uint64(i)}
+			if i < MaxArrayValues {
+				pos = arrayPositions[i]
+			}
+			for _, f := range b.props[prop] {
+				out.AddField(document.NewTextFieldCustom(f.name, pos, []byte(v), f.opts, f.analyzer))
+			}
+		}
+	}
+	one("title", d.Title)
+	one("summary", d.Summary)
+	one("description", d.Description)
+	many("successFactors", d.SuccessFactors)
+	many("pitfalls", d.Pitfalls)
+	many("bottlenecks", d.Bottlenecks)
+	many("targetGroups", d.TargetGroups)
+	many("settings", d.Settings)
+	many("organisations", d.Organisations)
+	many("municipalities", d.Municipalities)
+	many("themes", d.Themes)
+	one("body", d.Body)
+	one("raw", d.Raw)
+	many("suggest", d.Suggest)
+	many("krachtlijnen", d.Krachtlijnen)
+	many("challenges", d.Challenges)
+	many("actions", d.Actions)
+	one("region", d.Region)
+	many("functions", d.Functions)
+	many("impactDomains", d.ImpactDomains)
+	many("yearKey", d.YearKeys)
+	one("seq", d.Seq)
+	one("sortDate", d.SortDate)
+	one("sortTitle", d.SortTitle)
+	out.SetIndexed()
+	return out
+}
