@@ -48,6 +48,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	keep := fs.String("dir", "", "datamap om te gebruiken en te bewaren (leeg: een tijdelijke, achteraf gewist)")
 	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van de zoekopdrachten naar dit bestand")
 	perQuery := fs.Bool("per-query", false, "toon ook de mediaan per zoekopdracht")
+	buildProfile := fs.String("build-cpuprofile", "", "schrijf een CPU-profiel van het opbouwen van de index naar dit bestand")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, load average %s\n",
 		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), loadAverage())
 	for _, n := range ns {
-		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, *cpuProfile)
+		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, *cpuProfile, *buildProfile)
 		if err != nil {
 			return err
 		}
@@ -126,7 +127,7 @@ func quantiles(ds []time.Duration) [4]time.Duration {
 	return out
 }
 
-func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle time.Duration, keep, cpuProfile string) (searchBenchResult, error) {
+func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle time.Duration, keep, cpuProfile, buildProfile string) (searchBenchResult, error) {
 	res := searchBenchResult{n: n, peakRSS: -1}
 	dir := keep
 	if dir == "" {
@@ -168,12 +169,19 @@ func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle 
 	if err != nil {
 		return res, err
 	}
-	start = time.Now()
-	if _, err := ix.Reconcile(ctx, st); err != nil {
+	stopProfile, err := startProfile(buildProfile)
+	if err != nil {
 		ix.Close()
 		return res, err
 	}
+	start = time.Now()
+	_, err = ix.Reconcile(ctx, st)
 	res.build = time.Since(start)
+	stopProfile()
+	if err != nil {
+		ix.Close()
+		return res, err
+	}
 	// Search a settled index, as a server does after starting: reopen it and
 	// give background merging its time.
 	if err := ix.Close(); err != nil {
@@ -222,17 +230,11 @@ func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle 
 			return res, fmt.Errorf("zoekopdracht %d: GraphQL geeft %d resultaten, de index %d", i, total, r.Total)
 		}
 	}
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return res, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return res, err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err = startProfile(cpuProfile)
+	if err != nil {
+		return res, err
 	}
+	defer stopProfile()
 	for range rounds {
 		for i := range reqs {
 			if err := ctx.Err(); err != nil {
@@ -252,6 +254,22 @@ func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle 
 	}
 	res.peakRSS = peakRSS()
 	return res, nil
+}
+
+// startProfile starts a CPU profile into path ("": none) and returns what stops it.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // fillStore writes n generated practices, each with its first revision,
