@@ -96,7 +96,6 @@ func (b *docBuilder) build(id string, d *doc) *document.Document {
 	many("settings", d.Settings)
 	many("organisations", d.Organisations)
 	many("municipalities", d.Municipalities)
-	many("themes", d.Themes)
 	one("body", d.Body)
 	one("raw", d.Raw)
 	many("suggest", d.Suggest)

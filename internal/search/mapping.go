@@ -20,7 +20,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 4
+const MappingVersion = 5
 
 const docType = "practice"
 
@@ -36,9 +36,8 @@ const (
 	fSettings       = "settings"
 	fOrganisations  = "organisations"
 	fMunicipalities = "municipalities"
-	fThemes         = "themes" // names of the practice's krachtlijnen, challenges and region
-	fAll            = "body"   // all the text fields above in one analysed field
-	fRaw            = "raw"    // every word as written, once: the vocabulary for prefixes, typos and did-you-mean
+	fAll            = "body" // all the text fields above in one analysed field
+	fRaw            = "raw"  // every word as written, once: the vocabulary for prefixes, typos and did-you-mean
 	fSuggest        = "suggest"
 
 	fKrachtlijnen    = "krachtlijnen"
@@ -70,7 +69,6 @@ type doc struct {
 	Settings       []string `json:"settings,omitempty"`
 	Organisations  []string `json:"organisations,omitempty"`
 	Municipalities []string `json:"municipalities,omitempty"`
-	Themes         []string `json:"themes,omitempty"`
 	Body           string   `json:"body"`
 	Raw            string   `json:"raw,omitempty"`
 	Suggest        []string `json:"suggest,omitempty"`
@@ -167,16 +165,18 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		}
 	}
 	add("title", text(fTitle, true, true))
-	add("summary", text(fSummary, true, false))
+	// Only title and body are searched: the other texts are stored for
+	// highlighting and searched through body (fields of their own were
+	// boosts the judged queries did not need, at a sixth of the indexing).
+	add("summary", text(fSummary, false, false))
 	add("description", text(fDescription, false, false))
 	add("successFactors", text(fSuccessFactors, false, false))
 	add("pitfalls", text(fPitfalls, false, false))
 	add("bottlenecks", text(fBottlenecks, false, false))
-	add("targetGroups", text(fTargetGroups, true, false), kw(fTargetGroupsKey, false))
+	add("targetGroups", text(fTargetGroups, false, false), kw(fTargetGroupsKey, false))
 	add("settings", text(fSettings, false, false), kw(fSettingsKey, false))
 	add("organisations", text(fOrganisations, false, false))
-	add("municipalities", text(fMunicipalities, true, false))
-	add("themes", text(fThemes, true, false))
+	add("municipalities", text(fMunicipalities, false, false))
 	add("body", text(fAll, true, true))
 	add("raw", words(fRaw, rawAnalyzerName))
 	add("suggest", words(fSuggest, rawAnalyzerName))
@@ -264,9 +264,9 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 	for _, y := range years(p) {
 		d.YearKeys = append(d.YearKeys, yearKey(y))
 	}
-	d.Themes = themeNames(p, plan)
+	themes := themeNames(p, plan)
 	texts := make([]string, 0, 8+len(p.SuccessFactors)+len(p.Pitfalls)+len(p.Bottlenecks)+len(p.TargetGroups)+
-		len(p.Settings)+len(p.Organisations)+len(p.Municipalities)+len(d.Themes))
+		len(p.Settings)+len(p.Organisations)+len(p.Municipalities)+len(themes))
 	texts = append(texts, p.Title, p.Summary, p.Description)
 	texts = append(texts, p.SuccessFactors...)
 	texts = append(texts, p.Pitfalls...)
@@ -275,7 +275,7 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 	texts = append(texts, p.Settings...)
 	texts = append(texts, p.Organisations...)
 	texts = append(texts, p.Municipalities...)
-	texts = append(texts, d.Themes...)
+	texts = append(texts, themes...)
 	// One value, not one per text: every value is a field of its own in
 	// Bleve, with its own analysis and merge. A phrase can match across
 	// two texts; phrases only add to the score.

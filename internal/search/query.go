@@ -380,10 +380,6 @@ func wordQuery(w qword) query.Query {
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
-		term(fSummary, w.whole, 0.7),
-		term(fTargetGroups, w.whole, 0.5),
-		term(fMunicipalities, w.whole, 0.5),
-		term(fThemes, w.whole, 0.3),
 	}
 	if len(w.parts) > 1 {
 		var conj []query.Query
