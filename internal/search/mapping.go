@@ -20,7 +20,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 5
+const MappingVersion = 6
 
 const docType = "practice"
 
@@ -147,6 +147,8 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
+		// raw is a vocabulary: its documents are counted, never scored.
+		f.SkipFreqNorm = name == fRaw
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
