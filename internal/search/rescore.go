@@ -92,8 +92,18 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phra
 	}
 	slices.SortFunc(docs, func(a, b wdoc) int { return bytes.Compare(a.iid, b.iid) })
 	bonus := make([]float64, len(window))
+	// termCursor is a term's reader and the document it stands on. Bleve's
+	// reader restarts from the first document when asked to advance to one
+	// at or before where it stands, so a document before that is known not
+	// to hold the term without asking.
+	type termCursor struct {
+		r    index.TermFieldReader
+		at   index.IndexInternalID // nil: not advanced yet
+		done bool                  // no documents left
+		pos  []uint64              // the positions in document at
+	}
 	for _, f := range phraseFields {
-		readers := map[string]index.TermFieldReader{}
+		readers := map[string]*termCursor{}
 		for _, sl := range slots {
 			for _, term := range sl.terms {
 				if _, ok := readers[term]; ok {
@@ -104,22 +114,33 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phra
 					return nil, err
 				}
 				defer r.Close()
-				readers[term] = r
+				readers[term] = &termCursor{r: r}
 			}
 		}
 		positions := map[string][]uint64{}
 		for _, d := range docs {
 			clear(positions)
-			for term, r := range readers {
-				tfd, err := r.Advance(d.iid, nil)
-				if err != nil {
-					return nil, err
-				}
-				if tfd == nil || !bytes.Equal(tfd.ID, d.iid) {
+			for term, c := range readers {
+				if c.done {
 					continue
 				}
-				for _, vec := range tfd.Vectors {
-					positions[term] = append(positions[term], vec.Pos)
+				if c.at == nil || bytes.Compare(c.at, d.iid) < 0 {
+					tfd, err := c.r.Advance(d.iid, nil)
+					if err != nil {
+						return nil, err
+					}
+					if tfd == nil {
+						c.done = true
+						continue
+					}
+					c.at = append(c.at[:0], tfd.ID...)
+					c.pos = c.pos[:0]
+					for _, vec := range tfd.Vectors {
+						c.pos = append(c.pos, vec.Pos)
+					}
+				}
+				if bytes.Equal(c.at, d.iid) {
+					positions[term] = c.pos
 				}
 			}
 			if holdsPhrase(slots, positions) {
