@@ -271,10 +271,9 @@ func expandWords(rd index.IndexReader, words []qword) error {
 			if err != nil {
 				return err
 			}
-			for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
-				add(e.Term, prefixBoost)
+			if err := eachTerm(fd, func(t string) bool { add(t, prefixBoost); return len(w.near) < maxNear }); err != nil {
+				return err
 			}
-			fd.Close()
 		}
 		if n < fuzzyMinLen {
 			continue
@@ -291,12 +290,26 @@ func expandWords(rd index.IndexReader, words []qword) error {
 		if err != nil {
 			return err
 		}
-		for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
-			add(e.Term, typoBoost)
+		if err := eachTerm(fd, func(t string) bool { add(t, typoBoost); return len(w.near) < maxNear }); err != nil {
+			return err
 		}
-		fd.Close()
 	}
 	return nil
+}
+
+// eachTerm calls fn with the terms of fd until fn returns false or fd ends,
+// and closes fd; it returns the error of reading fd.
+func eachTerm(fd index.FieldDict, fn func(term string) bool) error {
+	defer fd.Close()
+	for {
+		e, err := fd.Next()
+		if err != nil || e == nil {
+			return err
+		}
+		if !fn(e.Term) {
+			return nil
+		}
+	}
 }
 
 // qpart is a compound part: its stem, or all of its own parts.
