@@ -103,8 +103,6 @@ func (b *docBuilder) build(id string, d *doc) *document.Document {
 	many("challenges", d.Challenges)
 	many("actions", d.Actions)
 	one("region", d.Region)
-	many("functions", d.Functions)
-	many("impactDomains", d.ImpactDomains)
 	many("yearKey", d.YearKeys)
 	one("seq", d.Seq)
 	one("sortDate", d.SortDate)

@@ -20,7 +20,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 6
+const MappingVersion = 7
 
 const docType = "practice"
 
@@ -46,8 +46,6 @@ const (
 	fRegion          = "region"
 	fTargetGroupsKey = "targetGroupsKey"
 	fSettingsKey     = "settingsKey"
-	fFunctions       = "functions"
-	fImpactDomains   = "impactDomains"
 	fYearKeys        = "yearKey" // keyword (four digits), for the years facet and range
 	fSeq             = "seq"     // stored only: the store seq of the indexed version
 	fSortDate        = "sortDate"
@@ -73,16 +71,14 @@ type doc struct {
 	Raw            string   `json:"raw,omitempty"`
 	Suggest        []string `json:"suggest,omitempty"`
 
-	Krachtlijnen  []string `json:"krachtlijnen,omitempty"`
-	Challenges    []string `json:"challenges,omitempty"`
-	Actions       []string `json:"actions,omitempty"`
-	Region        string   `json:"region"`
-	Functions     []string `json:"functions,omitempty"`
-	ImpactDomains []string `json:"impactDomains,omitempty"`
-	YearKeys      []string `json:"yearKey,omitempty"`
-	Seq           string   `json:"seq"`
-	SortDate      string   `json:"sortDate"`
-	SortTitle     string   `json:"sortTitle"`
+	Krachtlijnen []string `json:"krachtlijnen,omitempty"`
+	Challenges   []string `json:"challenges,omitempty"`
+	Actions      []string `json:"actions,omitempty"`
+	Region       string   `json:"region"`
+	YearKeys     []string `json:"yearKey,omitempty"`
+	Seq          string   `json:"seq"`
+	SortDate     string   `json:"sortDate"`
+	SortTitle    string   `json:"sortTitle"`
 }
 
 // BleveType makes every document of the single document type.
@@ -186,8 +182,6 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 	add("challenges", kw(fChallenges, true))
 	add("actions", kw(fActions, true))
 	add("region", kw(fRegion, true))
-	add("functions", kw(fFunctions, false))
-	add("impactDomains", kw(fImpactDomains, false))
 	add("yearKey", kw(fYearKeys, false))
 	add("sortDate", kw(fSortDate, false))
 	add("sortTitle", kw(fSortTitle, false))
@@ -258,7 +252,7 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 		TargetGroups: trimAll(p.TargetGroups), Settings: trimAll(p.Settings),
 		Organisations: p.Organisations, Municipalities: p.Municipalities,
 		Krachtlijnen: p.Krachtlijnen, Challenges: p.Challenges, Actions: p.Actions,
-		Region: p.Region, Functions: p.Functions, ImpactDomains: p.ImpactDomains,
+		Region:    p.Region,
 		Seq:       strconv.FormatUint(p.Seq, 10),
 		SortDate:  sortDate(p.UpdatedAt),
 		SortTitle: sortTitle(p.Title),
