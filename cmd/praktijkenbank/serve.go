@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
@@ -115,13 +116,18 @@ func displayAddr(a net.Addr) string {
 }
 
 // serverGC sets the garbage collector as the server runs it (and the
-// benchmarks that measure the server): searches allocate a lot of
-// short-lived garbage, and trading some memory for fewer collections lowers
-// the tail latency. GOGC, when set, wins. It returns the GOGC in effect.
+// benchmarks that measure the server): indexing and searching allocate a
+// lot of short-lived garbage, and collecting it a quarter as often as Go's
+// default (GOGC 400) makes a 100,000-practice index build a tenth faster and
+// lowers the tail latency of searches, for a peak of about 900 MiB there
+// (bench search). GOGC and GOMEMLIMIT, when set, win. It returns the GOGC
+// in effect.
 func serverGC(getenv func(string) string) string {
 	if v := getenv("GOGC"); v != "" {
 		return v
 	}
-	debug.SetGCPercent(200)
-	return "200"
+	debug.SetGCPercent(serverGOGC)
+	return strconv.Itoa(serverGOGC)
 }
+
+const serverGOGC = 400
