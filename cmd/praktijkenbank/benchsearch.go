@@ -46,7 +46,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	seed := fs.Int64("seed", 1, "zaad van de generator")
 	settle := fs.Duration("settle", 5*time.Second, "wachttijd na het opbouwen, zodat de index zijn segmenten samenvoegt")
 	keep := fs.String("dir", "", "datamap om te gebruiken en te bewaren (leeg: een tijdelijke, achteraf gewist)")
-	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van de zoekopdrachten naar dit bestand")
+	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van de zoekopdrachten naar dit bestand (met meer aantallen: bestand.N)")
 	perQuery := fs.Bool("per-query", false, "toon ook de mediaan per zoekopdracht")
 	buildProfile := fs.String("build-cpuprofile", "", "schrijf een CPU-profiel van het opbouwen van de index naar dit bestand")
 	if err := parse(fs, args, stderr); err != nil {
@@ -69,7 +69,13 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, load average %s\n",
 		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), loadAverage())
 	for _, n := range ns {
-		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, *cpuProfile, *buildProfile)
+		profile := func(path string) string { // one file per size
+			if path == "" || len(ns) == 1 {
+				return path
+			}
+			return fmt.Sprintf("%s.%d", path, n)
+		}
+		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, profile(*cpuProfile), profile(*buildProfile))
 		if err != nil {
 			return err
 		}
@@ -103,8 +109,12 @@ func (r searchBenchResult) String() string {
 	if r.peakRSS >= 0 {
 		rss = fmt.Sprintf("%.0f MiB", float64(r.peakRSS)/(1<<20))
 	}
-	fmt.Fprintf(&b, "%d praktijken: opslag gevuld in %s (0: hergebruikt); index opgebouwd in %s = %.0f praktijken/s; index %.1f MiB op schijf; piek-RSS %s\n",
-		r.n, r.load.Round(time.Millisecond), r.build.Round(time.Millisecond), float64(r.n)/r.build.Seconds(),
+	filled := "opslag hergebruikt"
+	if r.load > 0 {
+		filled = "opslag gevuld in " + r.load.Round(time.Millisecond).String()
+	}
+	fmt.Fprintf(&b, "%d praktijken: %s; index opgebouwd in %s = %.0f praktijken/s; index %.1f MiB op schijf; piek-RSS %s\n",
+		r.n, filled, r.build.Round(time.Millisecond), float64(r.n)/r.build.Seconds(),
 		float64(r.indexBytes)/(1<<20), rss)
 	raw, e2e := quantiles(slices.Clone(r.raw)), quantiles(slices.Clone(r.e2e))
 	fmt.Fprintf(&b, "  rechtstreeks op de index: p50 %s  p95 %s  p99 %s  max %s\n", raw[0], raw[1], raw[2], raw[3])
