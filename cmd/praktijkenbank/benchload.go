@@ -70,15 +70,21 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{errors.New("--rate, --duration en --n moeten positief zijn")}
 	}
 	target := strings.TrimSuffix(*url, "/")
+	cacheStats := func() (search.CacheStats, bool) { return search.CacheStats{}, false }
 	if target == "" {
 		serverGC(os.Getenv)
-		u, stop, err := benchServer(ctx, *n, *seed, stdout)
+		u, ix, stop, err := benchServer(ctx, *n, *seed, stdout)
 		if err != nil {
 			return err
 		}
 		defer stop()
 		target = u
 		time.Sleep(*settle)
+		before := ix.CacheStats()
+		cacheStats = func() (search.CacheStats, bool) {
+			s := ix.CacheStats()
+			return search.CacheStats{Hits: s.Hits - before.Hits, Misses: s.Misses - before.Misses}, true
+		}
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -95,6 +101,9 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		*rate, *duration, target, runtime.GOMAXPROCS(0), loadAverage())
 	r := runLoad(ctx, target, *rate, *duration, *timeout, *seed)
 	fmt.Fprintln(stdout, r)
+	if cs, ok := cacheStats(); ok {
+		fmt.Fprintf(stdout, "resultaatcache (aan, zoals in productie): %d uit de cache, %d berekend\n", cs.Hits, cs.Misses)
+	}
 	fmt.Fprintf(stdout, "load average na afloop: %s\n", loadAverage())
 	if r.errors > 0 {
 		return fmt.Errorf("%d van %d zoekopdrachten mislukt", r.errors, r.sent)
@@ -104,16 +113,16 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // benchServer starts an in-process server on a temporary data dir filled
 // with n generated practices; rate limits are off.
-func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url string, stop func(), err error) {
+func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url string, ix *search.Index, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "praktijkenbank-bench-")
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	log := slog.New(slog.DiscardHandler)
 	a, err := openApp(ctx, config{DataDir: dir}, log)
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	cleanup := func() { a.close(); os.RemoveAll(dir) }
 	started := time.Now()
@@ -124,7 +133,7 @@ func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url 
 		}
 		if err != nil {
 			cleanup()
-			return "", nil, fmt.Errorf("gegenereerde inventaris %s: %w", in.Region, err)
+			return "", nil, nil, fmt.Errorf("gegenereerde inventaris %s: %w", in.Region, err)
 		}
 	}
 	fmt.Fprintf(stdout, "%d gegenereerde praktijken ingediend in %s\n", n, time.Since(started).Round(time.Millisecond))
@@ -134,10 +143,10 @@ func benchServer(ctx context.Context, n int, seed int64, stdout io.Writer) (url 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		cleanup()
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close(); cleanup() }, nil
+	return "http://" + ln.Addr().String(), a.index, func() { srv.Close(); cleanup() }, nil
 }
 
 // loadResult is what a load run measured; latencies count from the scheduled start.
