@@ -278,7 +278,9 @@ func expandWords(rd index.IndexReader, words []qword) error {
 		if n < fuzzyMinLen {
 			continue
 		}
-		if c, err := termCount(rd, fRaw, w.raw); err != nil || c > 0 {
+		if c, err := termCount(rd, fRaw, w.raw); err != nil {
+			return err
+		} else if c > 0 {
 			continue
 		}
 		w.typo = true

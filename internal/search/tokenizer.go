@@ -14,9 +14,13 @@ import (
 // of analysing a practice. A word is a run of letters, digits and combining
 // marks; an apostrophe, period, colon or middle dot between two letters and
 // a comma, period or semicolon between two digits stay inside the word
-// ("labo's", "www.sociaalwerk.be", "1,5"), as in UAX #29. Han, Hiragana and
-// Katakana characters are words of their own. Tokens point into the input,
-// as Bleve's tokenizers do.
+// ("labo's", "www.sociaalwerk.be", "1,5"), as in UAX #29. Invisible format
+// characters inside a word (a soft hyphen from a word processor, a
+// zero-width joiner) stay in the word, as in UAX #29, but are left out of
+// its term, so that "samen\u00ADwerking" is found as "samenwerking". Han,
+// Hiragana and Katakana characters are words of their own. Tokens point
+// into the input, as Bleve's tokenizers do, except terms without their
+// format characters.
 const wordsTokenizerName = "pb_words"
 
 func init() {
@@ -34,7 +38,8 @@ const (
 	classOther wordClass = iota
 	classLetter
 	classDigit
-	classIdeo // a word by itself
+	classIdeo   // a word by itself
+	classFormat // invisible (Cf): inside a word, dropped from its term
 )
 
 // asciiClass classifies the ASCII bytes.
@@ -59,6 +64,8 @@ func classOf(r rune) wordClass {
 		return classLetter
 	case unicode.IsDigit(r):
 		return classDigit
+	case unicode.Is(unicode.Cf, r):
+		return classFormat
 	}
 	return classOther
 }
@@ -85,23 +92,27 @@ func joins(r rune, before, after wordClass) bool {
 func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	tokens := make([]analysis.Token, 0, len(input)/7+1)
 	pos := 1
-	emit := func(start, end int, typ analysis.TokenType) {
-		tokens = append(tokens, analysis.Token{Term: input[start:end], Start: start, End: end, Position: pos, Type: typ})
+	emit := func(start, end int, typ analysis.TokenType, format bool) {
+		term := input[start:end]
+		if format {
+			term = withoutFormat(term)
+		}
+		tokens = append(tokens, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
 		pos++
 	}
 	for i := 0; i < len(input); {
 		r, n := decode(input, i)
 		c := classOf(r)
 		switch c {
-		case classOther:
+		case classOther, classFormat:
 			i += n
 			continue
 		case classIdeo:
-			emit(i, i+n, analysis.Ideographic)
+			emit(i, i+n, analysis.Ideographic, false)
 			i += n
 			continue
 		}
-		start, numeric, last := i, c == classDigit, c
+		start, numeric, last, format := i, c == classDigit, c, false
 		i += n
 		for i < len(input) {
 			r, n = decode(input, i)
@@ -111,6 +122,13 @@ func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 				last = c
 				i += n
 				continue
+			}
+			if c == classFormat && i+n < len(input) {
+				if r2, _ := decode(input, i+n); classOf(r2) == classLetter || classOf(r2) == classDigit {
+					format = true
+					i += n
+					continue
+				}
 			}
 			if c == classOther && i+n < len(input) {
 				r2, n2 := decode(input, i+n)
@@ -127,11 +145,24 @@ func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		if numeric {
 			typ = analysis.Numeric
 		}
-		emit(start, i, typ)
+		emit(start, i, typ, format)
 	}
 	out := make(analysis.TokenStream, len(tokens))
 	for k := range tokens {
 		out[k] = &tokens[k]
+	}
+	return out
+}
+
+// withoutFormat returns a copy of word without its format characters.
+func withoutFormat(word []byte) []byte {
+	out := make([]byte, 0, len(word))
+	for i := 0; i < len(word); {
+		r, n := decode(word, i)
+		if classOf(r) != classFormat {
+			out = append(out, word[i:i+n]...)
+		}
+		i += n
 	}
 	return out
 }

@@ -1,11 +1,14 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 func tokenStrings(ts analysis.TokenStream) []string {
@@ -57,5 +60,36 @@ func BenchmarkTokenizers(b *testing.B) {
 				tk.t.Tokenize(text)
 			}
 		})
+	}
+}
+
+// TestWordsTokenizerFormatCharacters: a soft hyphen or zero-width joiner
+// inside a word stays in the word's span but not in its term; at a word's
+// edge it is no word of its own.
+func TestWordsTokenizerFormatCharacters(t *testing.T) {
+	for text, want := range map[string]string{
+		"samen\u00adwerking in de buurt": "[samenwerking@1[0:14] in@2[15:17] de@3[18:20] buurt@4[21:26]]",
+		"buurt\u200dwerk":                "[buurtwerk@1[0:12]]",
+		"\u00adwijk\u00ad team":          "[wijk@1[2:6] team@2[9:13]]",
+	} {
+		if got := fmt.Sprint(tokenStrings(wordsTokenizer{}.Tokenize([]byte(text)))); got != want {
+			t.Errorf("%q: got %s, want %s", text, got, want)
+		}
+	}
+}
+
+// TestSoftHyphenFound: text pasted with soft hyphens is found as typed.
+func TestSoftHyphenFound(t *testing.T) {
+	p := practice.Practice{ID: practice.ID("limburg", "zacht"), Region: "limburg", Ref: "zacht", Version: 1, Seq: 1,
+		Content: practice.Content{Title: "Over\u00adleg met part\u00adners", Summary: "Een samen\u00adwerking in de wijk."}}
+	ix, _ := openFilled(t, newMemSource(p))
+	for _, q := range []string{"samenwerking", "overleg partners"} {
+		res, err := ix.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 {
+			t.Errorf("%q: %d results, want the practice", q, res.Total)
+		}
 	}
 }
