@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -225,32 +224,8 @@ func runLoad(ctx context.Context, url string, rate float64, duration, timeout ti
 }
 
 func loadSearch(ctx context.Context, client *http.Client, url string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data *struct {
-			SearchPractices *struct{ Total int }
-		}
-		Errors []struct{ Message string }
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("HTTP %d: %w", resp.StatusCode, err)
-	}
-	if len(out.Errors) > 0 {
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, out.Errors[0].Message)
-	}
-	if resp.StatusCode != http.StatusOK || out.Data == nil || out.Data.SearchPractices == nil {
-		return fmt.Errorf("HTTP %d zonder resultaat", resp.StatusCode)
-	}
-	return nil
+	_, err := postSearch(ctx, client, url+"/graphql", body)
+	return err
 }
 
 // The mix: what practitioners type (with plurals, compounds and typos),

@@ -306,7 +306,8 @@ func fillStore(ctx context.Context, st *bolt.Store, n int, seed int64) error {
 	return err
 }
 
-// postSearch sends one searchPractices request and returns its total.
+// postSearch sends one searchPractices request (bench search and bench
+// load) and returns its total; an answer without one is an error.
 func postSearch(ctx context.Context, client *http.Client, url string, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -330,7 +331,7 @@ func postSearch(ctx context.Context, client *http.Client, url string, body []byt
 	if len(out.Errors) > 0 {
 		return 0, fmt.Errorf("HTTP %d: %s", resp.StatusCode, out.Errors[0].Message)
 	}
-	if out.Data == nil || out.Data.SearchPractices == nil {
+	if resp.StatusCode != http.StatusOK || out.Data == nil || out.Data.SearchPractices == nil {
 		return 0, fmt.Errorf("HTTP %d zonder resultaat", resp.StatusCode)
 	}
 	return out.Data.SearchPractices.Total, nil
