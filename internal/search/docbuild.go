@@ -7,6 +7,9 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // A docBuilder makes the Bleve document of a doc as the index mapping
@@ -65,6 +68,12 @@ var arrayPositions = func() (out [MaxArrayValues][]uint64) {
 const MaxArrayValues = 256
 
 var noArrayPositions = []uint64{}
+
+// practice returns the document of the live practice p.
+func (b *docBuilder) practice(p practice.Practice, plan *actionplan.Plan) *document.Document {
+	d := toDoc(p, plan)
+	return b.build(p.ID, &d)
+}
 
 // build returns the document of d, in the order MapDocument adds fields:
 // the properties of doc in declaration order.

@@ -6,8 +6,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
-
 	index "github.com/blevesearch/bleve_index_api"
+
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -50,9 +50,11 @@ type docEntry struct {
 	maxYear   int
 	sortDate  string // NEWEST key
 	sortTitle string // TITLE key (search.HighTerm when missing, as Bleve sorts it)
+	// yearRange: the years are a span within firstSpanYear..lastSpanYear,
+	// counted as a range rather than year by year.
+	yearRange bool
 	// flat is every value of vals in one slice, for counting facets: d<<24
-	// | v, in dimension order; the years only when they are not a span
-	// (a span is counted as a range).
+	// | v, in dimension order; the years only without yearRange.
 	flat []uint32
 }
 
@@ -140,14 +142,14 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 		e.minYear, e.maxYear = slices.Min(e.years), slices.Max(e.years)
 		e.span = e.maxYear-e.minYear+1 == len(e.years)
 	}
-	spanCounted := e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear
+	e.yearRange = e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear
 	n := 0
 	for _, vs := range e.vals {
 		n += len(vs)
 	}
 	e.flat = make([]uint32, 0, n)
 	for d, vs := range e.vals {
-		if d == dimYears && spanCounted {
+		if d == dimYears && e.yearRange {
 			continue
 		}
 		for _, v := range vs {

@@ -356,7 +356,7 @@ func (ix *Index) Apply(ctx context.Context, ps []practice.Practice) error {
 	// highest seq of each.
 	ps = latestPerID(ps)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(rebuildWriters)
+	g.SetLimit(batchWriters)
 	var mu sync.Mutex
 	maxSeq := ix.applied.Load()
 	for len(ps) > 0 {
@@ -455,8 +455,7 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 
 // document is the Bleve document of a live practice (caller holds mu).
 func (ix *Index) document(p practice.Practice) *document.Document {
-	d := toDoc(p, ix.plan)
-	return ix.builder.build(p.ID, &d)
+	return ix.builder.practice(p, ix.plan)
 }
 
 // currentSeqs returns the indexed seq of those ids that are in the index.

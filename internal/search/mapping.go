@@ -36,7 +36,7 @@ const (
 	fSettings       = "settings"
 	fOrganisations  = "organisations"
 	fMunicipalities = "municipalities"
-	fAll            = "body" // all the text fields above in one analysed field
+	fAll            = "body" // the text fields above and the plan's names of the practice's krachtlijnen, challenges and region, analysed once
 	fRaw            = "raw"  // every word as written, once: the vocabulary for prefixes, typos and did-you-mean
 	fSuggest        = "suggest"
 
@@ -261,15 +261,7 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 		d.YearKeys = append(d.YearKeys, yearKey(y))
 	}
 	themes := themeNames(p, plan)
-	texts := make([]string, 0, 8+len(p.SuccessFactors)+len(p.Pitfalls)+len(p.Bottlenecks)+len(p.TargetGroups)+
-		len(p.Settings)+len(p.Organisations)+len(p.Municipalities)+len(themes))
-	texts = append(texts, p.Title, p.Summary, p.Description)
-	texts = append(texts, p.SuccessFactors...)
-	texts = append(texts, p.Pitfalls...)
-	texts = append(texts, p.Bottlenecks...)
-	texts = append(texts, p.TargetGroups...)
-	texts = append(texts, p.Settings...)
-	texts = append(texts, p.Organisations...)
+	texts := append(practiceTexts(p), p.Organisations...)
 	texts = append(texts, p.Municipalities...)
 	texts = append(texts, themes...)
 	// One value, not one per text: every value is a field of its own in

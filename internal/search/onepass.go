@@ -158,6 +158,19 @@ func before(s Sort, a, b match) bool {
 	return a.e.id < b.e.id
 }
 
+// sortMatches sorts ms in sort order s.
+func sortMatches(s Sort, ms []match) {
+	slices.SortFunc(ms, func(a, b match) int {
+		if before(s, a, b) {
+			return -1
+		}
+		if before(s, b, a) {
+			return 1
+		}
+		return 0
+	})
+}
+
 // sortKey is the cursor key of m in sort order s.
 func sortKey(s Sort, m match) string {
 	switch s {
@@ -238,14 +251,19 @@ type onePass struct {
 
 // countDim counts e's values of dimension d.
 func (p *onePass) countDim(e *docEntry, d int) {
-	if d == dimYears && e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear {
-		p.spans[e.minYear-firstSpanYear]++
-		p.spans[e.maxYear-firstSpanYear+1]--
+	if d == dimYears && e.yearRange {
+		p.countYearRange(e)
 		return
 	}
 	for _, v := range e.vals[d] {
 		p.counts[d][v]++
 	}
+}
+
+// countYearRange counts e's years as a range (e.yearRange).
+func (p *onePass) countYearRange(e *docEntry) {
+	p.spans[e.minYear-firstSpanYear]++
+	p.spans[e.maxYear-firstSpanYear+1]--
 }
 
 // yearCounts adds the counted spans to the year counts (caller holds t.mu).
@@ -281,9 +299,8 @@ func (p *onePass) add(e *docEntry, score float64) {
 		for _, x := range e.flat {
 			p.counts[x>>24][x&(1<<24-1)]++
 		}
-		if e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear {
-			p.spans[e.minYear-firstSpanYear]++
-			p.spans[e.maxYear-firstSpanYear+1]--
+		if e.yearRange {
+			p.countYearRange(e)
 		}
 	}
 	m := match{e: e, score: score}
@@ -320,7 +337,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 		p.spans = make([]int, lastSpanYear-firstSpanYear+2)
 	}
 	if v.after != nil && v.sort == SortRelevance {
-		p.kscore, _ = strconv.ParseFloat(v.after[0], 64) // checked by decodeCursor
+		p.kscore = parseScore(v.after[0])
 	}
 	if text == nil {
 		for _, e := range t.list {
@@ -332,15 +349,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 
 	out := Result{Total: p.total}
 	ms := p.top.ms
-	slices.SortFunc(ms, func(a, b match) int {
-		if before(v.sort, a, b) {
-			return -1
-		}
-		if before(v.sort, b, a) {
-			return 1
-		}
-		return 0
-	})
+	sortMatches(v.sort, ms)
 	if windowed {
 		var err error
 		if ms, err = ix.rescore(ctx, rd, phrase, ms, v); err != nil {

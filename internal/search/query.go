@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-
 	"slices"
 	"strconv"
 	"strings"
@@ -250,7 +249,7 @@ func expandWords(rd index.IndexReader, words []qword) error {
 		if w.whole == "" {
 			continue
 		}
-		have := map[string]bool{w.whole: true, w.lemma: true}
+		have := map[string]bool{} // the word's own terms (whole, parts, lemma) and those added
 		for _, t := range w.terms {
 			have[t] = true
 		}

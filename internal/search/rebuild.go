@@ -55,8 +55,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 		return err
 	}
 	n, err := fillIndex(ctx, nb, src, ix.batchSize, func(p practice.Practice) *document.Document {
-		d := toDoc(p, ix.plan)
-		return builder.build(p.ID, &d)
+		return builder.practice(p, ix.plan)
 	})
 	if err == nil {
 		err = nb.SetInternal(keyAppliedSeq, encodeSeq(seq0))
@@ -83,16 +82,16 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	return ix.CatchUp(ctx, src)
 }
 
-// rebuildWriters is how many batches Rebuild applies at once.
-const rebuildWriters = 2
+// batchWriters is how many batches Rebuild and a large Apply write at once.
+const batchWriters = 2
 
 // fillIndex indexes every live practice of src into the empty index bl, in
-// batches of batchSize made and applied by rebuildWriters goroutines (the
+// batches of batchSize made and applied by batchWriters goroutines (the
 // scan only collects the practices); it returns how many it indexed.
 func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, document func(practice.Practice) *document.Document) (int, error) {
 	g, gctx := errgroup.WithContext(ctx)
-	chunks := make(chan []practice.Practice, rebuildWriters)
-	for range rebuildWriters {
+	chunks := make(chan []practice.Practice, batchWriters)
+	for range batchWriters {
 		g.Go(func() error {
 			for ps := range chunks {
 				b := bl.NewBatch()

@@ -154,15 +154,7 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phra
 		m.inWindow = true
 		out = append(out, m)
 	}
-	slices.SortFunc(out, func(a, b match) int {
-		if before(SortRelevance, a, b) {
-			return -1
-		}
-		if before(SortRelevance, b, a) {
-			return 1
-		}
-		return 0
-	})
+	sortMatches(SortRelevance, out)
 	if v.inWindow {
 		kscore := parseScore(v.after[0])
 		i := 0
