@@ -69,10 +69,11 @@ const MaxArrayValues = 256
 
 var noArrayPositions = []uint64{}
 
-// practice returns the document of the live practice p.
-func (b *docBuilder) practice(p practice.Practice, plan *actionplan.Plan) *document.Document {
+// practice returns the document of the live practice p and the texts its
+// words come from (doc.texts).
+func (b *docBuilder) practice(p practice.Practice, plan *actionplan.Plan) (*document.Document, []string) {
 	d := toDoc(p, plan)
-	return b.build(p.ID, &d)
+	return b.build(p.ID, &d), d.texts(plan)
 }
 
 // build returns the document of d, in the order MapDocument adds fields:
@@ -106,7 +107,6 @@ func (b *docBuilder) build(id string, d *doc) *document.Document {
 	many("organisations", d.Organisations)
 	many("municipalities", d.Municipalities)
 	one("body", d.Body)
-	one("raw", d.Raw)
 	many("suggest", d.Suggest)
 	many("krachtlijnen", d.Krachtlijnen)
 	many("challenges", d.Challenges)

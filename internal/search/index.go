@@ -50,6 +50,7 @@ type Source interface {
 var (
 	keyVersion    = []byte("pb:mappingVersion")
 	keyAppliedSeq = []byte("pb:appliedSeq")
+	keyVocabulary = []byte("pb:vocabulary") // the token of the vocabulary file written at Close
 )
 
 // Option configures an Index.
@@ -99,6 +100,7 @@ type Index struct {
 	raw     analysis.Analyzer
 	dc      *decompounder // the text analyzer's, with the stored dictionary
 	table   *docTable     // filter, facet and sort values of bl's documents
+	vocab   *vocabulary   // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -126,7 +128,7 @@ func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	if _, err := os.Stat(dir); err == nil {
 		bl, reason := openChecked(dir, ix.tag)
 		if bl != nil {
-			if err := ix.attach(bl); err == nil {
+			if err := ix.attach(bl, nil); err == nil {
 				return ix, nil
 			} else {
 				reason = err.Error()
@@ -146,7 +148,7 @@ func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ix.attach(bl); err != nil {
+	if err := ix.attach(bl, nil); err != nil {
 		bl.Close()
 		return nil, err
 	}
@@ -224,8 +226,9 @@ func create(dir string, dict []string, tag string) (bleve.Index, error) {
 	return bl, nil
 }
 
-// attach makes bl the index in use (caller holds mu or is the constructor).
-func (ix *Index) attach(bl bleve.Index) error {
+// attach makes bl the index in use (caller holds mu or is the constructor);
+// vocab is the vocabulary of its documents, nil to read it from them.
+func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	m := bl.Mapping()
 	text := m.AnalyzerNamed(textAnalyzerName)
 	raw := m.AnalyzerNamed(rawAnalyzerName)
@@ -256,7 +259,12 @@ func (ix *Index) attach(bl bleve.Index) error {
 	if err := withReader(bl, table.loadAll); err != nil {
 		return fmt.Errorf("load doc table: %w", err)
 	}
-	ix.table = table
+	if vocab == nil {
+		if vocab, err = ix.openVocabulary(bl); err != nil {
+			return err
+		}
+	}
+	ix.table, ix.vocab = table, vocab
 	ix.applied.Store(decodeSeq(v))
 	return nil
 }
@@ -306,6 +314,10 @@ func (ix *Index) Close() error {
 	defer ix.mu.Unlock()
 	if ix.bl == nil {
 		return nil
+	}
+	if err := ix.saveVocabulary(); err != nil {
+		// The next Open reads it from the documents instead.
+		ix.log.Warn("search: saving the vocabulary failed", "err", err)
 	}
 	err := ix.bl.Close()
 	ix.bl = nil
@@ -410,12 +422,16 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	cur, err := currentSeqs(ix.bl, ids)
+	before, err := indexedDocs(ix.bl, ids)
 	if err != nil {
 		return 0, err
 	}
+	cur := make(map[string]uint64, len(before))
+	for id, d := range before {
+		cur[id] = d.seq()
+	}
 	b := ix.bl.NewBatch()
-	var written []string // ids indexed or deleted
+	after := make(map[string][]string) // ids indexed (their texts) or deleted (nil)
 	maxSeq := ix.applied.Load()
 	for _, p := range ps {
 		maxSeq = max(maxSeq, p.Seq)
@@ -427,15 +443,16 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 			continue
 		}
 		if p.Live() {
-			if err := b.IndexAdvanced(ix.document(p)); err != nil {
+			d, texts := ix.document(p)
+			if err := b.IndexAdvanced(d); err != nil {
 				return 0, fmt.Errorf("search: index %s: %w", p.ID, err)
 			}
 			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
-			written = append(written, p.ID)
+			after[p.ID] = texts
 		} else if present {
 			b.Delete(p.ID)
 			delete(cur, p.ID)
-			written = append(written, p.ID)
+			after[p.ID] = nil
 		}
 	}
 	if remember {
@@ -447,32 +464,60 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 		return 0, fmt.Errorf("search: apply batch: %w", err)
 	}
 	defer ix.gen.Add(1)
-	if err := ix.refreshTable(written); err != nil {
+	if err := ix.refresh(before, after); err != nil {
 		return 0, err
 	}
 	return maxSeq, nil
 }
 
-// document is the Bleve document of a live practice (caller holds mu).
-func (ix *Index) document(p practice.Practice) *document.Document {
+// document is the Bleve document of a live practice and the texts its
+// words come from (caller holds mu).
+func (ix *Index) document(p practice.Practice) (*document.Document, []string) {
 	return ix.builder.practice(p, ix.plan)
 }
 
-// currentSeqs returns the indexed seq of those ids that are in the index.
-func currentSeqs(bl bleve.Index, ids []string) (map[string]uint64, error) {
-	out := make(map[string]uint64, len(ids))
-	if len(ids) == 0 {
-		return out, nil
+// refresh brings the doc table and the vocabulary in step with the index
+// after a batch changed the documents of after: before holds what the index
+// stored of them, after their texts now (nil when deleted). The caller holds
+// writeMu and mu.
+func (ix *Index) refresh(before map[string]doc, after map[string][]string) error {
+	ids := make([]string, 0, len(after))
+	wc := newWordCounter()
+	for id, texts := range after {
+		ids = append(ids, id)
+		if d, ok := before[id]; ok {
+			wc.add(d.texts(ix.plan), 0, -1)
+		}
+		if texts != nil {
+			wc.add(texts, 0, 1)
+		}
 	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fSeq}
-	req.Sort = nil
-	res, err := bl.Search(req)
+	if err := ix.vocab.change(wc.result()); err != nil {
+		return fmt.Errorf("search: vocabulary: %w", err)
+	}
+	return ix.refreshTable(ids)
+}
+
+// indexedDocs returns what the index stores of those ids it holds.
+func indexedDocs(bl bleve.Index, ids []string) (map[string]doc, error) {
+	out := make(map[string]doc, len(ids))
+	err := withReader(bl, func(r index.IndexReader) error {
+		for _, id := range ids {
+			if _, ok := out[id]; ok {
+				continue
+			}
+			sd, err := r.Document(id)
+			if err != nil {
+				return err
+			}
+			if sd != nil {
+				out[id] = storedDoc(sd)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("search: read seqs: %w", err)
-	}
-	for _, h := range res.Hits {
-		out[h.ID] = seqOf(h.Fields)
+		return nil, fmt.Errorf("search: read indexed documents: %w", err)
 	}
 	return out, nil
 }
@@ -640,23 +685,27 @@ func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
 	for i, op := range ops {
 		ids[i] = op.id
 	}
-	cur, err := currentSeqs(ix.bl, ids)
+	before, err := indexedDocs(ix.bl, ids)
 	if err != nil {
 		return 0, err
 	}
 	b := ix.bl.NewBatch()
+	after := make(map[string][]string)
 	for _, op := range ops {
-		s, present := cur[op.id]
-		if present != op.wasPresent || s != op.wasSeq {
+		d, present := before[op.id]
+		if present != op.wasPresent || d.seq() != op.wasSeq {
 			skipped++
 			continue
 		}
 		if op.upsert {
-			if err := b.IndexAdvanced(ix.document(op.p)); err != nil {
+			d, texts := ix.document(op.p)
+			if err := b.IndexAdvanced(d); err != nil {
 				return skipped, fmt.Errorf("search: index %s: %w", op.id, err)
 			}
+			after[op.id] = texts
 		} else if present {
 			b.Delete(op.id)
+			after[op.id] = nil
 		}
 	}
 	if b.Size() == 0 {
@@ -666,7 +715,7 @@ func (ix *Index) applyReconcile(ops []reconcileOp) (skipped int, err error) {
 		return skipped, fmt.Errorf("search: reconcile batch: %w", err)
 	}
 	defer ix.gen.Add(1)
-	if err := ix.refreshTable(ids); err != nil {
+	if err := ix.refresh(before, after); err != nil {
 		return skipped, err
 	}
 	return skipped, nil

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 8
+const MappingVersion = 9
 
 const docType = "practice"
 
@@ -37,7 +38,6 @@ const (
 	fOrganisations  = "organisations"
 	fMunicipalities = "municipalities"
 	fAll            = "body" // the text fields above and the plan's names of the practice's krachtlijnen, challenges and region, analysed once
-	fRaw            = "raw"  // every word as written, once: the vocabulary for prefixes, typos and did-you-mean
 	fSuggest        = "suggest"
 
 	fKrachtlijnen    = "krachtlijnen"
@@ -68,7 +68,6 @@ type doc struct {
 	Organisations  []string `json:"organisations,omitempty"`
 	Municipalities []string `json:"municipalities,omitempty"`
 	Body           string   `json:"body"`
-	Raw            string   `json:"raw,omitempty"`
 	Suggest        []string `json:"suggest,omitempty"`
 
 	Krachtlijnen []string `json:"krachtlijnen,omitempty"`
@@ -79,6 +78,12 @@ type doc struct {
 	Seq          string   `json:"seq"`
 	SortDate     string   `json:"sortDate"`
 	SortTitle    string   `json:"sortTitle"`
+}
+
+// seq is the store seq of the indexed version.
+func (d *doc) seq() uint64 {
+	n, _ := strconv.ParseUint(d.Seq, 10, 64)
+	return n
 }
 
 // BleveType makes every document of the single document type.
@@ -143,8 +148,6 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
-		// raw is a vocabulary: its documents are counted, never scored.
-		f.SkipFreqNorm = name == fRaw
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
@@ -176,7 +179,6 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 	add("organisations", text(fOrganisations, false, false))
 	add("municipalities", text(fMunicipalities, false, false))
 	add("body", text(fAll, true, true))
-	add("raw", words(fRaw, rawAnalyzerName))
 	add("suggest", words(fSuggest, rawAnalyzerName))
 	add("krachtlijnen", kw(fKrachtlijnen, true))
 	add("challenges", kw(fChallenges, true))
@@ -260,19 +262,35 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 	for _, y := range years(p) {
 		d.YearKeys = append(d.YearKeys, yearKey(y))
 	}
-	themes := themeNames(p, plan)
-	texts := append(practiceTexts(p), p.Organisations...)
-	texts = append(texts, p.Municipalities...)
-	texts = append(texts, themes...)
 	// One value, not one per text: every value is a field of its own in
 	// Bleve, with its own analysis and merge. A phrase can match across
 	// two texts; phrases only add to the score.
-	d.Body = strings.Join(texts, "\n")
-	d.Raw = distinctWords(texts)
+	d.Body = strings.Join(d.texts(plan), "\n")
 	d.Suggest = append(d.Suggest, p.Title)
 	d.Suggest = append(d.Suggest, p.Organisations...)
 	d.Suggest = append(d.Suggest, p.Municipalities...)
 	return d
+}
+
+// texts are the texts body holds: the practice's own, then the plan's names
+// of its krachtlijnen, challenges and region. Its words are the vocabulary's
+// (vocab.go), which reads them back from the stored fields, so they come
+// from stored fields only.
+func (d *doc) texts(plan *actionplan.Plan) []string {
+	t := []string{d.Title, d.Summary, d.Description}
+	for _, ts := range [][]string{d.SuccessFactors, d.Pitfalls, d.Bottlenecks, d.TargetGroups, d.Settings, d.Organisations, d.Municipalities} {
+		t = append(t, ts...)
+	}
+	return append(t, themeNames(d.Krachtlijnen, d.Challenges, d.Region, plan)...)
+}
+
+// extraTexts are the texts of p that body holds besides its own
+// (practiceTexts): its organisations and municipalities and the plan's
+// names of its krachtlijnen, challenges and region. Together they have the
+// words of doc.texts.
+func extraTexts(p practice.Practice, plan *actionplan.Plan) []string {
+	t := append(slices.Clip(p.Organisations), p.Municipalities...)
+	return append(t, themeNames(p.Krachtlijnen, p.Challenges, p.Region, plan)...)
 }
 
 func trimAll(ss []string) []string {
@@ -288,19 +306,19 @@ func trimAll(ss []string) []string {
 // themeNames are the plan's names for the practice's codes and ids (not the
 // long action titles, which would make every tagged practice match their words), so a
 // query "onderbescherming" or "nabijheid" finds the practices tagged so.
-func themeNames(p practice.Practice, plan *actionplan.Plan) []string {
+func themeNames(krachtlijnen, challenges []string, region string, plan *actionplan.Plan) []string {
 	if plan == nil {
 		return nil
 	}
 	var out []string
-	for _, code := range p.Krachtlijnen {
+	for _, code := range krachtlijnen {
 		for _, k := range plan.Krachtlijnen {
 			if k.Code == code {
 				out = append(out, k.Name)
 			}
 		}
 	}
-	for _, id := range p.Challenges {
+	for _, id := range challenges {
 		for _, c := range plan.Challenges {
 			if c.ID == id {
 				out = append(out, c.Name)
@@ -308,17 +326,16 @@ func themeNames(p practice.Practice, plan *actionplan.Plan) []string {
 		}
 	}
 	for _, r := range plan.Regions {
-		if r.ID == p.Region {
+		if r.ID == region {
 			out = append(out, r.Name)
 		}
 	}
 	return out
 }
 
-// distinctWords is the text of the raw field: each whitespace-separated
-// chunk of texts once. The raw analyzer tokenizes it as it would the whole
-// texts (whitespace always ends a word), with far fewer tokens. The field
-// serves as a vocabulary with document counts; scoring happens in body.
+// distinctWords is each whitespace-separated chunk of texts once. The raw
+// analyzer finds in it the words it would find in the whole texts
+// (whitespace always ends a word), from far fewer tokens.
 func distinctWords(texts []string) string {
 	seen := make(map[string]struct{}, 128)
 	var b strings.Builder

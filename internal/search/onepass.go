@@ -47,7 +47,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	defer rd.Close()
-	if err := expandWords(rd, v.words); err != nil {
+	if err := expandWords(ix.vocab, v.words); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	res, err := ix.search(ctx, rd, v, false)

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Limits of a Request.
@@ -120,7 +119,8 @@ func (ix *Index) validate(r Request) (request, error) {
 	switch r.Sort {
 	case "", SortRelevance:
 		v.sort = SortRelevance
-		if v.Query == "" {
+		if v.Query == "" || onlyStopWords(v.Query) {
+			// Nothing to rank by: browse (textQuery).
 			v.sort = SortNewest
 		}
 	case SortNewest, SortTitle:
@@ -240,10 +240,10 @@ const (
 	maxNear = 64
 )
 
-// expandWords finds, in the vocabulary of rd (the raw field: every word of
-// the texts as written), the words each query word starts and, when the
-// word itself is unknown, the words one edit away.
-func expandWords(rd index.IndexReader, words []qword) error {
+// expandWords finds, in the vocabulary (every word of the indexed texts as
+// written), the words each query word starts and, when the word itself is
+// unknown, the words one edit away.
+func expandWords(v *vocabulary, words []qword) error {
 	for i := range words {
 		w := &words[i]
 		if w.whole == "" {
@@ -253,64 +253,34 @@ func expandWords(rd index.IndexReader, words []qword) error {
 		for _, t := range w.terms {
 			have[t] = true
 		}
-		add := func(word string, boost float64) {
-			if len(w.near) >= maxNear || isStopWord(word) {
-				return
-			}
-			if st := stem(word); !have[st] {
-				have[st] = true
-				w.near = append(w.near, nearTerm{st, boost})
+		add := func(boost float64) func(string, int) bool {
+			return func(word string, _ int) bool {
+				if !isStopWord(word) {
+					if st := stem(word); !have[st] {
+						have[st] = true
+						w.near = append(w.near, nearTerm{st, boost})
+					}
+				}
+				return len(w.near) < maxNear
 			}
 		}
 		n := utf8.RuneCountInString(w.raw)
 		if n >= prefixMinLen {
 			// Inflections and compounds that start with the word:
 			// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
-			fd, err := rd.FieldDictPrefix(fRaw, []byte(w.raw))
-			if err != nil {
-				return err
-			}
-			if err := eachTerm(fd, func(t string) bool { add(t, prefixBoost); return len(w.near) < maxNear }); err != nil {
+			if err := v.withPrefix(w.raw, add(prefixBoost)); err != nil {
 				return err
 			}
 		}
-		if n < fuzzyMinLen {
-			continue
-		}
-		if c, err := termCount(rd, fRaw, w.raw); err != nil {
-			return err
-		} else if c > 0 {
+		if n < fuzzyMinLen || v.count(w.raw) > 0 {
 			continue
 		}
 		w.typo = true
-		rf, ok := rd.(index.IndexReaderFuzzy)
-		if !ok {
-			continue
-		}
-		fd, err := rf.FieldDictFuzzy(fRaw, w.raw, 1, "")
-		if err != nil {
-			return err
-		}
-		if err := eachTerm(fd, func(t string) bool { add(t, typoBoost); return len(w.near) < maxNear }); err != nil {
+		if err := v.near(w.raw, 1, add(typoBoost)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// eachTerm calls fn with the terms of fd until fn returns false or fd ends,
-// and closes fd; it returns the error of reading fd.
-func eachTerm(fd index.FieldDict, fn func(term string) bool) error {
-	defer fd.Close()
-	for {
-		e, err := fd.Next()
-		if err != nil || e == nil {
-			return err
-		}
-		if !fn(e.Term) {
-			return nil
-		}
-	}
 }
 
 // qpart is a compound part: its stem, or all of its own parts.
@@ -387,10 +357,6 @@ const (
 // the indexed words it starts and, for a typo, those one edit away (near),
 // all scored below exact matches.
 func wordQuery(w qword) query.Query {
-	if w.whole == "" {
-		// A stop word only: match it as written.
-		return term(fRaw, w.raw, 0.3)
-	}
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
@@ -438,11 +404,12 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 		}
 		return query.NewMatchNoneQuery()
 	}
-	// Stop words ("in", "de") are in nearly every text: matching them costs
-	// a pass over the whole index and tells nothing. They count only in a
-	// query of stop words alone, and in the phrase of the rescoring.
-	if content := slices.DeleteFunc(slices.Clone(words), func(w qword) bool { return w.whole == "" }); len(content) > 0 {
-		words = content
+	// Stop words ("in", "de") are in nearly every text and are not indexed:
+	// they count only in the phrase of the rescoring. A query of stop words
+	// alone says nothing about the practices, so it browses them all.
+	words = slices.DeleteFunc(slices.Clone(words), func(w qword) bool { return w.whole == "" })
+	if len(words) == 0 {
+		return nil
 	}
 	if len(words) == 1 {
 		return wordQuery(words[0])
@@ -461,48 +428,26 @@ func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
 }
 
 // didYouMean proposes the query with each word unknown to the index replaced
-// by the most frequent indexed word within two edits; "" if none changes.
+// by the most used indexed word within two edits; "" if none changes.
 func (ix *Index) didYouMean(words []qword) string {
-	adv, err := ix.bl.Advanced()
-	if err != nil {
-		return ""
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return ""
-	}
-	defer r.Close()
-	rf, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return ""
-	}
 	changed := false
 	out := make([]string, 0, len(words))
 	for _, w := range words {
 		out = append(out, w.raw)
-		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" {
+		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" || ix.vocab.count(w.raw) > 0 {
 			continue
 		}
-		if n, err := termCount(r, fRaw, w.raw); err != nil || n > 0 {
-			continue
-		}
-		// Fuzzy dictionary entries carry no counts: count the candidates.
-		best, bestN := "", uint64(0)
+		best, bestN := "", 0
 		for d := 1; d <= 2 && best == ""; d++ {
-			fd, err := rf.FieldDictFuzzy(fRaw, w.raw, d, "")
+			err := ix.vocab.near(w.raw, d, func(c string, n int) bool {
+				if n > bestN || (n == bestN && c < best) {
+					best, bestN = c, n
+				}
+				return true
+			})
 			if err != nil {
-				break
+				return ""
 			}
-			for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
-				n, err := termCount(r, fRaw, e.Term)
-				if err != nil || n == 0 {
-					continue
-				}
-				if n > bestN || (n == bestN && e.Term < best) {
-					best, bestN = e.Term, n
-				}
-			}
-			fd.Close()
 		}
 		if best != "" && best != w.raw {
 			out[len(out)-1] = best

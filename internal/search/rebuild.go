@@ -5,34 +5,40 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // Rebuild builds a new index from the store beside the current one and
-// swaps it in; searches keep using the old index until the swap. The new
-// dictionary adds the corpus vocabulary (words used in at least two live
-// practices) to the base list and the action plan vocabulary. Changes
-// written to the store while rebuilding are caught up after the swap.
+// swaps it in; searches keep using the old index until the swap. A first
+// pass over the store counts the words of the live practices: they are the
+// new index's vocabulary, and those used in at least two practices' own
+// texts join the base list and the action plan vocabulary in the new
+// decompounding dictionary. Changes written to the store while rebuilding
+// are caught up after the swap.
 func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	start := time.Now()
-	var extra []string
-	if ix.corpusDict {
-		var err error
-		if extra, err = corpusVocabulary(ctx, src); err != nil {
-			return fmt.Errorf("search: rebuild vocabulary: %w", err)
-		}
-	}
-	dict := dictionary(ix.plan, extra)
 	seq0, err := src.LastSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
 	}
+	words, err := countStoreWords(ctx, src, ix.plan)
+	if err != nil {
+		return fmt.Errorf("search: rebuild vocabulary: %w", err)
+	}
+	var extra []string
+	if ix.corpusDict {
+		extra = words.corpusWords()
+	}
+	dict := dictionary(ix.plan, extra)
 	tmp := ix.dir + ".rebuild"
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
@@ -54,11 +60,33 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	if err != nil {
 		return err
 	}
+	// The vocabulary counted in the first pass is right if the second pass
+	// indexes the very same versions; otherwise (the store changed in
+	// between) it is read back from the new index.
+	var indexed atomic.Int64
+	var differs atomic.Bool
 	n, err := fillIndex(ctx, nb, src, ix.batchSize, func(p practice.Practice) *document.Document {
-		return builder.practice(p, ix.plan)
+		if s, ok := words.seqs[p.ID]; !ok || s != p.Seq {
+			differs.Store(true)
+		}
+		indexed.Add(1)
+		d, _ := builder.practice(p, ix.plan)
+		return d
 	})
 	if err == nil {
 		err = nb.SetInternal(keyAppliedSeq, encodeSeq(seq0))
+	}
+	var vocab *vocabulary
+	if err == nil {
+		if differs.Load() || indexed.Load() != int64(len(words.seqs)) {
+			ix.log.Info("store changed while rebuilding; reading the vocabulary from the new index")
+			err = withReader(nb, func(r index.IndexReader) (err error) {
+				vocab, err = readVocabulary(r, ix.plan)
+				return err
+			})
+		} else {
+			vocab, err = newVocabulary(words.counter.result())
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
@@ -70,7 +98,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	// Swap.
 	ix.writeMu.Lock()
 	ix.mu.Lock()
-	err = ix.swap(tmp)
+	err = ix.swap(tmp, vocab)
 	ix.mu.Unlock()
 	ix.writeMu.Unlock()
 	if err != nil {
@@ -140,8 +168,9 @@ func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, d
 	return n, err
 }
 
-// swap replaces the index in use by the one built in tmp (caller holds both locks).
-func (ix *Index) swap(tmp string) error {
+// swap replaces the index in use by the one built in tmp, whose vocabulary
+// is vocab (caller holds both locks).
+func (ix *Index) swap(tmp string, vocab *vocabulary) error {
 	if ix.bl != nil {
 		if err := ix.bl.Close(); err != nil {
 			ix.log.Warn("closing old search index", "err", err)
@@ -161,7 +190,7 @@ func (ix *Index) swap(tmp string) error {
 	if err != nil {
 		return fmt.Errorf("search: open rebuilt index: %w", err)
 	}
-	if err := ix.attach(bl); err != nil {
+	if err := ix.attach(bl, vocab); err != nil {
 		bl.Close()
 		return fmt.Errorf("search: open rebuilt index: %w", err)
 	}
@@ -169,38 +198,81 @@ func (ix *Index) swap(tmp string) error {
 	return nil
 }
 
-// corpusVocabulary returns the words used in at least two live practices.
-func corpusVocabulary(ctx context.Context, src Source) ([]string, error) {
-	df := make(map[string]int)
-	seen := make(map[string]struct{})
-	err := src.ScanPractices(ctx, func(p practice.Practice) error {
-		if !p.Live() {
-			return nil
-		}
-		clear(seen)
-		for _, t := range practiceTexts(p) {
-			for _, w := range words_(t) {
-				if len(w) < minPartLen || len(w) > 20 {
-					continue
-				}
-				if _, ok := seen[w]; !ok {
-					seen[w] = struct{}{}
-					df[w]++
+// storeWords is what the first pass of a rebuild counted: the words of
+// every live practice and the seq of each practice it read.
+type storeWords struct {
+	counter *wordCounter
+	seqs    map[string]uint64
+}
+
+// countStoreWords counts the words of every live practice of src: the scan reads
+// and decodes, batchWriters goroutines count.
+func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*storeWords, error) {
+	const chunkSize = 256
+	g, gctx := errgroup.WithContext(ctx)
+	chunks := make(chan []practice.Practice, batchWriters)
+	var counters [batchWriters]*wordCounter
+	for i := range counters {
+		wc := newWordCounter()
+		counters[i] = wc
+		g.Go(func() error {
+			for ps := range chunks {
+				for _, p := range ps {
+					texts := practiceTexts(p)
+					own := len(texts)
+					wc.add(append(texts, extraTexts(p, plan)...), own, 1)
 				}
 			}
+			return nil
+		})
+	}
+	seqs := make(map[string]uint64)
+	g.Go(func() error {
+		defer close(chunks)
+		chunk := make([]practice.Practice, 0, chunkSize)
+		send := func() error {
+			select {
+			case chunks <- chunk:
+				chunk = make([]practice.Practice, 0, chunkSize)
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
 		}
-		return nil
+		err := src.ScanPractices(gctx, func(p practice.Practice) error {
+			if !p.Live() || p.ID == "" {
+				return nil
+			}
+			seqs[p.ID] = p.Seq
+			if chunk = append(chunk, p); len(chunk) >= chunkSize {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(chunk) > 0 {
+			err = send()
+		}
+		return err
 	})
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	for _, wc := range counters[1:] {
+		counters[0].merge(wc)
+	}
+	return &storeWords{counter: counters[0], seqs: seqs}, nil
+}
+
+// corpusWords are the words used in the own texts of at least two
+// practices: the corpus part of the decompounding dictionary.
+func (w *storeWords) corpusWords() []string {
 	var out []string
-	for w, n := range df {
-		if n >= 2 {
-			out = append(out, w)
+	for word, e := range w.counter.counts {
+		if e.own >= 2 && len(word) >= minPartLen && len(word) <= 20 {
+			out = append(out, word)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func practiceTexts(p practice.Practice) []string {

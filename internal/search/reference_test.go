@@ -12,7 +12,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -112,8 +111,7 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 		return Result{}, errClosed
 	}
 	v.words = ix.analyzeQuery(v.Query)
-	err = withReader(ix.bl, func(rd index.IndexReader) error { return expandWords(rd, v.words) })
-	if err != nil {
+	if err := expandWords(ix.vocab, v.words); err != nil {
 		return Result{}, err
 	}
 	res, err := ix.searchBleve(ctx, v, false)

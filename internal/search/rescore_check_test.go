@@ -61,7 +61,7 @@ func TestRescoreAsPerDocument(t *testing.T) {
 		v.words = ix.analyzeQuery(v.Query)
 		slots := ix.phrase(v.Query)
 		err = withReader(ix.bl, func(rd index.IndexReader) error {
-			if err := expandWords(rd, v.words); err != nil {
+			if err := expandWords(ix.vocab, v.words); err != nil {
 				return err
 			}
 			var ms []match

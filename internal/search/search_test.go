@@ -120,6 +120,9 @@ func TestSearch(t *testing.T) {
 	}{
 		{name: "empty query browses all, newest first", req: Request{}, wantTotal: len(corpus),
 			wantFirst: []string{corpus[len(corpus)-1].Ref, corpus[len(corpus)-2].Ref}},
+		{name: "stop words only browse all, newest first", req: Request{Query: "de in een"}, wantTotal: len(corpus),
+			wantFirst: []string{corpus[len(corpus)-1].Ref, corpus[len(corpus)-2].Ref}},
+		{name: "stop words only, filtered", req: Request{Query: "zonder", Filter: Filter{Regions: []string{"limburg"}}}, wantTotal: -1},
 		{name: "one region", req: Request{Filter: Filter{Regions: []string{"limburg"}}}, wantTotal: -1},
 		{name: "regions OR", req: Request{Filter: Filter{Regions: []string{"limburg", "brussel"}}}, wantTotal: -1},
 		{name: "krachtlijnen OR", req: Request{Filter: Filter{Krachtlijnen: []string{"POLITISEREND", "PROCESMATIG"}}}, wantTotal: -1},

@@ -92,14 +92,25 @@ func joins(r rune, before, after wordClass) bool {
 func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	tokens := make([]analysis.Token, 0, len(input)/7+1)
 	pos := 1
-	emit := func(start, end int, typ analysis.TokenType, format bool) {
+	scanWords(input, func(start, end int, typ analysis.TokenType, format bool) {
 		term := input[start:end]
 		if format {
 			term = withoutFormat(term)
 		}
 		tokens = append(tokens, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
 		pos++
+	})
+	out := make(analysis.TokenStream, len(tokens))
+	for k := range tokens {
+		out[k] = &tokens[k]
 	}
+	return out
+}
+
+// scanWords calls emit with the bounds and type of every word of input, in
+// order, and whether the word holds format characters (to be left out of
+// its term).
+func scanWords(input []byte, emit func(start, end int, typ analysis.TokenType, format bool)) {
 	for i := 0; i < len(input); {
 		r, n := decode(input, i)
 		c := classOf(r)
@@ -147,11 +158,6 @@ func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 		emit(start, i, typ, format)
 	}
-	out := make(analysis.TokenStream, len(tokens))
-	for k := range tokens {
-		out[k] = &tokens[k]
-	}
-	return out
 }
 
 // withoutFormat returns a copy of word without its format characters.
