@@ -123,7 +123,7 @@ func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	for _, o := range opts {
 		o(ix)
 	}
-	ix.tag = versionTag(dictionary(plan, nil))
+	ix.tag = versionTag(dictionary(plan, nil), plan)
 
 	if _, err := os.Stat(dir); err == nil {
 		bl, reason := openChecked(dir, ix.tag)
@@ -426,9 +426,13 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 	if err != nil {
 		return 0, err
 	}
+	// cur is the highest seq the index holds or this batch wrote for an id
+	// (a withdrawal too); indexed says whether the id is in the index after
+	// the batch's operations so far.
 	cur := make(map[string]uint64, len(before))
+	indexed := make(map[string]bool, len(before))
 	for id, d := range before {
-		cur[id] = d.seq()
+		cur[id], indexed[id] = d.seq(), true
 	}
 	b := ix.bl.NewBatch()
 	after := make(map[string][]string) // ids indexed (their texts) or deleted (nil)
@@ -438,20 +442,20 @@ func (ix *Index) applyLocked(ps []practice.Practice, remember bool) (uint64, err
 		if p.ID == "" {
 			continue
 		}
-		s, present := cur[p.ID]
-		if present && s >= p.Seq {
+		if s, ok := cur[p.ID]; ok && s >= p.Seq {
 			continue
 		}
+		cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
 		if p.Live() {
 			d, texts := ix.document(p)
 			if err := b.IndexAdvanced(d); err != nil {
 				return 0, fmt.Errorf("search: index %s: %w", p.ID, err)
 			}
-			cur[p.ID] = p.Seq // a later duplicate in the same batch with a lower seq is skipped
+			indexed[p.ID] = true
 			after[p.ID] = texts
-		} else if present {
+		} else if indexed[p.ID] {
 			b.Delete(p.ID)
-			delete(cur, p.ID)
+			indexed[p.ID] = false
 			after[p.ID] = nil
 		}
 	}

@@ -203,14 +203,29 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 }
 
 // versionTag is what is stored with the index: the mapping version and the
-// hash of the base dictionary (base word list + action plan vocabulary). An
-// index whose tag differs is rebuilt, because its documents were analysed
-// with another mapping or dictionary.
-func versionTag(baseDict []string) string {
+// hash of the base dictionary (base word list + action plan vocabulary) and
+// of the plan's names that documents hold (themeNames). An index whose tag
+// differs is rebuilt, because its documents were analysed with another
+// mapping or dictionary, or hold other names.
+func versionTag(baseDict []string, plan *actionplan.Plan) string {
 	h := sha256.New()
-	for _, w := range baseDict {
-		h.Write([]byte(w))
-		h.Write([]byte{0})
+	put := func(ss ...string) {
+		for _, s := range ss {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+	}
+	put(baseDict...)
+	if plan != nil {
+		for _, k := range plan.Krachtlijnen {
+			put("k", k.Code, k.Name)
+		}
+		for _, c := range plan.Challenges {
+			put("c", c.ID, c.Name)
+		}
+		for _, r := range plan.Regions {
+			put("r", r.ID, r.Name)
+		}
 	}
 	return strconv.Itoa(MappingVersion) + ":" + hex.EncodeToString(h.Sum(nil)[:8])
 }

@@ -122,6 +122,8 @@ func TestSearch(t *testing.T) {
 			wantFirst: []string{corpus[len(corpus)-1].Ref, corpus[len(corpus)-2].Ref}},
 		{name: "stop words only browse all, newest first", req: Request{Query: "de in een"}, wantTotal: len(corpus),
 			wantFirst: []string{corpus[len(corpus)-1].Ref, corpus[len(corpus)-2].Ref}},
+		{name: "a word after more than maxQueryWords stop words is not read", req: Request{Query: strings.Repeat("de het een in op aan met als voor had er maar om hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der ", 1) + "mantelzorg"},
+			wantTotal: len(corpus), wantFirst: []string{corpus[len(corpus)-1].Ref}},
 		{name: "stop words only, filtered", req: Request{Query: "zonder", Filter: Filter{Regions: []string{"limburg"}}}, wantTotal: -1},
 		{name: "one region", req: Request{Filter: Filter{Regions: []string{"limburg"}}}, wantTotal: -1},
 		{name: "regions OR", req: Request{Filter: Filter{Regions: []string{"limburg", "brussel"}}}, wantTotal: -1},

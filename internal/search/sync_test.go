@@ -123,6 +123,45 @@ func TestOpenRebuildsAndReconcileRestores(t *testing.T) {
 		}
 	})
 
+	t.Run("plan renames a region", func(t *testing.T) {
+		ix.Close()
+		plan := testPlan()
+		for i := range plan.Regions {
+			if plan.Regions[i].ID == "limburg" {
+				plan.Regions[i].Name = "Kempenland"
+			}
+		}
+		nix, err := Open(dir, plan, WithLogger(quietLogger()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nix.Close()
+		if n, _ := nix.DocCount(); n != 0 {
+			t.Fatal("index with the old names kept")
+		}
+		if _, err := nix.Reconcile(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		inLimburg := 0
+		for _, p := range corpus {
+			if p.Region == "limburg" {
+				inLimburg++
+			}
+		}
+		if got := nix.vocab.count("kempenland"); got != inLimburg {
+			t.Errorf("vocabulary: kempenland in %d practices, want %d", got, inLimburg)
+		}
+		res, err := nix.Search(ctx, Request{Query: "kempenland"})
+		if err != nil || res.Total == 0 {
+			t.Errorf("new region name not found: %v, %d", err, res.Total)
+		}
+		nix.Close()
+		ix = reopen(t, nil, dir) // the test plan again: rebuilt once more
+		if _, err := ix.Reconcile(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("other mapping version", func(t *testing.T) {
 		ix.Close()
 		bl, err := bleve.Open(dir)
@@ -220,6 +259,18 @@ func TestApplyAndFollow(t *testing.T) {
 		t.Errorf("applied seq %d after reopen, want %d", ix.AppliedSeq(), p.Seq)
 	}
 
+	// A withdrawal and, later in the same batch, an older live version:
+	// the withdrawal stands.
+	wd := src.get(corpus[1].ID)
+	live := wd
+	wd.Withdrawn = &practice.Withdrawal{At: time.Now(), By: "test", Reason: "dubbel"}
+	wd = src.put(wd)
+	if err := ix.Apply(ctx, []practice.Practice{wd, live}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := indexedDocs(ix.bl, []string{wd.ID}); err != nil || len(d) != 0 {
+		t.Errorf("withdrawn practice indexed again from an older version (%d documents, %v)", len(d), err)
+	}
 	fctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { ix.Follow(fctx, src, 10*time.Millisecond); close(done) }()

@@ -61,35 +61,34 @@ func newVocabulary(counts map[string]int32) (*vocabulary, error) {
 	return v, nil
 }
 
-// compact rebuilds the fst from the words in use (caller holds mu or owns v).
+// compact rebuilds the fst from the words in use (caller holds mu or owns
+// v); on an error v is as it was.
 func (v *vocabulary) compact() error {
 	words := make([]string, 0, len(v.counts))
 	for w := range v.counts {
 		words = append(words, w)
 	}
 	slices.Sort(words)
-	v.fst, v.inFST, v.dead, v.fresh = nil, 0, 0, nil
-	if len(words) == 0 {
-		return nil
-	}
-	var buf bytes.Buffer
-	b, err := vellum.New(&buf, nil)
-	if err != nil {
-		return err
-	}
-	for _, w := range words {
-		if err := b.Insert([]byte(w), 0); err != nil {
+	var fst *vellum.FST
+	if len(words) > 0 {
+		var buf bytes.Buffer
+		b, err := vellum.New(&buf, nil)
+		if err != nil {
+			return err
+		}
+		for _, w := range words {
+			if err := b.Insert([]byte(w), 0); err != nil {
+				return err
+			}
+		}
+		if err := b.Close(); err != nil {
+			return err
+		}
+		if fst, err = vellum.Load(buf.Bytes()); err != nil {
 			return err
 		}
 	}
-	if err := b.Close(); err != nil {
-		return err
-	}
-	fst, err := vellum.Load(buf.Bytes())
-	if err != nil {
-		return err
-	}
-	v.fst, v.inFST = fst, len(words)
+	v.fst, v.inFST, v.dead, v.fresh = fst, len(words), 0, nil
 	return nil
 }
 
@@ -134,6 +133,7 @@ func (v *vocabulary) change(delta map[string]int32) error {
 		slices.Sort(v.fresh)
 	}
 	if limit := max(1024, v.inFST/8); len(v.fresh) > limit || v.dead > limit {
+		// On an error the words are all still found (from fresh).
 		return v.compact()
 	}
 	return nil
@@ -365,17 +365,22 @@ func rawTerm(word []byte, format bool) []byte {
 	return ts[0].Term
 }
 
-// onlyStopWords reports whether q has words and all of them are stop words.
+// onlyStopWords reports whether q has words and all of those a search
+// reads (the first maxQueryWords different ones, as analyzeQuery) are stop
+// words.
 func onlyStopWords(q string) bool {
 	b := []byte(q)
-	words, stop := 0, 0
+	seen := map[string]bool{}
+	stop := true
 	scanWords(b, func(start, end int, _ analysis.TokenType, format bool) {
-		words++
-		if isStopWord(string(rawTerm(slices.Clone(b[start:end]), format))) {
-			stop++
+		w := string(rawTerm(slices.Clone(b[start:end]), format))
+		if seen[w] || len(seen) >= maxQueryWords {
+			return
 		}
+		seen[w] = true
+		stop = stop && isStopWord(w)
 	})
-	return words > 0 && stop == words
+	return len(seen) > 0 && stop
 }
 
 // result returns the counts of the words counted.
