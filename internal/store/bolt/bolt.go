@@ -33,8 +33,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -406,17 +408,29 @@ func eachPractice(ctx context.Context, tx *bbolt.Tx, region, after string, fn fu
 // ScanPractices calls fn for every practice in id order. It reads them in
 // batches, each in its own read transaction, and calls fn outside any
 // transaction, so fn may use the store (even write to it) and a long scan
-// does not hold old pages alive.
+// does not hold old pages alive. A batch is decoded by as many goroutines
+// as there are processors: decoding is most of a scan.
 func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) error) error {
 	after := ""
 	for {
-		var batch []practice.Practice
+		var ids []string
+		var raws [][]byte
 		err := s.view(ctx, func(tx *bbolt.Tx) error {
-			return eachPractice(ctx, tx, "", after, func(p practice.Practice) (bool, error) {
-				batch = append(batch, p)
-				return len(batch) < scanBatch, nil
-			})
+			c := tx.Bucket(bucketPractices).Cursor()
+			k, v := c.Seek([]byte(after))
+			if after != "" && string(k) == after {
+				k, v = c.Next()
+			}
+			for ; k != nil && len(ids) < scanBatch; k, v = c.Next() {
+				ids = append(ids, string(k))
+				raws = append(raws, bytes.Clone(v))
+			}
+			return nil
 		})
+		if err != nil {
+			return err
+		}
+		batch, err := decodePractices(ids, raws)
 		if err != nil {
 			return err
 		}
@@ -428,11 +442,33 @@ func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) er
 				return err
 			}
 		}
-		if len(batch) < scanBatch {
+		if len(ids) < scanBatch {
 			return nil
 		}
-		after = batch[len(batch)-1].ID
+		after = ids[len(ids)-1]
 	}
+}
+
+// decodePractices decodes the practices raws (of ids), in parallel.
+func decodePractices(ids []string, raws [][]byte) ([]practice.Practice, error) {
+	out := make([]practice.Practice, len(raws))
+	errs := make([]error, len(raws))
+	workers := min(runtime.GOMAXPROCS(0), max(len(raws)/16, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(raws); i += workers {
+				out[i], errs[i] = decode[practice.Practice](raws[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("bolt: praktijk %s lezen: %w", ids[i], err)
+		}
+	}
+	return out, nil
 }
 
 // ChangedSince returns up to limit practices with a Seq greater than seq, in
