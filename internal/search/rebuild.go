@@ -137,32 +137,7 @@ func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, d
 	}
 	n := 0
 	g.Go(func() error {
-		defer close(chunks)
-		chunk := make([]practice.Practice, 0, batchSize)
-		send := func() error {
-			select {
-			case chunks <- chunk:
-				chunk = make([]practice.Practice, 0, batchSize)
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		err := src.ScanPractices(gctx, func(p practice.Practice) error {
-			if !p.Live() || p.ID == "" {
-				return nil
-			}
-			chunk = append(chunk, p)
-			n++
-			if len(chunk) >= batchSize {
-				return send()
-			}
-			return nil
-		})
-		if err == nil && len(chunk) > 0 {
-			err = send()
-		}
-		return err
+		return scanChunks(gctx, src, batchSize, chunks, func(practice.Practice) { n++ })
 	})
 	err := g.Wait()
 	return n, err
@@ -198,6 +173,36 @@ func (ix *Index) swap(tmp string, vocab *vocabulary) error {
 	return nil
 }
 
+// scanChunks sends the live practices of src to out in chunks of size, and
+// closes out; seen is called with each practice first.
+func scanChunks(ctx context.Context, src Source, size int, out chan<- []practice.Practice, seen func(practice.Practice)) error {
+	defer close(out)
+	chunk := make([]practice.Practice, 0, size)
+	send := func() error {
+		select {
+		case out <- chunk:
+			chunk = make([]practice.Practice, 0, size)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := src.ScanPractices(ctx, func(p practice.Practice) error {
+		if !p.Live() || p.ID == "" {
+			return nil
+		}
+		seen(p)
+		if chunk = append(chunk, p); len(chunk) >= size {
+			return send()
+		}
+		return nil
+	})
+	if err == nil && len(chunk) > 0 {
+		err = send()
+	}
+	return err
+}
+
 // storeWords is what the first pass of a rebuild counted: the words of
 // every live practice and the seq of each practice it read.
 type storeWords struct {
@@ -228,31 +233,7 @@ func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*s
 	}
 	seqs := make(map[string]uint64)
 	g.Go(func() error {
-		defer close(chunks)
-		chunk := make([]practice.Practice, 0, chunkSize)
-		send := func() error {
-			select {
-			case chunks <- chunk:
-				chunk = make([]practice.Practice, 0, chunkSize)
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		err := src.ScanPractices(gctx, func(p practice.Practice) error {
-			if !p.Live() || p.ID == "" {
-				return nil
-			}
-			seqs[p.ID] = p.Seq
-			if chunk = append(chunk, p); len(chunk) >= chunkSize {
-				return send()
-			}
-			return nil
-		})
-		if err == nil && len(chunk) > 0 {
-			err = send()
-		}
-		return err
+		return scanChunks(gctx, src, chunkSize, chunks, func(p practice.Practice) { seqs[p.ID] = p.Seq })
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err

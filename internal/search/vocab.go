@@ -466,37 +466,17 @@ func readVocabulary(r index.IndexReader, plan *actionplan.Plan) (*vocabulary, er
 // fields doc.texts uses.
 func storedDoc(sd index.Document) doc {
 	var d doc
+	one := map[string]*string{fTitle: &d.Title, fSummary: &d.Summary, fDescription: &d.Description, fRegion: &d.Region, fSeq: &d.Seq}
+	many := map[string]*[]string{
+		fSuccessFactors: &d.SuccessFactors, fPitfalls: &d.Pitfalls, fBottlenecks: &d.Bottlenecks,
+		fTargetGroups: &d.TargetGroups, fSettings: &d.Settings, fOrganisations: &d.Organisations,
+		fMunicipalities: &d.Municipalities, fKrachtlijnen: &d.Krachtlijnen, fChallenges: &d.Challenges,
+	}
 	sd.VisitFields(func(f index.Field) {
-		v := string(f.Value())
-		switch f.Name() {
-		case fTitle:
-			d.Title = v
-		case fSummary:
-			d.Summary = v
-		case fDescription:
-			d.Description = v
-		case fSuccessFactors:
-			d.SuccessFactors = append(d.SuccessFactors, v)
-		case fPitfalls:
-			d.Pitfalls = append(d.Pitfalls, v)
-		case fBottlenecks:
-			d.Bottlenecks = append(d.Bottlenecks, v)
-		case fTargetGroups:
-			d.TargetGroups = append(d.TargetGroups, v)
-		case fSettings:
-			d.Settings = append(d.Settings, v)
-		case fOrganisations:
-			d.Organisations = append(d.Organisations, v)
-		case fMunicipalities:
-			d.Municipalities = append(d.Municipalities, v)
-		case fKrachtlijnen:
-			d.Krachtlijnen = append(d.Krachtlijnen, v)
-		case fChallenges:
-			d.Challenges = append(d.Challenges, v)
-		case fRegion:
-			d.Region = v
-		case fSeq:
-			d.Seq = v
+		if v, ok := one[f.Name()]; ok {
+			*v = string(f.Value())
+		} else if vs, ok := many[f.Name()]; ok {
+			*vs = append(*vs, string(f.Value()))
 		}
 	})
 	return d
