@@ -317,7 +317,7 @@ func (ix *Index) Close() error {
 	}
 	if err := ix.saveVocabulary(); err != nil {
 		// The next Open reads it from the documents instead.
-		ix.log.Warn("search: saving the vocabulary failed", "err", err)
+		ix.log.Warn("saving the search vocabulary failed", "err", err)
 	}
 	err := ix.bl.Close()
 	ix.bl = nil

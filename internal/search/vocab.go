@@ -509,7 +509,7 @@ func (ix *Index) openVocabulary(bl bleve.Index) (*vocabulary, error) {
 		}
 		vocab, err = loadVocabularyFile(path, string(token))
 		if err != nil {
-			ix.log.Warn("search: vocabulary file unusable; counting the words again", "path", path, "err", err)
+			ix.log.Warn("search vocabulary file unusable; counting the words again", "path", path, "err", err)
 		}
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -526,7 +526,9 @@ func (ix *Index) openVocabulary(bl bleve.Index) (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read vocabulary: %w", err)
 	}
-	ix.log.Info("search: vocabulary counted from the index", "words", vocab.size(), "duration", time.Since(start))
+	if vocab.size() > 0 {
+		ix.log.Info("search vocabulary counted from the index", "words", vocab.size(), "duration", time.Since(start))
+	}
 	return vocab, nil
 }
 
