@@ -5,7 +5,9 @@
 // rebuilt when absent, corrupt or of another mapping version. Queries are
 // built programmatically (user input never reaches Bleve's query-string
 // syntax) and offer typo tolerance, disjunctive facets, search-after
-// cursors, highlights, similar practices and suggestions.
+// cursors, highlights, similar practices and suggestions. Beside the Bleve
+// files it keeps the vocabulary of the indexed words as written, for typos
+// and prefixes (vocab.go).
 package search
 
 import (
