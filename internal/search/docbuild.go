@@ -72,8 +72,8 @@ var noArrayPositions = []uint64{}
 // practice returns the document of the live practice p and the texts its
 // words come from (doc.texts).
 func (b *docBuilder) practice(p practice.Practice, plan *actionplan.Plan) (*document.Document, []string) {
-	d := toDoc(p, plan)
-	return b.build(p.ID, &d), d.texts(plan)
+	d, texts := toDoc(p, plan)
+	return b.build(p.ID, &d), texts
 }
 
 // build returns the document of d, in the order MapDocument adds fields:

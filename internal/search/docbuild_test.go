@@ -31,7 +31,7 @@ func TestDocBuilderAsMapping(t *testing.T) {
 	}
 	corpus := append(loadCorpus(t), GenerateCorpus(200, 4)...)
 	for _, p := range corpus {
-		d := toDoc(p, testPlan())
+		d, _ := toDoc(p, testPlan())
 		want := document.NewDocument(p.ID)
 		if err := m.MapDocument(want, d); err != nil {
 			t.Fatal(err)

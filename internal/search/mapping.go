@@ -261,8 +261,9 @@ func sortTitle(title string) string {
 	return t
 }
 
-// toDoc maps a live practice to its index document.
-func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
+// toDoc maps a live practice to its index document, and returns the texts
+// its body joins (doc.texts), whose words are the vocabulary's.
+func toDoc(p practice.Practice, plan *actionplan.Plan) (doc, []string) {
 	d := doc{
 		Title: p.Title, Summary: p.Summary, Description: p.Description,
 		SuccessFactors: p.SuccessFactors, Pitfalls: p.Pitfalls, Bottlenecks: p.Bottlenecks,
@@ -280,11 +281,12 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) doc {
 	// One value, not one per text: every value is a field of its own in
 	// Bleve, with its own analysis and merge. A phrase can match across
 	// two texts; phrases only add to the score.
-	d.Body = strings.Join(d.texts(plan), "\n")
+	texts := d.texts(plan)
+	d.Body = strings.Join(texts, "\n")
 	d.Suggest = append(d.Suggest, p.Title)
 	d.Suggest = append(d.Suggest, p.Organisations...)
 	d.Suggest = append(d.Suggest, p.Municipalities...)
-	return d
+	return d, texts
 }
 
 // texts are the texts body holds: the practice's own, then the plan's names
