@@ -35,13 +35,7 @@ func (ix *Index) Check(ctx context.Context, src Source) (CheckReport, error) {
 		return rep, fmt.Errorf("search: check: %w", err)
 	}
 	rep.StoreSeq, rep.AppliedSeq = last, ix.AppliedSeq()
-	ix.mu.RLock()
-	bl := ix.bl
-	ix.mu.RUnlock()
-	if bl == nil {
-		return rep, errClosed
-	}
-	snap, err := indexedSeqs(ctx, bl)
+	snap, err := ix.indexedSeqs(ctx)
 	if err != nil {
 		return rep, err
 	}

@@ -534,8 +534,14 @@ func seqOf(fields map[string]interface{}) uint64 {
 	return n
 }
 
-// indexedSeqs returns the seq of every document in the index.
-func indexedSeqs(ctx context.Context, bl bleve.Index) (map[string]uint64, error) {
+// indexedSeqs returns the seq of every document in the index in use.
+func (ix *Index) indexedSeqs(ctx context.Context) (map[string]uint64, error) {
+	ix.mu.RLock()
+	bl := ix.bl
+	ix.mu.RUnlock()
+	if bl == nil {
+		return nil, errClosed
+	}
 	out := make(map[string]uint64)
 	var after []string
 	for {
@@ -607,13 +613,7 @@ func (ix *Index) Reconcile(ctx context.Context, src Source) (ReconcileReport, er
 	if err != nil {
 		return rep, fmt.Errorf("search: reconcile: %w", err)
 	}
-	ix.mu.RLock()
-	bl := ix.bl
-	ix.mu.RUnlock()
-	if bl == nil {
-		return rep, errClosed
-	}
-	snap, err := indexedSeqs(ctx, bl)
+	snap, err := ix.indexedSeqs(ctx)
 	if err != nil {
 		return rep, err
 	}
