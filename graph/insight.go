@@ -30,12 +30,18 @@ func (r *Resolver) analysis() (*insight.Insight, error) {
 	return r.Insight, nil
 }
 
-func (r *Resolver) factors(kind insight.Kind, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
+// analysisPage returns the analysis and the page size first asks for.
+func (r *Resolver) analysisPage(first *int) (*insight.Insight, int, error) {
 	in, err := r.analysis()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	n, err := bank.PageSize(first)
+	return in, n, err
+}
+
+func (r *Resolver) factors(kind insight.Kind, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
+	in, n, err := r.analysisPage(first)
 	if err != nil {
 		return nil, err
 	}
@@ -43,11 +49,7 @@ func (r *Resolver) factors(kind insight.Kind, filter *model.PracticeFilter, firs
 }
 
 func (r *Resolver) factorTerms(kind model.FactorKind, filter *model.PracticeFilter, first *int) ([]insight.Term, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return nil, err
-	}
-	n, err := bank.PageSize(first)
+	in, n, err := r.analysisPage(first)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +57,7 @@ func (r *Resolver) factorTerms(kind model.FactorKind, filter *model.PracticeFilt
 }
 
 func (r *Resolver) distinctive(kind model.FactorKind, filter *model.PracticeFilter, minSupport, first *int) ([]insight.Group, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return nil, err
-	}
-	n, err := bank.PageSize(first)
+	in, n, err := r.analysisPage(first)
 	if err != nil {
 		return nil, err
 	}

@@ -66,30 +66,7 @@ func (r *inventoryResolver) Total(ctx context.Context, obj *practice.Inventory) 
 
 // Practices is the resolver for the practices field.
 func (r *inventoryResolver) Practices(ctx context.Context, obj *practice.Inventory, first *int, after *string) (*model.PracticeConnection, error) {
-	n, err := bank.PageSize(first)
-	if err != nil {
-		return nil, err
-	}
-	start, err := offsetAfter(after)
-	if err != nil {
-		return nil, err
-	}
-	ids := pageOf(obj.PracticeIDs, start, n)
-	ps, err := r.Bank.Practices(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.PracticeConnection{Total: len(obj.PracticeIDs), Edges: []model.PracticeConnectionEdge{}, PageInfo: &model.PageInfo{}}
-	for i := range ps {
-		if ps[i].ID == "" {
-			continue
-		}
-		cursor := offsetCursor(start + i)
-		conn.Edges = append(conn.Edges, model.PracticeConnectionEdge{Node: &ps[i], Cursor: cursor})
-		conn.PageInfo.EndCursor = &cursor
-	}
-	conn.PageInfo.HasNextPage = start+len(ids) < len(obj.PracticeIDs)
-	return conn, nil
+	return r.practicesOf(ctx, obj.PracticeIDs, first, after)
 }
 
 // SubmitInventory is the resolver for the submitInventory field.

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -267,6 +268,47 @@ func TestSubmitSearchAndRead(t *testing.T) {
 	e.client.MustPost(`{ inventories(region: "limburg") { edges { node { id total principal } } } }`, &invs)
 	if len(invs.Inventories.Edges) != 2 || invs.Inventories.Edges[0].Node.ID != again.SubmitInventory.Inventory.ID {
 		t.Errorf("inventories newest first = %+v", invs.Inventories.Edges)
+	}
+
+	// An inventory's practices page one at a time, each exactly once.
+	type page struct {
+		Inventories struct {
+			Edges []struct {
+				Node struct {
+					Practices struct {
+						Total int
+						Edges []struct {
+							Node   struct{ Ref string }
+							Cursor string
+						}
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   *string
+						}
+					}
+				}
+			}
+		}
+	}
+	var refs []string
+	var after *string
+	for range 10 {
+		var pg page
+		e.client.MustPost(`query($after: String) { inventories(region: "limburg", first: 1) { edges { node {
+			practices(first: 1, after: $after) { total edges { node { ref } cursor } pageInfo { hasNextPage endCursor } } } } } }`,
+			&pg, client.Var("after", after))
+		ps := pg.Inventories.Edges[0].Node.Practices
+		if ps.Total != invs.Inventories.Edges[0].Node.Total || len(ps.Edges) != 1 || ps.PageInfo.EndCursor == nil || *ps.PageInfo.EndCursor != ps.Edges[0].Cursor {
+			t.Fatalf("inventory practices page = %+v", ps)
+		}
+		refs = append(refs, ps.Edges[0].Node.Ref)
+		if !ps.PageInfo.HasNextPage {
+			break
+		}
+		after = ps.PageInfo.EndCursor
+	}
+	if len(refs) != invs.Inventories.Edges[0].Node.Total || len(slices.Compact(slices.Sorted(slices.Values(refs)))) != len(refs) {
+		t.Errorf("inventory practices paged as %q, want %d different", refs, invs.Inventories.Edges[0].Node.Total)
 	}
 }
 
