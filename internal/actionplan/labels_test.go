@@ -36,7 +36,7 @@ func TestFindLabels(t *testing.T) {
 	domain := func(s string) string { d, ok := plan.FindImpactDomain(s); return id(d.Code, ok) }
 
 	for _, tt := range []struct {
-		find       func(string) string
+		find        func(string) string
 		label, want string
 	}{
 		{krachtlijn, "VERBINDEND", "VERBINDEND"},
