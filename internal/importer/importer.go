@@ -222,6 +222,9 @@ func (l *problemList) add(p practice.Problem) {
 	l.omitted++
 }
 
+// full reports whether further problems are only counted.
+func (l *problemList) full() bool { return len(l.items) >= MaxProblems }
+
 // result is the problems, with a last one that counts those left out.
 func (l *problemList) result() practice.Problems {
 	return practice.LimitProblems(l.items, MaxProblems, l.omitted)
@@ -269,13 +272,48 @@ func slowProblem(d time.Duration) practice.Problem {
 
 var errTooLarge = errors.New("file too large")
 
-// readAll reads r up to max bytes.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(&limitReader{r: r, n: max})
-	if err != nil {
-		return nil, err
+// readAll reads r up to max bytes into one buffer, of the right size when r
+// tells its size (hint < 0: unknown), so that a large file is not copied
+// from buffer to ever larger buffer.
+func readAll(r io.Reader, max, hint int64) ([]byte, error) {
+	if hint < 0 || hint > max {
+		hint = min(max, 512<<10)
 	}
-	return b, nil
+	lr := &limitReader{r: r, n: max}
+	buf := make([]byte, 0, hint+1) // +1: room to see the end
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return nil, err
+		}
+	}
+}
+
+// sizeOf returns the size of what r still holds, or -1 when r does not
+// tell: a bytes.Reader, strings.Reader or a file (uploads are files).
+func sizeOf(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case io.Seeker:
+		cur, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		end, err := r.Seek(0, io.SeekEnd)
+		if _, err2 := r.Seek(cur, io.SeekStart); err != nil || err2 != nil {
+			return -1
+		}
+		return end - cur
+	}
+	return -1
 }
 
 // limitReader reads from r until n bytes are read, and then fails with
@@ -347,11 +385,12 @@ func ReadContext(ctx context.Context, r io.Reader, filename string, meta Meta, o
 	o := buildOptions(opts)
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
+	size := sizeOf(r)
 	br := bufio.NewReaderSize(&limitReader{r: r, n: o.maxBytes}, peekSize)
 	head, _ := br.Peek(len(oleMagic))
 	ext := strings.ToLower(filepath.Ext(filename))
 	whole := func() ([]byte, *practice.Problem) {
-		data, err := readAll(br, o.maxBytes)
+		data, err := readAll(br, o.maxBytes, size)
 		if err != nil {
 			p := readProblem(err, o.maxBytes)
 			return nil, &p

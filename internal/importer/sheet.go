@@ -376,10 +376,12 @@ func (m *sheetMapper) fail(p practice.Problem) {
 
 // finish returns the inventory and every problem.
 func (m *sheetMapper) finish() (Result, practice.Problems) {
-	if m.header == nil && len(m.probs.items) == 0 {
-		m.probs.add(fileProblem(practice.CodeInvalidFile,
-			"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, titel, samenvatting, krachtlijnen, ...), elke volgende rij is een praktijk."))
-		m.fatal = true
+	if m.header == nil {
+		if len(m.probs.items) == 0 {
+			m.probs.add(fileProblem(practice.CodeInvalidFile,
+				"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, titel, samenvatting, krachtlijnen, ...), elke volgende rij is een praktijk."))
+		}
+		m.fatal = true // without a header no row means anything
 	}
 	if m.fatal {
 		return Result{Kind: m.kind}, m.probs.result()
