@@ -74,3 +74,33 @@ func TestSubmitFileCapsProblems(t *testing.T) {
 		t.Errorf("first problem %v", res.Problems[0])
 	}
 }
+
+// Each attack class on uploads is answered with its code among the first
+// problems (the reader's caps come before the rows' problems), at most
+// MaxProblems+1 of them, and nothing written.
+func TestSubmitFileHostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds files of up to 32 MB")
+	}
+	e := newEnv(t)
+	for _, a := range importertest.Attacks() {
+		t.Run(a.Name, func(t *testing.T) {
+			res, err := e.bank.SubmitFile(context.Background(), limburg, bank.File{
+				Name: a.Filename, Body: bytes.NewReader(a.Body), Region: "limburg", Title: "Aanval",
+			}, bank.SubmitOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Inventory != nil || len(res.Problems) == 0 || len(res.Problems) > importer.MaxProblems+1 {
+				t.Fatalf("inventory %v, %d problems", res.Inventory, len(res.Problems))
+			}
+			found := false
+			for _, p := range res.Problems {
+				found = found || p.Code == a.Code
+			}
+			if !found {
+				t.Errorf("no %s among %v", a.Code, res.Problems[:min(3, len(res.Problems))])
+			}
+		})
+	}
+}

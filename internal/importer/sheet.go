@@ -119,7 +119,8 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 		return !m.done
 	}
 	if len(m.res.Input.Practices) == practice.MaxPractices {
-		m.add(fmt.Sprintf("rij %d", num), practice.CodeTooMany, fmt.Sprintf(
+		// About the file as a whole (no row), so that it comes first.
+		m.add("", practice.CodeTooMany, fmt.Sprintf(
 			"Het bestand bevat meer dan %s praktijken (de %s-ste staat op rij %d); de rest werd niet gelezen. Verdeel de praktijken over meer inventarissen.",
 			practice.DutchNumber(practice.MaxPractices), practice.DutchNumber(practice.MaxPractices+1), num))
 		m.done = true
