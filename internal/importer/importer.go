@@ -1,6 +1,24 @@
 // Package importer reads inventory files (JSON, CSV and XLSX) into the
-// inventory exchange format v1 (practice.InventoryInput), and writes
-// practices back as CSV and XLSX so that an export re-imports unchanged.
+// inventory exchange format v1 (practice.InventoryInput), writes practices
+// back as CSV and XLSX so that an export re-imports unchanged, and makes the
+// XLSX template a regional platform fills in.
+//
+// The path of an upload:
+//
+//	Read ── kind from the first bytes or the name
+//	  ├─ CSV:  streamed row by row (encoding/csv behind a record-length cap)
+//	  ├─ XLSX: zip parts checked (count, sizes, shared strings), then
+//	  │        excelize's Rows iterator over the first sheet
+//	  │        └─ both feed sheetMapper.row: header (v1 or Dutch names),
+//	  │           cells (labels resolved through actionplan's Find*), caps
+//	  └─ JSON: jsontext tokens mapped onto the v1 types
+//	→ Result (what could be read, Checkable) + problems (at most MaxProblems,
+//	  the last counting the rest); bank.SubmitFile validates a checkable
+//	  result and merges both lists by row.
+//
+// Every reader stops at its first hard cap, before it keeps anything more:
+// MaxBytes, 5,000 practices, MaxColumns, MaxCellChars, MaxRows, the
+// unzipped size of a workbook, a time budget, MaxProblems.
 //
 // The readers check structure only: a field that v1 does not have, a value of
 // the wrong type, a file that is not JSON, CSV or XLSX, or not UTF-8. The
@@ -11,9 +29,10 @@
 //
 // Paths are those of the v1 JSON shape ("practices[2].titel") for JSON, and
 // "rij N, kolom X" for spreadsheets, where N is the row number the
-// spreadsheet program shows (the header is row 1). Problems about the file as
-// a whole have an empty path. Result.Path translates the validation's JSON
-// paths into spreadsheet rows and columns.
+// spreadsheet program shows (the header is row 1) and X the column's name as
+// the file writes it. Problems about the file as a whole have an empty path.
+// Result.Path translates the validation's JSON paths into spreadsheet rows
+// and columns.
 package importer
 
 import (
