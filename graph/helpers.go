@@ -236,3 +236,16 @@ func (r *Resolver) suggest(ctx context.Context, prefix string, first *int) ([]mo
 	}
 	return out, nil
 }
+
+func (r *Resolver) history(ctx context.Context, id string, first, afterVersion *int) ([]practice.Change, error) {
+	page := bank.HistoryPage{First: bank.MaxFirst, AfterVersion: deref(afterVersion)}
+	if first != nil {
+		n, err := bank.PageSize(first)
+		if err != nil {
+			return nil, err
+		}
+		page.First = n
+	}
+	cs, _, err := r.Bank.History(ctx, id, page)
+	return cs, err
+}

@@ -16,7 +16,10 @@ import (
 type loaders struct {
 	inventories *dataloadgen.Loader[string, *practice.Inventory]
 	practices   *dataloadgen.Loader[string, *practice.Practice]
+	reads       rootReads // the request's one operation
 }
+
+func (l *loaders) singleReadCount(ctx context.Context) int { return l.reads.count(ctx) }
 
 type loadersKey struct{}
 

@@ -2,24 +2,59 @@ package bank
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
-// ChangedFields lists the v1 fields in which a revision differs from the
-// version before it; for the first version, every field that has a value.
-func (b *Bank) ChangedFields(ctx context.Context, rev practice.Revision) ([]string, error) {
-	if rev.Version <= 1 {
-		return practice.ChangedFields(nil, rev.Content), nil
+// HistoryPage asks for part of a practice's history: at most First
+// revisions (1..MaxFirst; 0 gives MaxFirst), oldest first, of the versions
+// after AfterVersion (0: from the first).
+type HistoryPage struct {
+	First        int
+	AfterVersion int
+	NewestFirst  bool // the newest First revisions before AfterVersion (0: the newest)
+}
+
+// History returns a page of a practice's revisions with the fields each
+// changed, and whether more follow in the page's direction. The store's
+// history is read once and compared revision by revision in one pass, however
+// many revisions are asked for.
+func (b *Bank) History(ctx context.Context, id string, page HistoryPage) ([]practice.Change, bool, error) {
+	n := page.First
+	if n == 0 {
+		n = MaxFirst
 	}
-	history, err := b.store.History(ctx, rev.PracticeID)
+	if n < 1 || n > MaxFirst {
+		return nil, false, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+	}
+	if page.AfterVersion < 0 {
+		return nil, false, fmt.Errorf("%w: afterVersion kan niet negatief zijn", ErrInvalid)
+	}
+	revs, err := b.store.History(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	for i := range history {
-		if history[i].Version == rev.Version-1 {
-			return practice.ChangedFields(&history[i].Content, rev.Content), nil
+	all := practice.Changes(revs)
+	if page.NewestFirst {
+		end := len(all)
+		if page.AfterVersion > 0 {
+			end = 0
+			for end < len(all) && all[end].Version < page.AfterVersion {
+				end++
+			}
 		}
+		start := max(end-n, 0)
+		out := make([]practice.Change, 0, end-start)
+		for i := end - 1; i >= start; i-- {
+			out = append(out, all[i])
+		}
+		return out, start > 0, nil
 	}
-	return practice.ChangedFields(nil, rev.Content), nil
+	start := 0
+	for start < len(all) && all[start].Version <= page.AfterVersion {
+		start++
+	}
+	end := min(start+n, len(all))
+	return all[start:end], end < len(all), nil
 }
