@@ -246,6 +246,10 @@ func (r *Resolver) history(ctx context.Context, id string, first, afterVersion *
 		}
 		page.First = n
 	}
-	cs, _, err := r.Bank.History(ctx, id, page)
+	all, err := r.loadersFor(ctx).histories.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, _, err := page.Of(all)
 	return cs, err
 }

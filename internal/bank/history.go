@@ -17,25 +17,50 @@ type HistoryPage struct {
 }
 
 // History returns a page of a practice's revisions with the fields each
-// changed, and whether more follow in the page's direction. The store's
-// history is read once and compared revision by revision in one pass, however
-// many revisions are asked for.
+// changed, and whether more follow in the page's direction.
 func (b *Bank) History(ctx context.Context, id string, page HistoryPage) ([]practice.Change, bool, error) {
+	if err := page.check(); err != nil {
+		return nil, false, err
+	}
+	all, err := b.Changes(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	out, more, err := page.Of(all)
+	return out, more, err
+}
+
+// Changes returns every revision of a practice, oldest first, with the
+// fields each changed. The store's history is read once and compared
+// revision by revision in one pass, however long it is.
+func (b *Bank) Changes(ctx context.Context, id string) ([]practice.Change, error) {
+	revs, err := b.store.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return practice.Changes(revs), nil
+}
+
+func (page HistoryPage) check() error {
+	if page.First < 0 || page.First > MaxFirst {
+		return fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+	}
+	if page.AfterVersion < 0 {
+		return fmt.Errorf("%w: afterVersion kan niet negatief zijn", ErrInvalid)
+	}
+	return nil
+}
+
+// Of takes the page out of a whole history (as Changes gives it), and says
+// whether more follow in the page's direction.
+func (page HistoryPage) Of(all []practice.Change) ([]practice.Change, bool, error) {
+	if err := page.check(); err != nil {
+		return nil, false, err
+	}
 	n := page.First
 	if n == 0 {
 		n = MaxFirst
 	}
-	if n < 1 || n > MaxFirst {
-		return nil, false, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
-	}
-	if page.AfterVersion < 0 {
-		return nil, false, fmt.Errorf("%w: afterVersion kan niet negatief zijn", ErrInvalid)
-	}
-	revs, err := b.store.History(ctx, id)
-	if err != nil {
-		return nil, false, err
-	}
-	all := practice.Changes(revs)
 	if page.NewestFirst {
 		end := len(all)
 		if page.AfterVersion > 0 {
