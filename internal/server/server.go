@@ -1,6 +1,8 @@
 // Package server assembles the HTTP face of Praktijkenbank: the GraphQL
 // endpoint with its limits, GraphiQL, health and readiness probes, metrics,
-// authentication of bearer tokens, CORS and request size limits.
+// authentication of bearer tokens, CORS, request size limits, per-client rate
+// limits on every route that computes (ratelimit.go) and the security
+// headers of every answer (headers.go).
 package server
 
 import (
