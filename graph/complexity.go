@@ -43,4 +43,7 @@ func SetComplexity(c *ComplexityRoot) {
 	c.Inventory.Practices = func(child int, first *int, _ *string) int {
 		return 1 + pageCost(child, first, bank.DefaultFirst)
 	}
+	c.Practice.History = func(child int, first *int, _ *int) int {
+		return 1 + pageCost(child, first, bank.MaxFirst)
+	}
 }

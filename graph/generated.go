@@ -247,7 +247,7 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int) int
 		EndYear        func(childComplexity int) int
 		Functions      func(childComplexity int) int
-		History        func(childComplexity int) int
+		History        func(childComplexity int, first *int, afterVersion *int) int
 		ID             func(childComplexity int) int
 		ImpactDomains  func(childComplexity int) int
 		Inventory      func(childComplexity int) int
@@ -452,15 +452,16 @@ type PracticeResolver interface {
 	Challenges(ctx context.Context, obj *practice.Practice) ([]actionplan.Challenge, error)
 	Actions(ctx context.Context, obj *practice.Practice) ([]actionplan.Action, error)
 
+	Contact(ctx context.Context, obj *practice.Practice) (*practice.Contact, error)
+
 	Inventory(ctx context.Context, obj *practice.Practice) (*practice.Inventory, error)
-	History(ctx context.Context, obj *practice.Practice) ([]practice.Revision, error)
+	History(ctx context.Context, obj *practice.Practice, first *int, afterVersion *int) ([]practice.Change, error)
 	Similar(ctx context.Context, obj *practice.Practice, first *int) ([]practice.Practice, error)
 }
 type PracticeRevisionResolver interface {
-	Inventory(ctx context.Context, obj *practice.Revision) (*practice.Inventory, error)
-	Title(ctx context.Context, obj *practice.Revision) (string, error)
-	Summary(ctx context.Context, obj *practice.Revision) (string, error)
-	ChangedFields(ctx context.Context, obj *practice.Revision) ([]string, error)
+	Inventory(ctx context.Context, obj *practice.Change) (*practice.Inventory, error)
+	Title(ctx context.Context, obj *practice.Change) (string, error)
+	Summary(ctx context.Context, obj *practice.Change) (string, error)
 }
 type QueryResolver interface {
 	ActionPlan(ctx context.Context) (*actionplan.Plan, error)
@@ -1301,7 +1302,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Practice.History(childComplexity), true
+		args, err := ec.field_Practice_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Practice.History(childComplexity, args["first"].(*int), args["afterVersion"].(*int)), true
 	case "Practice.id":
 		if e.ComplexityRoot.Practice.ID == nil {
 			break
@@ -2338,6 +2344,13 @@ type Practice implements Node {
   startYear: Int
   endYear: Int
   links: [String!]!
+  """
+  Who to contact. E-mail and phone are personal data: they are given only
+  when one practice is asked by itself (` + "`" + `practice` + "`" + `, ` + "`" + `practiceByRef` + "`" + `, ` + "`" + `node` + "`" + `,
+  one such field per operation), or to the admin and to the platform of the
+  practice's region. Everywhere else (lists, searches, similar practices,
+  factor groups) they are left out; organisation and website stay.
+  """
   contact: Contact
   language: String!
   createdAt: Time!
@@ -2348,8 +2361,11 @@ type Practice implements Node {
   demo: Boolean!
   "The inventory that last changed this practice."
   inventory: Inventory
-  "Every version, oldest first."
-  history: [PracticeRevision!]!
+  """
+  Versions, oldest first: at most ` + "`" + `first` + "`" + ` (1-100, default 100) after version
+  ` + "`" + `afterVersion` + "`" + ` (default: from the first). Each with the fields it changed.
+  """
+  history(first: Int, afterVersion: Int): [PracticeRevision!]!
   "Practices most like this one."
   similar(first: Int): [Practice!]!
 }
@@ -3742,6 +3758,28 @@ func (ec *executionContext) field_Mutation_withdrawPractice_args(ctx context.Con
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Practice_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "afterVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterVersion"] = arg1
 	return args, nil
 }
 
@@ -7799,7 +7837,7 @@ func (ec *executionContext) _Practice_contact(ctx context.Context, field graphql
 			return ec.fieldContext_Practice_contact(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Contact, nil
+			return ec.Resolvers.Practice().Contact(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *practice.Contact) graphql.Marshaler {
@@ -7813,8 +7851,8 @@ func (ec *executionContext) fieldContext_Practice_contact(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Practice",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
 		},
@@ -7987,17 +8025,18 @@ func (ec *executionContext) _Practice_history(ctx context.Context, field graphql
 			return ec.fieldContext_Practice_history(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Practice().History(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Practice().History(ctx, obj, fc.Args["first"].(*int), fc.Args["afterVersion"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []practice.Revision) graphql.Marshaler {
-			return ec.marshalNPracticeRevision2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐRevisionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []practice.Change) graphql.Marshaler {
+			return ec.marshalNPracticeRevision2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Practice_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Practice_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Practice",
 		Field:      field,
@@ -8006,6 +8045,17 @@ func (ec *executionContext) fieldContext_Practice_history(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PracticeRevision(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Practice_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8398,7 +8448,7 @@ func (ec *executionContext) fieldContext_PracticeOutcome_version(_ context.Conte
 	return graphql.NewScalarFieldContext("PracticeOutcome", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PracticeRevision_version(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_version(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8421,7 +8471,7 @@ func (ec *executionContext) fieldContext_PracticeRevision_version(_ context.Cont
 	return graphql.NewScalarFieldContext("PracticeRevision", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PracticeRevision_at(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_at(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8444,7 +8494,7 @@ func (ec *executionContext) fieldContext_PracticeRevision_at(_ context.Context, 
 	return graphql.NewScalarFieldContext("PracticeRevision", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PracticeRevision_inventory(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_inventory(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8476,7 +8526,7 @@ func (ec *executionContext) fieldContext_PracticeRevision_inventory(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _PracticeRevision_title(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_title(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8499,7 +8549,7 @@ func (ec *executionContext) fieldContext_PracticeRevision_title(_ context.Contex
 	return graphql.NewScalarFieldContext("PracticeRevision", field, true, true, "String")
 }
 
-func (ec *executionContext) _PracticeRevision_summary(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_summary(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8522,7 +8572,7 @@ func (ec *executionContext) fieldContext_PracticeRevision_summary(_ context.Cont
 	return graphql.NewScalarFieldContext("PracticeRevision", field, true, true, "String")
 }
 
-func (ec *executionContext) _PracticeRevision_changedFields(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_changedFields(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8531,7 +8581,7 @@ func (ec *executionContext) _PracticeRevision_changedFields(ctx context.Context,
 			return ec.fieldContext_PracticeRevision_changedFields(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PracticeRevision().ChangedFields(ctx, obj)
+			return obj.ChangedFields, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -8542,10 +8592,10 @@ func (ec *executionContext) _PracticeRevision_changedFields(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PracticeRevision_changedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PracticeRevision", field, true, true, "String")
+	return graphql.NewScalarFieldContext("PracticeRevision", field, false, false, "String")
 }
 
-func (ec *executionContext) _PracticeRevision_withdrawn(ctx context.Context, field graphql.CollectedField, obj *practice.Revision) (ret graphql.Marshaler) {
+func (ec *executionContext) _PracticeRevision_withdrawn(ctx context.Context, field graphql.CollectedField, obj *practice.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13624,10 +13674,11 @@ func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contact":
-			out.Values[i] = ec._Practice_contact(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_contact(ctx, field, obj)
+				})
 		case "language":
 			out.Values[i] = ec._Practice_language(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13867,7 +13918,7 @@ func (ec *executionContext) _PracticeOutcome(ctx context.Context, sel ast.Select
 
 var practiceRevisionImplementors = []string{"PracticeRevision"}
 
-func (ec *executionContext) _PracticeRevision(ctx context.Context, sel ast.SelectionSet, obj *practice.Revision) graphql.Marshaler {
+func (ec *executionContext) _PracticeRevision(ctx context.Context, sel ast.SelectionSet, obj *practice.Change) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceRevisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13905,11 +13956,10 @@ func (ec *executionContext) _PracticeRevision(ctx context.Context, sel ast.Selec
 					return ec._PracticeRevision_summary(ctx, field, obj)
 				})
 		case "changedFields":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PracticeRevision_changedFields(ctx, field, obj)
-				})
+			out.Values[i] = ec._PracticeRevision_changedFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "withdrawn":
 			out.Values[i] = ec._PracticeRevision_withdrawn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -15784,15 +15834,15 @@ func (ec *executionContext) marshalNPracticeOutcome2ᚕgithubᚗcomᚋsterkᚑso
 	return ret
 }
 
-func (ec *executionContext) marshalNPracticeRevision2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐRevision(ctx context.Context, sel ast.SelectionSet, v practice.Revision) graphql.Marshaler {
+func (ec *executionContext) marshalNPracticeRevision2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐChange(ctx context.Context, sel ast.SelectionSet, v practice.Change) graphql.Marshaler {
 	return ec._PracticeRevision(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPracticeRevision2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []practice.Revision) graphql.Marshaler {
+func (ec *executionContext) marshalNPracticeRevision2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []practice.Change) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPracticeRevision2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐRevision(ctx, sel, v[i])
+		return ec.marshalNPracticeRevision2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋpracticeᚐChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -236,3 +236,20 @@ func (r *Resolver) suggest(ctx context.Context, prefix string, first *int) ([]mo
 	}
 	return out, nil
 }
+
+func (r *Resolver) history(ctx context.Context, id string, first, afterVersion *int) ([]practice.Change, error) {
+	page := bank.HistoryPage{First: bank.MaxFirst, AfterVersion: deref(afterVersion)}
+	if first != nil {
+		n, err := bank.PageSize(first)
+		if err != nil {
+			return nil, err
+		}
+		page.First = n
+	}
+	all, err := r.loadersFor(ctx).histories.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, _, err := page.Of(all)
+	return cs, err
+}

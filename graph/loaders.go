@@ -12,11 +12,16 @@ import (
 )
 
 // loaders batch and cache the store reads of one request, so that a list of
-// practices does not read its inventories one by one.
+// practices does not read its inventories one by one, and a practice's
+// history asked under several aliases is read and compared once.
 type loaders struct {
 	inventories *dataloadgen.Loader[string, *practice.Inventory]
 	practices   *dataloadgen.Loader[string, *practice.Practice]
+	histories   *dataloadgen.Loader[string, []practice.Change] // whole, paged by the resolver
+	reads       rootReads                                      // the request's one operation
 }
+
+func (l *loaders) singleReadCount(ctx context.Context) int { return l.reads.count(ctx) }
 
 type loadersKey struct{}
 
@@ -51,6 +56,14 @@ func newLoaders(b *bank.Bank) *loaders {
 				}
 			}
 			return out, nil
+		}, wait),
+		histories: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]practice.Change, []error) {
+			out := make([][]practice.Change, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				out[i], errs[i] = b.Changes(ctx, id)
+			}
+			return out, errs
 		}, wait),
 	}
 }

@@ -175,14 +175,20 @@ func (r *practiceResolver) Actions(ctx context.Context, obj *practice.Practice) 
 	return out, nil
 }
 
+// Contact is the resolver for the contact field: the bank's contact policy,
+// told whether this practice was asked by itself.
+func (r *practiceResolver) Contact(ctx context.Context, obj *practice.Practice) (*practice.Contact, error) {
+	return bank.ContactOf(auth.FromContext(ctx), obj, r.askedAlone(ctx)), nil
+}
+
 // Inventory is the resolver for the inventory field.
 func (r *practiceResolver) Inventory(ctx context.Context, obj *practice.Practice) (*practice.Inventory, error) {
 	return r.loadersFor(ctx).inventories.Load(ctx, obj.Inventory)
 }
 
 // History is the resolver for the history field.
-func (r *practiceResolver) History(ctx context.Context, obj *practice.Practice) ([]practice.Revision, error) {
-	return r.Bank.History(ctx, obj.ID)
+func (r *practiceResolver) History(ctx context.Context, obj *practice.Practice, first *int, afterVersion *int) ([]practice.Change, error) {
+	return r.history(ctx, obj.ID, first, afterVersion)
 }
 
 // Similar is the resolver for the similar field.
@@ -191,23 +197,18 @@ func (r *practiceResolver) Similar(ctx context.Context, obj *practice.Practice, 
 }
 
 // Inventory is the resolver for the inventory field.
-func (r *practiceRevisionResolver) Inventory(ctx context.Context, obj *practice.Revision) (*practice.Inventory, error) {
+func (r *practiceRevisionResolver) Inventory(ctx context.Context, obj *practice.Change) (*practice.Inventory, error) {
 	return r.loadersFor(ctx).inventories.Load(ctx, obj.Inventory)
 }
 
 // Title is the resolver for the title field.
-func (r *practiceRevisionResolver) Title(ctx context.Context, obj *practice.Revision) (string, error) {
+func (r *practiceRevisionResolver) Title(ctx context.Context, obj *practice.Change) (string, error) {
 	return obj.Content.Title, nil
 }
 
 // Summary is the resolver for the summary field.
-func (r *practiceRevisionResolver) Summary(ctx context.Context, obj *practice.Revision) (string, error) {
+func (r *practiceRevisionResolver) Summary(ctx context.Context, obj *practice.Change) (string, error) {
 	return obj.Content.Summary, nil
-}
-
-// ChangedFields is the resolver for the changedFields field.
-func (r *practiceRevisionResolver) ChangedFields(ctx context.Context, obj *practice.Revision) ([]string, error) {
-	return r.Bank.ChangedFields(ctx, *obj)
 }
 
 // ActionPlan is the resolver for the actionPlan field.

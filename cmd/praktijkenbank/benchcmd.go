@@ -14,16 +14,20 @@ import (
 
 // benchCmd runs a benchmark: `bench search` (index build and search
 // latencies), `bench insight` (the research aggregations) or `bench load`
-// (searches at a fixed rate).
+// (searches at a fixed rate) or `bench hostile` (attacks, one class at a
+// time and concurrently, with the server's peak memory).
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "load" {
 		return benchLoad(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "hostile" {
+		return benchHostile(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "search" {
 		return benchSearch(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "insight" {
-		return usageError{fmt.Errorf("gebruik: praktijkenbank bench search|insight|load [vlaggen]; --help toont de vlaggen")}
+		return usageError{fmt.Errorf("gebruik: praktijkenbank bench search|insight|load|hostile [vlaggen]; --help toont de vlaggen")}
 	}
 	fs := flag.NewFlagSet("bench insight", flag.ContinueOnError)
 	n := fs.Int("n", 100_000, "aantal gegenereerde praktijken")

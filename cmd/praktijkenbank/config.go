@@ -32,6 +32,9 @@ type config struct {
 	ShutdownTimeout time.Duration
 	ReadsPerSecond  float64 // per client; 0: no limit
 	WritesPerMinute float64 // per client; 0: no limit
+	PagesPerSecond  float64 // web pages, suggestions, reports per client; 0: no limit
+	ExportsPerMin   float64 // exports per client; 0: no limit
+	MetricsToken    string  // bearer token of /metrics; empty: open
 	Timeouts        server.Timeouts
 }
 
@@ -49,6 +52,9 @@ const (
 	envIntrospection = "PRAKTIJKENBANK_INTROSPECTION"
 	envRateReads     = "PRAKTIJKENBANK_RATE_READS"
 	envRateWrites    = "PRAKTIJKENBANK_RATE_WRITES"
+	envRatePages     = "PRAKTIJKENBANK_RATE_PAGES"
+	envRateExports   = "PRAKTIJKENBANK_RATE_EXPORTS"
+	envMetricsToken  = "PRAKTIJKENBANK_METRICS_TOKEN"
 	envReadTimeout   = "PRAKTIJKENBANK_READ_TIMEOUT"
 	envWriteTimeout  = "PRAKTIJKENBANK_WRITE_TIMEOUT"
 )
@@ -69,6 +75,10 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
 	fs.Float64Var(&c.ReadsPerSecond, "rate-reads", envFloat(getenv, envRateReads, 20), "leesoperaties per seconde per client; 0: geen limiet ($"+envRateReads+")")
 	fs.Float64Var(&c.WritesPerMinute, "rate-writes", envFloat(getenv, envRateWrites, 30), "schrijfoperaties per minuut per client; 0: geen limiet ($"+envRateWrites+")")
+	rl := server.DefaultRateLimits()
+	fs.Float64Var(&c.PagesPerSecond, "rate-pages", envFloat(getenv, envRatePages, rl.PagesPerSecond), "webpagina's, suggesties en rapporten per seconde per client; 0: geen limiet ($"+envRatePages+")")
+	fs.Float64Var(&c.ExportsPerMin, "rate-exports", envFloat(getenv, envRateExports, rl.ExportsPerMinute), "exports per minuut per client; 0: geen limiet ($"+envRateExports+")")
+	fs.StringVar(&c.MetricsToken, "metrics-token", getenv(envMetricsToken), "token dat /metrics vraagt; leeg: /metrics is open ($"+envMetricsToken+")")
 	t := server.DefaultTimeouts()
 	fs.DurationVar(&c.Timeouts.ReadHeader, "read-header-timeout", t.ReadHeader, "hoe lang een client over de kopregels van een verzoek mag doen")
 	fs.DurationVar(&c.Timeouts.Read, "read-timeout", envDuration(getenv, envReadTimeout, t.Read), "hoe lang een client over een heel verzoek mag doen, body inbegrepen ($"+envReadTimeout+")")
@@ -142,6 +152,15 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 	}
 	if math.IsNaN(c.WritesPerMinute) || c.WritesPerMinute < 0 {
 		errs = append(errs, fmt.Errorf("-rate-writes / $%s: geef een getal ≥ 0", envRateWrites))
+	}
+	if math.IsNaN(c.PagesPerSecond) || c.PagesPerSecond < 0 {
+		errs = append(errs, fmt.Errorf("-rate-pages / $%s: geef een getal ≥ 0", envRatePages))
+	}
+	if math.IsNaN(c.ExportsPerMin) || c.ExportsPerMin < 0 {
+		errs = append(errs, fmt.Errorf("-rate-exports / $%s: geef een getal ≥ 0", envRateExports))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, fmt.Errorf("$%s is te kort: gebruik minstens 16 willekeurige tekens", envMetricsToken))
 	}
 	for _, d := range []struct {
 		flag string
@@ -222,6 +241,9 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Float64("rateReadsPerSecond", c.ReadsPerSecond),
 		slog.Float64("rateWritesPerMinute", c.WritesPerMinute),
+		slog.Float64("ratePagesPerSecond", c.PagesPerSecond),
+		slog.Float64("rateExportsPerMinute", c.ExportsPerMin),
+		slog.Bool("metricsToken", c.MetricsToken != ""),
 		slog.Any("timeouts", c.Timeouts),
 	)
 }

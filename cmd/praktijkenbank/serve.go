@@ -67,6 +67,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.FieldSuggestion = c.Introspection
 	opts.RateLimits.ReadsPerSecond = c.ReadsPerSecond
 	opts.RateLimits.WritesPerMinute = c.WritesPerMinute
+	opts.RateLimits.PagesPerSecond = c.PagesPerSecond
+	opts.RateLimits.ExportsPerMinute = c.ExportsPerMin
+	opts.MetricsToken = c.MetricsToken
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
 	deps.Insight = a.insight

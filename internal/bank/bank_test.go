@@ -149,18 +149,17 @@ func TestChangedPracticeGetsNextVersion(t *testing.T) {
 	if res.Outcomes[1].Outcome != practice.Updated || res.Outcomes[1].Version != 2 {
 		t.Fatalf("outcome of the changed practice = %+v", res.Outcomes[1])
 	}
-	history, err := e.bank.History(ctx, res.Outcomes[1].ID)
+	history, more, err := e.bank.History(ctx, res.Outcomes[1].ID, bank.HistoryPage{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(history) != 2 || history[0].Version != 1 || history[1].Version != 2 {
-		t.Fatalf("history = %+v", history)
+	if len(history) != 2 || history[0].Version != 1 || history[1].Version != 2 || more {
+		t.Fatalf("history = %+v (more %v)", history, more)
 	}
-	changed, err := e.bank.ChangedFields(ctx, history[1])
-	if err != nil {
-		t.Fatal(err)
+	if len(history[0].ChangedFields) < 3 {
+		t.Errorf("changed fields of version 1 = %v, want every field with a value", history[0].ChangedFields)
 	}
-	if len(changed) != 1 || changed[0] != "summary" {
+	if changed := history[1].ChangedFields; len(changed) != 1 || changed[0] != "summary" {
 		t.Errorf("changed fields = %v, want [summary]", changed)
 	}
 	// A practice absent from a resubmission stays.
@@ -361,7 +360,7 @@ func TestWithdraw(t *testing.T) {
 			t.Error("a withdrawn practice is still found")
 		}
 	}
-	history, _ := e.bank.History(ctx, id)
+	history, _, _ := e.bank.History(ctx, id, bank.HistoryPage{})
 	if len(history) != 2 || history[1].Withdrawn == nil {
 		t.Errorf("history after withdrawal = %+v", history)
 	}

@@ -2,24 +2,84 @@ package bank
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
-// ChangedFields lists the v1 fields in which a revision differs from the
-// version before it; for the first version, every field that has a value.
-func (b *Bank) ChangedFields(ctx context.Context, rev practice.Revision) ([]string, error) {
-	if rev.Version <= 1 {
-		return practice.ChangedFields(nil, rev.Content), nil
+// HistoryPage asks for part of a practice's history: at most First
+// revisions (1..MaxFirst; 0 gives MaxFirst), oldest first, of the versions
+// after AfterVersion (0: from the first).
+type HistoryPage struct {
+	First        int
+	AfterVersion int
+	NewestFirst  bool // the newest First revisions before AfterVersion (0: the newest)
+}
+
+// History returns a page of a practice's revisions with the fields each
+// changed, and whether more follow in the page's direction.
+func (b *Bank) History(ctx context.Context, id string, page HistoryPage) ([]practice.Change, bool, error) {
+	if err := page.check(); err != nil {
+		return nil, false, err
 	}
-	history, err := b.store.History(ctx, rev.PracticeID)
+	all, err := b.Changes(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	out, more, err := page.Of(all)
+	return out, more, err
+}
+
+// Changes returns every revision of a practice, oldest first, with the
+// fields each changed. The store's history is read once and compared
+// revision by revision in one pass, however long it is.
+func (b *Bank) Changes(ctx context.Context, id string) ([]practice.Change, error) {
+	revs, err := b.store.History(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	for i := range history {
-		if history[i].Version == rev.Version-1 {
-			return practice.ChangedFields(&history[i].Content, rev.Content), nil
-		}
+	return practice.Changes(revs), nil
+}
+
+func (page HistoryPage) check() error {
+	if page.First < 0 || page.First > MaxFirst {
+		return fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
 	}
-	return practice.ChangedFields(nil, rev.Content), nil
+	if page.AfterVersion < 0 {
+		return fmt.Errorf("%w: afterVersion kan niet negatief zijn", ErrInvalid)
+	}
+	return nil
+}
+
+// Of takes the page out of a whole history (as Changes gives it), and says
+// whether more follow in the page's direction.
+func (page HistoryPage) Of(all []practice.Change) ([]practice.Change, bool, error) {
+	if err := page.check(); err != nil {
+		return nil, false, err
+	}
+	n := page.First
+	if n == 0 {
+		n = MaxFirst
+	}
+	if page.NewestFirst {
+		end := len(all)
+		if page.AfterVersion > 0 {
+			end = 0
+			for end < len(all) && all[end].Version < page.AfterVersion {
+				end++
+			}
+		}
+		start := max(end-n, 0)
+		out := make([]practice.Change, 0, end-start)
+		for i := end - 1; i >= start; i-- {
+			out = append(out, all[i])
+		}
+		return out, start > 0, nil
+	}
+	start := 0
+	for start < len(all) && all[start].Version <= page.AfterVersion {
+		start++
+	}
+	end := min(start+n, len(all))
+	return all[start:end], end < len(all), nil
 }

@@ -46,11 +46,6 @@ func (b *Bank) Practices(ctx context.Context, ids []string) ([]practice.Practice
 	return b.store.Practices(ctx, ids)
 }
 
-// History returns every version of a practice, oldest first.
-func (b *Bank) History(ctx context.Context, id string) ([]practice.Revision, error) {
-	return b.store.History(ctx, id)
-}
-
 // Inventory returns one recorded submission; ok is false when unknown.
 func (b *Bank) Inventory(ctx context.Context, id string) (practice.Inventory, bool, error) {
 	inv, err := b.store.Inventory(ctx, id)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
 // SearchResult is a page of search hits with their practices read from the
@@ -82,10 +83,15 @@ func (b *Bank) practicesOf(ctx context.Context, hits []search.Hit) ([]practice.P
 	return b.store.Practices(ctx, ids)
 }
 
-// invalidIf marks the index's input errors as the bank's.
+// invalidIf marks the index's input errors as the bank's, and a practice
+// the index does not know as not found.
 func invalidIf(err error) error {
-	if err != nil && errors.Is(err, search.ErrInvalid) {
+	switch {
+	case err == nil:
+	case errors.Is(err, search.ErrInvalid):
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	case errors.Is(err, search.ErrNotFound):
+		return fmt.Errorf("%w: %w", store.ErrNotFound, err)
 	}
 	return err
 }

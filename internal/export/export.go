@@ -21,9 +21,10 @@
 //     document per region that has matching practices, in the plan's order
 //     of regions. Each document of a bundle can be submitted as it is.
 //
-// Contact e-mail addresses and phone numbers are personal data: they are
-// left out unless the request is authenticated (a platform token or the
-// admin token); the contact's organisation and website stay.
+// Contact e-mail addresses and phone numbers are personal data: an export
+// is a list, so bank.ContactOf leaves them out unless the request carries the
+// admin token or the platform token of the practice's region; the contact's
+// organisation and website stay.
 //
 // A bad request (an unknown parameter, region, krachtlijn, challenge or
 // action, a year that is not a number or out of range) is refused with 400
@@ -47,6 +48,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
@@ -138,7 +140,7 @@ func (e *Exporter) CSV() http.Handler {
 		if !ok {
 			return
 		}
-		personal := auth.FromContext(r.Context()) != nil
+		who := auth.FromContext(r.Context())
 		stamp := e.now().Format("20060102")
 		if len(f.Regions) == 1 {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -146,7 +148,7 @@ func (e *Exporter) CSV() http.Handler {
 			cw := importer.NewCSVWriter(w, importer.CSVOptions{})
 			err := cw.WriteHeader()
 			if err == nil {
-				err = e.scan(r.Context(), regions[0], f, personal, func(p practice.PracticeInput) error { return cw.Write(p) })
+				err = e.scan(r.Context(), regions[0], f, who, func(p practice.PracticeInput) error { return cw.Write(p) })
 			}
 			if err == nil {
 				err = cw.Flush()
@@ -160,7 +162,7 @@ func (e *Exporter) CSV() http.Handler {
 		var err error
 		for _, region := range regions {
 			var cw *importer.CSVWriter
-			err = e.scan(r.Context(), region, f, personal, func(p practice.PracticeInput) error {
+			err = e.scan(r.Context(), region, f, who, func(p practice.PracticeInput) error {
 				if cw == nil {
 					fw, err := zw.CreateHeader(&zip.FileHeader{Name: region + ".csv", Method: zip.Deflate, Modified: e.now()})
 					if err != nil {
@@ -191,21 +193,21 @@ func (e *Exporter) JSON() http.Handler {
 		if !ok {
 			return
 		}
-		personal := auth.FromContext(r.Context()) != nil
+		who := auth.FromContext(r.Context())
 		stamp := e.now().Format("20060102")
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		bw := bufio.NewWriterSize(w, 32<<10)
 		var err error
 		if len(f.Regions) == 1 {
 			w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+regions[0]+"-"+stamp+".json"))
-			_, err = e.writeDoc(r.Context(), bw, "", regions[0], f, personal, true)
+			_, err = e.writeDoc(r.Context(), bw, "", regions[0], f, who, true)
 		} else {
 			w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+stamp+".json"))
 			_, err = fmt.Fprintf(bw, "{\"format\":%q,\"inventories\":[", BundleFormat)
 			sep := "\n"
 			for _, region := range regions {
 				var wrote bool
-				if wrote, err = e.writeDoc(r.Context(), bw, sep, region, f, personal, false); err != nil {
+				if wrote, err = e.writeDoc(r.Context(), bw, sep, region, f, who, false); err != nil {
 					break
 				}
 				if wrote {
@@ -226,7 +228,7 @@ func (e *Exporter) JSON() http.Handler {
 // writeDoc writes the v1 document of one region, after before. With
 // always false, a region without matching practices writes nothing; wrote
 // tells whether anything was written.
-func (e *Exporter) writeDoc(ctx context.Context, w io.Writer, before, region string, f search.Filter, personal, always bool) (wrote bool, err error) {
+func (e *Exporter) writeDoc(ctx context.Context, w io.Writer, before, region string, f search.Filter, who *auth.Principal, always bool) (wrote bool, err error) {
 	name := region
 	if reg, ok := e.plan().Region(region); ok {
 		name = reg.Name
@@ -248,7 +250,7 @@ func (e *Exporter) writeDoc(ctx context.Context, w io.Writer, before, region str
 			return true, err
 		}
 	}
-	err = e.scan(ctx, region, f, personal, func(p practice.PracticeInput) error {
+	err = e.scan(ctx, region, f, who, func(p practice.PracticeInput) error {
 		b, err := json.Marshal(p)
 		if err != nil {
 			return err
@@ -277,20 +279,14 @@ func (e *Exporter) writeDoc(ctx context.Context, w io.Writer, before, region str
 }
 
 // scan calls fn with every live practice of region that passes f, as a v1
-// practice, without personal contact data unless personal.
-func (e *Exporter) scan(ctx context.Context, region string, f search.Filter, personal bool, fn func(practice.PracticeInput) error) error {
+// practice, with its contact as the contact policy gives it to who.
+func (e *Exporter) scan(ctx context.Context, region string, f search.Filter, who *auth.Principal, fn func(practice.PracticeInput) error) error {
 	return e.src.ScanPractices(ctx, func(p practice.Practice) error {
 		if p.Region != region || !p.Live() || !insight.Matches(f, &p) {
 			return nil
 		}
 		in := practice.PracticeInput{Ref: p.Ref, Content: p.Content}
-		if c := p.Contact; c != nil && !personal {
-			stripped := practice.Contact{Organisation: c.Organisation, Website: c.Website}
-			in.Contact = &stripped
-			if stripped == (practice.Contact{}) {
-				in.Contact = nil
-			}
-		}
+		in.Contact = bank.ContactOf(who, &p, false)
 		return fn(in)
 	})
 }

@@ -18,7 +18,7 @@ type Metrics struct {
 
 	FieldDuration    *prometheus.HistogramVec // root field
 	Errors           *prometheus.CounterVec   // code
-	RateLimited      *prometheus.CounterVec   // kind: read, write
+	RateLimited      *prometheus.CounterVec   // kind: read, write, page, export
 	Submissions      *prometheus.CounterVec   // region
 	PracticesWritten *prometheus.CounterVec   // outcome: created, updated, unchanged
 	StoreDuration    *prometheus.HistogramVec // method
@@ -41,7 +41,7 @@ func New() *Metrics {
 		}, []string{"code"}),
 		RateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "praktijkenbank_rate_limited_total",
-			Help: "Operations refused by the rate limiter, by kind (read, write).",
+			Help: "Requests refused by the rate limiter, by kind (read, write, page, export).",
 		}, []string{"kind"}),
 		Submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "praktijkenbank_submissions_total",

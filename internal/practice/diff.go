@@ -9,9 +9,33 @@ import (
 // cur differs from prev. With prev nil it lists every field of cur that has a
 // value.
 func ChangedFields(prev *Content, cur Content) []string {
+	return changedBetween(fieldsOf(prev), fieldsOf(&cur))
+}
+
+// Change is one revision of a practice with the fields it changed.
+type Change struct {
+	Revision
+	// ChangedFields are the v1 fields in which this revision differs from
+	// the one before it (for the first, every field that has a value).
+	ChangedFields []string
+}
+
+// Changes pairs every revision of a history (oldest first, as the store
+// gives it) with its changed fields, comparing consecutive revisions in one
+// pass: each revision's fields are taken apart once.
+func Changes(history []Revision) []Change {
+	out := make([]Change, len(history))
+	before := fieldsOf(nil)
+	for i := range history {
+		after := fieldsOf(&history[i].Content)
+		out[i] = Change{Revision: history[i], ChangedFields: changedBetween(before, after)}
+		before = after
+	}
+	return out
+}
+
+func changedBetween(before, after map[string]string) []string {
 	changed := []string{}
-	before := fieldsOf(prev)
-	after := fieldsOf(&cur)
 	for _, name := range contentFieldNames {
 		if !reflect.DeepEqual(before[name], after[name]) {
 			changed = append(changed, name)

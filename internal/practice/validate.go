@@ -57,6 +57,7 @@ func Validate(in InventoryInput, plan *actionplan.Plan) (InventoryInput, Problem
 	}
 	if out.Region == "" {
 		v.add("region", CodeRequired, "de regio ontbreekt")
+	} else if !v.identifier("region", out.Region, "de regio") {
 	} else if _, ok := plan.Region(out.Region); !ok {
 		v.add("region", CodeUnknownRegion, "onbekende regio %q: kies uit %s", out.Region, regionIDs(plan))
 	}
@@ -113,6 +114,7 @@ func (v *validator) practice(path string, in PracticeInput, region string) Pract
 		v.add(path+".ref", CodeRequired, "de referentie (ref) ontbreekt")
 	case len(out.Ref) > MaxRef:
 		v.add(path+".ref", CodeTooLong, "de referentie is %d tekens lang; het maximum is %d", len(out.Ref), MaxRef)
+	case !v.identifier(path+".ref", out.Ref, "de referentie"):
 	case !refPattern.MatchString(out.Ref):
 		v.add(path+".ref", CodeInvalidFormat, "de referentie %q mag alleen letters, cijfers, punt, liggend streepje en underscore bevatten", out.Ref)
 	}
@@ -174,7 +176,7 @@ func (v *validator) practice(path string, in PracticeInput, region string) Pract
 		}
 		v.text(path+".contact.organisation", ct.Organisation, 0, MaxShortField, false, "de contactorganisatie")
 		v.text(path+".contact.phone", ct.Phone, 0, 50, false, "het telefoonnummer")
-		if ct.Email != "" {
+		if ct.Email != "" && v.identifier(path+".contact.email", ct.Email, "het e-mailadres") {
 			if a, err := mail.ParseAddress(ct.Email); err != nil || a.Address != ct.Email || len(ct.Email) > 254 {
 				v.add(path+".contact.email", CodeInvalidFormat, "%q is geen geldig e-mailadres", ct.Email)
 			}
@@ -189,6 +191,7 @@ func (v *validator) practice(path string, in PracticeInput, region string) Pract
 	o.Language = clean(c.Language)
 	if o.Language == "" {
 		o.Language = Languages[0]
+	} else if !v.identifier(path+".language", o.Language, "de taal") {
 	} else if !slices.Contains(Languages, o.Language) {
 		v.add(path+".language", CodeUnknownLanguage, "onbekende taal %q: kies nl, fr of en", o.Language)
 	}
@@ -210,6 +213,9 @@ func (v *validator) text(path, s string, min, max int, required bool, what strin
 	v.controls(path, s, what)
 }
 
+// controls refuses control characters, noncharacters and what a free text
+// may not hold (bidi controls, hiding invisible characters): one problem at
+// most per text.
 func (v *validator) controls(path, s, what string) {
 	for _, r := range s {
 		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') || isNonCharacter(r) {
@@ -217,6 +223,31 @@ func (v *validator) controls(path, s, what string) {
 			return
 		}
 	}
+	if code, r := freeTextProblem(s); code != "" {
+		v.addHidden(path, code, what, r)
+	}
+}
+
+// identifier refuses bidi controls and invisible characters in a ref, an
+// id, a code, an e-mail address or a link, and reports whether s is free of
+// them.
+func (v *validator) identifier(path, s, what string) bool {
+	code, r := identifierProblem(s)
+	if code != "" {
+		v.addHidden(path, code, what, r)
+	}
+	return code == ""
+}
+
+func (v *validator) addHidden(path, code, what string, r rune) {
+	if n := len(v.problems); n > 0 && v.problems[n-1].Path == path && v.problems[n-1].Code == code {
+		return // a link is checked as text and as a link
+	}
+	if code == CodeBidiControl {
+		v.add(path, code, "%s bevat een teken dat de leesrichting van de tekst omkeert (%U); haal het weg", what, r)
+		return
+	}
+	v.add(path, code, "%s bevat een onzichtbaar teken (%U); haal het weg", what, r)
 }
 
 // isNonCharacter reports the Unicode noncharacters (U+FDD0-U+FDEF and the last
@@ -275,6 +306,7 @@ func (v *validator) codes(path string, items []string, unknownCode, what string,
 			v.add(p, CodeInvalidValue, "lege %s: laat lege items weg", what)
 		case seen[s]:
 			v.add(p, CodeDuplicateValue, "%s %q staat al eerder in deze lijst", what, s)
+		case !v.identifier(p, s, "de "+what):
 		case !known(s):
 			v.add(p, unknownCode, "onbekende %s %q", what, s)
 		default:
@@ -300,6 +332,7 @@ func (v *validator) actions(path string, items []string, region string) []string
 			v.add(p, CodeInvalidValue, "lege actie: laat lege items weg")
 		case seen[s]:
 			v.add(p, CodeDuplicateValue, "actie %q staat al eerder in deze lijst", s)
+		case !v.identifier(p, s, "de actie"):
 		case !ok:
 			v.add(p, CodeUnknownAction, "onbekende actie %q: gebruik een actie uit het actieplan (bv. digitalisering-3) of een regionale actie van je eigen regio", s)
 		case a.Regional() && a.Region != region:
@@ -336,6 +369,9 @@ func (v *validator) date(path, s string) (time.Time, bool) {
 }
 
 func (v *validator) url(path, s string) {
+	if !v.identifier(path, s, "de link") {
+		return
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " \t\n") {
 		v.add(path, CodeInvalidFormat, "%q is geen geldige http(s)-link", s)

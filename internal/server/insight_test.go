@@ -269,10 +269,14 @@ func TestExportsThroughTheServer(t *testing.T) {
 	if anon.Code != 200 || strings.Contains(anon.Body.String(), "an.peeters@debrug.example") || strings.Contains(anon.Body.String(), "+32 3 123 45 67") {
 		t.Errorf("anonymous export: %d, personal data: %v", anon.Code, strings.Contains(anon.Body.String(), "@debrug"))
 	}
-	tok := platformToken(t, e, "limburg")
-	withTok := get("/export.json?regions=antwerpen", tok)
+	// The contact policy: a region's own platform gets its contacts, another's does not.
+	other := get("/export.json?regions=antwerpen", platformToken(t, e, "limburg"))
+	if other.Code != 200 || strings.Contains(other.Body.String(), "an.peeters@debrug.example") {
+		t.Errorf("export with another region's token: %d, personal data: %v", other.Code, strings.Contains(other.Body.String(), "@debrug"))
+	}
+	withTok := get("/export.json?regions=antwerpen", platformToken(t, e, "antwerpen"))
 	if withTok.Code != 200 || !strings.Contains(withTok.Body.String(), "an.peeters@debrug.example") || !strings.Contains(withTok.Body.String(), "+32 3 123 45 67") {
-		t.Errorf("export with a token: %d lacks the contact", withTok.Code)
+		t.Errorf("export with the region's token: %d lacks the contact", withTok.Code)
 	}
 	csv := get("/export.csv?regions=antwerpen", adminToken)
 	if csv.Code != 200 || !strings.Contains(csv.Body.String(), "an.peeters@debrug.example") {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -17,19 +18,64 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 )
 
-// RateLimits are per client: per token when the request has one, else per
-// client address. They count GraphQL operations, not HTTP requests, and
-// writes (mutations) have their own, stricter budget. Zero turns a limit off.
+// RateLimits are per client: per platform token when a request carries a
+// valid one, else per client address; the admin is not limited. Every route
+// that computes has a class with its own budget, counted per HTTP request
+// before anything is read or parsed, so refused, invalid and oversized
+// requests pay too:
+//
+//   - read: every request to /graphql (queries, mutations, and requests
+//     that turn out to be invalid);
+//   - write: GraphQL mutations, counted again per operation (a stricter,
+//     per-minute budget);
+//   - page: the web site's pages, its suggestions and the printable reports;
+//   - export: /export.csv and /export.json.
+//
+// A refused request gets 429 with Retry-After (and in GraphQL the code
+// RATE_LIMITED with retryAfter in seconds). Zero turns a class's limit off.
 type RateLimits struct {
-	ReadsPerSecond  float64
-	ReadBurst       int
-	WritesPerMinute float64
-	WriteBurst      int
+	ReadsPerSecond   float64
+	ReadBurst        int
+	WritesPerMinute  float64
+	WriteBurst       int
+	PagesPerSecond   float64
+	PageBurst        int
+	ExportsPerMinute float64
+	ExportBurst      int
 }
 
 // DefaultRateLimits are generous for a person and a script, tight for a flood.
 func DefaultRateLimits() RateLimits {
-	return RateLimits{ReadsPerSecond: 20, ReadBurst: 60, WritesPerMinute: 30, WriteBurst: 10}
+	return RateLimits{
+		ReadsPerSecond: 20, ReadBurst: 60,
+		WritesPerMinute: 30, WriteBurst: 10,
+		PagesPerSecond: 20, PageBurst: 100,
+		ExportsPerMinute: 12, ExportBurst: 6,
+	}
+}
+
+// The classes of requests the limiter counts (the label of
+// praktijkenbank_rate_limited_total).
+const (
+	classRead   = "read"
+	classWrite  = "write"
+	classPage   = "page"
+	classExport = "export"
+)
+
+// budget is the rate and burst of a class; ok is false when it is unlimited.
+func (l RateLimits) budget(class string) (r rate.Limit, burst int, ok bool) {
+	switch class {
+	case classRead:
+		return rate.Limit(l.ReadsPerSecond), l.ReadBurst, l.ReadsPerSecond > 0
+	case classWrite:
+		return rate.Limit(l.WritesPerMinute / 60), l.WriteBurst, l.WritesPerMinute > 0
+	case classPage:
+		return rate.Limit(l.PagesPerSecond), l.PageBurst, l.PagesPerSecond > 0
+	case classExport:
+		return rate.Limit(l.ExportsPerMinute / 60), l.ExportBurst, l.ExportsPerMinute > 0
+	}
+	return 0, 0, false
 }
 
 // CodeRateLimited is the extensions.code of a refused operation.
@@ -40,18 +86,26 @@ type clientKey struct{}
 // withClient remembers the client address of a request for the limiter.
 func withClient(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, host)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientAddr(r))))
 	})
 }
 
-// limiter keeps a token bucket per client and kind; idle buckets are dropped.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return host
+}
+
+// maxBuckets bounds the limiter's memory under a flood from many addresses;
+// when it is reached, idle buckets are dropped first and then all.
+const maxBuckets = 100_000
+
+// limiter keeps a token bucket per client and class; idle buckets are dropped.
 type limiter struct {
 	limits  RateLimits
-	onLimit func(kind string)
+	onLimit func(class string)
 	now     func() time.Time
 
 	mu      sync.Mutex
@@ -64,57 +118,123 @@ type bucket struct {
 	used time.Time
 }
 
-func newLimiter(l RateLimits, onLimit func(kind string)) *limiter {
+func newLimiter(l RateLimits, onLimit func(class string)) *limiter {
 	return &limiter{limits: l, onLimit: onLimit, now: time.Now, buckets: map[string]*bucket{}}
 }
 
-// allow reports whether the client may run one more operation of the kind,
-// and if not, after how long it may.
-func (l *limiter) allow(client, kind string) (bool, time.Duration) {
-	var r rate.Limit
-	var burst int
-	switch kind {
-	case "write":
-		if l.limits.WritesPerMinute <= 0 {
-			return true, 0
-		}
-		r, burst = rate.Limit(l.limits.WritesPerMinute/60), l.limits.WriteBurst
-	default:
-		if l.limits.ReadsPerSecond <= 0 {
-			return true, 0
-		}
-		r, burst = rate.Limit(l.limits.ReadsPerSecond), l.limits.ReadBurst
+// allow reports whether the client may make one more request of the class,
+// and if not, after how long it may. A refusal is counted.
+func (l *limiter) allow(client, class string) (bool, time.Duration) {
+	r, burst, limited := l.limits.budget(class)
+	if !limited {
+		return true, 0
 	}
 	now := l.now()
-	key := kind + "\x00" + client
+	key := class + "\x00" + client
 	l.mu.Lock()
 	b := l.buckets[key]
 	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			l.sweep(now, time.Minute)
+			if len(l.buckets) >= maxBuckets {
+				clear(l.buckets)
+			}
+		}
 		b = &bucket{lim: rate.NewLimiter(r, max(burst, 1))}
 		l.buckets[key] = b
 	}
 	b.used = now
 	if now.Sub(l.swept) > time.Minute {
-		for k, other := range l.buckets {
-			if now.Sub(other.used) > 10*time.Minute {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
+		l.sweep(now, 10*time.Minute)
 	}
 	l.mu.Unlock()
 	res := b.lim.ReserveN(now, 1)
-	if !res.OK() {
-		return false, time.Minute
-	}
-	if d := res.DelayFrom(now); d > 0 {
+	wait := time.Minute
+	if res.OK() {
+		if wait = res.DelayFrom(now); wait <= 0 {
+			return true, 0
+		}
 		res.CancelAt(now)
-		return false, d
 	}
-	return true, 0
+	if l.onLimit != nil {
+		l.onLimit(class)
+	}
+	return false, wait
 }
 
-// rateLimit is the gqlgen extension that applies the limiter per operation.
+// sweep drops the buckets unused for longer than idle; l.mu is held.
+func (l *limiter) sweep(now time.Time, idle time.Duration) {
+	for k, b := range l.buckets {
+		if now.Sub(b.used) > idle {
+			delete(l.buckets, k)
+		}
+	}
+	l.swept = now
+}
+
+// retrySeconds is a wait in whole seconds, at least 1.
+func retrySeconds(d time.Duration) int { return max(int(math.Ceil(d.Seconds())), 1) }
+
+func rateLimitedMessage(secs int) string {
+	return fmt.Sprintf("te veel verzoeken; probeer het over %d seconden opnieuw", secs)
+}
+
+// limitRequests counts every request of the class per client before next
+// reads anything of it; refuse writes the answer to a refused one (after
+// Retry-After and the status are set by it). Requests with a valid platform
+// token count per token, the admin's not at all.
+func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http.ResponseWriter, secs int), next http.Handler) http.Handler {
+	if _, _, limited := l.limits.budget(class); !limited {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		client := clientAddr(r)
+		if h := r.Header.Get("Authorization"); h != "" && a != nil {
+			// A bad token is refused later; it counts against the address.
+			if p, err := a.Authenticate(r.Context(), h); err == nil && p != nil {
+				if p.Role == auth.RoleAdmin {
+					next.ServeHTTP(w, r)
+					return
+				}
+				client = "token:" + p.TokenID
+			}
+		}
+		if ok, wait := l.allow(client, class); !ok {
+			secs := retrySeconds(wait)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			refuse(w, secs)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuseGraphQL answers a refused /graphql request.
+func refuseGraphQL(w http.ResponseWriter, secs int) {
+	writeJSON(w, http.StatusTooManyRequests, graphql.Response{Errors: gqlerror.List{{
+		Message:    rateLimitedMessage(secs),
+		Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": secs},
+	}}})
+}
+
+// refusePlain answers a refused page, report or export in Dutch.
+func refusePlain(w http.ResponseWriter, secs int) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = fmt.Fprintf(w, "Te veel verzoeken na elkaar. Probeer het over %d seconden opnieuw.\n", secs)
+}
+
+// refuseExport answers a refused export in the exports' JSON error shape.
+func refuseExport(w http.ResponseWriter, secs int) {
+	writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]any{
+		"code": CodeRateLimited, "message": rateLimitedMessage(secs), "retryAfter": secs,
+	}})
+}
+
+// rateLimit is the gqlgen extension that counts mutations against the
+// write budget, per operation (reads are counted per request, before the
+// request is parsed).
 type rateLimit struct{ l *limiter }
 
 var _ interface {
@@ -127,9 +247,8 @@ func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (rl rateLimit) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx)
-	kind := "read"
-	if op.Operation != nil && op.Operation.Operation == ast.Mutation {
-		kind = "write"
+	if op.Operation == nil || op.Operation.Operation != ast.Mutation {
+		return next(ctx)
 	}
 	client, _ := ctx.Value(clientKey{}).(string)
 	if p := auth.FromContext(ctx); p != nil {
@@ -138,13 +257,10 @@ func (rl rateLimit) InterceptOperation(ctx context.Context, next graphql.Operati
 		}
 		client = "token:" + p.TokenID
 	}
-	if ok, wait := rl.l.allow(client, kind); !ok {
-		if rl.l.onLimit != nil {
-			rl.l.onLimit(kind)
-		}
-		secs := int(math.Ceil(wait.Seconds()))
+	if ok, wait := rl.l.allow(client, classWrite); !ok {
+		secs := retrySeconds(wait)
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-			Message:    fmt.Sprintf("te veel verzoeken; probeer het over %d seconden opnieuw", secs),
+			Message:    rateLimitedMessage(secs),
 			Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": secs},
 		}}})
 	}

@@ -1,6 +1,8 @@
 // Package server assembles the HTTP face of Praktijkenbank: the GraphQL
 // endpoint with its limits, GraphiQL, health and readiness probes, metrics,
-// authentication of bearer tokens, CORS and request size limits.
+// authentication of bearer tokens, CORS, request size limits, per-client rate
+// limits on every route that computes (ratelimit.go) and the security
+// headers of every answer (headers.go).
 package server
 
 import (
@@ -17,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -41,7 +42,10 @@ type Options struct {
 	Introspection   bool // off in production if wanted
 	FieldSuggestion bool // "did you mean" in validation errors
 	RateLimits      RateLimits
-	Ready           func(ctx context.Context) error
+	// MetricsToken, when set, is the bearer token /metrics asks for; empty:
+	// /metrics is open (keep it on an internal network then).
+	MetricsToken string
+	Ready        func(ctx context.Context) error
 }
 
 // Defaults are sensible limits for a public server.
@@ -77,11 +81,16 @@ func New(d Deps, o Options) http.Handler {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	gql := GraphQL(d, o)
+	var onLimit func(string)
+	if d.Metrics != nil {
+		onLimit = func(class string) { d.Metrics.RateLimited.WithLabelValues(class).Inc() }
+	}
+	pages := newLimiter(o.RateLimits, onLimit)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	mountInsight(mux, d)
+	mountInsight(mux, d, pages)
 	if d.Metrics != nil {
-		mux.Handle("GET /metrics", d.Metrics.Handler())
+		mux.Handle("GET /metrics", requireToken(o.MetricsToken, d.Metrics.Handler()))
 	}
 	mux.Handle("GET /admin/backup", backupHandler(d.Auth, d.Backup))
 	gq := graphiqlHandler()
@@ -101,16 +110,15 @@ func New(d Deps, o Options) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
 	})
-	// The web site for practitioners; the routes above keep precedence.
-	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log)))
+	// The web site for practitioners; the routes above keep precedence. Its
+	// pages and suggestions are rate limited, its static files are not.
+	site := web.New(d.Bank, web.WithLogger(d.Log))
+	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
+	mux.Handle("/static/", site)
+	mux.Handle("/", limitedSite)
 	var h http.Handler = mux
-	h = cors.New(cors.Options{
-		AllowedOrigins:   o.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", "Apollo-Require-Preflight"},
-		AllowCredentials: false, // tokens travel in a header, never in cookies
-		MaxAge:           600,
-	}).Handler(h)
+	h = withCORS(o.CORSOrigins, h)
+	h = securityHeaders(h)
 	return h
 }
 
@@ -140,7 +148,8 @@ func GraphQL(d Deps, o Options) http.Handler {
 	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log, onError))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
-	srv.Use(rateLimit{l: newLimiter(o.RateLimits, onLimit)})
+	lim := newLimiter(o.RateLimits, onLimit)
+	srv.Use(rateLimit{l: lim})
 	observe(srv, d.Metrics, d.Log)
 
 	var h http.Handler = srv
@@ -148,6 +157,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 	h = authenticate(d.Auth, h)
 	h = limitBody(o, h)
 	h = withClient(h)
+	h = limitRequests(lim, d.Auth, classRead, refuseGraphQL, h)
 	return h
 }
 

@@ -486,11 +486,12 @@ func TestRateLimitsPerClientAndKind(t *testing.T) {
 	if got := query("192.0.2.2:1000", read); strings.Contains(got, "RATE_LIMITED") {
 		t.Errorf("another client was limited: %s", got)
 	}
-	// Writes have their own budget: the first write of a limited reader is not refused for rate.
-	if got := query("192.0.2.1:1002", write); strings.Contains(got, "RATE_LIMITED") {
+	// Writes have their own, stricter budget on top of the requests': the
+	// second write of a client with requests to spare is refused.
+	if got := query("192.0.2.3:1002", write); strings.Contains(got, "RATE_LIMITED") {
 		t.Errorf("first write was limited: %s", got)
 	}
-	if got := query("192.0.2.1:1003", write); !strings.Contains(got, "RATE_LIMITED") {
+	if got := query("192.0.2.3:1003", write); !strings.Contains(got, "RATE_LIMITED") {
 		t.Errorf("second write was not limited: %s", got)
 	}
 }

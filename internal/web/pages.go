@@ -64,6 +64,8 @@ func (h *handler) practice(w http.ResponseWriter, r *http.Request) {
 	}
 	plan := h.bank.Plan()
 	l := labeler{plan}
+	// The page shows one practice: the contact policy gives its contact whole.
+	p.Contact = bank.ContactOf(nil, &p, true)
 	v := practiceView{P: p, Years: yearsText(p), Description: paragraphs(p.Description)}
 	v.Region = tag{l.region(p.Region), searchState{Regions: []string{p.Region}}.url()}
 	for _, k := range p.Krachtlijnen {
@@ -103,19 +105,14 @@ func (h *handler) practice(w http.ResponseWriter, r *http.Request) {
 		v.WithdrawnAt = dutchDate(p.Withdrawn.At)
 	}
 
-	history, err := h.bank.History(ctx, p.ID)
+	history, _, err := h.bank.History(ctx, p.ID, bank.HistoryPage{NewestFirst: true})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	for i := len(history) - 1; i >= 0; i-- { // newest first
-		rev := history[i]
-		var prev *practice.Content
-		if i > 0 {
-			prev = &history[i-1].Content
-		}
+	for _, rev := range history {
 		rv := revisionView{Version: rev.Version, Date: dutchDate(rev.At), Withdrawn: rev.Withdrawn != nil}
-		for _, f := range practice.ChangedFields(prev, rev.Content) {
+		for _, f := range rev.ChangedFields {
 			rv.Changed = append(rv.Changed, fieldLabel(f))
 		}
 		v.History = append(v.History, rv)

@@ -85,6 +85,10 @@ const scanBatch = 256
 type Store struct {
 	db  *bbolt.DB
 	now func() time.Time
+	// readers holds every read transaction in read mode; an erasure holds
+	// it exclusively while it wipes the pages it freed, so that no reader
+	// still sees them (see EraseContact).
+	readers sync.RWMutex
 }
 
 var _ store.Store = (*Store)(nil)
@@ -172,6 +176,8 @@ func (s *Store) Path() string { return s.db.Path() }
 // Backup writes a consistent copy of the whole file to w while the store keeps
 // running (readers and writers are not blocked), and returns the bytes written.
 func (s *Store) Backup(w io.Writer) (int64, error) {
+	s.readers.RLock()
+	defer s.readers.RUnlock()
 	var n int64
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		var err error
@@ -192,6 +198,8 @@ func (s *Store) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.readers.RLock()
+	defer s.readers.RUnlock()
 	return s.mapErr(s.db.View(fn))
 }
 
@@ -654,7 +662,78 @@ func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) 
 // EraseContact removes email and phone from the practice and every revision.
 // Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
 // a new Seq when it changed, so the search index drops the data too.
+//
+// Erased means erased: bbolt writes changed pages anew and only frees the old
+// ones, which keep their bytes. So once the erasure is committed, every free
+// page of the file is overwritten with zeros (wipeFreePages), and a backup
+// taken afterwards, which copies the file, holds no copy either. For that the
+// erasure waits until running reads are done and holds new ones back until
+// the file is wiped: no reader may still see a freed page.
 func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice, error) {
+	s.readers.Lock()
+	defer s.readers.Unlock()
+	out, err := s.eraseContact(ctx, id)
+	if err != nil {
+		return out, err
+	}
+	if err := s.wipeFreePages(); err != nil {
+		return practice.Practice{}, fmt.Errorf("bolt: vrije pagina's wissen na het wissen van contactgegevens: %w", err)
+	}
+	return out, nil
+}
+
+// wipeFreePages overwrites every free page of the file with zeros. It runs
+// in a write transaction (no other writer) that starts with no reader open
+// (the caller holds s.readers), so bbolt has released every page freed
+// before it, and no transaction can read one.
+func (s *Store) wipeFreePages() error {
+	f, err := os.OpenFile(s.db.Path(), os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		size := int64(s.db.Info().PageSize)
+		var zeros []byte
+		wipe := func(from, to int) error { // pages [from, to)
+			n := int64(to-from) * size
+			if int64(len(zeros)) < n {
+				zeros = make([]byte, n)
+			}
+			_, err := f.WriteAt(zeros[:n], int64(from)*size)
+			return err
+		}
+		start := -1
+		for id := 2; ; id++ { // pages 0 and 1 are the meta pages
+			info, err := tx.Page(id)
+			if err != nil {
+				return err
+			}
+			free := info != nil && info.Type == "free"
+			if free && start < 0 {
+				start = id
+			}
+			if (!free || id-start >= 256) && start >= 0 {
+				if err := wipe(start, id); err != nil {
+					return err
+				}
+				start = -1
+				if free {
+					start = id
+				}
+			}
+			if info == nil {
+				return nil
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func (s *Store) eraseContact(ctx context.Context, id string) (practice.Practice, error) {
 	var out practice.Practice
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		p, err := getPractice(tx, id)
