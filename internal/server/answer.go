@@ -74,10 +74,11 @@ func (a answer) write(status int, b body) {
 
 // refuse answers a request refused before it became a GraphQL operation.
 func (a answer) refuse(f *refusal) {
-	a.write(f.status, body{Errors: gqlerror.List{{
-		Message:    f.msg,
-		Extensions: map[string]any{"code": f.code, "reason": f.reason},
-	}}})
+	ext := map[string]any{"code": f.code, "reason": f.reason}
+	if f.limit > 0 {
+		ext["limit"] = f.limit
+	}
+	a.write(f.status, body{Errors: gqlerror.List{{Message: f.msg, Extensions: ext}}})
 }
 
 // requestErrors answers a well-formed request that did not run: 200 in

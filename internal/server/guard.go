@@ -50,7 +50,7 @@ func limitBody(o Options, next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength > limit {
-			out.refuse(refused(http.StatusRequestEntityTooLarge, ReasonBodyTooLarge, "het verzoek is groter dan %d bytes", limit))
+			out.refuse(tooLarge(limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -78,10 +78,17 @@ type refusal struct {
 	status       int
 	code, reason string
 	msg          string
+	limit        int64 // the limit passed, if one was
 }
 
 func refused(status int, reason, format string, args ...any) *refusal {
 	return &refusal{status: status, code: graph.CodeBadUserInput, reason: reason, msg: fmt.Sprintf(format, args...)}
+}
+
+func tooLarge(limit int64) *refusal {
+	f := refused(http.StatusRequestEntityTooLarge, ReasonBodyTooLarge, "het verzoek is groter dan %d bytes", limit)
+	f.limit = limit
+	return f
 }
 
 func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -102,7 +109,7 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	case isMultipart(r):
 		req, parts, fail = t.fromMultipart(r)
 	default:
-		req, fail = t.fromBody(r.Body)
+		req, fail = t.fromBody(r.Body, r.ContentLength)
 	}
 	if fail != nil {
 		out.refuse(fail)
@@ -188,26 +195,60 @@ func fromURL(rawQuery string) (request, *refusal) {
 	return req, nil
 }
 
-// fromBody reads a JSON body: one request object, never a batch.
-func (t transportHTTP) fromBody(body io.Reader) (request, *refusal) {
-	b, err := io.ReadAll(io.LimitReader(body, t.maxBody+1))
+// fromBody reads a JSON body of about size bytes (-1: unknown): one
+// request object, never a batch.
+func (t transportHTTP) fromBody(body io.Reader, size int64) (request, *refusal) {
+	b, err := readAtMost(body, t.maxBody, size)
 	if fail := readFailure(err); fail != nil {
 		return request{}, fail
 	}
-	if int64(len(b)) > t.maxBody {
-		return request{}, refused(http.StatusRequestEntityTooLarge, ReasonBodyTooLarge, "het verzoek is groter dan %d bytes", t.maxBody)
+	if b == nil {
+		return request{}, tooLarge(t.maxBody)
 	}
 	return parseRequest(b)
 }
 
+// readAtMost reads r to its end into one buffer of about size bytes (if
+// known), growing it up to max+1 bytes at most; nil when r holds more than
+// max bytes.
+func readAtMost(r io.Reader, max, size int64) ([]byte, error) {
+	c := int64(64 << 10)
+	if size > 0 {
+		c = size + 1 // one more byte to see the end without growing
+	}
+	b := make([]byte, 0, min(c, max+1))
+	for {
+		if len(b) == cap(b) {
+			if int64(len(b)) > max {
+				return nil, nil
+			}
+			b = append(b, 0)[:len(b)] // let append grow it
+			if int64(cap(b)) > max+1 {
+				b = b[: len(b) : max+1]
+			}
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			if int64(len(b)) > max {
+				return nil, nil
+			}
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 // readFailure says why reading a body failed, or nil.
 func readFailure(err error) *refusal {
-	var tooLarge *http.MaxBytesError
+	var overLimit *http.MaxBytesError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &tooLarge):
-		return refused(http.StatusRequestEntityTooLarge, ReasonBodyTooLarge, "het verzoek is groter dan %d bytes", tooLarge.Limit)
+	case errors.As(err, &overLimit):
+		return tooLarge(overLimit.Limit)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return refused(http.StatusRequestTimeout, "SLOW_REQUEST", "het verzoek kwam te traag binnen")
 	default: // the client went away, or sent a broken body
@@ -274,7 +315,7 @@ func (t transportHTTP) fromMultipart(r *http.Request) (request, *multipart.Reade
 	if part.FormName() != "operations" {
 		return request{}, nil, refused(http.StatusBadRequest, "INVALID_REQUEST", "het eerste deel moet operations zijn")
 	}
-	req, fail := t.fromBody(part)
+	req, fail := t.fromBody(part, -1)
 	return req, mr, fail
 }
 
