@@ -1,6 +1,18 @@
 // Package server assembles the HTTP face of Praktijkenbank: the GraphQL
 // endpoint with its limits, GraphiQL, health and readiness probes, metrics,
 // authentication of bearer tokens, CORS and request size limits.
+//
+// A request to /graphql goes, each step before the costlier next one:
+//
+//	limitBody (guard.go)       method, Accept, Content-Type, announced size; bounds the body
+//	authenticate               a bad token is refused whole; else the principal, or none
+//	transportHTTP.Do           reads the body once (transport.go), then
+//	  queryLimits.preflight    parse within the token limit, expanded fields, fields of one
+//	                           name, depth, the operation (query.go, fields.go, depth.go)
+//	  mutation?                only POST, only with a token
+//	  VariableLimits           the variables measured as JSON text, then decoded (budget.go)
+//	  gqlgen executor          validation, complexity, rate limit, resolvers
+//	answer (answer.go)         the accepted media type; no data on request errors
 package server
 
 import (
