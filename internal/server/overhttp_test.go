@@ -247,3 +247,21 @@ func TestDutchMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestDepthPerOperationOfACachedDocument: a document validated (and cached)
+// for its shallow operation still has its deep one refused.
+func TestDepthPerOperationOfACachedDocument(t *testing.T) {
+	e := newEnv(t)
+	doc := "query Ondiep { __typename } query Diep { actionPlan { challenges " +
+		strings.Repeat("{ actions { challenge ", 12) + "{ id }" + strings.Repeat(" } }", 12) + " } }"
+	for _, op := range []string{"Ondiep", "Diep", "Ondiep", "Diep"} {
+		body, _ := json.Marshal(map[string]any{"query": doc, "operationName": op})
+		a := serve(t, e.handler, http.MethodPost, "/graphql", "application/json", "", string(body))
+		switch {
+		case op == "Ondiep" && (!a.hasData || len(a.errors) > 0):
+			t.Errorf("%s: %.300s", op, a.body)
+		case op == "Diep" && a.reason() != "DEPTH_LIMIT_EXCEEDED":
+			t.Errorf("%s: %.300s", op, a.body)
+		}
+	}
+}

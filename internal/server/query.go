@@ -46,12 +46,32 @@ type queryLimits struct {
 
 // preflight finds the operation a request asks for, and refuses a document
 // over the limits before anything validates or runs it. A document in the
-// cache of validated documents passed the limits before; it is not parsed
-// again.
+// cache of validated documents passed the document's limits before; it is
+// not parsed again.
 func (l queryLimits) preflight(ctx context.Context, cache graphql.Cache[*ast.QueryDocument], query, operationName string) (*ast.OperationDefinition, *gqlerror.Error) {
-	if doc, ok := cache.Get(ctx, query); ok {
-		return operation(doc, operationName)
+	doc, ok := cache.Get(ctx, query)
+	if !ok {
+		var gqlErr *gqlerror.Error
+		if doc, gqlErr = l.parse(query); gqlErr != nil {
+			return nil, gqlErr
+		}
 	}
+	op, gqlErr := operation(doc, operationName)
+	if gqlErr != nil {
+		return nil, gqlErr
+	}
+	// Per operation, so also for a document in the cache: it may have been
+	// validated for another of its operations.
+	if d := operationDepth(doc, op); d > l.depth {
+		e := limitError(ReasonDepthLimit, l.depth, "de query is te diep genest: %d niveaus, hoogstens %d", d, l.depth)
+		e.Extensions["depth"] = d
+		return nil, e
+	}
+	return op, nil
+}
+
+// parse parses a query document within the limits of the whole document.
+func (l queryLimits) parse(query string) (*ast.QueryDocument, *gqlerror.Error) {
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, l.tokens)
 	if err != nil {
 		gqlErr, ok := err.(*gqlerror.Error)
@@ -78,16 +98,7 @@ func (l queryLimits) preflight(ctx context.Context, cache graphql.Cache[*ast.Que
 		e.Extensions["field"] = name
 		return nil, e
 	}
-	op, gqlErr := operation(doc, operationName)
-	if gqlErr != nil {
-		return nil, gqlErr
-	}
-	if d := operationDepth(doc, op); d > l.depth {
-		e := limitError(ReasonDepthLimit, l.depth, "de query is te diep genest: %d niveaus, hoogstens %d", d, l.depth)
-		e.Extensions["depth"] = d
-		return nil, e
-	}
-	return op, nil
+	return doc, nil
 }
 
 // operation picks the operation named name from doc, or its only one.
