@@ -107,9 +107,13 @@ func (a answer) result(resp *graphql.Response) {
 	a.write(http.StatusOK, body{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
 }
 
-// capErrors keeps the first maxErrors errors and says how many more there were.
+// capErrors keeps the first maxErrors errors and says how many more there
+// were (once: a list it capped before stays as it is).
 func capErrors(errs gqlerror.List) gqlerror.List {
 	if len(errs) <= maxErrors {
+		return errs
+	}
+	if len(errs) == maxErrors+1 && errs[maxErrors].Extensions["reason"] == "TOO_MANY_ERRORS" {
 		return errs
 	}
 	more := len(errs) - maxErrors

@@ -24,8 +24,9 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 )
 
-// fast is how long a refusal may take.
-const fast = time.Second
+// fast is how long a refusal may take: a second, raceSlowdown times that
+// under the race detector (which makes Go code 2 to 20 times slower).
+const fast = time.Second * raceSlowdown
 
 type hostileEnv struct {
 	env       env

@@ -163,8 +163,8 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
 	rc, errs := exec.CreateOperationContext(ctx, params)
-	if errs != nil {
-		out.requestErrors(exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+	if errs != nil { // presented (translated, counted) only as many as are shown
+		out.requestErrors(exec.DispatchError(graphql.WithOperationContext(ctx, rc), capErrors(errs)))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
