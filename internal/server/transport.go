@@ -222,10 +222,9 @@ func readAtMost(r io.Reader, max, size int64) ([]byte, error) {
 			if int64(len(b)) > max {
 				return nil, nil
 			}
-			b = append(b, 0)[:len(b)] // let append grow it
-			if int64(cap(b)) > max+1 {
-				b = b[: len(b) : max+1]
-			}
+			grown := make([]byte, len(b), min(2*int64(cap(b)), max+1))
+			copy(grown, b)
+			b = grown
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
