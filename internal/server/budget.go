@@ -27,11 +27,12 @@ func DefaultWriteVariables() VariableLimits {
 }
 
 // overVariableLimit measures the JSON text raw, which must be valid JSON,
-// without decoding it, and says which limit it passes, or "". It stops at the
-// first limit passed; it allocates only its stack, bounded by l.Depth.
-func (l VariableLimits) overVariableLimit(raw []byte) string {
+// without decoding it, and says which limit it passes and what the limit is,
+// or "". It stops at the first limit passed; it allocates only its stack,
+// bounded by l.Depth.
+func (l VariableLimits) overVariableLimit(raw []byte) (string, int) {
 	if len(raw) > l.Bytes {
-		return fmt.Sprintf("de variabelen zijn groter dan %d bytes", l.Bytes)
+		return fmt.Sprintf("de variabelen zijn groter dan %d bytes", l.Bytes), l.Bytes
 	}
 	type open struct {
 		array bool
@@ -41,18 +42,18 @@ func (l VariableLimits) overVariableLimit(raw []byte) string {
 	objects, values := 0, 0
 	inString, escaped, opened := false, false, false
 	// item counts one more member or item of the innermost container.
-	item := func() string {
+	item := func() (string, int) {
 		values++
 		if values > l.Values {
-			return fmt.Sprintf("de variabelen bevatten meer dan %d waarden", l.Values)
+			return fmt.Sprintf("de variabelen bevatten meer dan %d waarden", l.Values), l.Values
 		}
 		if top := &stack[len(stack)-1]; top.array {
 			top.items++
 			if top.items > l.List {
-				return fmt.Sprintf("een lijst in de variabelen heeft meer dan %d elementen", l.List)
+				return fmt.Sprintf("een lijst in de variabelen heeft meer dan %d elementen", l.List), l.List
 			}
 		}
-		return ""
+		return "", 0
 	}
 	for _, c := range raw {
 		if inString {
@@ -73,8 +74,8 @@ func (l VariableLimits) overVariableLimit(raw []byte) string {
 		if opened {
 			opened = false
 			if c != '}' && c != ']' {
-				if msg := item(); msg != "" {
-					return msg
+				if msg, limit := item(); msg != "" {
+					return msg, limit
 				}
 			}
 		}
@@ -85,11 +86,11 @@ func (l VariableLimits) overVariableLimit(raw []byte) string {
 			if c == '{' {
 				objects++
 				if objects > l.Objects {
-					return fmt.Sprintf("de variabelen bevatten meer dan %d objecten", l.Objects)
+					return fmt.Sprintf("de variabelen bevatten meer dan %d objecten", l.Objects), l.Objects
 				}
 			}
 			if len(stack) >= l.Depth {
-				return fmt.Sprintf("de variabelen zijn dieper dan %d niveaus genest", l.Depth)
+				return fmt.Sprintf("de variabelen zijn dieper dan %d niveaus genest", l.Depth), l.Depth
 			}
 			stack = append(stack, open{array: c == '['})
 			opened = true
@@ -97,11 +98,11 @@ func (l VariableLimits) overVariableLimit(raw []byte) string {
 			stack = stack[:len(stack)-1]
 		case ',':
 			if len(stack) > 0 {
-				if msg := item(); msg != "" {
-					return msg
+				if msg, limit := item(); msg != "" {
+					return msg, limit
 				}
 			}
 		}
 	}
-	return ""
+	return "", 0
 }

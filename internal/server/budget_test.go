@@ -32,13 +32,13 @@ func TestOverVariableLimit(t *testing.T) {
 			if !json.Valid([]byte(tt.json)) {
 				t.Fatalf("test JSON is not valid: %s", tt.json)
 			}
-			got := l.overVariableLimit([]byte(tt.json))
+			got, _ := l.overVariableLimit([]byte(tt.json))
 			if (tt.over == "") != (got == "") || !strings.Contains(got, tt.over) {
 				t.Errorf("overVariableLimit(%s) = %q, want %q", tt.json, got, tt.over)
 			}
 		})
 	}
-	if got := (VariableLimits{Bytes: 4, Depth: 9, List: 9, Objects: 9, Values: 9}).overVariableLimit([]byte(`{"a":1}`)); !strings.Contains(got, "bytes") {
+	if got, limit := (VariableLimits{Bytes: 4, Depth: 9, List: 9, Objects: 9, Values: 9}).overVariableLimit([]byte(`{"a":1}`)); !strings.Contains(got, "bytes") || limit != 4 {
 		t.Errorf("bytes over the limit: %q", got)
 	}
 }
@@ -68,10 +68,10 @@ func TestWriteVariablesTakeAFullInventory(t *testing.T) {
 	if len(vars) > DefaultWriteVariables().Bytes {
 		t.Skipf("5,000 copies of the test practice are %d bytes, over the body limit", len(vars))
 	}
-	if msg := DefaultWriteVariables().overVariableLimit(vars); msg != "" {
+	if msg, _ := DefaultWriteVariables().overVariableLimit(vars); msg != "" {
 		t.Errorf("a full inventory of %d bytes is refused: %s", len(vars), msg)
 	}
-	if msg := DefaultReadVariables().overVariableLimit(vars); msg == "" {
+	if msg, _ := DefaultReadVariables().overVariableLimit(vars); msg == "" {
 		t.Error("a query may send an inventory's worth of variables")
 	}
 }

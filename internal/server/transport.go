@@ -143,8 +143,8 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		raw  []byte
 		into *map[string]any
 	}{{"variables", req.variables, &params.Variables}, {"extensions", req.extensions, &params.Extensions}} {
-		if msg := budget.overVariableLimit(v.raw); msg != "" {
-			out.requestErrors(exec.DispatchError(ctx, gqlerror.List{limitError(ReasonVariableLimit, 0, "%s", msg)}))
+		if msg, limit := budget.overVariableLimit(v.raw); msg != "" {
+			out.requestErrors(exec.DispatchError(ctx, gqlerror.List{limitError(ReasonVariableLimit, limit, "%s", msg)}))
 			return
 		}
 		if err := decodeObject(v.raw, v.into); err != nil {
