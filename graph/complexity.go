@@ -9,6 +9,10 @@ import (
 // several index queries.
 const searchCost = 50
 
+// planActions is about how many actions actionPlan.actions lists: the
+// plan's 17 and a few regional ones. A field under it runs once per action.
+const planActions = 20
+
 // pageCost is the cost of a list field: its children once per item asked.
 func pageCost(child int, first *int, dflt int) int {
 	n := dflt
@@ -46,4 +50,8 @@ func SetComplexity(c *ComplexityRoot) {
 	c.Practice.History = func(child int, first *int, _ *int) int {
 		return 1 + pageCost(child, first, bank.MaxFirst)
 	}
+	// A count per action and region: cheap once, not 1,800 times per action
+	// under aliases (an unknown region is an error with a hint each time).
+	c.ActionPlan.Actions = func(child int) int { return 1 + planActions*child }
+	c.Action.PracticeCount = func(_ int, _ *string) int { return 5 }
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -81,11 +83,16 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 					gqlErr.Extensions["reason"] = code
 				}
 				gqlErr.Extensions["code"] = CodeBadUserInput
-			}
-			if code == "COMPLEXITY_LIMIT_EXCEEDED" { // unexported in gqlgen's complexity extension
-				// gqlgen says it in English, with the figures: keep those as detail.
-				gqlErr.Extensions["detail"] = gqlErr.Message
-				gqlErr.Message = "de vraag is te zwaar: vraag minder velden, kleinere pagina's (first) of minder aliassen tegelijk"
+				if code == "COMPLEXITY_LIMIT_EXCEEDED" { // unexported in gqlgen's complexity extension
+					// gqlgen says it in English, with the figures: keep those as detail.
+					gqlErr.Extensions["detail"] = gqlErr.Message
+					gqlErr.Message = "de vraag is te zwaar: vraag minder velden, kleinere pagina's (first) of minder aliassen tegelijk"
+					if m := complexityLimit.FindStringSubmatch(gqlErr.Extensions["detail"].(string)); m != nil {
+						gqlErr.Extensions["limit"], _ = strconv.Atoi(m[1])
+					}
+				} else if code == "GRAPHQL_PARSE_FAILED" || code == "GRAPHQL_VALIDATION_FAILED" {
+					translate(gqlErr, code)
+				}
 			}
 			return gqlErr
 		}
@@ -99,6 +106,9 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		return pres
 	}
 }
+
+// complexityLimit finds the limit in gqlgen's complexity error.
+var complexityLimit = regexp.MustCompile(`exceeds the limit of (\d+)`)
 
 func internalMessage(code string) string {
 	if code == CodeUnavailable {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
@@ -50,5 +51,36 @@ func TestRecoverHidesThePanic(t *testing.T) {
 	var gqlErr *gqlerror.Error
 	if !errors.As(err, &gqlErr) || gqlErr.Extensions["code"] != CodeInternal || strings.Contains(gqlErr.Message, "index out of range") {
 		t.Fatalf("recovered error = %#v", err)
+	}
+}
+
+func TestGqlparserMessagesInDutch(t *testing.T) {
+	present := ErrorPresenter(slog.New(slog.DiscardHandler), nil)
+	tests := []struct {
+		english, reason string
+		path            ast.Path
+		want            string
+	}{
+		{`Cannot query field "regios" on type "ActionPlan". Did you mean "regions"?`, "GRAPHQL_VALIDATION_FAILED", nil,
+			`het veld "regios" bestaat niet op het type "ActionPlan"; bedoelt u "regions"?`},
+		{`Variable "$in" of required type "InventoryInput!" was not provided.`, "GRAPHQL_VALIDATION_FAILED", nil,
+			`de variabele $in (type InventoryInput!) ontbreekt`},
+		{"cannot be null", "GRAPHQL_VALIDATION_FAILED", ast.Path{ast.PathName("variable"), ast.PathName("in"), ast.PathName("practices"), ast.PathIndex(3), ast.PathName("title")},
+			"variabele $in.practices[3].title: mag niet null zijn"},
+		{"Expected Name, found <EOF>", "GRAPHQL_PARSE_FAILED", nil, "syntaxfout: verwacht Name, gevonden <EOF>"},
+		{"a message nobody foresaw", "GRAPHQL_VALIDATION_FAILED", nil, "de query past niet bij het schema"},
+	}
+	for _, tt := range tests {
+		e := &gqlerror.Error{Message: tt.english, Path: tt.path, Extensions: map[string]any{"code": tt.reason}}
+		got := present(context.Background(), e)
+		if got.Message != tt.want || got.Extensions["detail"] != tt.english || got.Extensions["code"] != CodeBadUserInput ||
+			got.Extensions["reason"] != tt.reason || len(got.Path) != len(tt.path) {
+			t.Errorf("%q: %q %v", tt.english, got.Message, got.Extensions)
+		}
+	}
+	// An error of execution without a code keeps its message.
+	e := present(context.Background(), &gqlerror.Error{Message: "must not be null"})
+	if e.Message != "must not be null" || e.Extensions["code"] != CodeBadUserInput {
+		t.Errorf("execution error: %q %v", e.Message, e.Extensions)
 	}
 }

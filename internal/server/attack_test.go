@@ -12,7 +12,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -38,16 +37,6 @@ func startAttackServer(t *testing.T, mutate ...func(*server.Options)) (env, stri
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return e, "http://" + ln.Addr().String()
-}
-
-// allocated runs fn and returns the bytes the process allocated meanwhile.
-func allocated(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 type attackAnswer struct {

@@ -1,38 +1,13 @@
 package server
 
 import (
-	"context"
-
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 )
 
-// DepthLimit refuses operations nested deeper than max fields.
-func DepthLimit(max int) graphql.HandlerExtension { return depthLimit{max: max} }
-
-type depthLimit struct{ max int }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = depthLimit{}
-
-func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
-func (d depthLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	if op.Operation == nil {
-		return nil
-	}
-	if depth := selectionDepth(withoutIntrospection(op.Operation.SelectionSet), op.Doc.Fragments, 0, map[string]bool{}); depth > d.max {
-		return &gqlerror.Error{
-			Message:    "de query is te diep genest",
-			Extensions: map[string]any{"code": graph.CodeBadUserInput, "depth": depth, "maxDepth": d.max},
-		}
-	}
-	return nil
+// operationDepth is how deep op nests fields, fragments expanded, leaving
+// out introspection.
+func operationDepth(doc *ast.QueryDocument, op *ast.OperationDefinition) int {
+	return selectionDepth(withoutIntrospection(op.SelectionSet), doc.Fragments, 0, map[string]bool{})
 }
 
 // withoutIntrospection drops the root fields __schema and __type: their depth

@@ -11,7 +11,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 )
 
-func serve(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
+func serveWith(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(method, path, nil)
 	for k, v := range header {
@@ -26,7 +26,7 @@ func serve(h http.Handler, method, path string, header map[string]string) *httpt
 func TestCORSClosedWithoutOrigins(t *testing.T) {
 	e := newEnv(t, func(o *server.Options) { o.CORSOrigins = nil })
 	for _, method := range []string{http.MethodOptions, http.MethodGet} {
-		rec := serve(e.handler, method, "/graphql?query=%7B__typename%7D", map[string]string{
+		rec := serveWith(e.handler, method, "/graphql?query=%7B__typename%7D", map[string]string{
 			"Origin":                         "https://evil.example",
 			"Access-Control-Request-Method":  "POST",
 			"Access-Control-Request-Headers": "authorization,content-type",
@@ -46,7 +46,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	year := strconv.Itoa(time.Now().Year())
 	for _, path := range []string{"/", "/zoeken?q=buurt", "/actieplan", "/praktijk/nope", "/graphiql", "/rapport/antwerpen/" + year,
 		"/rapport/gent/2023", "/graphql?query=%7B__typename%7D", "/healthz", "/export.json?regions=limburg", "/bestaat-niet"} {
-		rec := serve(e.handler, http.MethodGet, path, nil)
+		rec := serveWith(e.handler, http.MethodGet, path, nil)
 		h := rec.Header()
 		csp := h.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "frame-ancestors 'none'") || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
@@ -61,7 +61,7 @@ func TestMetricsBehindAToken(t *testing.T) {
 	const token = "metrics-token-0123456789"
 	e := newEnv(t, func(o *server.Options) { o.MetricsToken = token })
 	for header, want := range map[string]int{"": 401, "Bearer wrong-token-0123456789": 401, "Bearer " + token: 200} {
-		rec := serve(e.handler, http.MethodGet, "/metrics", map[string]string{"Authorization": header})
+		rec := serveWith(e.handler, http.MethodGet, "/metrics", map[string]string{"Authorization": header})
 		if rec.Code != want || (want == 200) != strings.Contains(rec.Body.String(), "praktijkenbank_") {
 			t.Errorf("Authorization %q: %d", header, rec.Code)
 		}

@@ -3,6 +3,18 @@
 // authentication of bearer tokens, CORS, request size limits, per-client rate
 // limits on every route that computes (ratelimit.go) and the security
 // headers of every answer (headers.go).
+//
+// A request to /graphql goes, each step before the costlier next one:
+//
+//	limitBody (guard.go)       method, Accept, Content-Type, announced size; bounds the body
+//	authenticate               a bad token is refused whole; else the principal, or none
+//	transportHTTP.Do           reads the body once (transport.go), then
+//	  queryLimits.preflight    parse within the token limit, expanded fields, fields of one
+//	                           name, depth, the operation (query.go, fields.go, depth.go)
+//	  mutation?                only POST, only with a token
+//	  VariableLimits           the variables measured as JSON text, then decoded (budget.go)
+//	  gqlgen executor          validation, complexity, rate limit, resolvers
+//	answer (answer.go)         the accepted media type; no data on request errors
 package server
 
 import (
@@ -14,13 +26,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
@@ -37,10 +47,13 @@ type Options struct {
 	MaxUploadBytes  int64    // multipart uploads
 	MaxComplexity   int
 	MaxDepth        int
-	MaxFields       int  // field selections with fragments expanded, checked before validation
-	MaxTokens       int  // parser tokens of a query document
-	Introspection   bool // off in production if wanted
-	FieldSuggestion bool // "did you mean" in validation errors
+	MaxFields       int            // field selections with fragments expanded, checked before validation
+	MaxSameField    int            // fields of one response name in one selection set, checked before validation
+	MaxTokens       int            // parser tokens of a query document
+	ReadVariables   VariableLimits // the variables of a query, checked before they are decoded
+	WriteVariables  VariableLimits // the variables of a mutation, checked before they are decoded
+	Introspection   bool           // off in production if wanted
+	FieldSuggestion bool           // "did you mean" in validation errors
 	RateLimits      RateLimits
 	// MetricsToken, when set, is the bearer token /metrics asks for; empty:
 	// /metrics is open (keep it on an internal network then).
@@ -56,7 +69,10 @@ func Defaults() Options {
 		MaxComplexity:   20000,
 		MaxDepth:        12,
 		MaxFields:       2000,
+		MaxSameField:    10,
 		MaxTokens:       15000,
+		ReadVariables:   DefaultReadVariables(),
+		WriteVariables:  DefaultWriteVariables(),
 		Introspection:   true,
 		FieldSuggestion: true,
 		RateLimits:      DefaultRateLimits(),
@@ -128,19 +144,22 @@ func GraphQL(d Deps, o Options) http.Handler {
 	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth, Insight: d.Insight}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
+	cache := lru.New[*ast.QueryDocument](1000)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 8 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(transportHTTP{
+		limits:  queryLimits{tokens: o.MaxTokens, fields: o.MaxFields, repeats: o.MaxSameField, depth: o.MaxDepth},
+		read:    o.ReadVariables,
+		write:   o.WriteVariables,
+		maxBody: o.MaxBodyBytes,
+		cache:   cache,
+	})
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(o.MaxTokens)
-	srv.Use(FieldLimit(o.MaxFields, o.MaxTokens))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(!o.FieldSuggestion)
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
-	srv.Use(DepthLimit(o.MaxDepth))
 	var onLimit, onError func(string)
 	if d.Metrics != nil {
 		onLimit = func(kind string) { d.Metrics.RateLimited.WithLabelValues(kind).Inc() }
@@ -173,15 +192,15 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
-			writeGraphQLError(w, status, msg, code)
+			out := answer{w: w, media: responseMedia(r.Header.Get("Accept"))}
+			if out.media == "" {
+				out.media = mediaJSON
+			}
+			out.refuse(&refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
-}
-
-func writeGraphQLError(w http.ResponseWriter, status int, msg, code string) {
-	writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
