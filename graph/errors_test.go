@@ -68,6 +68,8 @@ func TestGqlparserMessagesInDutch(t *testing.T) {
 		{"cannot be null", "GRAPHQL_VALIDATION_FAILED", ast.Path{ast.PathName("variable"), ast.PathName("in"), ast.PathName("practices"), ast.PathIndex(3), ast.PathName("title")},
 			"variabele $in.practices[3].title: mag niet null zijn"},
 		{"Expected Name, found <EOF>", "GRAPHQL_PARSE_FAILED", nil, "syntaxfout: verwacht Name, gevonden <EOF>"},
+		{`There can be only one input field named "fromYear".`, "GRAPHQL_VALIDATION_FAILED", nil, `het invoerveld "fromYear" staat er meer dan eens`},
+		{`There can be only one variable named "$v".`, "GRAPHQL_VALIDATION_FAILED", nil, `de variabele $v staat er meer dan eens`},
 		{"a message nobody foresaw", "GRAPHQL_VALIDATION_FAILED", nil, "de query past niet bij het schema"},
 	}
 	for _, tt := range tests {

@@ -40,7 +40,12 @@ var messages = []dutch{
 	{regexp.MustCompile(`^Cannot spread fragment "(\w+)" within itself`), `het fragment "$1" verwijst naar zichzelf`},
 	{regexp.MustCompile(`^Unknown directive "@(\w+)"\.$`), `de directive "@$1" bestaat niet`},
 	{regexp.MustCompile(`^This anonymous operation must be the only defined operation\.$`), "een operatie zonder naam moet de enige in het document zijn"},
-	{regexp.MustCompile(`^There can be only one (\w+) named "(.+)"\.$`), `er mag maar één $1 "$2" zijn`},
+	{regexp.MustCompile(`^There can be only one argument named "(.+)"\.$`), `het argument "$1" staat er meer dan eens`},
+	{regexp.MustCompile(`^There can be only one input field named "(.+)"\.$`), `het invoerveld "$1" staat er meer dan eens`},
+	{regexp.MustCompile(`^There can be only one fragment named "(.+)"\.$`), `er zijn meer fragmenten met de naam "$1"`},
+	{regexp.MustCompile(`^There can be only one operation named "(.+)"\.$`), `er zijn meer operaties met de naam "$1"`},
+	{regexp.MustCompile(`^There can be only one variable named "\$?(.+)"\.$`), `de variabele $$$1 staat er meer dan eens`},
+	{regexp.MustCompile(`^The directive "@(\w+)" can only be used once at this location\.$`), `de directive "@$1" mag hier maar één keer staan`},
 	{regexp.MustCompile(`^Schema does not support operation type "(\w+)"`), `het schema kent geen $1`},
 	{regexp.MustCompile(`^Maximum introspection depth exceeded$`), "de introspectie-query is te diep genest"},
 	// Variables and values.

@@ -163,6 +163,15 @@ func TestGuardAnswersInTheAcceptedMediaType(t *testing.T) {
 			})
 		}
 	}
+	t.Run("an Upgrade header", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape("{ __typename }"), nil)
+		req.Header.Set("Upgrade", "websocket")
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"__typename":"Query"`) {
+			t.Errorf("%d %s", rec.Code, rec.Body)
+		}
+	})
 	t.Run("nothing acceptable", func(t *testing.T) {
 		a := serve(t, e.handler, http.MethodPost, "/graphql", "application/json", "text/html", `{"query":"{ __typename }"}`)
 		if a.status != http.StatusNotAcceptable || a.reason() != "NOT_ACCEPTABLE" {
