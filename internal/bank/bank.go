@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -46,6 +47,7 @@ type Bank struct {
 	plan *actionplan.Plan // base with the regional actions
 
 	afterWrite []func(ctx context.Context, ps []practice.Practice)
+	demoGone   atomic.Bool // no demo practice is left: real submissions skip the look
 }
 
 // Option configures a Bank.

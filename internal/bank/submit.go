@@ -105,6 +105,9 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 			b.log.WarnContext(ctx, "index not updated after submission; the follower will catch up", "inventory", recorded.ID, "err", err)
 		}
 	}
+	if !opt.Demo {
+		b.afterRealSubmission(ctx)
+	}
 	b.log.InfoContext(ctx, "inventory submitted", "inventory", recorded.ID, "region", recorded.Region,
 		"by", recorded.Principal, "source", recorded.Source,
 		"created", recorded.Created, "updated", recorded.Updated, "unchanged", recorded.Unchanged)
