@@ -136,7 +136,6 @@ func newEnv(dir string) (*env, func(), error) {
 		}
 	}
 
-
 	a := auth.NewService(st, "test-admin-token-0123456789", func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 	e.handler = server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
 	return e, cleanup, nil
