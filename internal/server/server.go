@@ -103,7 +103,7 @@ func New(d Deps, o Options) http.Handler {
 	})
 	// The web site for practitioners; the routes above keep precedence.
 	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log)))
-	var h http.Handler = mux
+	var h http.Handler = compress(mux)
 	h = cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},

@@ -150,7 +150,9 @@ func (h *handler) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", a.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("ETag", a.etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {
+	// The tag names the content's hash; a compressed copy's tag carries a
+	// suffix ("-gzip"), and either is this content.
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, strings.TrimSuffix(a.etag, `"`)) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
