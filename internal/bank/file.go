@@ -25,22 +25,34 @@ type File struct {
 
 // SubmitFile reads a file and submits it like Submit. Problems in the file are
 // reported with the place in the file (for a spreadsheet: row and column).
+// The reader's problems and the validation's come back together (a broken
+// row hides no other problem), at most importer.MaxProblems of them, the
+// last counting the rest; a file with problems is never written.
 func (b *Bank) SubmitFile(ctx context.Context, who *auth.Principal, f File, opt SubmitOptions) (SubmitResult, error) {
 	res := SubmitResult{DryRun: opt.DryRun}
 	if who == nil {
 		return res, auth.ErrUnauthenticated
 	}
 	region := strings.TrimSpace(f.Region)
-	if _, known := b.base.Region(region); known {
+	if r, known := b.base.FindRegion(region); known {
+		region = r.ID
 		if err := auth.CanWrite(who, region); err != nil {
 			return res, err
 		}
 	}
-	read, problems := importer.Read(f.Body, f.Name, importer.Meta{
+	plan := b.Plan()
+	read, problems := importer.ReadContext(ctx, f.Body, f.Name, importer.Meta{
 		Region: region, Title: f.Title, SubmittedBy: f.SubmittedBy, Period: f.Period,
-	})
+	}, importer.Labels(plan))
 	if len(problems) > 0 {
-		res.Problems = problems
+		if read.Checkable {
+			_, invalid := practice.Validate(read.Input, plan)
+			for i := range invalid {
+				invalid[i].Path = read.Path(invalid[i].Path)
+			}
+			problems = importer.Merge(problems, invalid)
+		}
+		res.Problems = practice.LimitProblems(problems, importer.MaxProblems, read.Omitted)
 		return res, nil
 	}
 	if read.Kind == importer.KindJSON && region != "" && strings.TrimSpace(read.Input.Region) != region {
@@ -55,5 +67,7 @@ func (b *Bank) SubmitFile(ctx context.Context, who *auth.Principal, f File, opt 
 	}
 	opt.Source += "." + string(read.Kind)
 	opt.Path = read.Path
-	return b.Submit(ctx, who, read.Input, opt)
+	res, err := b.Submit(ctx, who, read.Input, opt)
+	res.Problems = practice.LimitProblems(res.Problems, importer.MaxProblems, 0)
+	return res, err
 }

@@ -20,8 +20,9 @@ const (
 // JSON, as a field of a practice object; the contact.* columns are the fields
 // of the contact object there).
 type column struct {
-	name string
-	kind colKind
+	name  string // the v1 name
+	dutch string // the Dutch name (contract), also accepted in a header
+	kind  colKind
 	// Exactly one accessor is set. text and contact return nil when the
 	// field does not exist and alloc is false (a nil Contact).
 	text func(p *practice.PracticeInput) *string
@@ -35,30 +36,30 @@ type column struct {
 // columns are the v1 practice fields in the order of the format; the writers
 // use this order, the readers accept any order.
 var columns = []column{
-	{name: "ref", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Ref }},
-	{name: "title", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Title }},
-	{name: "summary", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Summary }},
-	{name: "description", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Description }},
-	{name: "organisations", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Organisations }},
-	{name: "municipalities", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Municipalities }},
-	{name: "krachtlijnen", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.Krachtlijnen }},
-	{name: "challenges", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Challenges }},
-	{name: "actions", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Actions }},
-	{name: "targetGroups", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.TargetGroups }},
-	{name: "settings", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Settings }},
-	{name: "successFactors", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.SuccessFactors }},
-	{name: "pitfalls", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Pitfalls }},
-	{name: "bottlenecks", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Bottlenecks }},
-	{name: "functions", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.Functions }},
-	{name: "impactDomains", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.ImpactDomains }},
-	{name: "startYear", kind: yearCol, year: func(p *practice.PracticeInput) **int { return &p.StartYear }},
-	{name: "endYear", kind: yearCol, year: func(p *practice.PracticeInput) **int { return &p.EndYear }},
-	{name: "links", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Links }},
-	{name: "contact.organisation", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Organisation }},
-	{name: "contact.email", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Email }},
-	{name: "contact.website", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Website }},
-	{name: "contact.phone", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Phone }},
-	{name: "language", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Language }},
+	{name: "ref", dutch: "ref", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Ref }},
+	{name: "title", dutch: "titel", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Title }},
+	{name: "summary", dutch: "samenvatting", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Summary }},
+	{name: "description", dutch: "beschrijving", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Description }},
+	{name: "organisations", dutch: "organisaties", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Organisations }},
+	{name: "municipalities", dutch: "gemeenten", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Municipalities }},
+	{name: "krachtlijnen", dutch: "krachtlijnen", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.Krachtlijnen }},
+	{name: "challenges", dutch: "uitdagingen", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Challenges }},
+	{name: "actions", dutch: "acties", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Actions }},
+	{name: "targetGroups", dutch: "doelgroepen", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.TargetGroups }},
+	{name: "settings", dutch: "settings", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Settings }},
+	{name: "successFactors", dutch: "succesfactoren", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.SuccessFactors }},
+	{name: "pitfalls", dutch: "valkuilen", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Pitfalls }},
+	{name: "bottlenecks", dutch: "knelpunten", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Bottlenecks }},
+	{name: "functions", dutch: "functies", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.Functions }},
+	{name: "impactDomains", dutch: "impactdomeinen", kind: codeCol, list: func(p *practice.PracticeInput) *[]string { return &p.ImpactDomains }},
+	{name: "startYear", dutch: "startjaar", kind: yearCol, year: func(p *practice.PracticeInput) **int { return &p.StartYear }},
+	{name: "endYear", dutch: "eindjaar", kind: yearCol, year: func(p *practice.PracticeInput) **int { return &p.EndYear }},
+	{name: "links", dutch: "links", kind: listCol, list: func(p *practice.PracticeInput) *[]string { return &p.Links }},
+	{name: "contact.organisation", dutch: "contact.organisatie", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Organisation }},
+	{name: "contact.email", dutch: "contact.email", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Email }},
+	{name: "contact.website", dutch: "contact.website", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Website }},
+	{name: "contact.phone", dutch: "contact.telefoon", kind: textCol, contact: func(c *practice.Contact) *string { return &c.Phone }},
+	{name: "language", dutch: "taal", kind: textCol, text: func(p *practice.PracticeInput) *string { return &p.Language }},
 }
 
 // ColumnNames returns the spreadsheet column names of the format v1, in the
@@ -71,10 +72,20 @@ func ColumnNames() []string {
 	return names
 }
 
-// columnByName finds a column by its name, case-insensitively.
+// DutchColumnNames returns the Dutch column names, in the order of
+// ColumnNames; the template uses them, and the readers accept them.
+func DutchColumnNames() []string {
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = c.dutch
+	}
+	return names
+}
+
+// columnByName finds a column by its v1 or Dutch name, case-insensitively.
 func columnByName(name string) (int, bool) {
 	for i, c := range columns {
-		if strings.EqualFold(c.name, name) {
+		if strings.EqualFold(c.name, name) || strings.EqualFold(c.dutch, name) {
 			return i, true
 		}
 	}

@@ -3,6 +3,7 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -29,46 +30,64 @@ import (
 // with one INVALID_ENCODING problem rather than read with garbled letters.
 func ReadCSV(r io.Reader, meta Meta, opts ...Option) (Result, practice.Problems) {
 	o := buildOptions(opts)
-	data, err := readAll(r, o.maxBytes)
-	if err != nil {
-		return Result{Kind: KindCSV}, practice.Problems{readProblem(err, o.maxBytes)}
-	}
-	return readCSV(data, meta, o)
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	return readCSV(ctx, bufio.NewReaderSize(&limitReader{r: r, n: o.maxBytes}, peekSize), meta, o)
 }
 
-func readCSV(data []byte, meta Meta, _ options) (Result, practice.Problems) {
-	if bytes.HasPrefix(data, utf16LEBOM) || bytes.HasPrefix(data, utf16BEBOM) {
+// readCSV reads CSV from br as a stream: a row is mapped before the next is
+// read, no row may exceed maxRecordBytes, and reading stops at the first cap
+// the sheetMapper hits, so a huge file costs no more than its first rows.
+func readCSV(ctx context.Context, br *bufio.Reader, meta Meta, o options) (Result, practice.Problems) {
+	if head, _ := br.Peek(2); bytes.HasPrefix(head, utf16LEBOM) || bytes.HasPrefix(head, utf16BEBOM) {
 		return Result{Kind: KindCSV}, practice.Problems{practice.Problem{Path: "", Code: practice.CodeInvalidEncoding,
 			Message: "Het bestand is opgeslagen als Unicode-tekst (UTF-16). Open het in Excel, kies 'Opslaan als' met het bestandstype 'CSV UTF-8 (gescheiden door komma's)' en laad het opnieuw op."}}
 	}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	data, sep := detectSeparator(data)
+	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+		br.Discard(len(utf8BOM))
+	}
+	head, _ := br.Peek(peekSize)
+	sepLine, sep := detectSeparator(head)
+	br.Discard(sepLine)
+	o.sep = sep
 
-	rd := csv.NewReader(bytes.NewReader(data))
+	watch := &utf8Watch{r: br}
+	rd := csv.NewReader(&recordLimiter{r: watch, sep: byte(sep), max: maxRecordBytes})
 	rd.Comma = sep
 	rd.FieldsPerRecord = -1
 	rd.LazyQuotes = false
 	rd.ReuseRecord = true // each row is mapped before the next is read
 
-	valid := utf8.Valid(data)
-	m := newSheetMapper(meta, KindCSV)
+	m := newSheetMapper(ctx, meta, KindCSV, o)
 	row, nextLine := 0, 1
-	for {
+	for !m.done {
 		rec, err := rd.Read()
 		if err == io.EOF {
 			break
 		}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.As(err, &pe) && !errors.Is(err, errRecordTooLong) && !errors.Is(err, errTooLarge):
+			// The row cannot be read, but the next one can: report it and
+			// go on, so one stray quote hides no other problem.
 			row += 1 + max(pe.StartLine-nextLine, 0)
-			if valid { // else the encoding is the problem to report
+			nextLine = pe.Line + 1
+			if m.header == nil {
 				m.fail(quoteProblem(pe, row))
+			} else {
+				m.probs.add(quoteProblem(pe, row))
 			}
-			break
-		}
-		if err != nil {
-			m.fail(fileProblem(practice.CodeInvalidFile, "Het bestand kon niet gelezen worden als CSV."))
-			break
+			continue
+		case errors.Is(err, errRecordTooLong):
+			m.fail(practice.Problem{Path: fmt.Sprintf("rij %d", row+1), Code: practice.CodeTooLong, Message: fmt.Sprintf(
+				"Rij %d is langer dan %s: begint er een cel met een aanhalingsteken (\") dat nooit wordt afgesloten? De rest van het bestand werd niet gelezen.", row+1, humanBytes(maxRecordBytes))})
+			continue
+		case errors.Is(err, errTooLarge):
+			m.stopWith(readProblem(err, o.maxBytes))
+			continue
+		case err != nil:
+			m.stopWith(fileProblem(practice.CodeInvalidFile, "Het bestand kon niet gelezen worden als CSV."))
+			continue
 		}
 		// encoding/csv skips empty lines; a spreadsheet shows them as
 		// empty rows, so they count for the row numbers.
@@ -76,43 +95,141 @@ func readCSV(data []byte, meta Meta, _ options) (Result, practice.Problems) {
 		row += 1 + max(line-nextLine, 0)
 		last, _ := rd.FieldPos(len(rec) - 1)
 		nextLine = last + strings.Count(rec[len(rec)-1], "\n") + 1
-		if !m.row(row, rec) {
-			break
-		}
+		m.row(row, rec)
 	}
 	res, probs := m.finish()
-	if !valid && !m.stop {
-		// Invalid bytes that no row holds (after broken quotes): still
-		// only the encoding counts.
-		line := 1 + bytes.Count(data[:invalidUTF8Offset(data)], []byte("\n"))
-		return Result{Kind: KindCSV}, practice.Problems{encodingProblem(fmt.Sprintf("regel %d", line), line, KindCSV)}
+	if watch.badLine > 0 && !m.fatal {
+		// Invalid bytes that no row holds (in a row that could not be
+		// parsed): still only the encoding counts.
+		return Result{Kind: KindCSV}, practice.Problems{encodingProblem(fmt.Sprintf("regel %d", watch.badLine), watch.badLine, KindCSV)}
 	}
 	return res, probs
 }
 
-func invalidUTF8Offset(b []byte) int {
+// errRecordTooLong is the error of a CSV record longer than maxRecordBytes.
+var errRecordTooLong = errors.New("csv record too long")
+
+// recordLimiter passes a CSV stream through and fails once a record (a row,
+// with the line breaks in its quoted cells) grows beyond max bytes, so that
+// the csv reader never buffers more. It follows the quoting as encoding/csv
+// does: a quote opens a quoted cell only at the start of a cell.
+type recordLimiter struct {
+	r     io.Reader
+	sep   byte
+	max   int
+	n     int // bytes of the current record so far
+	state uint8
+}
+
+const (
+	atCellStart   = iota
+	inCell        // an unquoted cell
+	inQuotes      // a quoted cell
+	quoteInQuotes // a quote in a quoted cell: its end, or the first of ""
+)
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, c := range p[:n] {
+		l.n++
+		switch l.state {
+		case atCellStart, inCell, quoteInQuotes:
+			switch {
+			case c == '"' && l.state == atCellStart:
+				l.state = inQuotes
+			case c == '"' && l.state == quoteInQuotes:
+				l.state = inQuotes
+			case c == l.sep:
+				l.state = atCellStart
+			case c == '\n':
+				l.state, l.n = atCellStart, 0
+			default:
+				l.state = inCell
+			}
+		case inQuotes:
+			if c == '"' {
+				l.state = quoteInQuotes
+			}
+		}
+		if l.n > l.max {
+			return n, errRecordTooLong
+		}
+	}
+	return n, err
+}
+
+// utf8Watch passes a stream through and notes the line of its first byte
+// that is not UTF-8.
+type utf8Watch struct {
+	r       io.Reader
+	carry   []byte // the start of a character split over two reads
+	lines   int    // line breaks before the current position
+	badLine int    // 1-based line of the first invalid byte; 0 while none
+}
+
+func (w *utf8Watch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if w.badLine == 0 {
+		w.scan(p[:n], err != nil)
+	}
+	return n, err
+}
+
+func (w *utf8Watch) scan(b []byte, end bool) {
+	if len(w.carry) > 0 {
+		take := min(len(b), utf8.UTFMax-len(w.carry))
+		c := append(w.carry, b[:take]...)
+		if !utf8.FullRune(c) && !end {
+			w.carry = c
+			return
+		}
+		r, size := utf8.DecodeRune(c)
+		if r == utf8.RuneError && size <= 1 {
+			w.badLine = w.lines + 1
+			return
+		}
+		b = b[size-len(w.carry):]
+		w.carry = w.carry[:0]
+	}
 	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				w.lines++
+			}
+			i++
+			continue
+		}
+		if !utf8.FullRune(b[i:]) && !end {
+			w.carry = append(w.carry[:0], b[i:]...)
+			return
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return i
+			w.badLine = w.lines + 1
+			return
 		}
 		i += size
 	}
-	return len(b)
 }
 
-// detectSeparator returns the data without an Excel "sep=;" line, and the
-// separator: the one of ';' and ',' that the header line uses most (outside
-// quotes), ';' when it uses neither.
-func detectSeparator(data []byte) ([]byte, rune) {
-	first, rest, _ := bytes.Cut(data, []byte("\n"))
+// detectSeparator returns the length of an Excel "sep=;" first line (0 when
+// there is none) and the separator: the one such a line names, or else the
+// one of ';', ',' and tab that the header line (as far as head holds it)
+// uses most outside quotes, ';' when it uses none.
+func detectSeparator(head []byte) (int, rune) {
+	first, _, found := bytes.Cut(head, []byte("\n"))
+	n := len(first)
+	if found {
+		n++
+	}
 	first = bytes.TrimSuffix(first, []byte("\r"))
 	if s, ok := bytes.CutPrefix(first, []byte("sep=")); ok && len(s) == 1 && (s[0] == ';' || s[0] == ',' || s[0] == '\t') {
-		return rest, rune(s[0])
+		return n, rune(s[0])
 	}
 	// The header line ends at the first line break outside quotes.
 	semi, comma, tab, quoted := 0, 0, 0, false
-	for _, c := range data {
+	for _, c := range head {
 		if c == '"' {
 			quoted = !quoted
 			continue
@@ -134,11 +251,11 @@ func detectSeparator(data []byte) ([]byte, rune) {
 	}
 	switch {
 	case comma > semi && comma >= tab:
-		return data, ','
+		return 0, ','
 	case tab > semi && tab > comma:
-		return data, '\t'
+		return 0, '\t'
 	}
-	return data, ';'
+	return 0, ';'
 }
 
 func quoteProblem(pe *csv.ParseError, row int) practice.Problem {
@@ -146,13 +263,15 @@ func quoteProblem(pe *csv.ParseError, row int) practice.Problem {
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		what = "er staat een aanhalingsteken (\") in een cel die niet tussen aanhalingstekens staat"
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+		what = fmt.Sprintf("een cel die met een aanhalingsteken (\") begint, wordt niet correct afgesloten; alles tot regel %d werd als één cel gelezen", pe.Line)
 	case errors.Is(pe.Err, csv.ErrQuote):
 		what = "een cel die met een aanhalingsteken (\") begint, wordt niet correct afgesloten"
 	default:
 		what = "de regel kon niet gelezen worden"
 	}
 	return practice.Problem{Path: fmt.Sprintf("rij %d", row), Code: practice.CodeInvalidFile,
-		Message: fmt.Sprintf("Het bestand is geen geldige CSV vanaf rij %d (regel %d, teken %d van het bestand): %s. Een aanhalingsteken binnen een cel schrijf je als twee aanhalingstekens (\"\"). Bewaar het bestand best opnieuw vanuit Excel als 'CSV UTF-8'.",
+		Message: fmt.Sprintf("Rij %d kon niet gelezen worden (regel %d, teken %d van het bestand): %s. Een aanhalingsteken binnen een cel schrijf je als twee aanhalingstekens (\"\"). Bewaar het bestand best opnieuw vanuit Excel als 'CSV UTF-8'.",
 			row, pe.Line, pe.Column, what)}
 }
 
@@ -213,7 +332,7 @@ func (w *CSVWriter) Write(p practice.PracticeInput) error {
 		return err
 	}
 	for i, v := range cellValues(&p) {
-		w.rec[i] = v
+		w.rec[i] = prefixFormula(v)
 	}
 	return w.cw.Write(w.rec)
 }

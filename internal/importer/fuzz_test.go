@@ -144,8 +144,9 @@ func FuzzWriteRoundTrip(f *testing.F) {
 	f.Add("_x000D_", "_x0041_ tekst", "\t", "|", "=1+1", -1)
 	f.Add("r", " ", "\"", "\x00\x01", "\uFFFE", 0)
 	f.Fuzz(func(t *testing.T, ref, title, description, codes, list string, year int) {
+		krachtlijnen, _ := splitList(codes, true)
 		p := practice.PracticeInput{Ref: ref, Content: practice.Content{
-			Title: title, Description: description, Krachtlijnen: splitList(codes, true),
+			Title: title, Description: description, Krachtlijnen: krachtlijnen,
 			Settings: strings.Split(list, "|"), StartYear: &year,
 			Contact: &practice.Contact{Email: title},
 		}}

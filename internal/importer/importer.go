@@ -17,14 +17,20 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -53,17 +59,35 @@ type Result struct {
 	// Rows[i] is the spreadsheet row number (header = 1) that
 	// Input.Practices[i] came from. Nil for JSON.
 	Rows []int
+	// Columns maps a v1 field name ("title") to the column's name as the
+	// file writes it ("Titel"), for the places in problems.
+	Columns map[string]string
+	// Checkable tells that the file could be read row by row (or object by
+	// object): Input holds what was read, and validating it finds the
+	// remaining problems. False when the file as a whole could not be read
+	// (not the right kind, encoding, too large).
+	Checkable bool
+	// Omitted is the number of problems left out of those returned (the
+	// last of which counts them).
+	Omitted int
 }
 
 // Path translates a path of the v1 JSON shape, as the validation reports it,
 // into the place in the file the result was read from: for a spreadsheet
-// "practices[3].krachtlijnen[0]" becomes "rij 5, kolom krachtlijnen". For
-// JSON, and for paths outside the practices, p is returned unchanged.
+// "practices[3].krachtlijnen[0]" becomes "rij 5, kolom krachtlijnen" (with
+// the column's name as the file writes it). For JSON, and for paths outside
+// the practices, p is returned unchanged.
 func (r Result) Path(p string) string {
 	if r.Kind == KindJSON || r.Rows == nil {
 		return p
 	}
-	return TranslatePath(p, r.Rows)
+	out := TranslatePath(p, r.Rows)
+	if before, field, ok := strings.Cut(out, ", kolom "); ok {
+		if name, ok := r.Columns[field]; ok {
+			return before + ", kolom " + name
+		}
+	}
+	return out
 }
 
 // TranslatePath translates a v1 JSON path such as "practices[3].krachtlijnen[0]"
@@ -104,46 +128,176 @@ func TranslatePath(path string, rows []int) string {
 // DefaultMaxBytes is the largest file the readers accept unless told
 // otherwise: far above 5000 practices of ordinary size (a real inventory is a
 // few MB), and small enough that what a reader builds from it stays within
-// a few hundred MB even for a file made to be heavy.
+// a few tens of MB even for a file made to be heavy.
 const DefaultMaxBytes = 32 << 20
+
+// Hard caps of the readers. They bound what a file can make the server do
+// before anything is kept: reading stops at the first cap that is hit, with
+// a problem that says which.
+const (
+	// MaxColumns is the most named columns a header row may have (the
+	// format has 24; room for a few of one's own).
+	MaxColumns = 100
+	// MaxRows is the most spreadsheet rows read, empty rows included.
+	MaxRows = 100_000
+	// MaxCellChars is the longest cell, in characters: what a spreadsheet
+	// cell holds.
+	MaxCellChars = 32767
+	// MaxProblems is the most problems returned; the rest are counted in
+	// one last problem ("en nog 12.345 problemen").
+	MaxProblems = 1000
+	// DefaultMaxUnzipped bounds the unpacked size of an XLSX workbook.
+	DefaultMaxUnzipped = 64 << 20
+	// DefaultTimeout bounds the time a reader takes.
+	DefaultTimeout = 20 * time.Second
+	// maxRecordBytes is the longest CSV record (a row, line breaks in
+	// quoted cells included): 24 full cells of the format fit well.
+	maxRecordBytes = 1 << 20
+)
 
 // Option tunes a reader.
 type Option func(*options)
 
 type options struct {
-	maxBytes int64
+	maxBytes    int64
+	maxUnzipped int64
+	timeout     time.Duration
+	plan        *actionplan.Plan
+	sep         rune // the CSV separator, once known (for messages)
 }
 
 // MaxBytes sets the largest file a reader accepts (n <= 0: DefaultMaxBytes).
-// A larger file is refused with INVALID_FILE. For XLSX it also bounds the
-// unpacked size of the parts that are read.
+// A larger file is refused with INVALID_FILE.
 func MaxBytes(n int64) Option {
 	return func(o *options) { o.maxBytes = n }
 }
 
+// MaxUnzipped sets the largest unpacked size of an XLSX workbook
+// (n <= 0: DefaultMaxUnzipped).
+func MaxUnzipped(n int64) Option {
+	return func(o *options) { o.maxUnzipped = n }
+}
+
+// Timeout sets the longest a reader may take (d <= 0: DefaultTimeout).
+func Timeout(d time.Duration) Option {
+	return func(o *options) { o.timeout = d }
+}
+
+// Labels lets the spreadsheet readers resolve the labels the site shows
+// ("Verbindend werken", "4.2 Digitalisering", "4.2 Actie 1", region names)
+// to the codes and ids of plan, which should include the regional actions.
+// Without it cells are taken as codes and ids.
+func Labels(plan *actionplan.Plan) Option {
+	return func(o *options) { o.plan = plan }
+}
+
 func buildOptions(opts []Option) options {
-	o := options{maxBytes: DefaultMaxBytes}
+	o := options{maxBytes: DefaultMaxBytes, maxUnzipped: DefaultMaxUnzipped, timeout: DefaultTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.maxBytes <= 0 {
 		o.maxBytes = DefaultMaxBytes
 	}
+	if o.maxUnzipped <= 0 {
+		o.maxUnzipped = DefaultMaxUnzipped
+	}
+	if o.timeout <= 0 {
+		o.timeout = DefaultTimeout
+	}
 	return o
+}
+
+// problemList collects problems up to MaxProblems and counts the rest.
+type problemList struct {
+	items   practice.Problems
+	omitted int
+}
+
+func (l *problemList) add(p practice.Problem) {
+	if len(l.items) < MaxProblems {
+		l.items = append(l.items, p)
+		return
+	}
+	l.omitted++
+}
+
+// result is the problems, with a last one that counts those left out.
+func (l *problemList) result() practice.Problems {
+	return practice.LimitProblems(l.items, MaxProblems, l.omitted)
+}
+
+// Merge returns the problems of a and b in the order of the file: first
+// those about the file as a whole, then by row (or practice), a's before
+// b's within a row.
+func Merge(a, b practice.Problems) practice.Problems {
+	out := make(practice.Problems, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	slices.SortStableFunc(out, func(x, y practice.Problem) int {
+		return cmp.Compare(placeOf(x.Path), placeOf(y.Path))
+	})
+	return out
+}
+
+// placeOf is the row ("rij 5, kolom x") or practice index ("practices[3].x")
+// a path points at, or -1.
+func placeOf(path string) int {
+	var digits string
+	if rest, ok := strings.CutPrefix(path, "rij "); ok {
+		digits = rest
+	} else if rest, ok := strings.CutPrefix(path, "practices["); ok {
+		digits = rest
+	}
+	end := strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' })
+	if end >= 0 {
+		digits = digits[:end]
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// errTooSlow is the error of a read that ran out of time.
+var errTooSlow = errors.New("reading took too long")
+
+func slowProblem(d time.Duration) practice.Problem {
+	return fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
+		"Het bestand lezen duurde langer dan %d seconden en werd afgebroken. Laad een kleiner bestand op of verdeel de praktijken over meer inventarissen.", int(d.Seconds())))
 }
 
 var errTooLarge = errors.New("file too large")
 
 // readAll reads r up to max bytes.
 func readAll(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	b, err := io.ReadAll(&limitReader{r: r, n: max})
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > max {
-		return nil, errTooLarge
-	}
 	return b, nil
+}
+
+// limitReader reads from r until n bytes are read, and then fails with
+// errTooLarge if there is more.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n, errTooLarge
+	}
+	return n, err
 }
 
 // readProblem is the problem for a file that could not be read at all.
@@ -183,27 +337,48 @@ var (
 // .xlsx. For JSON, the inventory fields that the file leaves empty are taken
 // from meta; the caller compares a region in the file with the one it expects.
 func Read(r io.Reader, filename string, meta Meta, opts ...Option) (Result, practice.Problems) {
+	return ReadContext(context.Background(), r, filename, meta, opts...)
+}
+
+// ReadContext is Read that stops when ctx is done. A CSV file is read as a
+// stream; JSON and XLSX (a zip file needs its end first) are read whole, up
+// to MaxBytes.
+func ReadContext(ctx context.Context, r io.Reader, filename string, meta Meta, opts ...Option) (Result, practice.Problems) {
 	o := buildOptions(opts)
-	data, err := readAll(r, o.maxBytes)
-	if err != nil {
-		return Result{}, practice.Problems{readProblem(err, o.maxBytes)}
-	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	br := bufio.NewReaderSize(&limitReader{r: r, n: o.maxBytes}, peekSize)
+	head, _ := br.Peek(len(oleMagic))
 	ext := strings.ToLower(filepath.Ext(filename))
+	whole := func() ([]byte, *practice.Problem) {
+		data, err := readAll(br, o.maxBytes)
+		if err != nil {
+			p := readProblem(err, o.maxBytes)
+			return nil, &p
+		}
+		return data, nil
+	}
 	switch {
-	case bytes.HasPrefix(data, zipMagic):
-		return readXLSX(data, meta, o)
-	case bytes.HasPrefix(data, oleMagic):
+	case bytes.HasPrefix(head, zipMagic):
+		data, prob := whole()
+		if prob != nil {
+			return Result{Kind: KindXLSX}, practice.Problems{*prob}
+		}
+		return readXLSX(ctx, data, meta, o)
+	case bytes.HasPrefix(head, oleMagic):
 		return Result{}, practice.Problems{fileProblem(practice.CodeInvalidFile,
 			"Dit is een oud Excel-bestand (.xls) of een met wachtwoord beveiligd Excel-bestand. "+
 				"Open het in Excel, verwijder een eventueel wachtwoord en sla het op als Excel-werkmap (.xlsx) of als CSV UTF-8.")}
-	case ext == ".json":
-		return readJSONResult(data, meta)
+	case ext == ".json" || ext == "" && looksLikeJSON(br):
+		data, prob := whole()
+		if prob != nil {
+			return Result{Kind: KindJSON}, practice.Problems{*prob}
+		}
+		return readJSONResult(ctx, data, meta)
 	case ext == ".csv" || ext == ".txt":
-		return readCSV(data, meta, o)
+		return readCSV(ctx, br, meta, o)
 	case ext == ".xlsx" || ext == ".xlsm":
 		return Result{}, practice.Problems{notXLSX()}
-	case ext == "" && looksLikeJSON(data):
-		return readJSONResult(data, meta)
 	}
 	name := filepath.Base(filename)
 	if filename == "" {
@@ -213,14 +388,20 @@ func Read(r io.Reader, filename string, meta Meta, opts ...Option) (Result, prac
 		fmt.Sprintf("Het bestandstype van '%s' wordt niet ondersteund. Laad een inventaris op als JSON (.json), CSV (.csv) of Excel-werkmap (.xlsx).", name))}
 }
 
-func looksLikeJSON(data []byte) bool {
+// peekSize is how much of a file is looked at to tell its kind and, for
+// CSV, its separator.
+const peekSize = 64 << 10
+
+// looksLikeJSON reports whether the start of the file is a JSON object.
+func looksLikeJSON(br *bufio.Reader) bool {
+	data, _ := br.Peek(peekSize)
 	data = bytes.TrimPrefix(data, utf8BOM)
 	data = bytes.TrimLeft(data, " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
 }
 
-func readJSONResult(data []byte, meta Meta) (Result, practice.Problems) {
-	in, probs := decodeJSON(data)
+func readJSONResult(ctx context.Context, data []byte, meta Meta) (Result, practice.Problems) {
+	in, probs, checkable, omitted := decodeJSON(ctx, data)
 	if in.Region == "" {
 		in.Region = meta.Region
 	}
@@ -234,5 +415,5 @@ func readJSONResult(data []byte, meta Meta) (Result, practice.Problems) {
 		p := *meta.Period
 		in.Period = &p
 	}
-	return Result{Input: in, Kind: KindJSON}, probs
+	return Result{Input: in, Kind: KindJSON, Checkable: checkable, Omitted: omitted}, probs
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -226,8 +227,8 @@ func TestReadCSV(t *testing.T) {
 		{name: "Windows-1252", data: []byte("ref;title;summary\r\nr1;Buurtwerk;x\r\nr2;Caf\xe9 Zo\xeb;x\r\n"),
 			wantProbs: []want{{"rij 3, kolom title", practice.CodeInvalidEncoding}}},
 		{name: "UTF-16", data: []byte("\xff\xfer\x00e\x00f\x00"), wantProbs: []want{{"", practice.CodeInvalidEncoding}}},
-		{name: "unknown column and missing ref", data: []byte("titel;Summary\nEen titel;Een samenvatting\n"),
-			wantProbs: []want{{"rij 1, kolom titel", practice.CodeUnknownField}, {"rij 1", practice.CodeRequired}},
+		{name: "unknown column and missing ref", data: []byte("titell;Summary\nEen titel;Een samenvatting\n"),
+			wantProbs: []want{{"rij 1, kolom titell", practice.CodeUnknownField}, {"rij 1", practice.CodeRequired}},
 			wantRows:  []int{2}, want: []practice.PracticeInput{{Content: practice.Content{Summary: "Een samenvatting"}}}},
 		{name: "duplicate column", data: []byte("ref;title;TITLE\nr1;a;b\n"),
 			wantProbs: []want{{"rij 1, kolom TITLE", practice.CodeInvalidFormat}}, wantRows: []int{2}},
@@ -238,10 +239,11 @@ func TestReadCSV(t *testing.T) {
 				{Ref: "r2", Content: practice.Content{StartYear: intp(2019), EndYear: intp(2020)}},
 				{Ref: "r3"},
 			}},
-		{name: "cell beyond the header", data: []byte("ref;title\nr1;t;;\nr2;t;extra\n"),
-			wantProbs: []want{{"rij 3, kolom C", practice.CodeUnknownField}}, wantRows: []int{2, 3}},
-		{name: "short rows are padded", data: []byte("ref;title;summary\nr1\n"), wantRows: []int{2},
-			want: []practice.PracticeInput{{Ref: "r1"}}},
+		{name: "a cell too many", data: []byte("ref;title\nr1;t;;\nr2;t;extra\n"),
+			wantProbs: []want{{"rij 3", practice.CodeInvalidFormat}}, wantRows: []int{2, 3}},
+		{name: "a cell too few", data: []byte("ref;title;summary\nr1;t;s\nr2;s\nr3\n"), wantRows: []int{2, 3, 4},
+			wantProbs: []want{{"rij 3", practice.CodeInvalidFormat}, {"rij 4", practice.CodeInvalidFormat}},
+			want:      []practice.PracticeInput{{Ref: "r1", Content: practice.Content{Title: "t", Summary: "s"}}, {Ref: "r2", Content: practice.Content{Title: "s"}}, {Ref: "r3"}}},
 		{name: "unclosed quote", data: []byte("ref;title\nr1;t\nr2;\"open\nr3;t\n"),
 			wantProbs: []want{{"rij 3", practice.CodeInvalidFile}}, wantRows: []int{2}},
 		{name: "bare quote", data: []byte("ref;title\nr1;zo\"n titel\n"), wantProbs: []want{{"rij 2", practice.CodeInvalidFile}}},
@@ -354,8 +356,8 @@ func TestReadXLSX(t *testing.T) {
 				StartYear: intp(2021), EndYear: intp(2022), Description: "regel 1\nregel 2"}},
 			{Ref: "r2", Content: practice.Content{Title: "Tweede", StartYear: intp(2019)}},
 		}},
-		{name: "unknown column, bad year", data: xlsxFrom(t, [][]any{{"ref", "titel", "startYear"}, {"r1", "x", "ooit"}}),
-			wantProbs: []want{{"rij 1, kolom titel", practice.CodeUnknownField}, {"rij 2, kolom startYear", practice.CodeInvalidFormat}},
+		{name: "unknown column, bad year", data: xlsxFrom(t, [][]any{{"ref", "titelx", "startYear"}, {"r1", "x", "ooit"}}),
+			wantProbs: []want{{"rij 1, kolom titelx", practice.CodeUnknownField}, {"rij 2, kolom startYear", practice.CodeInvalidFormat}},
 			wantRows:  []int{2}},
 		{name: "not a workbook", data: []byte("PK\x03\x04 dit is geen zip"), wantProbs: []want{{"", practice.CodeInvalidFile}}},
 		{name: "a zip but no workbook", data: zipWith(t, "hallo.txt", "hallo"), wantProbs: []want{{"", practice.CodeInvalidFile}}},
@@ -686,5 +688,52 @@ func BenchmarkReadCSV(b *testing.B) {
 		if res, probs := ReadCSV(bytes.NewReader(buf.Bytes()), Meta{}); len(probs) > 0 || len(res.Input.Practices) != len(ps) {
 			b.Fatal(probs)
 		}
+	}
+}
+
+// Spreadsheets as people fill them in: Dutch column names in any case, and
+// the labels the site shows in the cells.
+func TestReadDutchColumnsAndLabels(t *testing.T) {
+	t.Parallel()
+	plan := actionplan.Default()
+	data := []byte("Ref ; TITEL ;samenvatting;Krachtlijnen;uitdagingen;acties;functies;impactdomeinen;startjaar;taal;contact.organisatie;contact.telefoon\r\n" +
+		"r1;Buurtwerk;Kort;Verbindend werken | nabijheid;4.2 Digitalisering|Onderbescherming;4.2 Actie 1 | onderbescherming-2;Waarborgfunctie;Beleid;2021;Frans;CAW;011 12 34 56\r\n" +
+		"r2;Twee;Kort;Verbindend samenwerken;4.2 Diversiteit;4.2 Actie 9;;;twintig;nl;;\r\n")
+	res, probs := Read(bytes.NewReader(data), "inventaris.csv", Meta{Region: "limburg", Title: "Inventaris"}, Labels(plan))
+	checkProblems(t, probs, []want{{"rij 3, kolom startjaar", practice.CodeInvalidFormat}})
+	want := []practice.PracticeInput{
+		{Ref: "r1", Content: practice.Content{Title: "Buurtwerk", Summary: "Kort",
+			Krachtlijnen: []string{"VERBINDEND", "NABIJHEID"}, Challenges: []string{"digitalisering", "onderbescherming"},
+			Actions: []string{"digitalisering-1", "onderbescherming-2"}, Functions: []string{"WAARBORG"}, ImpactDomains: []string{"BELEID"},
+			StartYear: intp(2021), Language: "fr", Contact: &practice.Contact{Organisation: "CAW", Phone: "011 12 34 56"}}},
+		// Unknown labels stay as written, for the validation to report.
+		{Ref: "r2", Content: practice.Content{Title: "Twee", Summary: "Kort", Krachtlijnen: []string{"VERBINDEND SAMENWERKEN"},
+			Challenges: []string{"4.2 Diversiteit"}, Actions: []string{"4.2 Actie 9"}, Language: "nl"}},
+	}
+	if !reflect.DeepEqual(res.Input.Practices, want) {
+		t.Errorf("practices:\n got %+v\nwant %+v", res.Input.Practices, want)
+	}
+	_, invalid := practice.Validate(res.Input, plan)
+	var paths []string
+	for _, p := range invalid {
+		paths = append(paths, res.Path(p.Path)+" "+p.Code)
+	}
+	wantPaths := []string{"rij 3, kolom Krachtlijnen UNKNOWN_KRACHTLIJN", "rij 3, kolom uitdagingen UNKNOWN_CHALLENGE", "rij 3, kolom acties UNKNOWN_ACTION"}
+	if !reflect.DeepEqual(paths, wantPaths) {
+		t.Errorf("validation paths %v, want %v", paths, wantPaths)
+	}
+}
+
+// A row that cannot be parsed hides no other row's problems.
+func TestReadCSVParseErrorHidesNothing(t *testing.T) {
+	t.Parallel()
+	data := []byte("ref;titel;startjaar\nr1;goed;2020\nr2;zo\"n titel;2021\nr3;\"a\"b;2022\nr4;ok;ooit\nr5;ok;2023;x\n")
+	res, probs := Read(bytes.NewReader(data), "x.csv", Meta{Region: "limburg"})
+	checkProblems(t, probs, []want{
+		{"rij 3", practice.CodeInvalidFile}, {"rij 4", practice.CodeInvalidFile},
+		{"rij 5, kolom startjaar", practice.CodeInvalidFormat}, {"rij 6", practice.CodeInvalidFormat},
+	})
+	if !reflect.DeepEqual(res.Rows, []int{2, 5, 6}) || !res.Checkable {
+		t.Errorf("rows %v, checkable %v", res.Rows, res.Checkable)
 	}
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,38 +22,61 @@ import (
 // INVALID_FILE problem with the line and column; one that is not UTF-8 is
 // INVALID_ENCODING. A UTF-8 byte order mark is accepted; null for a field is
 // the same as leaving the field out, and an empty list is an absent list.
+//
+// Reading stops at the 5001st practice (TOO_MANY), a list keeps at most
+// practice.MaxListItems items (TOO_MANY for more), and at most MaxProblems
+// problems are returned, the last counting the rest.
 func ReadJSON(r io.Reader, opts ...Option) (practice.InventoryInput, practice.Problems) {
 	o := buildOptions(opts)
 	data, err := readAll(r, o.maxBytes)
 	if err != nil {
 		return practice.InventoryInput{}, practice.Problems{readProblem(err, o.maxBytes)}
 	}
-	return decodeJSON(data)
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	in, probs, _, _ := decodeJSON(ctx, data)
+	return in, probs
 }
 
-func decodeJSON(data []byte) (practice.InventoryInput, practice.Problems) {
-	var in practice.InventoryInput
+// decodeJSON maps data onto the v1 types. checkable tells that the document
+// could be read (its problems are about fields and values); omitted counts
+// the problems left out.
+func decodeJSON(ctx context.Context, data []byte) (in practice.InventoryInput, probs practice.Problems, checkable bool, omitted int) {
 	if bytes.HasPrefix(data, utf16LEBOM) || bytes.HasPrefix(data, utf16BEBOM) {
 		return in, practice.Problems{fileProblem(practice.CodeInvalidEncoding,
-			"Het bestand is opgeslagen als UTF-16. Sla het op met de codering UTF-8 en laad het opnieuw op.")}
+			"Het bestand is opgeslagen als UTF-16. Sla het op met de codering UTF-8 en laad het opnieuw op.")}, false, 0
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
 		line, col := lineCol(data, invalidUTF8Offset(data))
 		return in, practice.Problems{fileProblem(practice.CodeInvalidEncoding,
-			fmt.Sprintf("Het bestand is geen geldige UTF-8 (regel %d, kolom %d): het is in een andere codering opgeslagen, waardoor letters als é en ë verkeerd zouden overkomen. Sla het op met de codering UTF-8 en laad het opnieuw op.", line, col))}
+			fmt.Sprintf("Het bestand is geen geldige UTF-8 (regel %d, kolom %d): het is in een andere codering opgeslagen, waardoor letters als é en ë verkeerd zouden overkomen. Sla het op met de codering UTF-8 en laad het opnieuw op.", line, col))}, false, 0
 	}
 	if !json.Valid(data) {
 		var v any
-		return in, practice.Problems{syntaxProblem(data, json.Unmarshal(data, &v))}
+		return in, practice.Problems{syntaxProblem(data, json.Unmarshal(data, &v))}, false, 0
 	}
-	m := jsonMapper{dec: json.NewDecoder(bytes.NewReader(data))}
+	m := jsonMapper{ctx: ctx, dec: json.NewDecoder(bytes.NewReader(data))}
 	m.dec.UseNumber()
 	m.inventory(&in)
-	if m.err != nil { // cannot happen for valid JSON; be safe anyway
-		return in, practice.Problems{fileProblem(practice.CodeInvalidFile, "Het bestand is geen geldige JSON.")}
+	switch {
+	case errors.Is(m.err, errTooSlow):
+		return in, practice.Problems{slowProblem(DefaultTimeout)}, false, 0
+	case m.err != nil: // cannot happen for valid JSON; be safe anyway
+		return in, practice.Problems{fileProblem(practice.CodeInvalidFile, "Het bestand is geen geldige JSON.")}, false, 0
 	}
-	return in, m.probs
+	return in, m.probs.result(), true, m.probs.omitted
+}
+
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // lineCol is the 1-based line and column (in characters) of byte offset off.
@@ -100,9 +124,10 @@ func syntaxProblem(data []byte, err error) practice.Problem {
 // tokens, so nothing but the result is kept; it collects every problem.
 // Each method gets the first token of its value and consumes the rest.
 type jsonMapper struct {
+	ctx   context.Context
 	dec   *json.Decoder
 	err   error
-	probs practice.Problems
+	probs problemList
 }
 
 // next returns the next token; after an error it returns nil, and More
@@ -158,7 +183,7 @@ func typeName(tok json.Token) string {
 }
 
 func (m *jsonMapper) add(path, code, msg string) {
-	m.probs = append(m.probs, practice.Problem{Path: path, Code: code, Message: msg})
+	m.probs.add(practice.Problem{Path: path, Code: code, Message: msg})
 }
 
 func join(parent, key string) string {
@@ -190,9 +215,9 @@ func (m *jsonMapper) fields(path string, known []string, f func(key string, tok 
 			m.add(p, practice.CodeUnknownField, msg)
 			m.skip(tok)
 		default:
+			seen[key] = true // known keys only: the map stays small
 			f(key, tok, p)
 		}
-		seen[key] = true
 	}
 	m.next() // '}'
 }
@@ -232,9 +257,17 @@ func (m *jsonMapper) list(tok json.Token, path string) []string {
 		return nil
 	}
 	var out []string
+	over := false
 	for i := 0; m.dec.More(); i++ {
 		item := m.next()
 		s, ok := item.(string)
+		if ok && len(out) == practice.MaxListItems {
+			if !over {
+				over = true
+				m.add(path, practice.CodeTooMany, fmt.Sprintf("De lijst bevat meer dan %d items; er mogen er hoogstens %d zijn.", practice.MaxListItems, practice.MaxListItems))
+			}
+			continue
+		}
 		if !ok {
 			m.add(fmt.Sprintf("%s[%d]", path, i), practice.CodeInvalidFormat, fmt.Sprintf("Elke waarde in de lijst moet tekst zijn (tussen dubbele aanhalingstekens), maar dit is %s.", typeName(item)))
 			m.skip(item)
@@ -262,6 +295,9 @@ func (m *jsonMapper) year(tok json.Token, path string) *int {
 	return nil
 }
 
+// errStop ends the reading of a document that has too many practices.
+var errStop = errors.New("stop reading")
+
 var (
 	inventoryFields = []string{"format", "region", "title", "submittedBy", "period", "practices"}
 	periodFields    = []string{"from", "to"}
@@ -283,6 +319,11 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 		m.add("", practice.CodeInvalidFormat, fmt.Sprintf("Het document moet een object ({...}) zijn met de velden van het formaat v1 (region, title, practices, ...), maar is %s.", typeName(tok)))
 		return
 	}
+	defer func() {
+		if m.err == errStop {
+			m.err = nil
+		}
+	}()
 	m.fields("", inventoryFields, func(key string, tok json.Token, path string) {
 		switch key {
 		case "format":
@@ -317,6 +358,16 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 			}
 			in.Practices = []practice.PracticeInput{}
 			for i := 0; m.dec.More(); i++ {
+				if i == practice.MaxPractices {
+					m.add(path, practice.CodeTooMany, fmt.Sprintf(
+						"De inventaris bevat meer dan %s praktijken; de rest werd niet gelezen. Verdeel de praktijken over meer inventarissen.", practice.DutchNumber(practice.MaxPractices)))
+					m.err = errStop
+					return
+				}
+				if i%256 == 255 && m.ctx.Err() != nil {
+					m.err = errTooSlow
+					return
+				}
 				var p practice.PracticeInput
 				m.practice(m.next(), fmt.Sprintf("%s[%d]", path, i), &p)
 				in.Practices = append(in.Practices, p)

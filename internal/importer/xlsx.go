@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,7 +27,9 @@ func ReadXLSX(r io.Reader, meta Meta, opts ...Option) (Result, practice.Problems
 	if err != nil {
 		return Result{Kind: KindXLSX}, practice.Problems{readProblem(err, o.maxBytes)}
 	}
-	return readXLSX(data, meta, o)
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	return readXLSX(ctx, data, meta, o)
 }
 
 func notXLSX() practice.Problem {
@@ -33,12 +37,135 @@ func notXLSX() practice.Problem {
 		"Het bestand is geen geldige Excel-werkmap (.xlsx). Open het in Excel en sla het opnieuw op als 'Excel-werkmap (*.xlsx)' of als 'CSV UTF-8'.")
 }
 
-func readXLSX(data []byte, meta Meta, o options) (Result, practice.Problems) {
-	m := newSheetMapper(meta, KindXLSX)
+func readXLSX(ctx context.Context, data []byte, meta Meta, o options) (Result, practice.Problems) {
+	if prob := checkZip(data, o); prob != nil {
+		return Result{Kind: KindXLSX}, practice.Problems{*prob}
+	}
+	m := newSheetMapper(ctx, meta, KindXLSX, o)
 	if prob := xlsxRows(data, o, m.row); prob != nil {
 		return Result{Kind: KindXLSX}, practice.Problems{*prob}
 	}
 	return m.finish()
+}
+
+// Caps on the parts of a workbook, checked before excelize opens it.
+const (
+	// maxZipEntries is the most parts a workbook may have.
+	maxZipEntries = 1000
+	// maxSharedStrings is the most texts in the shared string table:
+	// every cell of 5000 practices, and more.
+	maxSharedStrings = 150_000
+	// xmlInMemory is the largest worksheet or shared string table that
+	// excelize keeps in memory; larger ones it reads from a temporary
+	// file as it goes.
+	xmlInMemory = 4 << 20
+	// maxOtherParts bounds the parts excelize always holds in memory
+	// (styles, pictures, ...).
+	maxOtherParts = 16 << 20
+)
+
+// checkZip checks the workbook's parts before anything is unpacked: how
+// many, how large unpacked in all (their declared sizes; archive/zip
+// refuses to unpack more than a part declares, so a part that lies is a
+// broken file, not a bigger one), the parts that excelize holds in memory,
+// and the number of shared strings (counted while unpacking that part).
+func checkZip(data []byte, o options) *practice.Problem {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		p := notXLSX()
+		return &p
+	}
+	tooBig := func() *practice.Problem {
+		p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
+			"De werkmap is uitgepakt groter dan %s. Laad een kleinere werkmap op (zonder afbeeldingen of andere werkbladen) of verdeel de praktijken over meer inventarissen.", humanBytes(o.maxUnzipped)))
+		return &p
+	}
+	if len(zr.File) > maxZipEntries {
+		p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
+			"De werkmap bestaat uit meer dan %d onderdelen. Kopieer de praktijken naar een nieuwe, lege werkmap en laad die op.", maxZipEntries))
+		return &p
+	}
+	var total, other uint64
+	var sst *zip.File
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		switch {
+		case name == "xl/sharedstrings.xml":
+			sst = f
+		case strings.HasPrefix(name, "xl/worksheets/sheet"):
+		default:
+			other += f.UncompressedSize64
+		}
+		if total > uint64(o.maxUnzipped) || other > maxOtherParts {
+			return tooBig()
+		}
+	}
+	if sst == nil {
+		return nil
+	}
+	rc, err := sst.Open()
+	if err != nil {
+		p := notXLSX()
+		return &p
+	}
+	defer rc.Close()
+	n, err := countElements(rc, "si", maxSharedStrings+1)
+	switch {
+	case err != nil:
+		p := notXLSX()
+		return &p
+	case n > maxSharedStrings:
+		p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
+			"De werkmap bevat meer dan %s verschillende teksten. Een inventaris van hoogstens %s praktijken heeft er veel minder nodig: kopieer de praktijken naar een nieuwe werkmap en laad die op.",
+			practice.DutchNumber(maxSharedStrings), practice.DutchNumber(practice.MaxPractices)))
+		return &p
+	}
+	return nil
+}
+
+// countElements counts the start tags of the XML element local (with or
+// without a namespace prefix) in r, up to limit; it reads r to its end
+// unless the limit is reached, so a part that unpacks to more than it
+// declares is an error.
+func countElements(r io.Reader, local string, limit int) (int, error) {
+	want, wantPrefixed := []byte(local), []byte(":"+local)
+	var (
+		n      int
+		inName bool
+		name   []byte // the tag name so far, only its last len(wantPrefixed) bytes
+		length int    // the tag name's whole length
+	)
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := r.Read(buf)
+		for _, c := range buf[:k] {
+			switch {
+			case c == '<':
+				inName, name, length = true, name[:0], 0
+			case !inName:
+			case c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				inName = false
+				if length == len(want) && bytes.Equal(name, want) || length > len(want) && bytes.HasSuffix(name, wantPrefixed) {
+					if n++; n >= limit {
+						return n, nil
+					}
+				}
+			default:
+				length++
+				name = append(name, c)
+				if len(name) > len(wantPrefixed) {
+					name = append(name[:0], name[1:]...)
+				}
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // xlsxRows feeds the rows of the first sheet to row, until it returns false.
@@ -51,17 +178,16 @@ func xlsxRows(data []byte, o options, row func(num int, cells []string) bool) (p
 			prob = &p
 		}
 	}()
-	unzipLimit := 10 * o.maxBytes
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
-		UnzipSizeLimit:    unzipLimit,
-		UnzipXMLSizeLimit: min(unzipLimit, excelize.StreamChunkSize),
+		UnzipSizeLimit:    o.maxUnzipped,
+		UnzipXMLSizeLimit: min(o.maxUnzipped, xmlInMemory),
 	})
 	if err != nil {
 		p := notXLSX()
 		switch {
 		case strings.Contains(err.Error(), "unzip size exceeds"): // excelize has no sentinel for it
-			p = fileProblem(practice.CodeInvalidFile, fmt.Sprintf("De werkmap is uitgepakt groter dan %s. Laad een kleinere werkmap op of verdeel de praktijken over meer inventarissen.", humanBytes(unzipLimit)))
+			p = fileProblem(practice.CodeInvalidFile, fmt.Sprintf("De werkmap is uitgepakt groter dan %s. Laad een kleinere werkmap op of verdeel de praktijken over meer inventarissen.", humanBytes(o.maxUnzipped)))
 		case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
 			p = fileProblem(practice.CodeInvalidFile, "De werkmap is met een wachtwoord beveiligd of in een oud formaat opgeslagen. Verwijder het wachtwoord en sla ze op als 'Excel-werkmap (*.xlsx)'.")
 		}
@@ -85,7 +211,7 @@ func xlsxRows(data []byte, o options, row func(num int, cells []string) bool) (p
 			p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf("Rij %d van het eerste werkblad kon niet gelezen worden: de werkmap is beschadigd. Sla ze opnieuw op vanuit Excel.", num))
 			return &p
 		}
-		if len(cells) > 0 && !row(num, cells) {
+		if !row(num, cells) {
 			break
 		}
 	}

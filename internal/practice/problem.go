@@ -1,6 +1,10 @@
 package practice
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
 
 // Problem codes of a rejected inventory. They are stable: clients match on them.
 const (
@@ -27,6 +31,7 @@ const (
 	CodeInvalidEncoding     = "INVALID_ENCODING" // a file that is not UTF-8
 	CodeInvalidFile         = "INVALID_FILE"     // unreadable JSON, CSV or XLSX
 	CodeInvalidValue        = "INVALID_VALUE"    // a value that is not allowed (e.g. an empty list item)
+	CodeMoreProblems        = "MORE_PROBLEMS"    // the last problem of a cut list: how many were left out
 )
 
 // Problem is one reason an inventory is refused, at a path such as
@@ -50,4 +55,49 @@ func (ps Problems) Error() string {
 		return ps[0].String()
 	}
 	return fmt.Sprintf("%s (en nog %d problemen)", ps[0].String(), len(ps)-1)
+}
+
+// LimitProblems returns at most max of ps, followed, when any were left out
+// (those beyond max, plus omitted ones already counted elsewhere), by one
+// MORE_PROBLEMS problem that says how many ("en nog 12.345 problemen").
+// A MORE_PROBLEMS problem already in ps is dropped; pass its count as omitted.
+func LimitProblems(ps Problems, max, omitted int) Problems {
+	if len(ps) <= max && omitted == 0 && !slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == CodeMoreProblems }) {
+		return ps
+	}
+	kept := make(Problems, 0, min(len(ps), max)+1)
+	for _, p := range ps {
+		switch {
+		case p.Code == CodeMoreProblems:
+		case len(kept) < max:
+			kept = append(kept, p)
+		default:
+			omitted++
+		}
+	}
+	if omitted > 0 {
+		word := "problemen"
+		if omitted == 1 {
+			word = "probleem"
+		}
+		kept = append(kept, Problem{Code: CodeMoreProblems, Message: fmt.Sprintf(
+			"… en nog %s %s. Los eerst de problemen hierboven op en laad het bestand dan opnieuw op om de rest te zien.", DutchNumber(omitted), word)})
+	}
+	return kept
+}
+
+// DutchNumber writes n with a dot between thousands: 12.345.
+func DutchNumber(n int) string {
+	s := strconv.Itoa(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
