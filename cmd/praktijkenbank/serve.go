@@ -68,6 +68,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.RateLimits.ReadsPerSecond = c.ReadsPerSecond
 	opts.RateLimits.WritesPerMinute = c.WritesPerMinute
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
+	opts.SessionKey = []byte(c.SessionKey)
+	opts.TLSProxy = c.TLSProxy
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
 	deps.Insight = a.insight
 	if b, ok := a.raw.(*bolt.Store); ok {

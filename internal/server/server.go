@@ -42,6 +42,12 @@ type Options struct {
 	FieldSuggestion bool // "did you mean" in validation errors
 	RateLimits      RateLimits
 	Ready           func(ctx context.Context) error
+	// SessionKey signs the sessions of /indienen (≥ 32 bytes); replicas that
+	// share it share sessions. Empty: each process draws its own.
+	SessionKey []byte
+	// TLSProxy: the server runs behind a proxy that ends TLS and sets
+	// X-Forwarded-Proto, so session cookies are Secure for https requests.
+	TLSProxy bool
 }
 
 // Defaults are sensible limits for a public server.
@@ -102,7 +108,8 @@ func New(d Deps, o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
 	})
 	// The web site for practitioners; the routes above keep precedence.
-	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log)))
+	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log), web.WithAuth(d.Auth),
+		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy)))
 	var h http.Handler = compress(mux)
 	h = cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,

@@ -25,6 +25,7 @@ import (
 // It is built once for the package (and only read by the tests).
 type env struct {
 	bank    *bank.Bank
+	auth    *auth.Service
 	handler http.Handler // the whole server, as the binary serves it
 
 	xssID       string // titled <script>alert(1)</script>, version 2
@@ -137,6 +138,7 @@ func newEnv(dir string) (*env, func(), error) {
 	}
 
 	a := auth.NewService(st, "test-admin-token-0123456789", func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
+	e.auth = a
 	e.handler = server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
 	return e, cleanup, nil
 }
