@@ -143,3 +143,23 @@ func TestRemoveDemoByHand(t *testing.T) {
 		t.Errorf("%d practices found after removing the demo", found.Total)
 	}
 }
+
+// A demo inventory loaded after real practices is removed by the next real one.
+func TestDemoLoadedLaterIsRemovedByTheNextRealInventory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	submit(t, e, limburg, readInventory(t, "limburg.json")) // nothing to remove yet
+	demoIDs := loadDemo(t, e)
+	in := readInventory(t, "limburg.json")
+	in.Practices[0].Summary += " Aangevuld."
+	submit(t, e, limburg, in)
+	ps, err := e.bank.Practices(ctx, demoIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Live() {
+			t.Errorf("demo practice %s is live after a real inventory", p.ID)
+		}
+	}
+}

@@ -106,7 +106,9 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 			b.log.WarnContext(ctx, "index not updated after submission; the follower will catch up", "inventory", recorded.ID, "err", err)
 		}
 	}
-	if !opt.Demo {
+	if opt.Demo {
+		b.demoGone.Store(false) // there is demo data again
+	} else {
 		b.afterRealSubmission(ctx)
 	}
 	b.log.InfoContext(ctx, "inventory submitted", "inventory", recorded.ID, "region", recorded.Region,

@@ -383,12 +383,13 @@ func (h *handler) checkUpload(w http.ResponseWriter, r *http.Request) {
 	if len(res.Problems) == 0 {
 		data.UploadID = h.pending.put(&pendingFile{sid: p.se.sid, name: up.name, title: up.title, body: up.body})
 	}
-	status = http.StatusOK
+	// Problems in the file are the page's content, not a failed request:
+	// the answer is 200 either way.
 	title := "Voorbeeld van je inventaris"
 	if len(res.Problems) > 0 {
-		status, title = http.StatusUnprocessableEntity, "Problemen in je inventaris"
+		title = "Problemen in je inventaris"
 	}
-	h.render(w, r, "indienen_voorbeeld", page{Title: title, Nav: "indienen", Status: status, Content: data})
+	h.render(w, r, "indienen_voorbeeld", page{Title: title, Nav: "indienen", Content: data})
 }
 
 func (h *handler) submitUpload(w http.ResponseWriter, r *http.Request) {
@@ -414,7 +415,7 @@ func (h *handler) submitUpload(w http.ResponseWriter, r *http.Request) {
 	data := h.preview(p, up, res)
 	if len(res.Problems) > 0 { // the data changed since the preview (e.g. an action was removed)
 		data.UploadID = f.id
-		h.render(w, r, "indienen_voorbeeld", page{Title: "Problemen in je inventaris", Nav: "indienen", Status: http.StatusUnprocessableEntity, Content: data})
+		h.render(w, r, "indienen_voorbeeld", page{Title: "Problemen in je inventaris", Nav: "indienen", Content: data})
 		return
 	}
 	h.pending.forget(p.se.sid)

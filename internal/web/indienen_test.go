@@ -66,6 +66,7 @@ func newPlatformEnv(t *testing.T, mutate ...func(*server.Options)) platformEnv {
 		m(&opts)
 	}
 	h := server.New(server.Deps{Bank: e.bank, Auth: e.auth, Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, opts)
+	e.handler = h
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return platformEnv{env: e, url: srv.URL, token: token, logs: logs}
@@ -319,7 +320,7 @@ func TestIndienenUploadPreviewSubmit(t *testing.T) {
 	}
 
 	bad := v.upload(csrf, "Inventaris 2024", "inventaris.csv", []byte(badCSV))
-	if bad.status != 422 {
+	if bad.status != 200 {
 		t.Fatalf("upload with problems: %d", bad.status)
 	}
 	for _, want := range []string{
