@@ -46,6 +46,8 @@ func TestConfigIsValidatedAtTheEdge(t *testing.T) {
 		{"bad log level", map[string]string{envLogLevel: "luid"}, nil, "logniveau"},
 		{"bad rate", map[string]string{envRateReads: "veel"}, nil, envRateReads},
 		{"short admin token", map[string]string{envAdminToken: "kort"}, nil, "te kort"},
+		{"short session key", map[string]string{envSessionKey: "kort"}, nil, envSessionKey},
+		{"bad tls proxy", map[string]string{envTLSProxy: "soms"}, nil, envTLSProxy},
 		{"bad mongodb uri", map[string]string{envMongoURI: "http://x"}, nil, "mongodb://"},
 		{"unknown command", nil, []string{"maakkapot"}, "onbekend commando"},
 		{"import without region", nil, []string{"import", fixture("limburg.json")}, "--region"},
