@@ -39,6 +39,7 @@ import (
 //	POST /indienen/intrekken/{id}        withdraw it
 //	GET  /indienen/acties/{id}           edit one of the region's own actions
 //	POST /indienen/acties                add or change one
+//	POST /indienen/acties/{id}/verwijderen  remove one no practice cites
 
 const (
 	// pagePractices is how many of its practices the platform's page lists at once.
@@ -62,6 +63,7 @@ func (h *handler) mountIndienen(mux *http.ServeMux) {
 	mux.HandleFunc("POST /indienen/intrekken/{id}", h.withdraw)
 	mux.HandleFunc("GET /indienen/acties/{id}", h.actionForm)
 	mux.HandleFunc("POST /indienen/acties", h.putAction)
+	mux.HandleFunc("POST /indienen/acties/{id}/verwijderen", h.removeAction)
 }
 
 // platform is a signed-in platform on a request.
@@ -240,6 +242,8 @@ func platformNotice(q url.Values) string {
 	switch {
 	case q.Get("ingetrokken") != "":
 		return "De praktijk is ingetrokken. Ze staat niet meer in de zoekresultaten; haar geschiedenis blijft bewaard."
+	case q.Get("verwijderd") != "":
+		return "De actie is verwijderd."
 	case q.Get("actie") != "":
 		return "De actie is bewaard. Ze staat nu in de keuzelijst van het sjabloon en kan in je inventaris gebruikt worden."
 	}
@@ -786,4 +790,29 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+func (h *handler) removeAction(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.signedIn(w, r)
+	if !ok || !h.checkForm(w, r, p) {
+		return
+	}
+	a, found := h.bank.Plan().Action(r.PathValue("id"))
+	if !found || a.Region != p.who.Region {
+		h.notFoundWith(w, r, "Actie niet gevonden", "Deze actie bestaat niet (meer), of is geen eigen actie van je regio.")
+		return
+	}
+	err := h.bank.RemoveRegionalAction(r.Context(), p.who, a.ID)
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/indienen?verwijderd=1#acties", http.StatusSeeOther)
+	case errors.Is(err, bank.ErrInvalid):
+		form := actionFormData{ID: a.ID, Title: a.Title, Description: a.Description, Challenge: a.ChallengeID, Existing: true,
+			Problem: "De actie kan niet weg: " + strings.TrimPrefix(err.Error(), bank.ErrInvalid.Error()+": ") + "."}
+		h.render(w, r, "indienen_actie", page{Title: "Actie wijzigen", Nav: "indienen", Status: http.StatusConflict, Content: actionPage{
+			CSRF: p.csrf, Region: p.region, Form: form, Challenges: challengeOptions(h.bank.Plan(), a.ChallengeID),
+		}})
+	default:
+		h.writeError(w, r, err)
+	}
 }

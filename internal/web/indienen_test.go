@@ -509,6 +509,28 @@ func TestIndienenRegionalActions(t *testing.T) {
 	if a, _ := e.bank.Plan().Action("limburg:buurtpensioen"); a.Title != "Buurtpensioen: buren helpen buren" || a.ChallengeID != "samenwerking" {
 		t.Errorf("after editing: %+v", a)
 	}
+	// Remove it: refused while a practice cites it.
+	inv := strings.Replace(goodCSV, "4.2 Actie 1", "4.2 Actie 1|limburg:buurtpensioen", 1)
+	preview := v.upload(csrf, "Met eigen actie", "inventaris.csv", []byte(inv))
+	uid := regexp.MustCompile(`name="bestand" value="([^"]+)"`).FindStringSubmatch(preview.body)
+	if uid == nil {
+		t.Fatalf("preview with the regional action:\n%s", preview.body)
+	}
+	v.post("/indienen/indienen", url.Values{"csrf": {csrf}, "bestand": {uid[1]}})
+	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{"csrf": {csrf}}); a.status != 409 || !strings.Contains(a.body, "1 praktijk") {
+		t.Errorf("removing a cited action: %d", a.status)
+	}
+	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{}); a.status != 403 {
+		t.Errorf("removing without CSRF token: %d", a.status)
+	}
+	v.post("/indienen/intrekken/"+practice.ID("limburg", "lim-1"), url.Values{"csrf": {csrf}, "reden": {"Gestopt."}})
+	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{"csrf": {csrf}}); a.status != 200 || !strings.Contains(a.body, "De actie is verwijderd") {
+		t.Errorf("removing an action no live practice cites: %d", a.status)
+	}
+	if _, ok := e.bank.Plan().Action("limburg:buurtpensioen"); ok {
+		t.Error("the removed action is still in the plan")
+	}
+
 	// Another region's action is not this platform's.
 	if _, err := e.bank.PutRegionalAction(context.Background(), auth.Admin, bankAction("antwerpen:stadsbuurt")); err != nil {
 		t.Fatal(err)
@@ -518,6 +540,12 @@ func TestIndienenRegionalActions(t *testing.T) {
 	}
 	if a := v.post("/indienen/acties", url.Values{"csrf": {csrf}, "bestaand": {"antwerpen:stadsbuurt"}, "titel": {"Overgenomen"}, "uitdaging": {"samenwerking"}}); a.status != 404 {
 		t.Errorf("editing Antwerp's action: %d", a.status)
+	}
+	if a := v.post("/indienen/acties/antwerpen:stadsbuurt/verwijderen", url.Values{"csrf": {csrf}}); a.status != 404 {
+		t.Errorf("removing Antwerp's action: %d", a.status)
+	}
+	if _, ok := e.bank.Plan().Action("antwerpen:stadsbuurt"); !ok {
+		t.Error("Antwerp's action is gone")
 	}
 }
 
