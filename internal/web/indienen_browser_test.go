@@ -179,3 +179,34 @@ func waitForFile(t *testing.T, dir, ext string) string {
 	t.Fatalf("no %s file downloaded into %s", ext, dir)
 	return ""
 }
+
+// TestBrowserIndienenPhone: the platform's pages fit a 375px phone.
+func TestBrowserIndienenPhone(t *testing.T) {
+	e := newPlatformEnv(t)
+	ctx, base := browser(t, e.handler, 375, 812, true)
+	shots := screenshotDir(t)
+	run(t, ctx, chromedp.Navigate(base+"/indienen"))
+	waitFor(t, ctx, "document.querySelector('#token')")
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("token"), e.token+"\r"))
+	waitFor(t, ctx, "document.querySelector('#praktijken')")
+	if w := eval[int](t, ctx, "document.documentElement.scrollWidth"); w > 375 {
+		t.Errorf("the platform page is %dpx wide on a 375px phone: %v", w, eval[[]string](t, ctx, wideElements))
+	}
+	screenshot(t, ctx, shots, "telefoon-indienen")
+	csv := filepath.Join(t.TempDir(), "inventaris.csv")
+	if err := os.WriteFile(csv, []byte(badCSV), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx,
+		chromedp.SetUploadFiles(chromedp.ID("bestand"), []string{csv}),
+		chromedp.Click(chromedp.CSS(`form.upload button[type=submit]`)),
+	)
+	waitFor(t, ctx, "document.querySelector('table.problems')")
+	if w := eval[int](t, ctx, "document.documentElement.scrollWidth"); w > 375 {
+		t.Errorf("the problems page is %dpx wide on a 375px phone: %v", w, eval[[]string](t, ctx, wideElements))
+	}
+	screenshot(t, ctx, shots, "telefoon-indienen-problemen")
+}
+
+// wideElements lists the elements that reach beyond the viewport.
+const wideElements = `[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`
