@@ -1,8 +1,13 @@
-// Package web is the web site of Praktijkenbank for practitioners: searching
-// practices with facets, reading a practice, and browsing the action plan, in
+// Package web is the web site of Praktijkenbank: for practitioners, searching
+// practices with facets, reading a practice, and browsing the action plan;
+// for regional platforms, /indienen (indienen.go), where a platform signs in
+// with its token (session.go), downloads the XLSX template, uploads a filled
+// one for a preview of every problem, submits it (the previewed file waits
+// server-side, pending.go), and manages its practices and own actions. All in
 // Dutch, as server-rendered HTML that works without JavaScript. Templates, one
 // stylesheet and one small progressive-enhancement script are embedded, so the
-// site needs no build step and no outside resources.
+// site needs no build step and no outside resources; the assets' URLs carry
+// their content hash and are cached for a year.
 //
 // Every page's state lives in its URL, so a search can be bookmarked and
 // shared. Query parameters are validated at the edge: a bad value gives a
