@@ -13,7 +13,9 @@ import (
 func TestRemoveRegionalAction(t *testing.T) {
 	e := newEnv(t)
 	limburg, antwerpen := platformToken(t, e, "limburg"), platformToken(t, e, "antwerpen")
-	var put struct{ PutRegionalAction struct{ Action struct{ ID string } } }
+	var put struct {
+		PutRegionalAction struct{ Action struct{ ID string } }
+	}
 	e.client.MustPost(`mutation { putRegionalAction(input: {id: "limburg:buurtpensioen", title: "Buurtpensioen", challenge: "vermaatschappelijking"}) { action { id } } }`,
 		&put, bearer(limburg))
 	in := inventoryVar(t)
@@ -41,7 +43,9 @@ func TestRemoveRegionalAction(t *testing.T) {
 			t.Errorf("%s: err = %v, want %s", tt.name, err, tt.code)
 		}
 	}
-	var w struct{ WithdrawPractice struct{ Practice struct{ ID string } } }
+	var w struct {
+		WithdrawPractice struct{ Practice struct{ ID string } }
+	}
 	e.client.MustPost(`mutation($id: ID!) { withdrawPractice(id: $id, reason: "Gestopt.") { practice { id } } }`, &w,
 		client.Var("id", practiceIDOf(t, e, first["ref"].(string))), bearer(limburg))
 	e.client.MustPost(remove, &resp, bearer(limburg))
