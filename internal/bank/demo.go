@@ -29,10 +29,25 @@ func (b *Bank) RemoveDemo(ctx context.Context, who *auth.Principal) (int, error)
 	if err := auth.RequireAdmin(who); err != nil {
 		return 0, err
 	}
-	ids, err := b.demoPractices(ctx)
+	ids, _, err := b.demoPractices(ctx)
 	if err != nil {
 		return 0, err
 	}
+	return b.removeDemo(ctx, who, ids)
+}
+
+// SettleDemo removes the demo practices of a store that already holds a
+// real inventory (one submitted before this rule existed, or while the
+// removal failed). The server calls it at start.
+func (b *Bank) SettleDemo(ctx context.Context) (int, error) {
+	ids, hasReal, err := b.demoPractices(ctx)
+	if err != nil || !hasReal {
+		return 0, err
+	}
+	return b.removeDemo(ctx, demoRemover, ids)
+}
+
+func (b *Bank) removeDemo(ctx context.Context, who *auth.Principal, ids []string) (int, error) {
 	removed := make([]string, 0, len(ids))
 	for _, id := range ids {
 		_, err := b.store.Withdraw(ctx, id, practice.Withdrawal{At: b.stamp(), By: demoRemover.Name(), Reason: demoRemovedReason})
@@ -54,17 +69,18 @@ func (b *Bank) RemoveDemo(ctx context.Context, who *auth.Principal) (int, error)
 }
 
 // demoPractices returns the ids of the live practices that are still the
-// demo inventory's. The demo inventories name them; the inventories are few
-// (one per submission), so reading them all is cheap.
-func (b *Bank) demoPractices(ctx context.Context) ([]string, error) {
+// demo inventory's, and whether a real inventory was ever submitted. The
+// demo inventories name them; the inventories are few (one per
+// submission), so reading them all is cheap.
+func (b *Bank) demoPractices(ctx context.Context) (ids []string, hasReal bool, err error) {
 	invs, err := b.store.Inventories(ctx, store.InventoryQuery{})
 	if err != nil {
-		return nil, fmt.Errorf("inventarissen lezen: %w", err)
+		return nil, false, fmt.Errorf("inventarissen lezen: %w", err)
 	}
-	var ids []string
 	seen := map[string]bool{}
 	for _, inv := range invs {
 		if !inv.Demo {
+			hasReal = true
 			continue
 		}
 		for _, id := range inv.PracticeIDs {
@@ -75,11 +91,11 @@ func (b *Bank) demoPractices(ctx context.Context) ([]string, error) {
 		}
 	}
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, hasReal, nil
 	}
 	ps, err := b.store.Practices(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("voorbeeldpraktijken lezen: %w", err)
+		return nil, hasReal, fmt.Errorf("voorbeeldpraktijken lezen: %w", err)
 	}
 	out := ids[:0]
 	for _, p := range ps {
@@ -87,7 +103,7 @@ func (b *Bank) demoPractices(ctx context.Context) ([]string, error) {
 			out = append(out, p.ID)
 		}
 	}
-	return out, nil
+	return out, hasReal, nil
 }
 
 // afterRealSubmission removes the demo practices once real practices have

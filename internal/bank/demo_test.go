@@ -163,3 +163,25 @@ func TestDemoLoadedLaterIsRemovedByTheNextRealInventory(t *testing.T) {
 		}
 	}
 }
+
+// SettleDemo (at start) removes demo practices beside real ones, and
+// leaves a demo-only store as it is.
+func TestSettleDemo(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	demoIDs := loadDemo(t, e)
+	if n, err := e.bank.SettleDemo(ctx); n != 0 || err != nil {
+		t.Fatalf("SettleDemo on a demo-only store = %d, %v; want 0", n, err)
+	}
+	e2 := newEnv(t)
+	submit(t, e2, limburg, readInventory(t, "limburg.json"))
+	demoIDs = loadDemo(t, e2) // beside real practices, as an older store may hold them
+	n, err := e2.bank.SettleDemo(ctx)
+	if err != nil || n != len(demoIDs) {
+		t.Fatalf("SettleDemo beside real practices = %d, %v; want %d", n, err, len(demoIDs))
+	}
+	found, _ := e2.bank.Search(ctx, search.Request{})
+	if found.Total != 2 {
+		t.Errorf("after settling: %d practices found, want the 2 real ones", found.Total)
+	}
+}
