@@ -155,7 +155,34 @@ func TestBrowserIndienen(t *testing.T) {
 	}
 	screenshot(t, ctx, shots, "indienen-overzicht")
 
-	// Sign out.
+	// Withdraw one with a reason.
+	run(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/indienen/intrekken/`+p.ID+`"]`)))
+	waitFor(t, ctx, "document.querySelector('#reden')")
+	screenshot(t, ctx, shots, "indienen-intrekken")
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.ID("reden"), "Het project is gestopt in 2024."),
+		chromedp.Click(chromedp.CSS(`form[action^="/indienen/intrekken/"] button`)),
+	)
+	waitFor(t, ctx, "location.pathname === '/indienen' && document.querySelector('.notice')")
+	if n := eval[int](t, ctx, "document.querySelectorAll('a[href^=\"/indienen/intrekken/\"]').length"); n != 1 {
+		t.Errorf("%d withdraw links after withdrawing one, want 1", n)
+	}
+
+	// Add an action of the region's own, then open it to edit.
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.ID("actie-titel"), "Buurtpensioen in Limburg"),
+		chromedp.SendKeys(chromedp.ID("actie-naam"), "buurtpensioen"),
+		chromedp.SetValue(chromedp.ID("actie-uitdaging"), "vermaatschappelijking"),
+		chromedp.Click(chromedp.CSS(`form[action="/indienen/acties"] button`)),
+	)
+	waitFor(t, ctx, "document.querySelector('a[href=\"/indienen/acties/limburg:buurtpensioen\"]')")
+	run(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/indienen/acties/limburg:buurtpensioen"]`)))
+	waitFor(t, ctx, "document.querySelector('h1').textContent === 'Actie wijzigen'")
+	screenshot(t, ctx, shots, "indienen-actie")
+
+	// Sign out, from the platform's page.
+	run(t, ctx, chromedp.Navigate(base+"/indienen"))
+	waitFor(t, ctx, "document.querySelector('form[action=\"/indienen/afmelden\"]')")
 	run(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/indienen/afmelden"] button`)))
 	waitFor(t, ctx, "document.querySelector('#token')")
 	if !strings.Contains(eval[string](t, ctx, "document.querySelector('main').textContent"), "Je bent afgemeld") {
