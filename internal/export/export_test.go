@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -278,4 +280,57 @@ func TestBadRequests(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A cell that a spreadsheet program would run as a formula is written with a
+// leading apostrophe, and the import takes exactly that apostrophe off again.
+func TestCSVFormulaCellsAreSafeAndRoundTrip(t *testing.T) {
+	b, st := instance(t)
+	in := practice.InventoryInput{Region: "limburg", Title: "Formules", Practices: []practice.PracticeInput{{
+		Ref: "f1", Content: practice.Content{
+			Title:         `=HYPERLINK("http://evil.example","klik")`,
+			Summary:       "+32 11 12 34 56",
+			Description:   "'=dit begon echt met een apostrof",
+			Organisations: []string{"@thuis", "-min", "gewoon"},
+			Krachtlijnen:  []string{"NABIJHEID"},
+			Settings:      []string{"'gewoon met apostrof"},
+		},
+	}}}
+	submitAll(t, b, []practice.InventoryInput{in})
+	ex := export.New(st, b.Plan, nil)
+	w := get(t, ex.CSV(), "/export.csv?regions=limburg", auth.Admin)
+	if w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	body := w.Body.Bytes()
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, row := range rows[1:] {
+		for _, c := range row {
+			if c == "" {
+				continue
+			}
+			cells = append(cells, c)
+			if strings.ContainsAny(c[:1], "=+-@\t\r") {
+				t.Errorf("cell %q starts like a formula", c)
+			}
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("http://evil.example","klik")`, "'+32 11 12 34 56", "''=dit begon echt met een apostrof", "'@thuis|-min|gewoon", "'gewoon met apostrof"} {
+		if !slices.Contains(cells, want) {
+			t.Errorf("no cell %q in %q", want, cells)
+		}
+	}
+	res, probs := importer.ReadCSV(bytes.NewReader(body), importer.Meta{Region: "limburg", Title: "Heringelezen"})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	b2, st2 := instance(t)
+	submitAll(t, b2, []practice.InventoryInput{res.Input})
+	sameContents(t, contents(t, st), contents(t, st2))
 }

@@ -22,8 +22,16 @@ import (
 // RFC 4180, so a quoted cell may hold separators, quotes ("") and line
 // breaks. The inventory fields come from meta.
 //
-// Column names match case-insensitively. List cells are split on '|', their
-// items trimmed and empty items dropped; an empty cell is an absent field;
+// Columns carry the v1 names or the Dutch ones (titel, samenvatting, ...),
+// matched case-insensitively; an optional column region (regio) must hold
+// the inventory's region. With Labels, cells may carry the labels the site
+// shows ("Verbindend werken", "4.2 Actie 1"). A cell that starts with an
+// apostrophe before = + - @ tab or CR loses that apostrophe (CSVWriter adds
+// it so that a spreadsheet program does not run the cell as a formula). A
+// row with more or fewer cells than the header is reported, as is a row
+// that cannot be parsed, and reading goes on with the next.
+//
+// List cells are split on '|', their items trimmed and empty items dropped; an empty cell is an absent field;
 // krachtlijnen, functions and impactDomains are upper-cased; years are whole
 // numbers ("2021", or "2021.0" as Excel may write). Empty rows are skipped.
 // A file that is not UTF-8 (Excel's plain "CSV" is Windows-1252) is refused
@@ -285,6 +293,10 @@ type CSVOptions struct {
 
 // CSVWriter writes practices as CSV, one row at a time, so an export can
 // stream. Its columns are those ReadCSV reads, in the order of ColumnNames.
+//
+// A cell that a spreadsheet program would take for a formula (starting with
+// = + - @ tab or CR, or apostrophes before one of those) is written with a
+// leading apostrophe, which ReadCSV takes off again.
 //
 // Lists are joined with '|'. A list item that itself contains '|' cannot
 // survive the round trip: it is written as is and read back as two items

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer/importertest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -68,7 +70,7 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, probs := ReadCSV(bytes.NewReader(data), Meta{Region: "limburg"})
+		res, probs := ReadCSV(bytes.NewReader(data), Meta{Region: "limburg"}, Labels(actionplan.Default()))
 		checkProblemShape(t, probs)
 		checkResultShape(t, res)
 		if len(probs) > 0 {
@@ -87,8 +89,16 @@ func FuzzReadXLSX(f *testing.F) {
 	f.Add(xlsxFrom(f, [][]any{{"ref", "titel", "startYear"}, nil, {"r1", "x", 2021.0}, {"r2", "y", "ooit"}}))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
+	template, err := Template(actionplan.Default(), "limburg")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(template)
+	f.Add(importertest.XLSXLyingSize(64 << 10))
+	f.Add(importertest.XLSXSharedStrings(100))
+	f.Add(importertest.XLSXSparse())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, probs := ReadXLSX(bytes.NewReader(data), Meta{Region: "limburg"})
+		res, probs := ReadXLSX(bytes.NewReader(data), Meta{Region: "limburg"}, Labels(actionplan.Default()))
 		checkProblemShape(t, probs)
 		checkResultShape(t, res)
 		if len(probs) > 0 {

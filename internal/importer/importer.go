@@ -1,6 +1,24 @@
 // Package importer reads inventory files (JSON, CSV and XLSX) into the
-// inventory exchange format v1 (practice.InventoryInput), and writes
-// practices back as CSV and XLSX so that an export re-imports unchanged.
+// inventory exchange format v1 (practice.InventoryInput), writes practices
+// back as CSV and XLSX so that an export re-imports unchanged, and makes the
+// XLSX template a regional platform fills in.
+//
+// The path of an upload:
+//
+//	Read ── kind from the first bytes or the name
+//	  ├─ CSV:  streamed row by row (encoding/csv behind a record-length cap)
+//	  ├─ XLSX: zip parts checked (count, sizes, shared strings), then
+//	  │        excelize's Rows iterator over the first sheet
+//	  │        └─ both feed sheetMapper.row: header (v1 or Dutch names),
+//	  │           cells (labels resolved through actionplan's Find*), caps
+//	  └─ JSON: jsontext tokens mapped onto the v1 types
+//	→ Result (what could be read, Checkable) + problems (at most MaxProblems,
+//	  the last counting the rest); bank.SubmitFile validates a checkable
+//	  result and merges both lists by row.
+//
+// Every reader stops at its first hard cap, before it keeps anything more:
+// MaxBytes, 5,000 practices, MaxColumns, MaxCellChars, MaxRows, the
+// unzipped size of a workbook, a time budget, MaxProblems.
 //
 // The readers check structure only: a field that v1 does not have, a value of
 // the wrong type, a file that is not JSON, CSV or XLSX, or not UTF-8. The
@@ -11,9 +29,10 @@
 //
 // Paths are those of the v1 JSON shape ("practices[2].titel") for JSON, and
 // "rij N, kolom X" for spreadsheets, where N is the row number the
-// spreadsheet program shows (the header is row 1). Problems about the file as
-// a whole have an empty path. Result.Path translates the validation's JSON
-// paths into spreadsheet rows and columns.
+// spreadsheet program shows (the header is row 1) and X the column's name as
+// the file writes it. Problems about the file as a whole have an empty path.
+// Result.Path translates the validation's JSON paths into spreadsheet rows
+// and columns.
 package importer
 
 import (
@@ -222,6 +241,9 @@ func (l *problemList) add(p practice.Problem) {
 	l.omitted++
 }
 
+// full reports whether further problems are only counted.
+func (l *problemList) full() bool { return len(l.items) >= MaxProblems }
+
 // result is the problems, with a last one that counts those left out.
 func (l *problemList) result() practice.Problems {
 	return practice.LimitProblems(l.items, MaxProblems, l.omitted)
@@ -269,13 +291,48 @@ func slowProblem(d time.Duration) practice.Problem {
 
 var errTooLarge = errors.New("file too large")
 
-// readAll reads r up to max bytes.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(&limitReader{r: r, n: max})
-	if err != nil {
-		return nil, err
+// readAll reads r up to max bytes into one buffer, of the right size when r
+// tells its size (hint < 0: unknown), so that a large file is not copied
+// from buffer to ever larger buffer.
+func readAll(r io.Reader, max, hint int64) ([]byte, error) {
+	if hint < 0 || hint > max {
+		hint = min(max, 512<<10)
 	}
-	return b, nil
+	lr := &limitReader{r: r, n: max}
+	buf := make([]byte, 0, hint+1) // +1: room to see the end
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return nil, err
+		}
+	}
+}
+
+// sizeOf returns the size of what r still holds, or -1 when r does not
+// tell: a bytes.Reader, strings.Reader or a file (uploads are files).
+func sizeOf(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case io.Seeker:
+		cur, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		end, err := r.Seek(0, io.SeekEnd)
+		if _, err2 := r.Seek(cur, io.SeekStart); err != nil || err2 != nil {
+			return -1
+		}
+		return end - cur
+	}
+	return -1
 }
 
 // limitReader reads from r until n bytes are read, and then fails with
@@ -347,11 +404,12 @@ func ReadContext(ctx context.Context, r io.Reader, filename string, meta Meta, o
 	o := buildOptions(opts)
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
+	size := sizeOf(r)
 	br := bufio.NewReaderSize(&limitReader{r: r, n: o.maxBytes}, peekSize)
 	head, _ := br.Peek(len(oleMagic))
 	ext := strings.ToLower(filepath.Ext(filename))
 	whole := func() ([]byte, *practice.Problem) {
-		data, err := readAll(br, o.maxBytes)
+		data, err := readAll(br, o.maxBytes, size)
 		if err != nil {
 			p := readProblem(err, o.maxBytes)
 			return nil, &p

@@ -737,3 +737,34 @@ func TestReadCSVParseErrorHidesNothing(t *testing.T) {
 		t.Errorf("rows %v, checkable %v", res.Rows, res.Checkable)
 	}
 }
+
+func TestCSVFormulaPrefix(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ value, written string }{
+		{"=1+1", "'=1+1"}, {"+32 11", "'+32 11"}, {"-5 graden", "'-5 graden"}, {"@thuis", "'@thuis"},
+		{"\tinspringen", "'\tinspringen"}, {"\rx", "'\rx"},
+		{"'=al met apostrof", "''=al met apostrof"}, {"''+twee", "'''+twee"},
+		{"'gewoon", "'gewoon"}, {"gewoon", "gewoon"}, {"a=b", "a=b"}, {"'", "'"}, {"", ""},
+	} {
+		if got := prefixFormula(tt.value); got != tt.written {
+			t.Errorf("prefixFormula(%q) = %q, want %q", tt.value, got, tt.written)
+		}
+		if got := unprefixFormula(tt.written); got != tt.value {
+			t.Errorf("unprefixFormula(%q) = %q, want %q", tt.written, got, tt.value)
+		}
+	}
+	// Read as people may write it by hand: only an apostrophe before a
+	// formula character is taken off; in XLSX an apostrophe is text.
+	data := []byte("ref;title;summary;description\nr1;'=SOM(A1);'Tis goed;''-x\n")
+	res, probs := ReadCSV(bytes.NewReader(data), Meta{})
+	checkProblems(t, probs, nil)
+	want := practice.Content{Title: "=SOM(A1)", Summary: "'Tis goed", Description: "'-x"}
+	if len(res.Input.Practices) != 1 || !reflect.DeepEqual(res.Input.Practices[0].Content, want) {
+		t.Errorf("read %+v", res.Input.Practices)
+	}
+	x, probs := ReadXLSX(bytes.NewReader(xlsxFrom(t, [][]any{{"ref", "title"}, {"r1", "'=SOM(A1)"}})), Meta{})
+	checkProblems(t, probs, nil)
+	if x.Input.Practices[0].Title != "'=SOM(A1)" {
+		t.Errorf("xlsx title %q", x.Input.Practices[0].Title)
+	}
+}

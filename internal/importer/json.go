@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -28,7 +30,7 @@ import (
 // problems are returned, the last counting the rest.
 func ReadJSON(r io.Reader, opts ...Option) (practice.InventoryInput, practice.Problems) {
 	o := buildOptions(opts)
-	data, err := readAll(r, o.maxBytes)
+	data, err := readAll(r, o.maxBytes, sizeOf(r))
 	if err != nil {
 		return practice.InventoryInput{}, practice.Problems{readProblem(err, o.maxBytes)}
 	}
@@ -56,8 +58,8 @@ func decodeJSON(ctx context.Context, data []byte) (in practice.InventoryInput, p
 		var v any
 		return in, practice.Problems{syntaxProblem(data, json.Unmarshal(data, &v))}, false, 0
 	}
-	m := jsonMapper{ctx: ctx, dec: json.NewDecoder(bytes.NewReader(data))}
-	m.dec.UseNumber()
+	m := jsonMapper{ctx: ctx, dec: jsontext.NewDecoder(bytes.NewReader(data),
+		jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))} // both checked here
 	m.inventory(&in)
 	switch {
 	case errors.Is(m.err, errTooSlow):
@@ -121,62 +123,92 @@ func syntaxProblem(data []byte, err error) practice.Problem {
 }
 
 // jsonMapper maps a JSON document onto the v1 types while it reads the
-// tokens, so nothing but the result is kept; it collects every problem.
-// Each method gets the first token of its value and consumes the rest.
+// tokens (with jsontext, which reads a token without allocating), so nothing
+// but the result is kept; it collects every problem. Each method gets the
+// first token of its value and consumes the rest; values that are not kept
+// (unknown fields, list items beyond the cap) are skipped unread.
 type jsonMapper struct {
 	ctx   context.Context
-	dec   *json.Decoder
+	dec   *jsontext.Decoder
 	err   error
 	probs problemList
 }
 
-// next returns the next token; after an error it returns nil, and More
-// reports false, so every loop ends.
-func (m *jsonMapper) next() json.Token {
+// token is a JSON token kept beyond the next read: its kind, and the text
+// of a string or number.
+type token struct {
+	kind jsontext.Kind // 0 after an error
+	text string
+}
+
+// next returns the next token; after an error it returns the zero token,
+// and more reports false, so every loop ends.
+func (m *jsonMapper) next() token {
 	if m.err != nil {
-		return nil
+		return token{}
 	}
-	tok, err := m.dec.Token()
+	tok, err := m.dec.ReadToken()
 	if err != nil {
 		m.err = err
-		return nil
+		return token{}
 	}
-	return tok
+	t := token{kind: tok.Kind()}
+	if t.kind == '"' || t.kind == '0' {
+		t.text = tok.String()
+	}
+	return t
+}
+
+// more reports whether the object or array being read has another member.
+func (m *jsonMapper) more() bool {
+	if m.err != nil {
+		return false
+	}
+	k := m.dec.PeekKind()
+	return k != 0 && k != '}' && k != ']'
+}
+
+// skipNext skips the next value without reading it.
+func (m *jsonMapper) skipNext() {
+	if m.err == nil {
+		m.err = m.dec.SkipValue()
+	}
 }
 
 // skip consumes the rest of a value that starts with tok.
-func (m *jsonMapper) skip(tok json.Token) {
-	if d, ok := tok.(json.Delim); !ok || (d != '{' && d != '[') {
+func (m *jsonMapper) skip(tok token) {
+	if tok.kind != '{' && tok.kind != '[' {
 		return
 	}
 	for depth := 1; depth > 0 && m.err == nil; {
-		switch m.next() {
-		case json.Delim('{'), json.Delim('['):
+		t, err := m.dec.ReadToken()
+		if err != nil {
+			m.err = err
+			return
+		}
+		switch t.Kind() {
+		case '{', '[':
 			depth++
-		case json.Delim('}'), json.Delim(']'):
+		case '}', ']':
 			depth--
 		}
 	}
 }
 
-func isDelim(tok json.Token, d json.Delim) bool {
-	got, ok := tok.(json.Delim)
-	return ok && got == d
-}
+func isDelim(tok token, d jsontext.Kind) bool { return tok.kind == d }
 
 // typeName says in Dutch what kind of value starts with tok.
-func typeName(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return "een object ({...})"
-		}
+func typeName(tok token) string {
+	switch tok.kind {
+	case '{':
+		return "een object ({...})"
+	case '[':
 		return "een lijst ([...])"
-	case string:
-		return fmt.Sprintf("tekst (\"%s\")", shorten(t))
-	case json.Number:
-		return "een getal (" + shorten(string(t)) + ")"
-	case bool:
+	case '"':
+		return fmt.Sprintf("tekst (\"%s\")", shorten(tok.text))
+	case '0':
+		return "een getal (" + shorten(tok.text) + ")"
+	case 't', 'f':
 		return "true of false"
 	}
 	return "null"
@@ -184,6 +216,17 @@ func typeName(tok json.Token) string {
 
 func (m *jsonMapper) add(path, code, msg string) {
 	m.probs.add(practice.Problem{Path: path, Code: code, Message: msg})
+}
+
+// problem adds a problem whose message is only written when it is kept:
+// a document with a million unknown fields costs a count, not a million
+// messages.
+func (m *jsonMapper) problem(path, code string, msg func() string) {
+	if m.probs.full() {
+		m.probs.omitted++
+		return
+	}
+	m.add(path, code, msg())
 }
 
 func join(parent, key string) string {
@@ -196,27 +239,35 @@ func join(parent, key string) string {
 // fields reads the fields of the object whose '{' has been read, calling f
 // with each field's first token; it reports fields that occur twice and,
 // for names that are not in known, UNKNOWN_FIELD.
-func (m *jsonMapper) fields(path string, known []string, f func(key string, tok json.Token, path string)) {
+func (m *jsonMapper) fields(path string, known []string, f func(key string, tok token, path string)) {
 	seen := make(map[string]bool)
-	for m.dec.More() {
-		key, _ := m.next().(string)
-		tok := m.next()
+	for n := 0; m.more(); n++ {
+		if n == MaxColumns {
+			m.add(path, practice.CodeTooMany, fmt.Sprintf(
+				"Dit object heeft meer dan %d velden; het formaat v1 kent er %d. De rest van het bestand werd niet gelezen.", MaxColumns, len(known)))
+			m.err = errStop
+			return
+		}
+		key := m.next().text
 		p := join(path, shorten(key))
 		switch {
 		case seen[key]:
-			m.add(p, practice.CodeInvalidFormat, fmt.Sprintf("Het veld '%s' staat meer dan eens in hetzelfde object. Laat het maar één keer staan.", shorten(key)))
-			m.skip(tok)
+			m.problem(p, practice.CodeInvalidFormat, func() string {
+				return fmt.Sprintf("Het veld '%s' staat meer dan eens in hetzelfde object. Laat het maar één keer staan.", shorten(key))
+			})
+			m.skipNext()
 		case !slices.Contains(known, key):
-			msg := fmt.Sprintf("Onbekend veld '%s'.", shorten(key))
-			if s := suggest(key, known); s != "" {
-				msg += fmt.Sprintf(" Bedoelt u '%s'?", s)
-			}
-			msg += " Hier kent het formaat v1 alleen: " + strings.Join(known, ", ") + "."
-			m.add(p, practice.CodeUnknownField, msg)
-			m.skip(tok)
+			m.problem(p, practice.CodeUnknownField, func() string {
+				msg := fmt.Sprintf("Onbekend veld '%s'.", shorten(key))
+				if s := suggest(key, known); s != "" {
+					msg += fmt.Sprintf(" Bedoelt u '%s'?", s)
+				}
+				return msg + " Hier kent het formaat v1 alleen: " + strings.Join(known, ", ") + "."
+			})
+			m.skipNext()
 		default:
 			seen[key] = true // known keys only: the map stays small
-			f(key, tok, p)
+			f(key, m.next(), p)
 		}
 	}
 	m.next() // '}'
@@ -224,22 +275,22 @@ func (m *jsonMapper) fields(path string, known []string, f func(key string, tok 
 
 // object reports whether tok starts an object; null is an absent object
 // and no problem.
-func (m *jsonMapper) object(tok json.Token, path string) bool {
+func (m *jsonMapper) object(tok token, path string) bool {
 	if isDelim(tok, '{') {
 		return true
 	}
-	if tok != nil {
+	if tok.kind != 'n' && tok.kind != 0 {
 		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("'%s' moet een object ({...}) zijn, maar is %s.", path, typeName(tok)))
 		m.skip(tok)
 	}
 	return false
 }
 
-func (m *jsonMapper) str(tok json.Token, path string) string {
-	switch t := tok.(type) {
-	case string:
-		return t
-	case nil:
+func (m *jsonMapper) str(tok token, path string) string {
+	switch tok.kind {
+	case '"':
+		return tok.text
+	case 'n', 0:
 		return ""
 	}
 	m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet tekst zijn (tussen dubbele aanhalingstekens), maar is %s.", typeName(tok)))
@@ -247,8 +298,8 @@ func (m *jsonMapper) str(tok json.Token, path string) string {
 	return ""
 }
 
-func (m *jsonMapper) list(tok json.Token, path string) []string {
-	if tok == nil {
+func (m *jsonMapper) list(tok token, path string) []string {
+	if tok.kind == 'n' || tok.kind == 0 {
 		return nil
 	}
 	if !isDelim(tok, '[') {
@@ -258,33 +309,41 @@ func (m *jsonMapper) list(tok json.Token, path string) []string {
 	}
 	var out []string
 	over := false
-	for i := 0; m.dec.More(); i++ {
-		item := m.next()
-		s, ok := item.(string)
-		if ok && len(out) == practice.MaxListItems {
+	for i := 0; m.more(); i++ {
+		if i == maxJSONListItems {
+			m.add(path, practice.CodeTooMany, fmt.Sprintf(
+				"De lijst bevat meer dan %s waarden (er mogen er hoogstens %d zijn); de rest van het bestand werd niet gelezen.", practice.DutchNumber(maxJSONListItems), practice.MaxListItems))
+			m.err = errStop
+			return out
+		}
+		if len(out) == practice.MaxListItems && m.dec.PeekKind() == '"' {
 			if !over {
 				over = true
 				m.add(path, practice.CodeTooMany, fmt.Sprintf("De lijst bevat meer dan %d items; er mogen er hoogstens %d zijn.", practice.MaxListItems, practice.MaxListItems))
 			}
+			m.skipNext()
 			continue
 		}
-		if !ok {
-			m.add(fmt.Sprintf("%s[%d]", path, i), practice.CodeInvalidFormat, fmt.Sprintf("Elke waarde in de lijst moet tekst zijn (tussen dubbele aanhalingstekens), maar dit is %s.", typeName(item)))
+		item := m.next()
+		if item.kind != '"' {
+			m.problem(fmt.Sprintf("%s[%d]", path, i), practice.CodeInvalidFormat, func() string {
+				return fmt.Sprintf("Elke waarde in de lijst moet tekst zijn (tussen dubbele aanhalingstekens), maar dit is %s.", typeName(item))
+			})
 			m.skip(item)
 			continue
 		}
-		out = append(out, s)
+		out = append(out, item.text)
 	}
 	m.next() // ']'
 	return out
 }
 
-func (m *jsonMapper) year(tok json.Token, path string) *int {
-	switch t := tok.(type) {
-	case nil:
+func (m *jsonMapper) year(tok token, path string) *int {
+	switch tok.kind {
+	case 'n', 0:
 		return nil
-	case json.Number:
-		if y, ok := parseYear(string(t)); ok {
+	case '0':
+		if y, ok := parseYear(tok.text); ok {
 			return &y
 		}
 		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Moet een jaartal zijn, een geheel getal zoals 2021, maar is %s.", typeName(tok)))
@@ -294,6 +353,11 @@ func (m *jsonMapper) year(tok json.Token, path string) *int {
 	m.skip(tok)
 	return nil
 }
+
+// maxJSONListItems is the most values a list may have before reading
+// stops: far more than practice.MaxListItems, so that the problem names the
+// list, but not the millions a file could hold.
+const maxJSONListItems = 1000
 
 // errStop ends the reading of a document that has too many practices.
 var errStop = errors.New("stop reading")
@@ -324,7 +388,7 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 			m.err = nil
 		}
 	}()
-	m.fields("", inventoryFields, func(key string, tok json.Token, path string) {
+	m.fields("", inventoryFields, func(key string, tok token, path string) {
 		switch key {
 		case "format":
 			in.Format = m.str(tok, path)
@@ -339,7 +403,7 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 				return
 			}
 			var p practice.Period
-			m.fields(path, periodFields, func(key string, tok json.Token, path string) {
+			m.fields(path, periodFields, func(key string, tok token, path string) {
 				if key == "from" {
 					p.From = m.str(tok, path)
 				} else {
@@ -348,7 +412,7 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 			})
 			in.Period = &p
 		case "practices":
-			if tok == nil {
+			if tok.kind == 'n' || tok.kind == 0 {
 				return
 			}
 			if !isDelim(tok, '[') {
@@ -357,7 +421,7 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 				return
 			}
 			in.Practices = []practice.PracticeInput{}
-			for i := 0; m.dec.More(); i++ {
+			for i := 0; m.more(); i++ {
 				if i == practice.MaxPractices {
 					m.add(path, practice.CodeTooMany, fmt.Sprintf(
 						"De inventaris bevat meer dan %s praktijken; de rest werd niet gelezen. Verdeel de praktijken over meer inventarissen.", practice.DutchNumber(practice.MaxPractices)))
@@ -377,19 +441,19 @@ func (m *jsonMapper) inventory(in *practice.InventoryInput) {
 	})
 }
 
-func (m *jsonMapper) practice(tok json.Token, path string, p *practice.PracticeInput) {
+func (m *jsonMapper) practice(tok token, path string, p *practice.PracticeInput) {
 	if !isDelim(tok, '{') {
 		m.add(path, practice.CodeInvalidFormat, fmt.Sprintf("Een praktijk moet een object ({...}) zijn, maar dit is %s.", typeName(tok)))
 		m.skip(tok)
 		return
 	}
-	m.fields(path, practiceFields, func(key string, tok json.Token, path string) {
+	m.fields(path, practiceFields, func(key string, tok token, path string) {
 		if key == "contact" {
 			if !m.object(tok, path) {
 				return
 			}
 			var c practice.Contact
-			m.fields(path, contactFields, func(key string, tok json.Token, path string) {
+			m.fields(path, contactFields, func(key string, tok token, path string) {
 				ci, _ := columnByName("contact." + key)
 				*columns[ci].contact(&c) = m.str(tok, path)
 			})

@@ -119,7 +119,8 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 		return !m.done
 	}
 	if len(m.res.Input.Practices) == practice.MaxPractices {
-		m.add(fmt.Sprintf("rij %d", num), practice.CodeTooMany, fmt.Sprintf(
+		// About the file as a whole (no row), so that it comes first.
+		m.add("", practice.CodeTooMany, fmt.Sprintf(
 			"Het bestand bevat meer dan %s praktijken (de %s-ste staat op rij %d); de rest werd niet gelezen. Verdeel de praktijken over meer inventarissen.",
 			practice.DutchNumber(practice.MaxPractices), practice.DutchNumber(practice.MaxPractices+1), num))
 		m.done = true
@@ -376,10 +377,12 @@ func (m *sheetMapper) fail(p practice.Problem) {
 
 // finish returns the inventory and every problem.
 func (m *sheetMapper) finish() (Result, practice.Problems) {
-	if m.header == nil && len(m.probs.items) == 0 {
-		m.probs.add(fileProblem(practice.CodeInvalidFile,
-			"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, titel, samenvatting, krachtlijnen, ...), elke volgende rij is een praktijk."))
-		m.fatal = true
+	if m.header == nil {
+		if len(m.probs.items) == 0 {
+			m.probs.add(fileProblem(practice.CodeInvalidFile,
+				"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, titel, samenvatting, krachtlijnen, ...), elke volgende rij is een praktijk."))
+		}
+		m.fatal = true // without a header no row means anything
 	}
 	if m.fatal {
 		return Result{Kind: m.kind}, m.probs.result()

@@ -23,7 +23,7 @@ import (
 // one INVALID_FILE problem.
 func ReadXLSX(r io.Reader, meta Meta, opts ...Option) (Result, practice.Problems) {
 	o := buildOptions(opts)
-	data, err := readAll(r, o.maxBytes)
+	data, err := readAll(r, o.maxBytes, sizeOf(r))
 	if err != nil {
 		return Result{Kind: KindXLSX}, practice.Problems{readProblem(err, o.maxBytes)}
 	}
@@ -67,8 +67,9 @@ const (
 // checkZip checks the workbook's parts before anything is unpacked: how
 // many, how large unpacked in all (their declared sizes; archive/zip
 // refuses to unpack more than a part declares, so a part that lies is a
-// broken file, not a bigger one), the parts that excelize holds in memory,
-// and the number of shared strings (counted while unpacking that part).
+// broken file, not a bigger one: each part is unpacked once to find out),
+// the parts that excelize holds in memory, and the number of shared strings
+// (counted while unpacking that part).
 func checkZip(data []byte, o options) *practice.Problem {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -101,25 +102,32 @@ func checkZip(data []byte, o options) *practice.Problem {
 			return tooBig()
 		}
 	}
-	if sst == nil {
-		return nil
-	}
-	rc, err := sst.Open()
-	if err != nil {
-		p := notXLSX()
-		return &p
-	}
-	defer rc.Close()
-	n, err := countElements(rc, "si", maxSharedStrings+1)
-	switch {
-	case err != nil:
-		p := notXLSX()
-		return &p
-	case n > maxSharedStrings:
-		p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
-			"De werkmap bevat meer dan %s verschillende teksten. Een inventaris van hoogstens %s praktijken heeft er veel minder nodig: kopieer de praktijken naar een nieuwe werkmap en laad die op.",
-			practice.DutchNumber(maxSharedStrings), practice.DutchNumber(practice.MaxPractices)))
-		return &p
+	// Unpack every part once, counting: archive/zip stops a part that
+	// unpacks to more than it declares with an error, which excelize would
+	// take for the end of the part and read a cut-off sheet.
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			p := notXLSX()
+			return &p
+		}
+		var n int
+		if f == sst {
+			n, err = countElements(rc, "si", maxSharedStrings+1)
+		} else {
+			_, err = io.Copy(io.Discard, rc)
+		}
+		rc.Close()
+		switch {
+		case err != nil:
+			p := notXLSX()
+			return &p
+		case n > maxSharedStrings:
+			p := fileProblem(practice.CodeInvalidFile, fmt.Sprintf(
+				"De werkmap bevat meer dan %s verschillende teksten. Een inventaris van hoogstens %s praktijken heeft er veel minder nodig: kopieer de praktijken naar een nieuwe werkmap en laad die op.",
+				practice.DutchNumber(maxSharedStrings), practice.DutchNumber(practice.MaxPractices)))
+			return &p
+		}
 	}
 	return nil
 }
