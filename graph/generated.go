@@ -208,13 +208,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreatePlatformToken func(childComplexity int, region string, label *string) int
-		EraseContact        func(childComplexity int, practiceID string) int
-		PutRegionalAction   func(childComplexity int, input model.RegionalActionInput) int
-		RevokePlatformToken func(childComplexity int, id string) int
-		SubmitInventory     func(childComplexity int, input practice.InventoryInput, dryRun *bool) int
-		UploadInventory     func(childComplexity int, file graphql.Upload, region string, title *string, submittedBy *string, period *practice.Period, dryRun *bool) int
-		WithdrawPractice    func(childComplexity int, id string, reason string) int
+		CreatePlatformToken  func(childComplexity int, region string, label *string) int
+		EraseContact         func(childComplexity int, practiceID string) int
+		PutRegionalAction    func(childComplexity int, input model.RegionalActionInput) int
+		RemoveRegionalAction func(childComplexity int, id string) int
+		RevokePlatformToken  func(childComplexity int, id string) int
+		SubmitInventory      func(childComplexity int, input practice.InventoryInput, dryRun *bool) int
+		UploadInventory      func(childComplexity int, file graphql.Upload, region string, title *string, submittedBy *string, period *practice.Period, dryRun *bool) int
+		WithdrawPractice     func(childComplexity int, id string, reason string) int
 	}
 
 	PageInfo struct {
@@ -357,6 +358,10 @@ type ComplexityRoot struct {
 		Year           func(childComplexity int) int
 	}
 
+	RemoveRegionalActionPayload struct {
+		ID func(childComplexity int) int
+	}
+
 	RevokePlatformTokenPayload struct {
 		PlatformToken func(childComplexity int) int
 	}
@@ -440,6 +445,7 @@ type MutationResolver interface {
 	RevokePlatformToken(ctx context.Context, id string) (*model.RevokePlatformTokenPayload, error)
 	WithdrawPractice(ctx context.Context, id string, reason string) (*model.WithdrawPracticePayload, error)
 	PutRegionalAction(ctx context.Context, input model.RegionalActionInput) (*model.PutRegionalActionPayload, error)
+	RemoveRegionalAction(ctx context.Context, id string) (*model.RemoveRegionalActionPayload, error)
 	EraseContact(ctx context.Context, practiceID string) (*model.EraseContactPayload, error)
 }
 type PlatformTokenResolver interface {
@@ -1129,6 +1135,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutRegionalAction(childComplexity, args["input"].(model.RegionalActionInput)), true
+	case "Mutation.removeRegionalAction":
+		if e.ComplexityRoot.Mutation.RemoveRegionalAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRegionalAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRegionalAction(childComplexity, args["id"].(string)), true
 	case "Mutation.revokePlatformToken":
 		if e.ComplexityRoot.Mutation.RevokePlatformToken == nil {
 			break
@@ -1862,6 +1879,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegionReport.Year(childComplexity), true
 
+	case "RemoveRegionalActionPayload.id":
+		if e.ComplexityRoot.RemoveRegionalActionPayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveRegionalActionPayload.ID(childComplexity), true
+
 	case "RevokePlatformTokenPayload.platformToken":
 		if e.ComplexityRoot.RevokePlatformTokenPayload.PlatformToken == nil {
 			break
@@ -2229,6 +2253,8 @@ type Mutation {
   withdrawPractice(id: ID!, reason: String!): WithdrawPracticePayload!
   "Adds or changes an action of a regional platform's own, ` + "`" + `<region>:<slug>` + "`" + ` (its platform or admin)."
   putRegionalAction(input: RegionalActionInput!): PutRegionalActionPayload!
+  "Removes an action of a regional platform's own when no live practice cites it (its platform or admin)."
+  removeRegionalAction(id: ID!): RemoveRegionalActionPayload!
   """
   Erases the personal data of a practice's contact (e-mail and phone) from the practice
   and from every version in its history (admin only). Organisation and website stay.
@@ -2619,6 +2645,11 @@ type EraseContactPayload {
 
 type PutRegionalActionPayload {
   action: Action!
+}
+
+type RemoveRegionalActionPayload {
+  "The id of the removed action."
+  id: ID!
 }
 
 # --- Onderzoek: succesfactoren, valkuilen, dekking, rapporten ---
@@ -3299,6 +3330,14 @@ func (ec *executionContext) childFields_RegionReport(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type RegionReport", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveRegionalActionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RemoveRegionalActionPayload_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveRegionalActionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RevokePlatformTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "platformToken":
@@ -3646,6 +3685,20 @@ func (ec *executionContext) field_Mutation_putRegionalAction_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRegionalAction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6989,6 +7042,50 @@ func (ec *executionContext) fieldContext_Mutation_putRegionalAction(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_removeRegionalAction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRegionalAction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRegionalAction(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveRegionalActionPayload) graphql.Marshaler {
+			return ec.marshalNRemoveRegionalActionPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐRemoveRegionalActionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRegionalAction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveRegionalActionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRegionalAction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_eraseContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9961,6 +10058,29 @@ func (ec *executionContext) fieldContext_RegionReport_topPitfalls(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RemoveRegionalActionPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.RemoveRegionalActionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveRegionalActionPayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveRegionalActionPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveRegionalActionPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _RevokePlatformTokenPayload_platformToken(ctx context.Context, field graphql.CollectedField, obj *model.RevokePlatformTokenPayload) (ret graphql.Marshaler) {
@@ -13384,6 +13504,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "removeRegionalAction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRegionalAction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "eraseContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_eraseContact(ctx, field)
@@ -14322,6 +14449,39 @@ func (ec *executionContext) _RegionReport(ctx context.Context, sel ast.Selection
 			}
 		case "topPitfalls":
 			out.Values[i] = ec._RegionReport_topPitfalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeRegionalActionPayloadImplementors = []string{"RemoveRegionalActionPayload"}
+
+func (ec *executionContext) _RemoveRegionalActionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveRegionalActionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeRegionalActionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveRegionalActionPayload")
+		case "id":
+			out.Values[i] = ec._RemoveRegionalActionPayload_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15909,6 +16069,14 @@ func (ec *executionContext) marshalNRegionReport2ᚖgithubᚗcomᚋsterkᚑsocia
 func (ec *executionContext) unmarshalNRegionalActionInput2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐRegionalActionInput(ctx context.Context, v any) (model.RegionalActionInput, error) {
 	res, err := ec.unmarshalInputRegionalActionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveRegionalActionPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐRemoveRegionalActionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveRegionalActionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveRegionalActionPayload!")
+		return graphql.Null
+	}
+	return ec._RemoveRegionalActionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRevokePlatformTokenPayload2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐRevokePlatformTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokePlatformTokenPayload) graphql.Marshaler {

@@ -128,6 +128,14 @@ func (r *mutationResolver) PutRegionalAction(ctx context.Context, input model.Re
 	return &model.PutRegionalActionPayload{Action: &a}, nil
 }
 
+// RemoveRegionalAction is the resolver for the removeRegionalAction field.
+func (r *mutationResolver) RemoveRegionalAction(ctx context.Context, id string) (*model.RemoveRegionalActionPayload, error) {
+	if err := r.Bank.RemoveRegionalAction(ctx, auth.FromContext(ctx), id); err != nil {
+		return nil, err
+	}
+	return &model.RemoveRegionalActionPayload{ID: id}, nil
+}
+
 func (r *mutationResolver) EraseContact(ctx context.Context, practiceID string) (*model.EraseContactPayload, error) {
 	p, err := r.Bank.EraseContact(ctx, auth.FromContext(ctx), practiceID)
 	if err != nil {

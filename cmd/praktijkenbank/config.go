@@ -36,6 +36,9 @@ type config struct {
 	ExportsPerMin   float64 // exports per client; 0: no limit
 	MetricsToken    string  // bearer token of /metrics; empty: open
 	Timeouts        server.Timeouts
+	SessionKey      string // signs the sessions of /indienen; shared by replicas
+	TLSProxy        bool   // behind a proxy that ends TLS (X-Forwarded-Proto)
+	tlsProxy        string // TLSProxy as given, until validated
 }
 
 // env names of the configuration.
@@ -57,6 +60,8 @@ const (
 	envMetricsToken  = "PRAKTIJKENBANK_METRICS_TOKEN"
 	envReadTimeout   = "PRAKTIJKENBANK_READ_TIMEOUT"
 	envWriteTimeout  = "PRAKTIJKENBANK_WRITE_TIMEOUT"
+	envSessionKey    = "PRAKTIJKENBANK_SESSION_KEY"
+	envTLSProxy      = "PRAKTIJKENBANK_TLS_PROXY"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -84,6 +89,8 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.DurationVar(&c.Timeouts.Read, "read-timeout", envDuration(getenv, envReadTimeout, t.Read), "hoe lang een client over een heel verzoek mag doen, body inbegrepen ($"+envReadTimeout+")")
 	fs.DurationVar(&c.Timeouts.Write, "write-timeout", envDuration(getenv, envWriteTimeout, t.Write), "hoe lang het antwoord op een verzoek mag duren, ook als de client traag leest ($"+envWriteTimeout+")")
 	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", t.Idle, "hoe lang een open verbinding zonder verzoek mag wachten")
+	fs.StringVar(&c.SessionKey, "session-key", getenv(envSessionKey), "sleutel (≥ 32 tekens) die de aanmeldingen op /indienen ondertekent; geef alle replica's dezelfde; leeg: een willekeurige per proces ($"+envSessionKey+")")
+	fs.StringVar(&c.tlsProxy, "tls-proxy", envOr(getenv, envTLSProxy, "false"), "de server staat achter een proxy die TLS afhandelt en X-Forwarded-Proto zet ($"+envTLSProxy+")")
 	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
 	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
 	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
@@ -135,6 +142,12 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 	}
 	if c.Introspection, err = parseBool("introspection", envIntrospection, introspection); err != nil {
 		errs = append(errs, err)
+	}
+	if c.TLSProxy, err = parseBool("tls-proxy", envTLSProxy, c.tlsProxy); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SessionKey != "" && len(c.SessionKey) < 32 {
+		errs = append(errs, fmt.Errorf("-session-key / $%s: te kort (%d tekens); gebruik minstens 32, bv. openssl rand -hex 32", envSessionKey, len(c.SessionKey)))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		errs = append(errs, fmt.Errorf("-log-level / $%s: %q is geen logniveau (debug, info, warn, error)", envLogLevel, level))
@@ -235,6 +248,8 @@ func (c config) LogValue() slog.Value {
 		slog.String("mongodbURI", maskURI(c.MongoURI)),
 		slog.String("mongodbDatabase", c.MongoDatabase),
 		slog.Bool("adminToken", c.AdminToken != ""),
+		slog.Bool("sessionKey", c.SessionKey != ""),
+		slog.Bool("tlsProxy", c.TLSProxy),
 		slog.Any("corsOrigins", c.CORSOrigins),
 		slog.Bool("demo", c.Demo),
 		slog.String("logLevel", c.LogLevel.String()),

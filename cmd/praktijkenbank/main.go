@@ -6,6 +6,7 @@
 //	praktijkenbank import --region R FILE   submit an inventory (JSON, CSV, XLSX)
 //	praktijkenbank token create --region R  make a platform token
 //	praktijkenbank token list | revoke ID
+//	praktijkenbank demo remove              take the demo practices out (the first real inventory does too)
 //	praktijkenbank reindex                  rebuild the search index from the store
 //	praktijkenbank bench insight [--n N]    time the research aggregations on a generated corpus
 //	praktijkenbank migrate --from A --to B  copy a whole store into an empty one and verify it
@@ -55,6 +56,7 @@ Gebruik:
                                                   maak een token voor een regionaal platform
   praktijkenbank token list                       toon de tokens (zonder geheimen)
   praktijkenbank token revoke ID                  trek een token in
+  praktijkenbank demo remove                      verwijder de voorbeeldpraktijken (gebeurt vanzelf bij de eerste echte inventaris)
   praktijkenbank reindex                          bouw de zoekindex opnieuw op uit de opslag
   praktijkenbank check [--json]                   vergelijk de zoekindex met de opslag (server gestopt)
   praktijkenbank migrate --from BRON --to DOEL    verhuis alles naar een lege opslag (datamap of mongodb://-URI) en controleer de kopie
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args, getenv, stdout, stderr)
 	case "reindex":
 		return reindexCmd(ctx, args, getenv, stdout, stderr)
 	case "check":

@@ -47,6 +47,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 			return fmt.Errorf("voorbeeldinventaris laden: %w", err)
 		}
 	}
+	// A store with real inventories keeps no demo practices (from before
+	// the first real inventory removed them by itself).
+	if n, err := a.bank.SettleDemo(ctx); err != nil {
+		log.Warn("demo practices not removed; tried again at the next submission", "err", err)
+	} else if n > 0 {
+		log.Info("demo practices removed: the store holds real inventories", "practices", n)
+	}
 
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
@@ -71,6 +78,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.RateLimits.ExportsPerMinute = c.ExportsPerMin
 	opts.MetricsToken = c.MetricsToken
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
+	opts.SessionKey = []byte(c.SessionKey)
+	opts.TLSProxy = c.TLSProxy
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
 	deps.Insight = a.insight
 	if b, ok := a.raw.(*bolt.Store); ok {

@@ -134,6 +134,11 @@ type RegionalActionInput struct {
 	Challenge string `json:"challenge"`
 }
 
+type RemoveRegionalActionPayload struct {
+	// The id of the removed action.
+	ID string `json:"id"`
+}
+
 type RevokePlatformTokenPayload struct {
 	PlatformToken *auth.Token `json:"platformToken,omitempty"`
 }

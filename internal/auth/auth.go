@@ -221,3 +221,17 @@ func randomString(n int) string {
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// Resume returns the principal of a platform token by the hash of its secret
+// (as Hash gives it), for a session that began with the token: a revoked or
+// unknown token ends the session (ErrUnauthenticated).
+func (s *Service) Resume(ctx context.Context, hash string) (*Principal, error) {
+	t, err := s.store.TokenByHash(ctx, hash)
+	if err != nil || !t.Active() {
+		if err != nil && !errors.Is(err, s.notFound) {
+			return nil, fmt.Errorf("token controleren: %w", err)
+		}
+		return nil, ErrUnauthenticated
+	}
+	return &Principal{Role: t.Role, Region: t.Region, TokenID: t.ID, Label: t.Label}, nil
+}

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -46,6 +48,7 @@ type Bank struct {
 	plan *actionplan.Plan // base with the regional actions
 
 	afterWrite []func(ctx context.Context, ps []practice.Practice)
+	demoGone   atomic.Bool // no demo practice is left: real submissions skip the look
 }
 
 // Option configures a Bank.
@@ -229,4 +232,44 @@ func (b *Bank) PutRegionalAction(ctx context.Context, who *auth.Principal, in Re
 		return actionplan.Action{}, err
 	}
 	return a, nil
+}
+
+// RemoveRegionalAction removes an action of a region's own, when no live
+// practice cites it any more (a practice that did would fail validation at
+// its next resubmission). Withdrawn practices keep the id in their history.
+func (b *Bank) RemoveRegionalAction(ctx context.Context, who *auth.Principal, id string) error {
+	if who == nil {
+		return auth.ErrUnauthenticated
+	}
+	a, ok := b.Plan().Action(strings.TrimSpace(id))
+	if !ok || !a.Regional() {
+		return fmt.Errorf("%w: regionale actie %q", store.ErrNotFound, id)
+	}
+	if err := auth.CanWrite(who, a.Region); err != nil {
+		return err
+	}
+	// Only the region's own practices may cite its actions.
+	citing, after := 0, ""
+	for {
+		ps, err := b.store.ListPractices(ctx, store.PracticeQuery{Region: a.Region, After: after, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if slices.Contains(p.Actions, a.ID) {
+				citing++
+			}
+		}
+		if len(ps) < 500 {
+			break
+		}
+		after = ps[len(ps)-1].ID
+	}
+	if citing > 0 {
+		return fmt.Errorf("%w: %d praktijk(en) verwijzen nog naar deze actie; haal de actie eerst uit die praktijken (of trek ze in)", ErrInvalid, citing)
+	}
+	if err := b.store.DeleteRegionalAction(ctx, a.ID); err != nil {
+		return err
+	}
+	return b.RefreshPlan(ctx)
 }

@@ -72,3 +72,23 @@ func (b *Bank) Inventories(ctx context.Context, region string, first int, before
 	}
 	return invs, more, nil
 }
+
+// RegionPractices returns a page of a region's live practices ordered by id,
+// after the given id, and whether more follow.
+func (b *Bank) RegionPractices(ctx context.Context, region, after string, first int) ([]practice.Practice, bool, error) {
+	if _, ok := b.base.Region(region); !ok {
+		return nil, false, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+	}
+	if first < 1 || first > MaxFirst {
+		return nil, false, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+	}
+	ps, err := b.store.ListPractices(ctx, store.PracticeQuery{Region: region, After: after, Limit: first + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(ps) > first
+	if more {
+		ps = ps[:first]
+	}
+	return ps, more, nil
+}

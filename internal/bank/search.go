@@ -44,26 +44,42 @@ func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, er
 	return out, nil
 }
 
-// Similar returns the live practices most like the given one.
+// Similar returns the live practices most like the given one. For a real
+// practice the demo inventory's are left out (they are not counted: see
+// practice.Practice.Counted); the index is asked for more until first are
+// found or it has no more.
 func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Practice, error) {
 	if b.index == nil {
 		return nil, errors.New("geen zoekindex")
 	}
-	hits, err := b.index.Similar(ctx, id, first)
-	if err != nil {
-		return nil, invalidIf(err)
+	if first < 1 || first > search.MaxFirst {
+		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, search.MaxFirst)
 	}
-	ps, err := b.practicesOf(ctx, hits)
-	if err != nil {
+	keep := practice.Practice.Live
+	if self, ok, err := b.Practice(ctx, id); err != nil {
 		return nil, err
+	} else if ok && !self.Demo {
+		keep = practice.Practice.Counted
 	}
-	out := ps[:0]
-	for _, p := range ps {
-		if p.ID != "" && p.Live() {
-			out = append(out, p)
+	for ask := first; ; ask = min(2*ask, search.MaxFirst) {
+		hits, err := b.index.Similar(ctx, id, ask)
+		if err != nil {
+			return nil, invalidIf(err)
+		}
+		ps, err := b.practicesOf(ctx, hits)
+		if err != nil {
+			return nil, err
+		}
+		out := ps[:0]
+		for _, p := range ps {
+			if p.ID != "" && keep(p) {
+				out = append(out, p)
+			}
+		}
+		if len(out) >= first || len(hits) < ask || ask >= search.MaxFirst {
+			return out[:min(len(out), first)], nil
 		}
 	}
-	return out, nil
 }
 
 // Suggest completes a prefix typed in a search box.

@@ -23,6 +23,7 @@ type SubmitOptions struct {
 // Outcome is what a submission did, or would do, to one practice.
 type Outcome struct {
 	Ref     string
+	Title   string // as submitted
 	ID      string
 	Outcome practice.Outcome
 	Version int
@@ -89,7 +90,7 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 	}
 	changed := make([]practice.Practice, 0, len(ps))
 	for i, p := range ps {
-		o := Outcome{Ref: norm.Practices[i].Ref, ID: p.ID, Version: p.Version, Outcome: practice.Unchanged}
+		o := Outcome{Ref: norm.Practices[i].Ref, Title: norm.Practices[i].Title, ID: p.ID, Version: p.Version, Outcome: practice.Unchanged}
 		if p.Inventory == recorded.ID { // this submission wrote it: new at version 1, else updated
 			o.Outcome = practice.Updated
 			if p.Version == 1 {
@@ -104,6 +105,11 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 		if err := b.index.Apply(ctx, changed); err != nil {
 			b.log.WarnContext(ctx, "index not updated after submission; the follower will catch up", "inventory", recorded.ID, "err", err)
 		}
+	}
+	if opt.Demo {
+		b.demoGone.Store(false) // there is demo data again
+	} else {
+		b.afterRealSubmission(ctx)
 	}
 	b.log.InfoContext(ctx, "inventory submitted", "inventory", recorded.ID, "region", recorded.Region,
 		"by", recorded.Principal, "source", recorded.Source,
@@ -128,7 +134,7 @@ func (b *Bank) preview(ctx context.Context, in practice.InventoryInput, res Subm
 			cur = &existing[i]
 		}
 		next, outcome := practice.Apply(cur, in.Region, p.Ref, p.Content, "", now, 0, false)
-		res.add(Outcome{Ref: p.Ref, ID: next.ID, Outcome: outcome, Version: next.Version})
+		res.add(Outcome{Ref: p.Ref, Title: p.Title, ID: next.ID, Outcome: outcome, Version: next.Version})
 	}
 	return res, nil
 }

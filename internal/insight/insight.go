@@ -4,7 +4,8 @@
 // selection, how practices cover the action plan (matrices with their gaps),
 // and the yearly progress report of a regional platform.
 //
-// An [Insight] holds a compact in-memory copy of every live practice: the
+// An [Insight] holds a compact in-memory copy of every live practice (the
+// demo inventory's left out: see practice.Practice.Counted): the
 // fields the aggregations need, with factor texts already grouped and every
 // code interned as a small integer, so that an aggregation over 100,000
 // practices is one pass over a slice. It is loaded from the store at start
@@ -154,7 +155,7 @@ type view struct {
 	surfaces []map[string]int                 // per term: folded surface word -> number of phrasings
 	totals   [numKinds][]int32                // per kind and group: live practices with it
 	actions  map[int32]*[numRegionSlots]int32 // per action: practices per region id (last slot: all)
-	gone     map[string]uint64                // withdrawn practices: the seq of the withdrawal
+	gone     map[string]uint64                // withdrawn (or demo) practices: the seq of the version seen
 }
 
 // numRegionSlots bounds the regions counted per action; the plan has six.
@@ -207,7 +208,7 @@ func (in *Insight) Load(ctx context.Context, src Source) error {
 	var maxSeq uint64
 	err = src.ScanPractices(ctx, func(p practice.Practice) error {
 		maxSeq = max(maxSeq, p.Seq)
-		if p.Live() {
+		if p.Counted() {
 			v.upsert(&p, true)
 		} else {
 			v.gone[p.ID] = p.Seq
@@ -249,7 +250,7 @@ func (in *Insight) Apply(ps []practice.Practice) {
 		if in.v.gone[p.ID] > p.Seq {
 			continue
 		}
-		if p.Live() {
+		if p.Counted() {
 			delete(in.v.gone, p.ID)
 			in.v.upsert(p, bulk)
 		} else {

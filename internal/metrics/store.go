@@ -102,6 +102,11 @@ func (i *instrumented) PutRegionalAction(ctx context.Context, a actionplan.Actio
 	return i.s.PutRegionalAction(ctx, a)
 }
 
+func (i *instrumented) DeleteRegionalAction(ctx context.Context, id string) (err error) {
+	defer i.observe("DeleteRegionalAction", time.Now(), &err)
+	return i.s.DeleteRegionalAction(ctx, id)
+}
+
 func (i *instrumented) RegionalActions(ctx context.Context) (as []actionplan.Action, err error) {
 	defer i.observe("RegionalActions", time.Now(), &err)
 	return i.s.RegionalActions(ctx)

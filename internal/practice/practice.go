@@ -82,6 +82,12 @@ type Revision struct {
 // Live reports whether the practice is shown in search and lists.
 func (p Practice) Live() bool { return p.Withdrawn == nil }
 
+// Counted reports whether the practice counts in what is learnt from the
+// practices: the analyses (factor counts, distinctive factors, coverage,
+// regional reports) and the similar practices of a real one. A practice of
+// the demo inventory is shown and found, clearly marked, but never counted.
+func (p Practice) Counted() bool { return p.Live() && !p.Demo }
+
 // ID returns the practice id for (region, ref): deterministic and opaque, so the
 // same practice has the same id on every instance and after export/import.
 func ID(region, ref string) string {

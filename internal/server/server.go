@@ -59,6 +59,12 @@ type Options struct {
 	// /metrics is open (keep it on an internal network then).
 	MetricsToken string
 	Ready        func(ctx context.Context) error
+	// SessionKey signs the sessions of /indienen (≥ 32 bytes); replicas that
+	// share it share sessions. Empty: each process draws its own.
+	SessionKey []byte
+	// TLSProxy: the server runs behind a proxy that ends TLS and sets
+	// X-Forwarded-Proto, so session cookies are Secure for https requests.
+	TLSProxy bool
 }
 
 // Defaults are sensible limits for a public server.
@@ -126,13 +132,14 @@ func New(d Deps, o Options) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
 	})
-	// The web site for practitioners; the routes above keep precedence. Its
-	// pages and suggestions are rate limited, its static files are not.
-	site := web.New(d.Bank, web.WithLogger(d.Log))
+	// The web site; the routes above keep precedence. Its pages and
+	// suggestions are rate limited, its static files are not.
+	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithAuth(d.Auth),
+		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy))
 	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
 	mux.Handle("/static/", site)
 	mux.Handle("/", limitedSite)
-	var h http.Handler = mux
+	var h http.Handler = compress(mux)
 	h = withCORS(o.CORSOrigins, h)
 	h = securityHeaders(h)
 	return h

@@ -59,6 +59,9 @@ type Store interface {
 
 	// PutRegionalAction creates or replaces a regional action (a.Region set).
 	PutRegionalAction(ctx context.Context, a actionplan.Action) error
+	// DeleteRegionalAction removes a regional action; ErrNotFound if there is
+	// none with the id. Whether practices still cite it is the caller's rule.
+	DeleteRegionalAction(ctx context.Context, id string) error
 	// RegionalActions returns every regional action ordered by id.
 	RegionalActions(ctx context.Context) ([]actionplan.Action, error)
 

@@ -25,6 +25,7 @@ import (
 // It is built once for the package (and only read by the tests).
 type env struct {
 	bank    *bank.Bank
+	auth    *auth.Service
 	handler http.Handler // the whole server, as the binary serves it
 
 	xssID       string // titled <script>alert(1)</script>, version 2
@@ -82,29 +83,6 @@ func newEnv(dir string) (*env, func(), error) {
 	}
 	e := &env{bank: b}
 
-	invs, err := demo.Inventories()
-	if err != nil {
-		return nil, cleanup, err
-	}
-	for _, in := range invs {
-		res, err := b.Submit(ctx, auth.Admin, in, bank.SubmitOptions{Source: "demo", Demo: true})
-		if err != nil {
-			return nil, cleanup, err
-		}
-		if len(res.Problems) > 0 {
-			return nil, cleanup, res.Problems
-		}
-		e.live += res.Created
-		if e.demoID == "" {
-			for i, p := range in.Practices {
-				if len(p.Actions) > 0 {
-					e.demoID, e.demoAction = res.Outcomes[i].ID, p.Actions[0]
-					break
-				}
-			}
-		}
-	}
-
 	start, end := 2021, 2023
 	xss := practice.PracticeInput{Ref: "xss-1", Content: practice.Content{
 		Title:        xssTitle,
@@ -135,7 +113,32 @@ func newEnv(dir string) (*env, func(), error) {
 	}
 	e.live++ // the xss practice
 
+	// The demo inventory last: a real submission after it would remove it.
+	invs, err := demo.Inventories()
+	if err != nil {
+		return nil, cleanup, err
+	}
+	for _, in := range invs {
+		res, err := b.Submit(ctx, auth.Admin, in, bank.SubmitOptions{Source: "demo", Demo: true})
+		if err != nil {
+			return nil, cleanup, err
+		}
+		if len(res.Problems) > 0 {
+			return nil, cleanup, res.Problems
+		}
+		e.live += res.Created
+		if e.demoID == "" {
+			for i, p := range in.Practices {
+				if len(p.Actions) > 0 {
+					e.demoID, e.demoAction = res.Outcomes[i].ID, p.Actions[0]
+					break
+				}
+			}
+		}
+	}
+
 	a := auth.NewService(st, "test-admin-token-0123456789", func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
+	e.auth = a
 	e.handler = server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
 	return e, cleanup, nil
 }

@@ -1,8 +1,13 @@
-// Package web is the web site of Praktijkenbank for practitioners: searching
-// practices with facets, reading a practice, and browsing the action plan, in
+// Package web is the web site of Praktijkenbank: for practitioners, searching
+// practices with facets, reading a practice, and browsing the action plan;
+// for regional platforms, /indienen (indienen.go), where a platform signs in
+// with its token (session.go), downloads the XLSX template, uploads a filled
+// one for a preview of every problem, submits it (the previewed file waits
+// server-side, pending.go), and manages its practices and own actions. All in
 // Dutch, as server-rendered HTML that works without JavaScript. Templates, one
 // stylesheet and one small progressive-enhancement script are embedded, so the
-// site needs no build step and no outside resources.
+// site needs no build step and no outside resources; the assets' URLs carry
+// their content hash and are cached for a year.
 //
 // Every page's state lives in its URL, so a search can be bookmarked and
 // shared. Query parameters are validated at the edge: a bad value gives a
@@ -26,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 )
 
@@ -39,8 +45,42 @@ var staticFS embed.FS
 type Option func(*config)
 
 type config struct {
-	pageSize int
-	log      *slog.Logger
+	pageSize   int
+	log        *slog.Logger
+	auth       *auth.Service
+	sessionKey []byte
+	trustProxy bool
+	maxUpload  int64
+}
+
+// WithAuth turns on /indienen, where regional platforms sign in with their
+// token and submit; without it the site only reads.
+func WithAuth(a *auth.Service) Option { return func(c *config) { c.auth = a } }
+
+// WithSessionKey sets the key that signs the sessions of /indienen (at least
+// 32 bytes). Replicas that share it share sessions; without one each process
+// draws its own, and a restart signs every platform out.
+func WithSessionKey(key []byte) Option {
+	return func(c *config) {
+		if len(key) >= 32 {
+			c.sessionKey = key
+		}
+	}
+}
+
+// WithTLSProxy says that the server runs behind a proxy that ends TLS and
+// sets X-Forwarded-Proto: the session cookie is then Secure for requests the
+// proxy marks https.
+func WithTLSProxy(trust bool) Option { return func(c *config) { c.trustProxy = trust } }
+
+// WithUploadLimit bounds an uploaded inventory file (default 64 MiB, as the
+// GraphQL upload).
+func WithUploadLimit(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxUpload = n
+		}
+	}
 }
 
 // WithPageSize sets how many practices a result page shows (1..100; default 20).
@@ -63,12 +103,15 @@ func WithLogger(l *slog.Logger) Option {
 
 // handler serves the web site.
 type handler struct {
-	bank   *bank.Bank
-	cfg    config
-	pages  map[string]*template.Template
-	assets map[string]asset  // by hashed name, e.g. "style.1a2b3c4d5e.css"
-	urls   map[string]string // logical name ("style.css") -> "/static/style.<hash>.css"
-	mux    *http.ServeMux
+	bank    *bank.Bank
+	auth    *auth.Service
+	sess    *sessions
+	pending *pendingFiles
+	cfg     config
+	pages   map[string]*template.Template
+	assets  map[string]asset  // by hashed name, e.g. "style.1a2b3c4d5e.css"
+	urls    map[string]string // logical name ("style.css") -> "/static/style.<hash>.css"
+	mux     *http.ServeMux
 }
 
 type asset struct {
@@ -86,10 +129,15 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // paths and a Dutch 404 for every other one, so more specific routes of the
 // server (GraphQL, health, metrics, exports) keep precedence.
 func New(b *bank.Bank, opts ...Option) http.Handler {
-	h := &handler{bank: b, cfg: config{pageSize: bank.DefaultFirst, log: slog.New(slog.DiscardHandler)}}
+	h := &handler{bank: b, cfg: config{pageSize: bank.DefaultFirst, log: slog.New(slog.DiscardHandler), maxUpload: 64 << 20}}
 	for _, o := range opts {
 		o(&h.cfg)
 	}
+	h.auth = h.cfg.auth
+	h.sess = newSessions(h.cfg.sessionKey, h.cfg.trustProxy)
+	// At most 16 previews wait for "Indienen", holding at most four
+	// uploads' worth of bytes.
+	h.pending = newPendingFiles(16, 4*h.cfg.maxUpload, pendingTTL)
 	h.loadAssets()
 	h.loadTemplates()
 
@@ -102,6 +150,9 @@ func New(b *bank.Bank, opts ...Option) http.Handler {
 	mux.HandleFunc("GET /uitdaging/{id}", h.challenge)
 	mux.HandleFunc("GET /suggesties", h.suggestions)
 	mux.HandleFunc("GET /static/{name}", h.static)
+	if h.auth != nil {
+		h.mountIndienen(mux)
+	}
 	mux.HandleFunc("/", h.notFound)
 	h.mux = mux
 	return h
@@ -150,7 +201,9 @@ func (h *handler) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", a.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("ETag", a.etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {
+	// The tag names the content's hash; a compressed copy's tag carries a
+	// suffix ("-gzip"), and either is this content.
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, strings.TrimSuffix(a.etag, `"`)) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -188,7 +241,7 @@ func (h *handler) loadTemplates() {
 // page is what the layout needs of every page.
 type page struct {
 	Title   string // the <title> before " – Praktijkenbank"
-	Nav     string // the active menu item: "zoeken" or "actieplan"
+	Nav     string // the active menu item: "zoeken", "actieplan" or "indienen"
 	Query   string // the search box in the header
 	Status  int
 	Content any // the page's own data
@@ -211,7 +264,11 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, name string, p 
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	if p.Nav == "indienen" { // a platform's own pages: never kept by a browser or proxy
+		w.Header().Set("Cache-Control", "private, no-store")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	w.WriteHeader(p.Status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())

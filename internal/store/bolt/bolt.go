@@ -876,6 +876,17 @@ func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) erro
 	})
 }
 
+// DeleteRegionalAction removes a regional action; ErrNotFound if absent.
+func (s *Store) DeleteRegionalAction(ctx context.Context, id string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketActions)
+		if b.Get([]byte(id)) == nil {
+			return fmt.Errorf("bolt: regionale actie %q: %w", id, store.ErrNotFound)
+		}
+		return b.Delete([]byte(id))
+	})
+}
+
 // RegionalActions returns every regional action ordered by id.
 func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error) {
 	var out []actionplan.Action

@@ -376,6 +376,21 @@ func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) erro
 	return s.mapErr(ctx, "regionale actie "+a.ID, err)
 }
 
+// DeleteRegionalAction removes a regional action; ErrNotFound if absent.
+func (s *Store) DeleteRegionalAction(ctx context.Context, id string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	res, err := s.actions.DeleteOne(ctx, idFilter(id))
+	if err != nil {
+		return s.mapErr(ctx, "regionale actie "+id, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("mongo: regionale actie %q: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
 // CreateToken stores a token record; ErrConflict if its id or hash exists.
 func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
 	if err := s.check(ctx); err != nil {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -69,6 +70,19 @@ func testRegionalActions(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	equal(t, "RegionalActions after a replace", got, []actionplan.Action{armoede, zorg, cafes2})
+
+	// Delete removes one; an unknown id is ErrNotFound.
+	if err := s.DeleteRegionalAction(ctx, zorg.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRegionalAction(ctx, zorg.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deleting it again: err = %v, want ErrNotFound", err)
+	}
+	got, err = s.RegionalActions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "RegionalActions after a delete", got, []actionplan.Action{armoede, cafes2})
 }
 
 func testRegionalActionRejects(t *testing.T, s store.Store) {
