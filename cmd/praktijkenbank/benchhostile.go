@@ -55,6 +55,20 @@ func benchHostile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageError{errors.New("--versions moet minstens 2 zijn, --attackers ≥ 0 en --duration positief")}
 	}
 	h := &hostile{client: &http.Client{Timeout: *timeout}, out: stdout}
+	classes := hostileClasses(h)
+	if *only != "" {
+		want := strings.Split(*only, ",")
+		for _, w := range want {
+			if !slices.ContainsFunc(classes, func(c attackClass) bool { return c.name == w }) {
+				var names []string
+				for _, c := range classes {
+					names = append(names, c.name)
+				}
+				return usageError{fmt.Errorf("onbekende aanvalsklasse %q; kies uit %s", w, strings.Join(names, ", "))}
+			}
+		}
+		classes = slices.DeleteFunc(classes, func(c attackClass) bool { return !slices.Contains(want, c.name) })
+	}
 	if *target == "" {
 		stop, err := h.startServer(ctx, *memLimit, stderr)
 		if err != nil {
@@ -69,11 +83,6 @@ func benchHostile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if err := h.prepare(ctx, *versions); err != nil {
 		return fmt.Errorf("voorbereiden: %w", err)
-	}
-	classes := hostileClasses(h)
-	if *only != "" {
-		want := strings.Split(*only, ",")
-		classes = slices.DeleteFunc(classes, func(c attackClass) bool { return !slices.Contains(want, c.name) })
 	}
 	fmt.Fprintf(stdout, "server %s (pid %d); %d aanvalsklassen, één na één\n", h.url, h.pid, len(classes))
 	fmt.Fprintf(stdout, "%-26s %-34s %9s %12s\n", "klasse", "antwoord", "tijd", "piek RSS +")
@@ -376,26 +385,28 @@ func hostileClasses(h *hostile) []attackClass {
 		b.WriteString("]}}}")
 		return b.Bytes()
 	}
-	tinyVars := tiny(600_000, `{"ref":"r"}`) // 7.2 MB: under the 8 MiB body limit
-	multipartOps := tiny(15<<20/3, `{}`)     // 15 MiB of {} in the operations part
-	manyRows := csvBody(1_500_000)           // 1.5 M short rows
-	wideHeader := wideCSV(600_000)           // a header of 600,000 columns
-	bigXLSX := xlsxBomb(300 << 20)           // unzips to ~300 MB
+	// The large bodies are built on first use, once.
+	tinyVars := sync.OnceValue(func() []byte { return tiny(600_000, `{"ref":"r"}`) }) // 7.2 MB: under the 8 MiB body limit
+	multipartOps := sync.OnceValue(func() []byte { return tiny(15<<20/3, `{}`) })     // 15 MiB of {} in the operations part
+	manyRows := sync.OnceValue(func() []byte { return csvBody(1_500_000) })           // 1.5 M short rows
+	wideHeader := sync.OnceValue(func() []byte { return wideCSV(600_000) })           // a header of 600,000 columns
+	bigXLSX := sync.OnceValue(func() []byte { return xlsxBomb(300 << 20) })           // unzips to ~300 MB
 	historyQuery := "query($id: ID!) { practice(id: $id) { "
 	for i := 0; i < 8; i++ {
 		historyQuery += fmt.Sprintf("h%d: history { version changedFields } ", i)
 	}
 	historyQuery += "} }"
 
-	post := func(body []byte, token string) func(ctx context.Context) string {
+	post := func(body func() []byte, token string) func(ctx context.Context) string {
 		return func(ctx context.Context) string {
-			return h.send(ctx, http.MethodPost, "/graphql", "application/json", token, bytes.NewReader(body))
+			return h.send(ctx, http.MethodPost, "/graphql", "application/json", token, bytes.NewReader(body()))
 		}
 	}
-	upload := func(name string, file []byte, vars string) func(ctx context.Context) string {
+	fixed := func(b []byte) func() []byte { return func() []byte { return b } }
+	upload := func(name string, file func() []byte, vars string) func(ctx context.Context) string {
 		return func(ctx context.Context) string {
 			ops := `{"query":"mutation($f: Upload!) { uploadInventory(file: $f, region: \"limburg\", title: \"x\", dryRun: true) { errors { code } } }","variables":` + vars + `}`
-			body, ctype := multipartRequest(ops, `{"0":["variables.f"]}`, name, file)
+			body, ctype := multipartRequest(ops, `{"0":["variables.f"]}`, name, file())
 			return h.send(ctx, http.MethodPost, "/graphql", ctype, h.token, body)
 		}
 	}
@@ -429,13 +440,13 @@ func hostileClasses(h *hostile) []attackClass {
 	}
 	historyBody, _ := json.Marshal(map[string]any{"query": historyQuery, "variables": map[string]string{"id": ""}})
 	return []attackClass{
-		{"repeated-field-post", post(repeatedBody, "")},
+		{"repeated-field-post", post(fixed(repeatedBody), "")},
 		{"repeated-field-get", func(ctx context.Context) string {
 			return h.send(ctx, http.MethodGet, "/graphql?query="+url.QueryEscape(repeatedQuery), "", "", nil)
 		}},
 		{"submit-600k-objects", post(tinyVars, "")},
 		{"multipart-15mib-ops", func(ctx context.Context) string {
-			body, ctype := multipartRequest(string(multipartOps), `{}`, "", nil)
+			body, ctype := multipartRequest(string(multipartOps()), `{}`, "", nil)
 			return h.send(ctx, http.MethodPost, "/graphql", ctype, "", body)
 		}},
 		{"csv-1.5m-rows", upload("rijen.csv", manyRows, `{"f":null}`)},
@@ -445,7 +456,7 @@ func hostileClasses(h *hostile) []attackClass {
 			body := bytes.Replace(historyBody, []byte(`"id":""`), []byte(`"id":"`+h.id+`"`), 1)
 			return h.send(ctx, http.MethodPost, "/graphql", "application/json", "", bytes.NewReader(body))
 		}},
-		{"unknown-id-similar", post([]byte(`{"query":"{ similarPractices(id: \"nope\") { id } }"}`), "")},
+		{"unknown-id-similar", post(fixed([]byte(`{"query":"{ similarPractices(id: \"nope\") { id } }"}`)), "")},
 		{"aliased-searches", func(ctx context.Context) string {
 			var q strings.Builder
 			q.WriteString("{")
@@ -511,7 +522,7 @@ func (h *hostile) concurrent(ctx context.Context, classes []attackClass, n int, 
 		time.Sleep(50 * time.Millisecond)
 	}
 	wg.Wait()
-	fmt.Fprintf(h.out, "aanvallen verstuurd %d; /healthz: %d keer, %d mislukt, max %s; piek RSS %s\n",
+	fmt.Fprintf(h.out, "aanvalsrondes (één klasse, een vloed telt als één) %d; /healthz: %d keer, %d mislukt, max %s; piek RSS %s\n",
 		sent.Load(), probes, failed, worst.Round(time.Millisecond), h.growth(base))
 	time.Sleep(2 * time.Second) // rate limits refill a little
 	var res struct {
