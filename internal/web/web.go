@@ -33,6 +33,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 )
 
 //go:embed templates/*.html
@@ -73,8 +74,8 @@ func WithSessionKey(key []byte) Option {
 // proxy marks https.
 func WithTLSProxy(trust bool) Option { return func(c *config) { c.trustProxy = trust } }
 
-// WithUploadLimit bounds an uploaded inventory file (default 64 MiB, as the
-// GraphQL upload).
+// WithUploadLimit bounds an uploaded inventory file (default and at most
+// importer.DefaultMaxBytes, the largest file the readers accept).
 func WithUploadLimit(n int64) Option {
 	return func(c *config) {
 		if n > 0 {
@@ -133,6 +134,8 @@ func New(b *bank.Bank, opts ...Option) http.Handler {
 	for _, o := range opts {
 		o(&h.cfg)
 	}
+	// A file larger than the readers accept is refused before it is read.
+	h.cfg.maxUpload = min(h.cfg.maxUpload, importer.DefaultMaxBytes)
 	h.auth = h.cfg.auth
 	h.sess = newSessions(h.cfg.sessionKey, h.cfg.trustProxy)
 	// At most 16 previews wait for "Indienen", holding at most four
