@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
@@ -53,6 +54,9 @@ type Result struct {
 	// Rows[i] is the spreadsheet row number (header = 1) that
 	// Input.Practices[i] came from. Nil for JSON.
 	Rows []int
+	// Regions[i] is the region written beside Input.Practices[i] (a region
+	// column, as an export has; "" where empty). Nil when the file has none.
+	Regions []string
 }
 
 // Path translates a path of the v1 JSON shape, as the validation reports it,
@@ -220,6 +224,9 @@ func looksLikeJSON(data []byte) bool {
 }
 
 func readJSONResult(data []byte, meta Meta) (Result, practice.Problems) {
+	if utf8.Valid(data) && isExport(data) {
+		return decodeExport(data, meta)
+	}
 	in, probs := decodeJSON(data)
 	if in.Region == "" {
 		in.Region = meta.Region

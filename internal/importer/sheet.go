@@ -73,6 +73,7 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 	}
 
 	var p practice.PracticeInput
+	region := ""
 	beyond := false
 	for i, raw := range cells {
 		v := cleanCell(raw)
@@ -88,8 +89,12 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 			}
 			continue
 		}
+		if m.colOf[i] == colRecordRegion {
+			region = v
+			continue
+		}
 		if m.colOf[i] < 0 {
-			continue // an unknown column: reported once, on the header
+			continue // an unknown column (reported once, on the header) or a record column the bank assigns
 		}
 		col := columns[m.colOf[i]]
 		switch col.kind {
@@ -112,6 +117,9 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 	}
 	m.res.Input.Practices = append(m.res.Input.Practices, p)
 	m.res.Rows = append(m.res.Rows, num)
+	if m.res.Regions != nil {
+		m.res.Regions = append(m.res.Regions, region)
+	}
 	return true
 }
 
@@ -129,6 +137,14 @@ func (m *sheetMapper) readHeader(num int, cells []string) {
 		}
 		m.named[i] = true
 		ci, ok := columnByName(name)
+		if rc, isRecord := recordColumn(name); !ok && isRecord {
+			m.colOf[i] = colRecordIgnored
+			if rc == "region" {
+				m.colOf[i] = colRecordRegion
+				m.res.Regions = []string{}
+			}
+			continue
+		}
 		if !ok {
 			m.probs = append(m.probs, unknownColumn(hrow, name))
 			continue
@@ -161,6 +177,9 @@ func (m *sheetMapper) finish() (Result, practice.Problems) {
 	if m.header == nil && len(m.probs) == 0 {
 		m.probs = practice.Problems{fileProblem(practice.CodeInvalidFile,
 			"Het bestand is leeg. De eerste rij moet de kolomnamen bevatten (ref, title, summary, krachtlijnen, ...), elke volgende rij is een praktijk.")}
+	}
+	if !m.stop {
+		m.probs = append(m.probs, m.res.regionProblems(m.res.Input.Region)...)
 	}
 	return m.res, m.probs
 }

@@ -11,9 +11,10 @@ import (
 // the printable regional reports.
 func mountInsight(mux *http.ServeMux, d Deps) {
 	if d.Bank != nil {
-		ex := export.New(d.Bank.Store(), d.Bank.Plan, d.Log)
+		ex := export.New(d.Bank.Store(), d.Bank.Plan, d.Log).WithSearch(d.Bank)
 		mux.Handle("GET /export.csv", authenticate(d.Auth, ex.CSV()))
 		mux.Handle("GET /export.json", authenticate(d.Auth, ex.JSON()))
+		mux.Handle("GET /export.xlsx", authenticate(d.Auth, ex.XLSX()))
 	}
 	if d.Insight != nil {
 		mux.Handle("GET /rapport/{region}/{year}", d.Insight.ReportPage(d.Log))
