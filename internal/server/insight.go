@@ -6,17 +6,14 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/export"
 )
 
-// mountInsight mounts the research endpoints: the exports (authenticated
-// like /graphql, so that a token unlocks the contacts' personal data) and
-// the printable regional reports.
+// mountInsight mounts the exports (authenticated like /graphql, so that a
+// token unlocks the contacts' personal data). The research pages and the
+// regional reports are pages of the web site (internal/web).
 func mountInsight(mux *http.ServeMux, d Deps) {
 	if d.Bank != nil {
 		ex := export.New(d.Bank.Store(), d.Bank.Plan, d.Log).WithSearch(d.Bank)
 		mux.Handle("GET /export.csv", authenticate(d.Auth, ex.CSV()))
 		mux.Handle("GET /export.json", authenticate(d.Auth, ex.JSON()))
 		mux.Handle("GET /export.xlsx", authenticate(d.Auth, ex.XLSX()))
-	}
-	if d.Insight != nil {
-		mux.Handle("GET /rapport/{region}/{year}", d.Insight.ReportPage(d.Log))
 	}
 }

@@ -102,7 +102,7 @@ func New(d Deps, o Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "klaar"})
 	})
 	// The web site for practitioners; the routes above keep precedence.
-	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log)))
+	mux.Handle("/", web.New(d.Bank, web.WithLogger(d.Log), web.WithInsight(d.Insight)))
 	var h http.Handler = mux
 	h = cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
