@@ -107,10 +107,10 @@ func TestSuccessFactors(t *testing.T) {
 	}
 	v := gs[0]
 	wantVariants := []string{
-		"Vertrouwen opbouwen met de buurt",     // 2 (ant-01, ovl-02)
-		"Vertrouwen opbouwen met de buurten",   // 1, ant-04 created 2021-06-01
-		"vertrouwen  opbouwen met buurt.",      // 1, ant-02 created 2022-05-10
-		"Vertrouwen opbouwen met 't buurt",     // 1, lim-01 created 2023-02-01
+		"Vertrouwen opbouwen met de buurt",   // 2 (ant-01, ovl-02)
+		"Vertrouwen opbouwen met de buurten", // 1, ant-04 created 2021-06-01
+		"vertrouwen  opbouwen met buurt.",    // 1, ant-02 created 2022-05-10
+		"Vertrouwen opbouwen met 't buurt",   // 1, lim-01 created 2023-02-01
 	}
 	if !reflect.DeepEqual(v.Variants, wantVariants) {
 		t.Errorf("variants = %q, want %q", v.Variants, wantVariants)
