@@ -26,6 +26,10 @@ const graphiqlPage = `<!doctype html>
 <link rel="stylesheet" href="/graphiql/assets/wrapper.css">
 </head>
 <body>
+<header class="pkb-bar">
+<a class="pkb-brand" href="/">Praktijkenbank</a>
+<nav aria-label="Hoofdmenu"><ul><li><a href="/">Zoeken</a></li><li><a href="/actieplan">Actieplan</a></li><li><a href="/onderzoek">Onderzoek</a></li><li><a href="/graphiql" aria-current="page">GraphQL</a></li></ul></nav>
+</header>
 <main id="graphiql">GraphiQL wordt geladen…</main>
 <script src="/graphiql/assets/react.production.min.js"></script>
 <script src="/graphiql/assets/react-dom.production.min.js"></script>
