@@ -29,6 +29,10 @@ const (
 	pYear    = "jaar"
 )
 
+// maxCells bounds the heat map (each cell is a link): a larger one (years
+// over a long period) is refused with the advice to narrow the years.
+const maxCells = 2500
+
 // researchFirst is how many groups of each kind /onderzoek shows.
 const researchFirst = 25
 
@@ -391,6 +395,11 @@ func (h *handler) coverage(w http.ResponseWriter, r *http.Request) {
 	cov, err := h.cfg.insight.Coverage(rows, cols, s.filter())
 	if err != nil {
 		h.researchError(w, r, err)
+		return
+	}
+	if n := len(cov.Rows) * len(cov.Columns); n > maxCells {
+		v.Problems = []string{fmt.Sprintf("Deze tabel zou %d cellen hebben; er kunnen er hoogstens %d getoond worden. Kies een kortere periode (van/tot) of andere rijen of kolommen.", n, maxCells)}
+		h.render(w, r, "coverage", page{Title: title, Nav: "onderzoek", Status: http.StatusBadRequest, Content: v})
 		return
 	}
 	l := labeler{plan}

@@ -228,6 +228,10 @@ func TestCoverageHeatMap(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `<th scope="col">2024</th>`) {
 		t.Errorf("years: %d", r.status)
 	}
+	// Too many cells: years over two centuries against themselves.
+	if r := get(t, e.handler, "/onderzoek/dekking?rijen=jaar&kolommen=jaar&van=1970&tot=2100"); r.status != 400 || !strings.Contains(r.body, "hoogstens 2500") {
+		t.Errorf("a 131 × 131 table: status %d", r.status)
+	}
 	for _, bad := range []string{"/onderzoek/dekking?rijen=gemeente", "/onderzoek/dekking?rijen=actie&rijen=regio", "/onderzoek/dekking?van=1800"} {
 		if r := get(t, e.handler, bad); r.status != 400 {
 			t.Errorf("%s: status %d, want 400", bad, r.status)
