@@ -26,6 +26,12 @@ func TestBrowserResearcher(t *testing.T) {
 
 	run(t, ctx, chromedp.Navigate(base+"/onderzoek"))
 	waitFor(t, ctx, "document.querySelector('table.factors')")
+	// A group unfolds to its phrasings and practices.
+	run(t, ctx, chromedp.Click(chromedp.CSS("table.factors summary")))
+	waitFor(t, ctx, "document.querySelector('table.factors details').open")
+	if n := eval[int](t, ctx, "document.querySelector('table.factors details').querySelectorAll('.phrasings li').length"); n < 2 {
+		t.Errorf("the first group shows %d phrasings", n)
+	}
 	screenshot(t, ctx, shots, "onderzoeker-factoren")
 	run(t, ctx, chromedp.Click(chromedp.CSS(`.subnav a[href^="/onderzoek/dekking"]`)))
 	waitFor(t, ctx, "location.pathname === '/onderzoek/dekking' && document.querySelector('table.heatmap')")
