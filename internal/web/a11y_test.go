@@ -73,7 +73,7 @@ func pageTypes(t *testing.T) []struct{ name, path, ready string } {
 		{"zoeken", "/?q=buurt&regio=antwerpen&regio=limburg", "document.querySelector('.result')"},
 		{"praktijk", "/praktijk/" + practice.ID("antwerpen", "ant-01"), "document.querySelector('h1')"},
 		{"actieplan", "/actieplan", "document.querySelector('.cards')"},
-		{"actie", "/actie/vermaatschappelijking-1", "document.querySelector('h1')"},
+		{"actie", "/actie/vertrouwen-1", "document.querySelector('.result')"},
 		{"uitdaging", "/uitdaging/digitalisering", "document.querySelector('h1')"},
 		{"onderzoek", "/onderzoek?regio=antwerpen", "document.querySelector('table.factors')"},
 		{"dekking", "/onderzoek/dekking", "document.querySelector('table.heatmap')"},

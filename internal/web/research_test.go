@@ -293,6 +293,9 @@ func TestEveryPageLinksResearchAndExports(t *testing.T) {
 			t.Errorf("%s: no link to /onderzoek in the navigation", path)
 		}
 	}
+	if !strings.Contains(get(t, e.handler, "/actie/vertrouwen-1").body, `href="/export.json?actions=vertrouwen-1"`) {
+		t.Errorf("the action page lacks the export of its practices")
+	}
 	r := get(t, e.handler, "/?q=buurt&regio=limburg")
 	for _, f := range []string{"csv", "xlsx", "json"} {
 		if !strings.Contains(r.body, `href="/export.`+f+`?query=buurt&amp;regions=limburg"`) {
