@@ -1,6 +1,8 @@
-// Package web is the web site of Praktijkenbank for practitioners: searching
-// practices with facets, reading a practice, and browsing the action plan, in
-// Dutch, as server-rendered HTML that works without JavaScript. Templates, one
+// Package web is the web site of Praktijkenbank: for practitioners, searching
+// practices with facets, reading a practice and browsing the action plan; for
+// researchers (/onderzoek), the factor groups with their phrasings, the
+// coverage heat map and the regional reports, each with exports of the same
+// selection. It is Dutch, server-rendered HTML that works without JavaScript. Templates, one
 // stylesheet and one small progressive-enhancement script are embedded, so the
 // site needs no build step and no outside resources.
 //
