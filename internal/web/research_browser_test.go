@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
@@ -16,6 +18,13 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
+
+func printMedia(media string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
+}
 
 // TestBrowserResearcher: a researcher opens the heat map from /onderzoek,
 // follows a gap (a search that finds nothing), then a filled cell, exports
@@ -37,6 +46,17 @@ func TestBrowserResearcher(t *testing.T) {
 	waitFor(t, ctx, "location.pathname === '/onderzoek/dekking' && document.querySelector('table.heatmap')")
 	screenshot(t, ctx, shots, "onderzoeker-heatmap")
 	heatmap := eval[string](t, ctx, "location.href")
+
+	// In print: the table and its numbers, without the menu, filters and forms.
+	run(t, ctx, printMedia("print"))
+	if !eval[bool](t, ctx, "getComputedStyle(document.querySelector('.filters')).display === 'none' && getComputedStyle(document.querySelector('header.site nav')).display === 'none'") {
+		t.Errorf("the filters or the menu are printed")
+	}
+	if !eval[bool](t, ctx, "getComputedStyle(document.querySelector('table.heatmap')).display !== 'none' && document.querySelector('table.heatmap td.gap').innerText.trim() === '0'") {
+		t.Errorf("the heat map or its gaps' numbers are not printed")
+	}
+	screenshot(t, ctx, shots, "onderzoeker-heatmap-afdruk")
+	run(t, ctx, printMedia(""))
 
 	// A gap: its link is the search for both values, and it finds nothing.
 	gap := eval[string](t, ctx, "document.querySelector('td.gap a').getAttribute('aria-label')")
