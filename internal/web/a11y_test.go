@@ -95,7 +95,8 @@ func TestAccessibilityPhone(t *testing.T)   { testAccessibility(t, 375, 812, tru
 func testAccessibility(t *testing.T, width, height int64, mobile bool, prefix string) {
 	script := axeScript(t)
 	pages := pageTypes(t)
-	ctx, base := browser(t, research(t).handler, width, height, mobile)
+	// Fourteen pages, each audited: more time than one flow needs.
+	ctx, base := browserFor(t, research(t).handler, width, height, mobile, 6*time.Minute)
 	shots := screenshotDir(t)
 	for _, p := range pages {
 		run(t, ctx, chromedp.Navigate(base+p.path))

@@ -51,6 +51,12 @@ func findChromium() string {
 // Chromium, and returns a tab's context and the server's URL.
 func browser(t *testing.T, h http.Handler, width, height int64, mobile bool) (context.Context, string) {
 	t.Helper()
+	return browserFor(t, h, width, height, mobile, 90*time.Second)
+}
+
+// browserFor is browser with a time limit for the whole test's browsing.
+func browserFor(t *testing.T, h http.Handler, width, height int64, mobile bool, limit time.Duration) (context.Context, string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
@@ -74,7 +80,7 @@ func browser(t *testing.T, h http.Handler, width, height int64, mobile bool) (co
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(int(width), int(height)),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(acancel)
