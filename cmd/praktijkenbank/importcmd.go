@@ -18,6 +18,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -32,7 +33,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	var c config
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	storeFlags(fs, &c, getenv)
-	region := fs.String("region", "", "de regio van de inventaris (verplicht): antwerpen, limburg, oost-vlaanderen, vlaams-brabant, west-vlaanderen, brussel")
+	region := fs.String("region", "", "de regio van de inventaris (verplicht, behalve voor een export met een kolom region): antwerpen, limburg, oost-vlaanderen, vlaams-brabant, west-vlaanderen, brussel")
 	title := fs.String("title", "", "titel van de inventaris (CSV en XLSX; standaard de bestandsnaam)")
 	submittedBy := fs.String("submitted-by", "", "wie de inventaris indient")
 	from := fs.String("from", "", "begin van de periode, JJJJ-MM-DD")
@@ -46,9 +47,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if fs.NArg() != 1 {
 		return usageError{errors.New("geef precies één bestand: praktijkenbank import --region R [--title T] BESTAND")}
 	}
-	if strings.TrimSpace(*region) == "" {
-		return usageError{errors.New("--region is verplicht")}
-	}
 	path := fs.Arg(0)
 	if *title == "" {
 		*title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -56,6 +54,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	var period *practice.Period
 	if *from != "" || *to != "" {
 		period = &practice.Period{From: *from, To: *to}
+	}
+	if strings.TrimSpace(*region) == "" {
+		if *serverURL != "" {
+			return usageError{errors.New("--region is verplicht met --server")}
+		}
+		meta := importer.Meta{Title: *title, SubmittedBy: *submittedBy, Period: period}
+		return importExport(ctx, c, path, meta, *dryRun, stdout)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -87,6 +92,65 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	return report(stdout, *region, res)
+}
+
+// importExport imports a file with a region column (an export of several
+// regions) without --region: one inventory per region. Every part is checked
+// first (a dry run), and only when all pass are they written, each whole.
+func importExport(ctx context.Context, c config, path string, meta importer.Meta, dryRun bool, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("bestand openen: %w", err)
+	}
+	defer f.Close()
+	read, problems := importer.Read(f, filepath.Base(path), meta)
+	if len(problems) > 0 {
+		return report(stdout, "", bank.SubmitResult{Problems: problems})
+	}
+	if read.Regions == nil {
+		return usageError{errors.New("--region is verplicht (het bestand heeft geen kolom region, zoals een export)")}
+	}
+	parts := read.SplitByRegion()
+	for _, p := range parts {
+		if p.Input.Region == "" {
+			return usageError{errors.New("--region is verplicht: niet elke rij van het bestand heeft een regio")}
+		}
+	}
+	if err := c.finishStore(); err != nil {
+		return usageError{err}
+	}
+	a, err := openApp(ctx, c, newLogger("text", quietLevel))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	submit := func(p importer.Result, dry bool) (bank.SubmitResult, error) {
+		return a.bank.Submit(ctx, cliPrincipal, p.Input, bank.SubmitOptions{DryRun: dry, Source: "import." + string(p.Kind), Path: p.Path})
+	}
+	for _, p := range parts {
+		res, err := submit(p, true)
+		if err != nil {
+			return err
+		}
+		if len(res.Problems) > 0 || dryRun {
+			if err := report(stdout, p.Input.Region, res); err != nil {
+				return err
+			}
+		}
+	}
+	if dryRun {
+		return nil
+	}
+	for _, p := range parts {
+		res, err := submit(p, false)
+		if err != nil {
+			return err
+		}
+		if err := report(stdout, p.Input.Region, res); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // report prints what a submission did, or why it was refused.

@@ -111,6 +111,40 @@ func TestImportOnTheDataDir(t *testing.T) {
 	}
 }
 
+// TestImportAnExportOfSeveralRegions: without --region, a file with a region
+// column (as /export.csv writes) becomes one inventory per region, all
+// checked before any is written.
+func TestImportAnExportOfSeveralRegions(t *testing.T) {
+	env := map[string]string{envDataDir: t.TempDir()}
+	export := filepath.Join(t.TempDir(), "export.csv")
+	csv := "region;id;version;createdAt;updatedAt;ref;title;summary;krachtlijnen\n" +
+		"limburg;pr_1;2;2024-01-01T00:00:00Z;2024-02-01T00:00:00Z;lim-1;Eerste praktijk;Een;NABIJHEID\n" +
+		"antwerpen;pr_2;1;;;ant-1;Tweede praktijk;Twee;VERBINDEND\n" +
+		"limburg;pr_3;1;;;lim-2;Derde praktijk;Drie;NABIJHEID\n"
+	if err := os.WriteFile(export, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte(csv+"antwerpen;;;;;ant-2;X;Vier;GEEN\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, env, "import", bad)
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "UNKNOWN_KRACHTLIJN") {
+		t.Fatalf("a bad row in one region: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "opgeslagen voor regio") {
+		t.Fatalf("a region was written although another was refused:\n%s", out)
+	}
+	out, err = runCmd(t, env, "import", export)
+	if err != nil || !strings.Contains(out, "opgeslagen voor regio limburg: 2 nieuw") || !strings.Contains(out, "opgeslagen voor regio antwerpen: 1 nieuw") {
+		t.Fatalf("export of two regions: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, env, "import", "--region", "limburg", export)
+	if !errors.Is(err, errRefused) || !strings.Contains(out, "REGION_MISMATCH") {
+		t.Fatalf("the export for one region: %v\n%s", err, out)
+	}
+}
+
 func TestTokenCommands(t *testing.T) {
 	env := map[string]string{envDataDir: t.TempDir()}
 	out, err := runCmd(t, env, "token", "create", "--region", "limburg", "--label", "Platform Limburg")

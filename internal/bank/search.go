@@ -111,3 +111,34 @@ func invalidIf(err error) error {
 	}
 	return err
 }
+
+// ErrTooMany is returned by MatchingIDs when more than the limit match.
+var ErrTooMany = errors.New("te veel resultaten")
+
+// MatchingIDs returns the ids of the practices the search finds for query
+// and filter (every page of it), without reading them: for an export of what
+// a search shows. More than limit matches is ErrTooMany, found from the
+// first page's total before any further page is read.
+func (b *Bank) MatchingIDs(ctx context.Context, query string, f search.Filter, limit int) (map[string]bool, error) {
+	if b.index == nil {
+		return nil, errors.New("geen zoekindex")
+	}
+	ids := map[string]bool{}
+	req := search.Request{Query: query, Filter: f, Sort: search.SortNewest, First: search.MaxFirst, NoFacets: true}
+	for pages := 0; ; pages++ {
+		res, err := b.index.Search(ctx, req)
+		if err != nil {
+			return nil, invalidIf(err)
+		}
+		if res.Total > limit || pages > limit/search.MaxFirst+1 {
+			return nil, fmt.Errorf("%w: %d praktijken passen, hoogstens %d kunnen samen uitgevoerd worden", ErrTooMany, res.Total, limit)
+		}
+		for _, h := range res.Hits {
+			ids[h.ID] = true
+		}
+		if !res.HasNextPage || res.EndCursor == "" || len(res.Hits) == 0 {
+			return ids, nil
+		}
+		req.After = res.EndCursor
+	}
+}

@@ -1,25 +1,25 @@
 // Package export streams practices out of Praktijkenbank for analysis, in
-// formats that re-import unchanged: GET /export.csv and GET /export.json,
-// with the search filter as query parameters
-// (?regions=limburg&regions=antwerpen&krachtlijnen=NABIJHEID&fromYear=2020).
+// formats that re-import: GET /export.csv, /export.json and /export.xlsx,
+// with the search filter and text query as query parameters
+// (?regions=limburg&regions=antwerpen&krachtlijnen=NABIJHEID&fromYear=2020&query=jongeren).
 //
-// The practices are read from the store (the truth) with ScanPractices and
-// written one by one as they pass the filter; the result is never held in
-// memory. Only live practices are exported.
+// Every format is one flat table: a row per practice with its record (region,
+// id, version, createdAt, updatedAt) and then the v1 fields, so one file
+// holds several regions. The importer reads the record columns back: the
+// region says which inventory a row belongs to (importer.Result.SplitByRegion),
+// the rest is the store's and is ignored, so an export re-imports unchanged.
 //
-//   - CSV: the import's own columns (importer.ColumnNames), UTF-8 with a
-//     byte order mark, ';' between cells, lists joined with '|': what
-//     Belgian Excel opens directly and what `praktijkenbank import --region
-//     R` or the upload reads back. A CSV has no region column (the importer
-//     refuses unknown columns; the region is given beside the file), so a
-//     request for exactly one region gets one CSV file, and any other request
-//     gets a ZIP archive with one CSV file per region ("limburg.csv", …; a
-//     region without matching practices has no file).
-//   - JSON: for exactly one region one inventory document of format v1
-//     (praktijkenbank.inventory/v1); otherwise a bundle
-//     {"format":"praktijkenbank.bundle/v1","inventories":[…]} with one v1
-//     document per region that has matching practices, in the plan's order
-//     of regions. Each document of a bundle can be submitted as it is.
+//   - CSV: UTF-8 with a byte order mark, ';' between cells, lists joined with
+//     '|': what Belgian Excel opens directly.
+//   - XLSX: one sheet "Praktijken" with the same columns.
+//   - JSON: {"format":"praktijkenbank.export/v1","practices":[{"region",
+//     "id","version","createdAt","updatedAt","practice":{a v1 practice}}]}.
+//
+// Without a text query the practices are read from the store (the truth)
+// with ScanPractices and written one by one as they pass the filter; the
+// result is never held in memory. With a query, the search gives the ids
+// first (at most MaxSearchExport of them, else 400 TOO_MANY_RESULTS). Only
+// live practices are exported.
 //
 // Contact e-mail addresses and phone numbers are personal data: an export
 // is a list, so bank.ContactOf leaves them out unless the request carries the
@@ -27,12 +27,12 @@
 // organisation and website stay.
 //
 // A bad request (an unknown parameter, region, krachtlijn, challenge or
-// action, a year that is not a number or out of range) is refused with 400
-// and a JSON body {"error":{"code":…,"message":…,"parameter":…}} in Dutch.
+// action, a year that is not a number or out of range, a query too long) is
+// refused with 400 and a JSON body {"error":{"code":…,"message":…,"parameter":…}}
+// in Dutch.
 package export
 
 import (
-	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/json"
@@ -45,6 +45,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
@@ -55,8 +56,13 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
-// BundleFormat is the format of a JSON export of several regions.
-const BundleFormat = "praktijkenbank.bundle/v1"
+// MaxSearchExport is the most practices an export with a text query holds.
+const MaxSearchExport = 10000
+
+// Searcher finds the practices of a text query; *bank.Bank satisfies it.
+type Searcher interface {
+	MatchingIDs(ctx context.Context, query string, f search.Filter, limit int) (map[string]bool, error)
+}
 
 // Source is what an export reads; store.Store satisfies it.
 type Source interface {
@@ -65,10 +71,11 @@ type Source interface {
 
 // Exporter serves the exports.
 type Exporter struct {
-	src  Source
-	plan func() *actionplan.Plan
-	log  *slog.Logger
-	now  func() time.Time
+	src    Source
+	plan   func() *actionplan.Plan
+	log    *slog.Logger
+	now    func() time.Time
+	search Searcher
 }
 
 // New returns an exporter over src; plan gives the action plan (with the
@@ -80,10 +87,11 @@ func New(src Source, plan func() *actionplan.Plan, log *slog.Logger) *Exporter {
 	return &Exporter{src: src, plan: plan, log: log, now: time.Now}
 }
 
-// Bundle is a JSON export of several regions.
-type Bundle struct {
-	Format      string                    `json:"format"`
-	Inventories []practice.InventoryInput `json:"inventories"`
+// WithSearch lets the exports take a text query (the parameter query),
+// answered by s.
+func (e *Exporter) WithSearch(s Searcher) *Exporter {
+	e.search = s
+	return e
 }
 
 // Query parameters of an export: the fields of search.Filter.
@@ -118,7 +126,7 @@ func ParseFilter(q url.Values, plan *actionplan.Plan) (search.Filter, error) {
 			year = &f.ToYear
 		default:
 			return f, &insight.FilterError{Field: name, Code: "UNKNOWN_PARAMETER",
-				Message: fmt.Sprintf("Onbekende parameter %q. Mogelijk: regions, krachtlijnen, challenges, actions, targetGroups, settings, fromYear, toYear.", name)}
+				Message: fmt.Sprintf("Onbekende parameter %q. Mogelijk: query, regions, krachtlijnen, challenges, actions, targetGroups, settings, fromYear, toYear.", name)}
 		}
 		if len(vals) != 1 {
 			return f, &insight.FilterError{Field: name, Code: "INVALID_YEAR", Message: fmt.Sprintf("Geef %s één keer op.", name)}
@@ -135,180 +143,167 @@ func ParseFilter(q url.Values, plan *actionplan.Plan) (search.Filter, error) {
 
 // CSV serves GET /export.csv.
 func (e *Exporter) CSV() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, regions, ok := e.request(w, r)
-		if !ok {
-			return
-		}
-		who := auth.FromContext(r.Context())
-		stamp := e.now().Format("20060102")
-		if len(f.Regions) == 1 {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+regions[0]+"-"+stamp+".csv"))
-			cw := importer.NewCSVWriter(w, importer.CSVOptions{})
-			err := cw.WriteHeader()
-			if err == nil {
-				err = e.scan(r.Context(), regions[0], f, who, func(p practice.PracticeInput) error { return cw.Write(p) })
-			}
-			if err == nil {
-				err = cw.Flush()
-			}
-			e.failed(r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/zip")
-		w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+stamp+".zip"))
-		zw := zip.NewWriter(w)
-		var err error
-		for _, region := range regions {
-			var cw *importer.CSVWriter
-			err = e.scan(r.Context(), region, f, who, func(p practice.PracticeInput) error {
-				if cw == nil {
-					fw, err := zw.CreateHeader(&zip.FileHeader{Name: region + ".csv", Method: zip.Deflate, Modified: e.now()})
-					if err != nil {
-						return err
-					}
-					cw = importer.NewCSVWriter(fw, importer.CSVOptions{})
-				}
-				return cw.Write(p)
-			})
-			if err == nil && cw != nil {
-				err = cw.Flush()
-			}
-			if err != nil {
-				break
-			}
+	return e.handler("csv", "text/csv; charset=utf-8", func(w io.Writer, rows rowFunc) error {
+		cw := importer.NewCSVWriter(w, importer.CSVOptions{Records: true})
+		err := cw.WriteHeader()
+		if err == nil {
+			err = rows(cw.WriteRecord)
 		}
 		if err == nil {
-			err = zw.Close()
+			err = cw.Flush()
 		}
-		e.failed(r, err)
+		return err
+	})
+}
+
+// XLSX serves GET /export.xlsx.
+func (e *Exporter) XLSX() http.Handler {
+	return e.handler("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func(w io.Writer, rows rowFunc) error {
+		xw, err := importer.NewXLSXWriter(true)
+		if err != nil {
+			return err
+		}
+		defer xw.Close()
+		if err := rows(xw.Write); err != nil {
+			return err
+		}
+		return xw.Finish(w)
 	})
 }
 
 // JSON serves GET /export.json.
 func (e *Exporter) JSON() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, regions, ok := e.request(w, r)
-		if !ok {
-			return
-		}
-		who := auth.FromContext(r.Context())
-		stamp := e.now().Format("20060102")
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	return e.handler("json", "application/json; charset=utf-8", func(w io.Writer, rows rowFunc) error {
 		bw := bufio.NewWriterSize(w, 32<<10)
-		var err error
-		if len(f.Regions) == 1 {
-			w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+regions[0]+"-"+stamp+".json"))
-			_, err = e.writeDoc(r.Context(), bw, "", regions[0], f, who, true)
-		} else {
-			w.Header().Set("Content-Disposition", attachment("praktijkenbank-"+stamp+".json"))
-			_, err = fmt.Fprintf(bw, "{\"format\":%q,\"inventories\":[", BundleFormat)
-			sep := "\n"
-			for _, region := range regions {
-				var wrote bool
-				if wrote, err = e.writeDoc(r.Context(), bw, sep, region, f, who, false); err != nil {
-					break
-				}
-				if wrote {
-					sep = ",\n"
-				}
+		if _, err := fmt.Fprintf(bw, "{\"format\":%q,\"practices\":[", importer.ExportFormat); err != nil {
+			return err
+		}
+		sep := "\n"
+		err := rows(func(r importer.Record, p practice.PracticeInput) error {
+			b, err := json.Marshal(Row{Record: r, Practice: p})
+			if err != nil {
+				return err
 			}
-			if err == nil {
-				_, err = bw.WriteString("\n]}\n")
+			if _, err := bw.WriteString(sep); err != nil {
+				return err
 			}
+			sep = ",\n"
+			_, err = bw.Write(b)
+			return err
+		})
+		if err == nil {
+			_, err = bw.WriteString("\n]}\n")
 		}
 		if err == nil {
 			err = bw.Flush()
 		}
+		return err
+	})
+}
+
+// Row is one practice of a JSON export.
+type Row struct {
+	importer.Record
+	Practice practice.PracticeInput `json:"practice"`
+}
+
+// Document is a JSON export.
+type Document struct {
+	Format    string `json:"format"`
+	Practices []Row  `json:"practices"`
+}
+
+// rowFunc calls write with every row of an export.
+type rowFunc func(write func(importer.Record, practice.PracticeInput) error) error
+
+func (e *Exporter) handler(ext, contentType string, write func(io.Writer, rowFunc) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, ok := e.request(w, r)
+		if !ok {
+			return
+		}
+		who := auth.FromContext(r.Context())
+		name := "praktijkenbank"
+		if len(req.filter.Regions) == 1 {
+			name += "-" + req.filter.Regions[0]
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", attachment(name+"-"+e.now().Format("20060102")+"."+ext))
+		w.Header().Set("Cache-Control", "no-store")
+		err := write(w, func(fn func(importer.Record, practice.PracticeInput) error) error {
+			return e.scan(r.Context(), req, who, fn)
+		})
 		e.failed(r, err)
 	})
 }
 
-// writeDoc writes the v1 document of one region, after before. With
-// always false, a region without matching practices writes nothing; wrote
-// tells whether anything was written.
-func (e *Exporter) writeDoc(ctx context.Context, w io.Writer, before, region string, f search.Filter, who *auth.Principal, always bool) (wrote bool, err error) {
-	name := region
-	if reg, ok := e.plan().Region(region); ok {
-		name = reg.Name
-	}
-	head, err := json.Marshal(struct {
-		Format      string `json:"format"`
-		Region      string `json:"region"`
-		Title       string `json:"title"`
-		SubmittedBy string `json:"submittedBy"`
-	}{practice.Format, region, "Export uit de Praktijkenbank: " + name + " (" + e.now().Format("2006-01-02") + ")", "Praktijkenbank"})
-	if err != nil {
-		return false, err
-	}
-	head = append([]byte(before), head[:len(head)-1]...)
-	head = append(head, `,"practices":[`...)
-	n := 0
-	if always {
-		if _, err := w.Write(head); err != nil {
-			return true, err
-		}
-	}
-	err = e.scan(ctx, region, f, who, func(p practice.PracticeInput) error {
-		b, err := json.Marshal(p)
-		if err != nil {
-			return err
-		}
-		if n == 0 && !always {
-			if _, err := w.Write(head); err != nil {
-				return err
-			}
-		}
-		sep := ",\n"
-		if n == 0 {
-			sep = "\n"
-		}
-		n++
-		if _, err := io.WriteString(w, sep); err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	})
-	wrote = always || n > 0
-	if err == nil && wrote {
-		_, err = io.WriteString(w, "\n]}")
-	}
-	return wrote, err
-}
-
-// scan calls fn with every live practice of region that passes f, as a v1
-// practice, with its contact as the contact policy gives it to who.
-func (e *Exporter) scan(ctx context.Context, region string, f search.Filter, who *auth.Principal, fn func(practice.PracticeInput) error) error {
+// scan calls fn with every live practice that the request selects, as a v1
+// practice with its record and its contact as the contact policy gives it
+// to who.
+func (e *Exporter) scan(ctx context.Context, req exportRequest, who *auth.Principal, fn func(importer.Record, practice.PracticeInput) error) error {
 	return e.src.ScanPractices(ctx, func(p practice.Practice) error {
-		if p.Region != region || !p.Live() || !insight.Matches(f, &p) {
+		if !p.Live() || !insight.Matches(req.filter, &p) || (req.ids != nil && !req.ids[p.ID]) {
 			return nil
 		}
 		in := practice.PracticeInput{Ref: p.Ref, Content: p.Content}
 		in.Contact = bank.ContactOf(who, &p, false)
-		return fn(in)
+		rec := importer.Record{Region: p.Region, ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		return fn(rec, in)
 	})
 }
 
-// request parses and checks the filter and gives the regions to export:
-// the filter's (in the plan's order), or all.
-func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (search.Filter, []string, bool) {
+// exportRequest is what an export request selects.
+type exportRequest struct {
+	filter search.Filter
+	ids    map[string]bool // with a text query: the practices the search finds
+}
+
+// request parses and checks the filter and the query; with a query it asks
+// the search for the ids (bounded by MaxSearchExport).
+func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (exportRequest, bool) {
 	plan := e.plan()
-	f, err := ParseFilter(r.URL.Query(), plan)
+	q := r.URL.Query()
+	queries := q["query"]
+	delete(q, "query")
+	query := ""
+	if len(queries) > 0 {
+		query = strings.TrimSpace(queries[0])
+	}
+	f, err := ParseFilter(q, plan)
+	if err == nil && (len(queries) > 1 || !utf8.ValidString(query) || utf8.RuneCountInString(query) > search.MaxQueryLen) {
+		err = &insight.FilterError{Field: "query", Code: "INVALID_QUERY",
+			Message: fmt.Sprintf("Geef de zoektekst (query) één keer op, in hoogstens %d tekens.", search.MaxQueryLen)}
+	}
 	if err != nil {
 		writeError(w, err)
-		return f, nil, false
+		return exportRequest{}, false
 	}
-	var regions []string
-	for _, reg := range plan.Regions {
-		if len(f.Regions) == 0 || contains(f.Regions, reg.ID) {
-			regions = append(regions, reg.ID)
+	req := exportRequest{filter: f}
+	if query != "" {
+		if e.search == nil {
+			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: "Zoeken in een export is hier niet mogelijk."})
+			return req, false
+		}
+		req.ids, err = e.search.MatchingIDs(r.Context(), query, f, MaxSearchExport)
+		switch {
+		case errors.Is(err, bank.ErrTooMany):
+			writeError(w, &insight.FilterError{Field: "query", Code: "TOO_MANY_RESULTS",
+				Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
+			return req, false
+		case errors.Is(err, bank.ErrInvalid):
+			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: "Deze zoektekst kan niet gebruikt worden: " + err.Error()})
+			return req, false
+		case err != nil:
+			e.log.ErrorContext(r.Context(), "export search failed", "err", err)
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, `{"error":{"code":"UNAVAILABLE","message":"Het zoeken lukt nu niet. Probeer het zo meteen opnieuw."}}`+"\n")
+			return req, false
 		}
 	}
 	// Exports run longer than an ordinary request.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(15 * time.Minute))
-	return f, regions, true
+	return req, true
 }
 
 // failed logs an error after the response started (its status is sent).
@@ -338,12 +333,3 @@ func writeError(w http.ResponseWriter, err error) {
 }
 
 func attachment(name string) string { return `attachment; filename="` + name + `"` }
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

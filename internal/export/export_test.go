@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -12,8 +11,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
@@ -22,6 +23,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
@@ -111,118 +113,141 @@ func sameContents(t *testing.T, want, got map[string]practice.Content) {
 	}
 }
 
-func TestJSONRoundTrip(t *testing.T) {
-	ex, st := source(t)
-	w := get(t, ex.JSON(), "/export.json", auth.Admin)
-	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
-		t.Fatalf("status %d, %s", w.Code, w.Body)
-	}
-	var bundle export.Bundle
-	dec := json.NewDecoder(w.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&bundle); err != nil {
-		t.Fatal(err)
-	}
-	if bundle.Format != export.BundleFormat || len(bundle.Inventories) != 4 { // no practices in vlaams-brabant, west-vlaanderen
-		t.Fatalf("bundle %s with %d inventories", bundle.Format, len(bundle.Inventories))
+// reimport reads an export back with the importer, splits it by its region
+// column and submits every part to a fresh bank; it returns that bank's store.
+func reimport(t *testing.T, body []byte, filename string) store.Store {
+	t.Helper()
+	res, probs := importer.Read(bytes.NewReader(body), filename, importer.Meta{Title: "Heringelezen"})
+	if len(probs) > 0 {
+		t.Fatalf("re-reading %s: %v", filename, probs)
 	}
 	b2, st2 := instance(t)
-	for _, inv := range bundle.Inventories {
-		raw, _ := json.Marshal(inv)
-		in, probs := importer.ReadJSON(bytes.NewReader(raw)) // the importer's own reader, strict
-		if len(probs) > 0 {
-			t.Fatalf("re-reading %s: %v", inv.Region, probs)
-		}
-		submitAll(t, b2, []practice.InventoryInput{in})
+	for _, part := range res.SplitByRegion() {
+		submitAll(t, b2, []practice.InventoryInput{part.Input})
 	}
-	sameContents(t, contents(t, st), contents(t, st2))
+	return st2
+}
 
-	// One region: one v1 document.
-	w = get(t, ex.JSON(), "/export.json?regions=limburg", nil)
-	in, probs := importer.ReadJSON(w.Body)
-	if len(probs) > 0 || in.Format != practice.Format || in.Region != "limburg" || len(in.Practices) != 4 {
-		t.Fatalf("limburg: %v %+v", probs, in)
+func TestRoundTripEveryFormat(t *testing.T) {
+	ex, st := source(t)
+	for _, tc := range []struct {
+		name, ctype string
+		h           http.Handler
+	}{
+		{"export.csv", "text/csv; charset=utf-8", ex.CSV()},
+		{"export.json", "application/json; charset=utf-8", ex.JSON()},
+		{"export.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ex.XLSX()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := get(t, tc.h, "/"+tc.name, auth.Admin)
+			if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype {
+				t.Fatalf("status %d, %s", w.Code, w.Header())
+			}
+			if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, filepath.Ext(tc.name)+`"`) {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			// One file holds every region (the fixture has four).
+			sameContents(t, contents(t, st), contents(t, reimport(t, w.Body.Bytes(), tc.name)))
+		})
 	}
 }
 
-func TestCSVRoundTrip(t *testing.T) {
+func TestCSVRowsCarryTheirRecord(t *testing.T) {
 	ex, st := source(t)
-	w := get(t, ex.CSV(), "/export.csv", auth.Admin)
-	if w.Code != 200 || w.Header().Get("Content-Type") != "application/zip" {
-		t.Fatalf("status %d, %s", w.Code, w.Header())
-	}
-	zr, err := zip.NewReader(bytes.NewReader(w.Body.Bytes()), int64(w.Body.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	b2, st2 := instance(t)
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, probs := importer.ReadCSV(rc, importer.Meta{Region: strings.TrimSuffix(f.Name, ".csv"), Title: "Heringelezen"})
-		rc.Close()
-		if len(probs) > 0 {
-			t.Fatalf("%s: %v", f.Name, probs)
-		}
-		submitAll(t, b2, []practice.InventoryInput{res.Input})
-	}
-	if want := []string{"antwerpen.csv", "limburg.csv", "oost-vlaanderen.csv", "brussel.csv"}; !reflect.DeepEqual(names, want) {
-		t.Errorf("files %v, want %v", names, want)
-	}
-	sameContents(t, contents(t, st), contents(t, st2))
-}
-
-func TestCSVOneRegionKeepsAccents(t *testing.T) {
-	ex, st := source(t)
-	w := get(t, ex.CSV(), "/export.csv?regions=antwerpen", auth.Admin)
+	w := get(t, ex.CSV(), "/export.csv?regions=antwerpen&regions=limburg", auth.Admin)
 	body := w.Body.Bytes()
-	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
-		t.Fatalf("status %d %s", w.Code, w.Header())
-	}
 	if !bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}) {
 		t.Errorf("no UTF-8 byte order mark: % x", body[:3])
 	}
 	if !bytes.Contains(body, []byte("Buurtcaf\xc3\xa9 De Brug")) {
 		t.Errorf("é is not UTF-8 (c3 a9) in %q", body)
 	}
-	header, _, _ := strings.Cut(string(body[3:]), "\r\n")
-	if header != strings.Join(importer.ColumnNames(), ";") {
-		t.Errorf("header %q is not the import's columns", header)
+	lines := strings.Split(strings.TrimSpace(string(body[3:])), "\r\n")
+	want := strings.Join(append(importer.RecordColumnNames(), importer.ColumnNames()...), ";")
+	if lines[0] != want {
+		t.Errorf("header %q, want %q", lines[0], want)
 	}
-	res, probs := importer.ReadCSV(bytes.NewReader(body), importer.Meta{Region: "antwerpen", Title: "Heringelezen"})
-	if len(probs) > 0 || len(res.Input.Practices) != 4 {
-		t.Fatalf("%v, %d practices", probs, len(res.Input.Practices))
+	regions := map[string]int{}
+	for _, line := range lines[1:] {
+		cells := strings.Split(line, ";")
+		regions[cells[0]]++
+		p, err := st.Practice(context.Background(), cells[1])
+		if err != nil {
+			t.Fatalf("row %q: id %q not in the store", line, cells[1])
+		}
+		if p.Region != cells[0] || strconv.Itoa(p.Version) != cells[2] ||
+			cells[3] != p.CreatedAt.UTC().Format(time.RFC3339) || cells[4] != p.UpdatedAt.UTC().Format(time.RFC3339) {
+			t.Errorf("row %q does not carry %s's record (region %s, version %d, %s, %s)", line[:80], p.ID, p.Region, p.Version, p.CreatedAt, p.UpdatedAt)
+		}
 	}
-	b2, st2 := instance(t)
-	submitAll(t, b2, []practice.InventoryInput{res.Input})
-	all := contents(t, st)
-	ant := map[string]practice.Content{}
-	for _, p := range res.Input.Practices {
-		id := practice.ID("antwerpen", p.Ref)
-		ant[id] = all[id]
+	if regions["antwerpen"] != 4 || regions["limburg"] != 4 || len(regions) != 2 {
+		t.Errorf("rows per region %v, want 4 antwerpen and 4 limburg in one file", regions)
 	}
-	sameContents(t, ant, contents(t, st2))
+}
+
+func TestImportForOneRegionRefusesRowsOfAnother(t *testing.T) {
+	ex, _ := source(t)
+	body := get(t, ex.CSV(), "/export.csv?regions=antwerpen&regions=limburg", nil).Body.Bytes()
+	_, probs := importer.Read(bytes.NewReader(body), "export.csv", importer.Meta{Region: "limburg", Title: "x"})
+	if len(probs) != 4 || probs[0].Code != practice.CodeRegionMismatch || !strings.HasPrefix(probs[0].Path, "rij ") {
+		t.Errorf("problems %v, want 4 REGION_MISMATCH (the antwerpen rows)", probs)
+	}
+}
+
+type searcher map[string]bool
+
+func (s searcher) MatchingIDs(_ context.Context, query string, _ search.Filter, limit int) (map[string]bool, error) {
+	if len(s) > limit {
+		return nil, bank.ErrTooMany
+	}
+	return s, nil
+}
+
+func TestQueryExportsWhatTheSearchFinds(t *testing.T) {
+	b, st := instance(t)
+	submitAll(t, b, fixtureInventories(t))
+	lim1, lim3 := practice.ID("limburg", "lim-01"), practice.ID("limburg", "lim-03")
+	ex := export.New(st, b.Plan, nil).WithSearch(searcher{lim1: true, lim3: true, practice.ID("antwerpen", "ant-01"): true})
+	w := get(t, ex.JSON(), "/export.json?query=buurt&regions=limburg", nil)
+	var doc export.Document
+	if err := json.NewDecoder(w.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range doc.Practices {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	want := []string{lim1, lim3}
+	slices.Sort(want)
+	if doc.Format != importer.ExportFormat || !reflect.DeepEqual(ids, want) {
+		t.Errorf("format %q, ids %v, want %v (the search's hits within the filter)", doc.Format, ids, want)
+	}
+
+	many := searcher{}
+	for i := range export.MaxSearchExport + 1 {
+		many[strconv.Itoa(i)] = true
+	}
+	w = get(t, export.New(st, b.Plan, nil).WithSearch(many).CSV(), "/export.csv?query=a", nil)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "TOO_MANY_RESULTS") {
+		t.Errorf("too many hits: %d %s", w.Code, w.Body)
+	}
 }
 
 func TestFilterAndYears(t *testing.T) {
 	ex, _ := source(t)
 	// NABIJHEID in limburg or brussel from 2023: lim-01 (2022-2023), lim-03 (2024); bru-01 ran 2020-2022.
 	w := get(t, ex.JSON(), "/export.json?regions=limburg&regions=brussel&krachtlijnen=NABIJHEID&fromYear=2023", nil)
-	var bundle export.Bundle
-	if err := json.NewDecoder(w.Body).Decode(&bundle); err != nil {
+	var doc export.Document
+	if err := json.NewDecoder(w.Body).Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
 	var refs []string
-	for _, inv := range bundle.Inventories {
-		for _, p := range inv.Practices {
-			refs = append(refs, inv.Region+"/"+p.Ref)
-		}
+	for _, r := range doc.Practices {
+		refs = append(refs, r.Region+"/"+r.Practice.Ref)
 	}
-	if len(bundle.Inventories) != 1 || len(refs) != 2 || !strings.Contains(strings.Join(refs, " "), "limburg/lim-01") || !strings.Contains(strings.Join(refs, " "), "limburg/lim-03") {
+	slices.Sort(refs)
+	if !reflect.DeepEqual(refs, []string{"limburg/lim-01", "limburg/lim-03"}) {
 		t.Errorf("got %v", refs)
 	}
 }
@@ -238,14 +263,30 @@ func TestPersonalDataOnlyForTheRegion(t *testing.T) {
 		"brussel":   {"elodie@welzijn.example", "02 555 66 77"},
 	}
 	limburgPlatform := &auth.Principal{Role: auth.RolePlatform, Region: "limburg", TokenID: "tok", Label: "platform limburg"}
-	for _, path := range []string{"/export.json", "/export.csv?regions=antwerpen", "/export.json?regions=brussel"} {
+	for _, path := range []string{"/export.json", "/export.csv?regions=antwerpen", "/export.json?regions=brussel", "/export.xlsx"} {
 		h := ex.JSON()
-		if strings.HasPrefix(path, "/export.csv") {
+		switch {
+		case strings.HasPrefix(path, "/export.csv"):
 			h = ex.CSV()
+		case strings.HasPrefix(path, "/export.xlsx"):
+			h = ex.XLSX()
 		}
-		anon := get(t, h, path, nil).Body.String()
-		admin := get(t, h, path, auth.Admin).Body.String()
-		platform := get(t, h, path, limburgPlatform).Body.String()
+		// The texts of an export (an XLSX is read back, as it is zipped).
+		texts := func(who *auth.Principal) string {
+			body := get(t, h, path, who).Body.Bytes()
+			if !strings.HasPrefix(path, "/export.xlsx") {
+				return string(body)
+			}
+			res, probs := importer.Read(bytes.NewReader(body), "export.xlsx", importer.Meta{})
+			if len(probs) > 0 {
+				t.Fatal(probs)
+			}
+			b, _ := json.Marshal(res.Input)
+			return string(b)
+		}
+		anon := texts(nil)
+		admin := texts(auth.Admin)
+		platform := texts(limburgPlatform)
 		if !strings.Contains(anon, "Vzw De Brug") && !strings.Contains(anon, "Brusselse Welzijnsraad") {
 			t.Errorf("%s lost the contact's organisation", path)
 		}
@@ -283,8 +324,10 @@ func TestBadRequests(t *testing.T) {
 		{"fromYear=twintig", "INVALID_YEAR", "fromYear"},
 		{"fromYear=2024&toYear=2020", "INVALID_YEAR", "fromYear"},
 		{"region=limburg", "UNKNOWN_PARAMETER", "region"},
+		{"query=a&query=b", "INVALID_QUERY", "query"},
+		{"query=" + strings.Repeat("x", 501), "INVALID_QUERY", "query"},
 	} {
-		for _, h := range []http.Handler{ex.CSV(), ex.JSON()} {
+		for _, h := range []http.Handler{ex.CSV(), ex.JSON(), ex.XLSX()} {
 			w := get(t, h, "/export?"+tc.query, nil)
 			var body struct {
 				Error struct{ Code, Message, Parameter string }

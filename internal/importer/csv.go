@@ -289,6 +289,9 @@ func quoteProblem(pe *csv.ParseError, row int) practice.Problem {
 type CSVOptions struct {
 	Comma   rune // the separator; 0 means ';'
 	OmitBOM bool // leave out the UTF-8 byte order mark
+	// Records puts the record columns (RecordColumnNames) before the v1
+	// columns; rows are then written with WriteRecord.
+	Records bool
 }
 
 // CSVWriter writes practices as CSV, one row at a time, so an export can
@@ -307,6 +310,7 @@ type CSVWriter struct {
 	w           *bufio.Writer
 	cw          *csv.Writer
 	bom         bool
+	records     bool
 	wroteHeader bool
 	rec         []string
 }
@@ -320,7 +324,11 @@ func NewCSVWriter(w io.Writer, opts CSVOptions) *CSVWriter {
 		cw.Comma = opts.Comma
 	}
 	cw.UseCRLF = true
-	return &CSVWriter{w: bw, cw: cw, bom: !opts.OmitBOM, rec: make([]string, len(columns))}
+	n := len(columns)
+	if opts.Records {
+		n += len(recordColumns)
+	}
+	return &CSVWriter{w: bw, cw: cw, bom: !opts.OmitBOM, records: opts.Records, rec: make([]string, n)}
 }
 
 // WriteHeader writes the byte order mark and the header row. Write calls it
@@ -335,16 +343,31 @@ func (w *CSVWriter) WriteHeader() error {
 			return err
 		}
 	}
+	if w.records {
+		return w.cw.Write(append(RecordColumnNames(), ColumnNames()...))
+	}
 	return w.cw.Write(ColumnNames())
 }
 
-// Write writes one practice as a row.
+// Write writes one practice as a row (without its record columns, when the
+// writer has them).
 func (w *CSVWriter) Write(p practice.PracticeInput) error {
+	return w.WriteRecord(Record{}, p)
+}
+
+// WriteRecord writes one practice as a row, with its record first when the
+// writer has the record columns.
+func (w *CSVWriter) WriteRecord(r Record, p practice.PracticeInput) error {
 	if err := w.WriteHeader(); err != nil {
 		return err
 	}
+	rec := w.rec
+	if w.records {
+		copy(rec, recordCells(r))
+		rec = rec[len(recordColumns):]
+	}
 	for i, v := range cellValues(&p) {
-		w.rec[i] = prefixFormula(v)
+		rec[i] = prefixFormula(v)
 	}
 	return w.cw.Write(w.rec)
 }

@@ -89,6 +89,9 @@ type Result struct {
 	// Omitted is the number of problems left out of those returned (the
 	// last of which counts them).
 	Omitted int
+	// Regions[i] is the region written beside Input.Practices[i] (a region
+	// column, as an export has; "" where empty). Nil when the file has none.
+	Regions []string
 }
 
 // Path translates a path of the v1 JSON shape, as the validation reports it,
@@ -459,6 +462,9 @@ func looksLikeJSON(br *bufio.Reader) bool {
 }
 
 func readJSONResult(ctx context.Context, data []byte, meta Meta) (Result, practice.Problems) {
+	if isExport(bytes.TrimPrefix(data, utf8BOM)) {
+		return decodeExport(ctx, data, meta)
+	}
 	in, probs, checkable, omitted := decodeJSON(ctx, data)
 	if in.Region == "" {
 		in.Region = meta.Region

@@ -41,6 +41,9 @@ type sheetMapper struct {
 	// regionFrom is the row whose region column gave the inventory's
 	// region when none was given beside the file.
 	regionFrom int
+	// regionGiven: the region was given beside the file, so every row's
+	// region column must name it.
+	regionGiven bool
 }
 
 const (
@@ -53,7 +56,7 @@ const (
 var regionHeaders = []string{"region", "regio"}
 
 func newSheetMapper(ctx context.Context, meta Meta, kind Kind, o options) *sheetMapper {
-	m := &sheetMapper{kind: kind, opts: o, ctx: ctx}
+	m := &sheetMapper{kind: kind, opts: o, ctx: ctx, regionGiven: strings.TrimSpace(meta.Region) != ""}
 	m.res = Result{Kind: kind, Rows: []int{}, Columns: map[string]string{}, Input: practice.InventoryInput{
 		Region: meta.Region, Title: meta.Title, SubmittedBy: meta.SubmittedBy,
 	}}
@@ -129,6 +132,7 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 	m.checkWidth(num, cells)
 
 	var p practice.PracticeInput
+	region := ""
 	for i, raw := range cells {
 		if i >= len(m.colOf) || m.colOf[i] == colNone {
 			continue // reported by checkWidth or, for an unknown name, on the header
@@ -146,7 +150,7 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 			continue
 		}
 		if m.colOf[i] == colRegion {
-			m.region(num, i, v)
+			region = m.region(num, i, v)
 			continue
 		}
 		col := columns[m.colOf[i]]
@@ -178,6 +182,9 @@ func (m *sheetMapper) row(num int, cells []string) bool {
 	}
 	m.res.Input.Practices = append(m.res.Input.Practices, p)
 	m.res.Rows = append(m.res.Rows, num)
+	if m.res.Regions != nil {
+		m.res.Regions = append(m.res.Regions, region)
+	}
 	return true
 }
 
@@ -230,14 +237,17 @@ func (m *sheetMapper) sepName() string {
 	return "een puntkomma"
 }
 
-// region checks a value of the region column against the inventory's region.
-func (m *sheetMapper) region(num, i int, v string) {
+// region reads a value of the region column: the region's id. Given a
+// region beside the file, every row must be of it; without one, the first
+// row's region is the inventory's, and a file of several regions (an
+// export) is split by the caller (Result.SplitByRegion).
+func (m *sheetMapper) region(num, i int, v string) string {
 	id := v
 	if m.opts.plan != nil {
 		r, ok := m.opts.plan.FindRegion(v)
 		if !ok {
 			m.add(m.at(num, i), practice.CodeUnknownRegion, fmt.Sprintf("Onbekende regio '%s'. Kies uit: %s.", shorten(v), regionNames(m.opts.plan)))
-			return
+			return ""
 		}
 		id = r.ID
 	}
@@ -245,13 +255,11 @@ func (m *sheetMapper) region(num, i int, v string) {
 	switch {
 	case want == "":
 		m.res.Input.Region, m.regionFrom = id, num
-	case !strings.EqualFold(want, id):
-		msg := fmt.Sprintf("Deze rij is voor regio '%s', maar de inventaris wordt ingediend voor regio '%s'. Een inventaris bevat alleen praktijken van één regio.", shorten(v), want)
-		if m.regionFrom > 0 {
-			msg = fmt.Sprintf("Deze rij is voor regio '%s', maar rij %d voor regio '%s'. Een inventaris bevat alleen praktijken van één regio.", shorten(v), m.regionFrom, want)
-		}
-		m.add(m.at(num, i), practice.CodeRegionMismatch, msg)
+	case m.regionGiven && !strings.EqualFold(want, id):
+		m.add(m.at(num, i), practice.CodeRegionMismatch, fmt.Sprintf(
+			"Deze rij is voor regio '%s', maar de inventaris wordt ingediend voor regio '%s'. Een inventaris bevat alleen praktijken van één regio: dien deze rij in voor haar eigen regio, of maak de cel leeg.", shorten(v), want))
 	}
+	return id
 }
 
 func regionNames(plan *actionplan.Plan) string {
@@ -343,6 +351,10 @@ func (m *sheetMapper) readHeader(num int, cells []string) {
 		ci, ok := columnByName(name)
 		if !ok && slices.ContainsFunc(regionHeaders, func(h string) bool { return strings.EqualFold(h, name) }) {
 			ci, ok = colRegion, true
+			m.res.Regions = []string{}
+		}
+		if !ok && isRecordColumn(name) {
+			continue // the store's id, version and dates in an export: assigned again on submission
 		}
 		if !ok {
 			m.probs.add(unknownColumn(hrow, name))

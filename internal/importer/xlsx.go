@@ -241,8 +241,46 @@ const maxCellChars = 32767
 // such as U+FFFE, or "_x0041_x0041_"-like escape sequences) is an error
 // wrapping ErrCellText rather than written otherwise.
 func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
+	xw, err := NewXLSXWriter(false)
+	if err != nil {
+		return err
+	}
+	defer xw.Close()
+	for _, p := range practices {
+		if err := xw.Write(Record{}, p); err != nil {
+			return err
+		}
+	}
+	return xw.Finish(w)
+}
+
+// XLSXWriter writes a workbook as WriteXLSX does, one practice at a time
+// (excelize's stream writer keeps the rows in a temporary file, not in
+// memory), optionally with the record columns first.
+type XLSXWriter struct {
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	wrap    int
+	records bool
+	row     []any
+	n       int
+	offset  int
+}
+
+// NewXLSXWriter starts a workbook; with records the record columns
+// (RecordColumnNames) come before the v1 columns. Close it when done.
+func NewXLSXWriter(records bool) (*XLSXWriter, error) {
 	f := excelize.NewFile()
-	defer f.Close()
+	xw := &XLSXWriter{f: f, records: records}
+	if err := xw.start(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return xw, nil
+}
+
+func (xw *XLSXWriter) start() error {
+	f := xw.f
 	const sheet = "Praktijken"
 	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
 		return err
@@ -251,16 +289,25 @@ func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
 	if err != nil {
 		return err
 	}
+	xw.sw = sw
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
 	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	xw.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
+	}
+	names := ColumnNames()
+	if xw.records {
+		xw.offset = len(recordColumns)
+		names = append(RecordColumnNames(), names...)
+		if err := sw.SetColWidth(1, xw.offset, 20); err != nil {
+			return err
+		}
 	}
 	for i, c := range columns {
 		width := 24.0
@@ -270,50 +317,69 @@ func WriteXLSX(w io.Writer, practices []practice.PracticeInput) error {
 		case c.name == "summary" || c.name == "description":
 			width = 60
 		}
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+		if err := sw.SetColWidth(xw.offset+i+1, xw.offset+i+1, width); err != nil {
 			return err
 		}
 	}
-
-	row := make([]any, len(columns))
-	for i, name := range ColumnNames() {
-		row[i] = excelize.Cell{StyleID: bold, Value: name}
+	xw.row = make([]any, len(names))
+	for i, name := range names {
+		xw.row[i] = excelize.Cell{StyleID: bold, Value: name}
 	}
-	if err := sw.SetRow("A1", row); err != nil {
-		return err
-	}
-	for n, p := range practices {
-		values := cellValues(&p)
-		for i, c := range columns {
-			row[i] = nil
-			if c.kind == yearCol {
-				if y := *c.year(&p); y != nil {
-					row[i] = excelize.Cell{StyleID: wrap, Value: *y}
-				}
-				continue
-			}
-			v := values[i]
-			if v == "" {
-				continue
-			}
-			if err := cellText(v); err != nil {
-				return fmt.Errorf("practice %q, %s: %w", p.Ref, c.name, err)
-			}
-			row[i] = excelize.Cell{StyleID: wrap, Value: v}
-		}
-		cell, err := excelize.CoordinatesToCellName(1, n+2)
-		if err != nil {
-			return err
-		}
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return sw.SetRow("A1", xw.row)
 }
+
+// Write adds one practice as a row, with its record when the workbook has
+// the record columns.
+func (xw *XLSXWriter) Write(r Record, p practice.PracticeInput) error {
+	row := xw.row
+	if xw.records {
+		for i, v := range recordCells(r) {
+			row[i] = nil
+			if v != "" {
+				row[i] = excelize.Cell{Value: v}
+			}
+		}
+		if r.Version > 0 {
+			row[2] = excelize.Cell{Value: r.Version}
+		}
+	}
+	values := cellValues(&p)
+	for i, c := range columns {
+		k := xw.offset + i
+		row[k] = nil
+		if c.kind == yearCol {
+			if y := *c.year(&p); y != nil {
+				row[k] = excelize.Cell{StyleID: xw.wrap, Value: *y}
+			}
+			continue
+		}
+		v := values[i]
+		if v == "" {
+			continue
+		}
+		if err := cellText(v); err != nil {
+			return fmt.Errorf("practice %q, %s: %w", p.Ref, c.name, err)
+		}
+		row[k] = excelize.Cell{StyleID: xw.wrap, Value: v}
+	}
+	xw.n++
+	cell, err := excelize.CoordinatesToCellName(1, xw.n+1)
+	if err != nil {
+		return err
+	}
+	return xw.sw.SetRow(cell, row)
+}
+
+// Finish finishes the workbook and writes it to w.
+func (xw *XLSXWriter) Finish(w io.Writer) error {
+	if err := xw.sw.Flush(); err != nil {
+		return err
+	}
+	return xw.f.Write(w)
+}
+
+// Close releases the workbook's temporary files.
+func (xw *XLSXWriter) Close() error { return xw.f.Close() }
 
 // ErrCellText is returned by WriteXLSX for a text that a workbook cannot
 // carry unchanged. The validation refuses such texts, so stored practices

@@ -14,12 +14,19 @@ import (
 )
 
 // Grouping of factor texts. Two phrasings belong to one group when they
-// have the same key: the text lower-cased, its diacritics folded, split into
-// words on everything that is not a letter or digit, Dutch stop words left
-// out, every word reduced by the snowball Dutch stemmer, and the stems
-// sorted and deduplicated. So "Vertrouwen opbouwen met de buurt",
-// "vertrouwen  opbouwen met buurt." and "Vertrouwen opbouwen met de
-// buurten" all have the key "buurt opbouw vertrouw".
+// differ only in case, spacing, punctuation, articles or inflection: the key
+// is the text lower-cased, its diacritics folded, split into words on
+// everything that is not a letter or digit, the articles (de, het, een, 't,
+// 'n) left out, and every other word reduced by the snowball Dutch stemmer,
+// in the order written. So "Vertrouwen opbouwen met de buurt", "vertrouwen
+// opbouwen met buurt." and "Vertrouwen opbouwen met de buurten" all have the
+// key "vertrouw opbouw met buurt". Word order and prepositions stay in the
+// key, because they carry meaning: "vrijwilligers helpen ouderen" is not
+// "ouderen helpen vrijwilligers", and "terugkoppeling naar het beleid" is not
+// "terugkoppeling van het beleid".
+//
+// The words of a text (for [Insight.Terms]) are its stems without the Dutch
+// stop words, unordered.
 
 var folder = asciifolding.New()
 
@@ -37,6 +44,10 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// articles are left out of a group key; "t" and "n" are what is left of
+// "'t" and "'n" after splitting on the apostrophe.
+var articles = map[string]bool{"de": true, "het": true, "een": true, "t": true, "n": true}
 
 // fold lower-cases s and folds its diacritics to ASCII ("ideeën" → "ideeen").
 func fold(s string) string {
@@ -62,7 +73,7 @@ func words(folded string) []string {
 }
 
 // analysed is a factor text taken apart: its group key and, per content
-// word, the stem and the word as written (folded).
+// word (stop words left out), the stem and the word as written (folded).
 type analysed struct {
 	key      string
 	stems    []string // unique, sorted
@@ -72,14 +83,22 @@ type analysed struct {
 func analyse(text string) analysed {
 	ws := words(fold(text))
 	bySt := make(map[string]string, len(ws))
+	keyWords := make([]string, 0, len(ws))
 	for _, w := range ws {
-		if stopWords[w] {
+		if articles[w] {
 			continue
 		}
 		s := stem(w)
+		keyWords = append(keyWords, s)
+		if stopWords[w] {
+			continue
+		}
 		if _, ok := bySt[s]; !ok {
 			bySt[s] = w
 		}
+	}
+	if len(keyWords) == 0 { // nothing but articles: keep them
+		keyWords = ws
 	}
 	if len(bySt) == 0 { // nothing but stop words: keep the words themselves
 		for _, w := range ws {
@@ -95,7 +114,7 @@ func analyse(text string) analysed {
 	for i, s := range a.stems {
 		a.surfaces[i] = bySt[s]
 	}
-	a.key = strings.Join(a.stems, " ")
+	a.key = strings.Join(keyWords, " ")
 	return a
 }
 

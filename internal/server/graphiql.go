@@ -12,7 +12,7 @@ import (
 // GraphiQL is served from the binary itself (no CDN): the server may run
 // offline. The vendored assets are gzip-compressed; see graphiql/LICENSES.txt.
 //
-//go:embed graphiql/*.gz graphiql/init.js
+//go:embed graphiql/*.gz graphiql/init.js graphiql/wrapper.css
 var graphiqlAssets embed.FS
 
 const graphiqlPage = `<!doctype html>
@@ -21,11 +21,16 @@ const graphiqlPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Praktijkenbank GraphiQL</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<link rel="stylesheet" href="/graphiql/assets/wrapper.css">
 </head>
 <body>
-<div id="graphiql">GraphiQL wordt geladen…</div>
+<header class="pkb-bar">
+<a class="pkb-brand" href="/">Praktijkenbank</a>
+<nav aria-label="Hoofdmenu"><ul><li><a href="/">Zoeken</a></li><li><a href="/actieplan">Actieplan</a></li><li><a href="/onderzoek">Onderzoek</a></li><li><a href="/indienen">Indienen</a></li><li><a href="/graphiql" aria-current="page">GraphQL</a></li></ul></nav>
+</header>
+<main id="graphiql">GraphiQL wordt geladen…</main>
 <script src="/graphiql/assets/react.production.min.js"></script>
 <script src="/graphiql/assets/react-dom.production.min.js"></script>
 <script src="/graphiql/assets/graphiql.min.js"></script>

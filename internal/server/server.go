@@ -134,7 +134,7 @@ func New(d Deps, o Options) http.Handler {
 	})
 	// The web site; the routes above keep precedence. Its pages and
 	// suggestions are rate limited, its static files are not.
-	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithAuth(d.Auth),
+	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithInsight(d.Insight), web.WithAuth(d.Auth),
 		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy))
 	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
 	mux.Handle("/static/", site)

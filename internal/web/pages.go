@@ -212,6 +212,7 @@ type actionPageView struct {
 	NextURL   string
 	FirstURL  string
 	BadCursor bool
+	Export    exportLinks
 }
 
 func (h *handler) action(w http.ResponseWriter, r *http.Request) {
@@ -221,7 +222,7 @@ func (h *handler) action(w http.ResponseWriter, r *http.Request) {
 		h.notFoundWith(w, r, "Actie niet gevonden", "Het actieplan kent geen actie met dit adres. Bekijk de acties in het actieplan.")
 		return
 	}
-	v := actionPageView{A: actionOf(plan, a)}
+	v := actionPageView{A: actionOf(plan, a), Export: exportsOf(searchState{Actions: []string{a.ID}})}
 	title := v.A.Label + ": " + shorten(v.A.Title, 80)
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	after := q.Get(pAfter)

@@ -263,6 +263,7 @@ type searchView struct {
 	DidYouMean    string
 	DidYouMeanURL string
 	ClearURL      string // the query without filters
+	Export        exportLinks
 }
 
 type resultItem struct {
@@ -302,7 +303,7 @@ type sortOption struct {
 func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	plan := h.bank.Plan()
 	state, problems := parseState(r.URL.RawQuery, plan)
-	view := searchView{State: state, ClearURL: searchState{Q: state.Q, Sort: state.Sort}.url()}
+	view := searchView{State: state, ClearURL: searchState{Q: state.Q, Sort: state.Sort}.url(), Export: exportsOf(state)}
 	view.Sorts = sortOptions(state.Sort)
 	title := "Praktijken zoeken"
 	if state.Q != "" {

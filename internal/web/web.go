@@ -4,7 +4,10 @@
 // with its token (session.go), downloads the XLSX template, uploads a filled
 // one for a preview of every problem, submits it (the previewed file waits
 // server-side, pending.go), and manages its practices and own actions. All in
-// Dutch, as server-rendered HTML that works without JavaScript. Templates, one
+// Dutch, as server-rendered HTML that works without JavaScript.
+// For researchers, /onderzoek (research.go): the factor groups with their
+// phrasings, the coverage heat map and the regional reports, each with
+// exports of the same selection. Templates, one
 // stylesheet and one small progressive-enhancement script are embedded, so the
 // site needs no build step and no outside resources; the assets' URLs carry
 // their content hash and are cached for a year.
@@ -19,6 +22,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -34,6 +38,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 )
 
 //go:embed templates/*.html
@@ -52,6 +57,7 @@ type config struct {
 	sessionKey []byte
 	trustProxy bool
 	maxUpload  int64
+	insight    *insight.Insight
 }
 
 // WithAuth turns on /indienen, where regional platforms sign in with their
@@ -82,6 +88,13 @@ func WithUploadLimit(n int64) Option {
 			c.maxUpload = n
 		}
 	}
+}
+
+// WithInsight gives the site its research pages (/onderzoek, the coverage
+// heat map, the regional reports); without it they say they are not
+// available.
+func WithInsight(in *insight.Insight) Option {
+	return func(c *config) { c.insight = in }
 }
 
 // WithPageSize sets how many practices a result page shows (1..100; default 20).
@@ -121,10 +134,23 @@ type asset struct {
 	etag        string
 }
 
-// contentSecurityPolicy allows only the site's own styles and script: no
-// inline script, no outside resources.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+// foldScript runs inside the filter panel as the page is parsed: on a narrow
+// screen it folds the panel before it is first painted (app.js, deferred,
+// would fold it after, and the page would shift), and it marks the page as
+// scripted early for the same reason.
+const foldScript = `document.documentElement.classList.add("js");if(matchMedia("(max-width: 50rem)").matches)document.currentScript.parentNode.open=false;`
+
+// contentSecurityPolicy allows only the site's own styles and script, and
+// the one inline script foldScript by its hash: no other inline script, no
+// outside resources.
+var contentSecurityPolicy = "default-src 'none'; script-src 'self' '" + scriptHash(foldScript) + "'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// scriptHash is the CSP source of an inline script: 'sha256-…' without quotes.
+func scriptHash(js string) string {
+	sum := sha256.Sum256([]byte(js))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
 
 // New returns the web site's handler. Mount it at "/": it answers its own
 // paths and a Dutch 404 for every other one, so more specific routes of the
@@ -151,7 +177,12 @@ func New(b *bank.Bank, opts ...Option) http.Handler {
 	mux.HandleFunc("GET /actieplan", h.actionPlan)
 	mux.HandleFunc("GET /actie/{id}", h.action)
 	mux.HandleFunc("GET /uitdaging/{id}", h.challenge)
+	mux.HandleFunc("GET /onderzoek", h.research)
+	mux.HandleFunc("GET /onderzoek/dekking", h.coverage)
+	mux.HandleFunc("GET /rapport/{region}", h.reportYear)
+	mux.HandleFunc("GET /rapport/{region}/{year}", h.report)
 	mux.HandleFunc("GET /suggesties", h.suggestions)
+	mux.HandleFunc("GET /favicon.ico", h.favicon)
 	mux.HandleFunc("GET /static/{name}", h.static)
 	if h.auth != nil {
 		h.mountIndienen(mux)
@@ -213,6 +244,14 @@ func (h *handler) static(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
 
+// favicon answers browsers that ask for /favicon.ico with the site's icon.
+func (h *handler) favicon(w http.ResponseWriter, r *http.Request) {
+	a := h.assets[strings.TrimPrefix(h.urls["favicon.svg"], "/static/")]
+	w.Header().Set("Content-Type", a.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+}
+
 func (h *handler) loadTemplates() {
 	funcs := template.FuncMap{
 		"static": func(name string) string { return h.urls[name] },
@@ -222,8 +261,10 @@ func (h *handler) loadTemplates() {
 			}
 			return fmt.Sprintf("%d %s", n, many)
 		},
-		"date":  func(t time.Time) string { return dutchDate(t) },
-		"paras": paragraphs,
+		"date":       func(t time.Time) string { return dutchDate(t) },
+		"foldScript": func() template.JS { return template.JS(foldScript) },
+		"paras":      paragraphs,
+		"lower":      strings.ToLower,
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	names, err := fs.Glob(templateFS, "templates/*.html")
@@ -244,7 +285,7 @@ func (h *handler) loadTemplates() {
 // page is what the layout needs of every page.
 type page struct {
 	Title   string // the <title> before " – Praktijkenbank"
-	Nav     string // the active menu item: "zoeken", "actieplan" or "indienen"
+	Nav     string // the active menu item: "zoeken", "actieplan", "onderzoek" or "indienen"
 	Query   string // the search box in the header
 	Status  int
 	Content any // the page's own data
