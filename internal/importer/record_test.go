@@ -35,7 +35,7 @@ func TestRecordColumnsSplitByRegion(t *testing.T) {
 
 	// Submitted for one region, the rows of another are refused by row.
 	_, probs = importer.ReadCSV(strings.NewReader(csv), importer.Meta{Region: "limburg", Title: "t"})
-	if len(probs) != 1 || probs[0].Code != practice.CodeRegionMismatch || probs[0].Path != "rij 3, kolom region" {
+	if len(probs) != 1 || probs[0].Code != practice.CodeRegionMismatch || probs[0].Path != "rij 3, kolom regio" {
 		t.Errorf("problems %v, want one REGION_MISMATCH at rij 3", probs)
 	}
 }

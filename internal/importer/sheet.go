@@ -38,9 +38,6 @@ type sheetMapper struct {
 	named []bool
 	fatal bool // the file as a whole cannot be read: no result
 	done  bool // stop reading (fatal, or too many rows or practices)
-	// regionFrom is the row whose region column gave the inventory's
-	// region when none was given beside the file.
-	regionFrom int
 	// regionGiven: the region was given beside the file, so every row's
 	// region column must name it.
 	regionGiven bool
@@ -238,9 +235,9 @@ func (m *sheetMapper) sepName() string {
 }
 
 // region reads a value of the region column: the region's id. Given a
-// region beside the file, every row must be of it; without one, the first
-// row's region is the inventory's, and a file of several regions (an
-// export) is split by the caller (Result.SplitByRegion).
+// region beside the file, every row must be of it; without one, each row
+// keeps its own (Result.Regions), and the caller splits the file by region
+// (Result.SplitByRegion), as the import of an export of several regions does.
 func (m *sheetMapper) region(num, i int, v string) string {
 	id := v
 	if m.opts.plan != nil {
@@ -251,11 +248,7 @@ func (m *sheetMapper) region(num, i int, v string) string {
 		}
 		id = r.ID
 	}
-	want := strings.TrimSpace(m.res.Input.Region)
-	switch {
-	case want == "":
-		m.res.Input.Region, m.regionFrom = id, num
-	case m.regionGiven && !strings.EqualFold(want, id):
+	if want := strings.TrimSpace(m.res.Input.Region); m.regionGiven && !strings.EqualFold(want, id) {
 		m.add(m.at(num, i), practice.CodeRegionMismatch, fmt.Sprintf(
 			"Deze rij is voor regio '%s', maar de inventaris wordt ingediend voor regio '%s'. Een inventaris bevat alleen praktijken van één regio: dien deze rij in voor haar eigen regio, of maak de cel leeg.", shorten(v), want))
 	}

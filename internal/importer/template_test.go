@@ -199,10 +199,11 @@ func TestTemplateRegionColumn(t *testing.T) {
 	data := xlsxFrom(t, [][]any{{"ref", "titel", "regio"}, {"r1", "Een", "Antwerpen"}, {"r2", "Twee", "Nergensland"}, {"r3", "Drie", "limburg"}})
 	_, probs := Read(bytes.NewReader(data), "x.xlsx", Meta{Region: "limburg"}, Labels(plan))
 	checkProblems(t, probs, []want{{"rij 2, kolom regio", practice.CodeRegionMismatch}, {"rij 3, kolom regio", practice.CodeUnknownRegion}})
-	// Without a region beside the file, the first row's gives it.
+	// Without a region beside the file, each row keeps its own, for the
+	// caller to split the file by region.
 	res, probs := Read(bytes.NewReader(data), "x.xlsx", Meta{}, Labels(plan))
-	checkProblems(t, probs, []want{{"rij 3, kolom regio", practice.CodeUnknownRegion}, {"rij 4, kolom regio", practice.CodeRegionMismatch}})
-	if res.Input.Region != "antwerpen" {
-		t.Errorf("region %q", res.Input.Region)
+	checkProblems(t, probs, []want{{"rij 3, kolom regio", practice.CodeUnknownRegion}})
+	if !slices.Equal(res.Regions, []string{"antwerpen", "", "limburg"}) {
+		t.Errorf("regions %q", res.Regions)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/klauspost/compress/gzhttp"
 )
@@ -16,7 +17,11 @@ import (
 // compressed answer's ETag gets a suffix ("-gzip", "-zstd"), as it is
 // another representation of the same content.
 func compress(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.PreferZstd(false), gzhttp.SuffixETag("-gzip"))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.PreferZstd(false), gzhttp.SuffixETag("-gzip"),
+		gzhttp.ContentTypeFilter(func(ct string) bool {
+			// Office documents are ZIP files under their own media types.
+			return gzhttp.DefaultContentTypeFilter(ct) && !strings.Contains(ct, "openxmlformats-officedocument")
+		}))
 	if err != nil {
 		panic("server: compression options: " + err.Error()) // the options above are constant
 	}

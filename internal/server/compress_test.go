@@ -66,7 +66,7 @@ func decoded(t *testing.T, w *httptest.ResponseRecorder) []byte {
 
 // TestCompression: pages, GraphQL answers, static assets and streamed CSV
 // exports are compressed for a client that accepts it, and decode to what
-// an uncompressed answer holds; ZIP exports and small answers are not.
+// an uncompressed answer holds; XLSX exports (zipped) and small answers are not.
 func TestCompression(t *testing.T) {
 	e := newEnv(t)
 	for _, region := range []string{"limburg", "antwerpen"} {
@@ -91,7 +91,7 @@ func TestCompression(t *testing.T) {
 		{"GraphQL answer", "POST", "/graphql", actionPlan, "gzip", "gzip", 1.5},
 		{"CSV export (streamed)", "GET", "/export.csv?regions=antwerpen", "", "gzip", "gzip", 1.5},
 		{"JSON export (streamed)", "GET", "/export.json?regions=antwerpen&regions=limburg", "", "zstd", "zstd", 1.5},
-		{"ZIP export: already compressed", "GET", "/export.csv?regions=antwerpen&regions=limburg", "", "gzip", "", 0},
+		{"XLSX export: already compressed", "GET", "/export.xlsx?regions=antwerpen&regions=limburg", "", "gzip", "", 0},
 		{"small answer", "GET", "/healthz", "", "gzip", "", 0},
 		{"client without compression", "GET", "/", "", "", "", 0},
 	}
