@@ -26,8 +26,8 @@ func DefaultWriteVariables() VariableLimits {
 	return VariableLimits{Bytes: 8 << 20, Depth: 10, List: 5000, Objects: 20000, Values: 500000}
 }
 
-// overVariableLimit measures the JSON text raw, which must be valid JSON,
-// without decoding it, and says which limit it passes and what the limit is,
+// overVariableLimit measures the JSON text raw without decoding it (or
+// validating it: what is not JSON fails when it is decoded), and says which limit it passes and what the limit is,
 // or "". It stops at the first limit passed; it allocates only its stack,
 // bounded by l.Depth.
 func (l VariableLimits) overVariableLimit(raw []byte) (string, int) {
@@ -95,6 +95,9 @@ func (l VariableLimits) overVariableLimit(raw []byte) (string, int) {
 			stack = append(stack, open{array: c == '['})
 			opened = true
 		case '}', ']':
+			if len(stack) == 0 { // not JSON: decoding it says so
+				return "", 0
+			}
 			stack = stack[:len(stack)-1]
 		case ',':
 			if len(stack) > 0 {

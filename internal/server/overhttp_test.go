@@ -150,6 +150,8 @@ func TestGuardAnswersInTheAcceptedMediaType(t *testing.T) {
 		{"bad JSON", http.MethodPost, "application/json", `{"query": `, http.StatusBadRequest, "INVALID_REQUEST"},
 		{"no query", http.MethodPost, "application/json", `{"qeury": "{ __typename }"}`, http.StatusBadRequest, "INVALID_REQUEST"},
 		{"batch", http.MethodPost, "application/json", `[{"query":"{ __typename }"}]`, http.StatusBadRequest, "BATCH_NOT_SUPPORTED"},
+		{"broken variables", http.MethodPost, "application/json", `{"query":"{ __typename }","variables":{"a":[}}`, http.StatusBadRequest, "INVALID_REQUEST"},
+		{"variables not an object", http.MethodPost, "application/json", `{"query":"{ __typename }","variables":[1]}`, http.StatusBadRequest, "INVALID_REQUEST"},
 		{"media type", http.MethodPost, "text/plain", `{ __typename }`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
 		{"method", http.MethodPut, "application/json", `{"query":"{ __typename }"}`, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"},
 	}

@@ -254,29 +254,162 @@ func readFailure(err error) *refusal {
 	}
 }
 
-// parseRequest decodes the JSON text of one GraphQL request, leaving its
-// variables and extensions as JSON text.
+// parseRequest reads the JSON text of one GraphQL request: its query and
+// operation name are decoded, its variables and extensions stay JSON text,
+// slices of b, unread until the request has passed its checks (an anonymous
+// mutation never has them read). The members are found by the object's
+// structure alone (see members).
 func parseRequest(b []byte) (request, *refusal) {
+	invalid := refused(http.StatusBadRequest, "INVALID_REQUEST",
+		"de body is geen geldig GraphQL-verzoek: verwacht een JSON-object met query (een string), en eventueel variables, operationName en extensions")
 	trimmed := bytes.TrimLeft(b, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '[' && json.Valid(trimmed) {
 		return request{}, refused(http.StatusBadRequest, "BATCH_NOT_SUPPORTED",
 			"meerdere operaties in één verzoek (batch) worden niet ondersteund; stuur ze één per verzoek")
 	}
-	var env struct {
-		Query         *string         `json:"query"`
-		OperationName *string         `json:"operationName"`
-		Variables     json.RawMessage `json:"variables"`
-		Extensions    json.RawMessage `json:"extensions"`
+	ms, ok := members(trimmed, maxRequestMembers)
+	if !ok {
+		return request{}, invalid
 	}
-	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &env) != nil || env.Query == nil {
-		return request{}, refused(http.StatusBadRequest, "INVALID_REQUEST",
-			"de body is geen geldig GraphQL-verzoek: verwacht een JSON-object met query (een string), en eventueel variables, operationName en extensions")
+	var req request
+	hasQuery := false
+	for _, m := range ms {
+		var key string
+		if json.Unmarshal(m.key, &key) != nil {
+			return request{}, invalid
+		}
+		switch key {
+		case "query":
+			if json.Unmarshal(m.value, &req.query) != nil || m.value[0] != '"' {
+				return request{}, invalid
+			}
+			hasQuery = true
+		case "operationName":
+			var name *string
+			if json.Unmarshal(m.value, &name) != nil {
+				return request{}, invalid
+			}
+			req.operationName = ""
+			if name != nil {
+				req.operationName = *name
+			}
+		case "variables":
+			req.variables = m.value
+		case "extensions":
+			req.extensions = m.value
+		}
 	}
-	req := request{query: *env.Query, variables: env.Variables, extensions: env.Extensions}
-	if env.OperationName != nil {
-		req.operationName = *env.OperationName
+	if !hasQuery {
+		return request{}, invalid
 	}
 	return req, nil
+}
+
+// maxRequestMembers bounds the members of a request object: query,
+// operationName, variables, extensions, and a few a client may add.
+const maxRequestMembers = 16
+
+// member is a member of a JSON object: its key and its value as JSON text.
+type member struct{ key, value []byte }
+
+// members splits the JSON object b into at most max members by its
+// structure — strings, brackets, colons and commas — without decoding or
+// validating the values: each is checked when it is decoded. It reports false
+// when b is not an object of that shape.
+func members(b []byte, max int) ([]member, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	var out []member
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		return out, skipSpace(b, i+1) == len(b)
+	}
+	for len(out) < max {
+		if i >= len(b) || b[i] != '"' {
+			return nil, false
+		}
+		keyEnd, ok := stringEnd(b, i)
+		if !ok {
+			return nil, false
+		}
+		key := b[i:keyEnd]
+		if i = skipSpace(b, keyEnd); i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
+		end, ok := valueEnd(b, i)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, member{key: key, value: b[i:end]})
+		switch i = skipSpace(b, end); {
+		case i >= len(b):
+			return nil, false
+		case b[i] == '}':
+			return out, skipSpace(b, i+1) == len(b)
+		case b[i] != ',':
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
+	}
+	return nil, false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd is the index just past the JSON string that starts at b[i].
+func stringEnd(b []byte, i int) (int, bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// valueEnd is the index just past the JSON value that starts at b[i]: a
+// string, an object or array (its brackets balanced), or a literal.
+func valueEnd(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, ok := stringEnd(b, j)
+				if !ok {
+					return 0, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\r' && b[j] != '\n' {
+		j++
+	}
+	return j, j > i
 }
 
 // decodeObject decodes the JSON text of an object (or null, or nothing) into m.
