@@ -55,9 +55,16 @@ func TestDutchQueries(t *testing.T) {
 		}
 	})
 	t.Run("did you mean", func(t *testing.T) {
-		res, _ := ix.Search(context.Background(), Request{Query: "nabijheit"})
+		// Two edits: the search finds nothing, the suggestion does.
+		res, _ := ix.Search(context.Background(), Request{Query: "nabiijheit"})
 		if res.DidYouMean != "nabijheid" {
 			t.Errorf("DidYouMean = %q", res.DidYouMean)
+		}
+		// One edit: the search already finds what the suggestion would,
+		// so it is not offered.
+		res, _ = ix.Search(context.Background(), Request{Query: "nabijheit"})
+		if res.Total == 0 || res.DidYouMean != "" {
+			t.Errorf("total %d, DidYouMean = %q for a typo the search forgives", res.Total, res.DidYouMean)
 		}
 		res, _ = ix.Search(context.Background(), Request{Query: "nabijheid"})
 		if res.DidYouMean != "" {

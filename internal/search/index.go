@@ -81,6 +81,10 @@ const DefaultCacheSize = 2048
 // write (0 turns the cache off).
 func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResultCache(n) } }
 
+// WithThesaurus sets the thesaurus searches apply (default: the shipped
+// one, DefaultThesaurus); nil applies none.
+func WithThesaurus(t *Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
+
 // WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
 // least two practices) to the decompounding dictionary (default true).
 func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
@@ -93,6 +97,7 @@ type Index struct {
 	batchSize  int
 	overlap    uint64
 	corpusDict bool
+	thesaurus  *Thesaurus // applied at query time (variants.go)
 	tag        string
 
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
@@ -121,7 +126,7 @@ type Index struct {
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true,
-		cache: newResultCache(DefaultCacheSize)}
+		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
 	for _, o := range opts {
 		o(ix)
 	}

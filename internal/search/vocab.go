@@ -365,24 +365,6 @@ func rawTerm(word []byte, format bool) []byte {
 	return ts[0].Term
 }
 
-// onlyStopWords reports whether q has words and all of those a search
-// reads (the first maxQueryWords different ones, as analyzeQuery) are stop
-// words.
-func onlyStopWords(q string) bool {
-	b := []byte(q)
-	seen := map[string]bool{}
-	stop := true
-	scanWords(b, func(start, end int, _ analysis.TokenType, format bool) {
-		w := string(rawTerm(slices.Clone(b[start:end]), format))
-		if seen[w] || len(seen) >= maxQueryWords {
-			return
-		}
-		seen[w] = true
-		stop = stop && isStopWord(w)
-	})
-	return len(seen) > 0 && stop
-}
-
 // result returns the counts of the words counted.
 func (c *wordCounter) result() map[string]int32 {
 	out := make(map[string]int32, len(c.counts))
