@@ -33,6 +33,7 @@ type config struct {
 	ReadsPerSecond  float64 // per client; 0: no limit
 	WritesPerMinute float64 // per client; 0: no limit
 	Timeouts        server.Timeouts
+	Thesaurus       string // file of the search thesaurus; "": the shipped one
 }
 
 // env names of the configuration.
@@ -51,6 +52,7 @@ const (
 	envRateWrites    = "PRAKTIJKENBANK_RATE_WRITES"
 	envReadTimeout   = "PRAKTIJKENBANK_READ_TIMEOUT"
 	envWriteTimeout  = "PRAKTIJKENBANK_WRITE_TIMEOUT"
+	envThesaurus     = "PRAKTIJKENBANK_THESAURUS"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -64,6 +66,7 @@ func storeFlags(fs *flag.FlagSet, c *config, getenv func(string) string) {
 func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, level, introspection, cors *string) {
 	storeFlags(fs, c, getenv)
 	fs.StringVar(&c.Addr, "addr", envOr(getenv, envAddr, ":8080"), "adres waarop de server luistert ($"+envAddr+")")
+	fs.StringVar(&c.Thesaurus, "thesaurus", getenv(envThesaurus), "bestand met synoniemen voor het zoeken, in plaats van het meegeleverde; gelezen bij het starten ($"+envThesaurus+")")
 	fs.StringVar(&c.AdminToken, "admin-token", getenv(envAdminToken), "beheerderstoken ($"+envAdminToken+")")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(getenv, envLogFormat, "text"), "text of json ($"+envLogFormat+")")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
@@ -223,6 +226,7 @@ func (c config) LogValue() slog.Value {
 		slog.Float64("rateReadsPerSecond", c.ReadsPerSecond),
 		slog.Float64("rateWritesPerMinute", c.WritesPerMinute),
 		slog.Any("timeouts", c.Timeouts),
+		slog.String("thesaurus", c.Thesaurus),
 	)
 }
 
