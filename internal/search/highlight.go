@@ -30,6 +30,10 @@ type highlighter struct {
 	fuzzy     []string
 	words     map[string]hlWord // token text -> what the text analyzer makes of it
 	wholeText bool              // analyse whole texts, not word by word (tests compare the two)
+	// foreign are the text analyzers of the other languages, and langs
+	// the highlighters of the practices in them (languages.go).
+	foreign map[string]analysis.Analyzer
+	langs   map[string]*highlighter
 }
 
 // hlWord is a word of the text as the highlighter sees it: whether one of
@@ -62,7 +66,7 @@ func (h *highlighter) analyzeWord(da *analysis.DefaultAnalyzer, t *analysis.Toke
 }
 
 func (ix *Index) newHighlighter(words []qword) *highlighter {
-	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool), words: make(map[string]hlWord)}
+	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool), words: make(map[string]hlWord), foreign: ix.foreign}
 	for _, w := range words {
 		for _, t := range w.terms {
 			h.terms[t] = true
@@ -74,11 +78,32 @@ func (ix *Index) newHighlighter(words []qword) *highlighter {
 	return h
 }
 
+// inLanguage is the highlighter of the practices in language lang: their
+// texts analysed with its analyzer.
+func (h *highlighter) inLanguage(lang string) *highlighter {
+	a := h.foreign[lang]
+	if a == nil {
+		return h
+	}
+	if l := h.langs[lang]; l != nil {
+		return l
+	}
+	l := &highlighter{text: a, raw: h.raw, terms: h.terms, fuzzy: h.fuzzy, words: make(map[string]hlWord), wholeText: h.wholeText}
+	if h.langs == nil {
+		h.langs = make(map[string]*highlighter)
+	}
+	h.langs[lang] = l
+	return l
+}
+
 // highlight returns the fragments of the stored field values (field name ->
 // values in order) that contain query words.
 func (h *highlighter) highlight(fields map[string][]string) []Highlight {
 	if len(h.terms) == 0 && len(h.fuzzy) == 0 {
 		return nil
+	}
+	if lang := fields[fLanguage]; len(lang) == 1 {
+		h = h.inLanguage(lang[0])
 	}
 	var out []Highlight
 	for _, f := range highlightFields {

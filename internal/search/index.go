@@ -105,9 +105,10 @@ type Index struct {
 	bl      bleve.Index
 	text    analysis.Analyzer
 	raw     analysis.Analyzer
-	dc      *decompounder // the text analyzer's, with the stored dictionary
-	table   *docTable     // filter, facet and sort values of bl's documents
-	vocab   *vocabulary   // the words of bl's documents
+	foreign map[string]analysis.Analyzer // the text analyzers of the other languages (languages.go)
+	dc      *decompounder                // the text analyzer's, with the stored dictionary
+	table   *docTable                    // filter, facet and sort values of bl's documents
+	vocab   *vocabulary                  // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -250,7 +251,16 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	if err != nil {
 		return err
 	}
-	ix.bl, ix.text, ix.raw, ix.builder = bl, text, raw, builder
+	foreign := make(map[string]analysis.Analyzer)
+	for lang, name := range languageAnalyzers {
+		if name == textAnalyzerName {
+			continue
+		}
+		if foreign[lang] = m.AnalyzerNamed(name); foreign[lang] == nil {
+			return errors.New("analyzers missing from the stored mapping")
+		}
+	}
+	ix.bl, ix.text, ix.raw, ix.foreign, ix.builder = bl, text, raw, foreign, builder
 	ix.dc = nil
 	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
 		for _, f := range da.TokenFilters {

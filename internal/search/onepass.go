@@ -484,7 +484,8 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTa
 	}
 }
 
-// storedFields returns the stored highlight fields of document id, values in order.
+// storedFields returns the stored highlight fields of document id, values
+// in order, and its language.
 func storedFields(rd index.IndexReader, id string) (map[string][]string, error) {
 	d, err := rd.Document(id)
 	if err != nil || d == nil {
@@ -492,7 +493,7 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 	}
 	out := make(map[string][]string)
 	d.VisitFields(func(f index.Field) {
-		if _, ok := f.(index.TextField); ok && slices.Contains(highlightFields, f.Name()) {
+		if _, ok := f.(index.TextField); ok && (slices.Contains(highlightFields, f.Name()) || f.Name() == fLanguage) {
 			out[f.Name()] = append(out[f.Name()], string(f.Value()))
 		}
 	})

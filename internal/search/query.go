@@ -237,6 +237,8 @@ type qword struct {
 	near []nearTerm
 	// alts are other ways the texts may say the word (variants.go).
 	alts []qalt
+	// foreign are its terms in the other languages (languages.go).
+	foreign []string
 }
 
 type nearWord struct {
@@ -335,7 +337,7 @@ func (ix *Index) analyzeQuery(q string) (words []qword, clauses []qclause, exclu
 		if i, ok := seen[w]; ok {
 			return i
 		}
-		if isStopWord(w) || len(words) >= maxQueryWords {
+		if isQueryStopWord(w) || len(words) >= maxQueryWords {
 			return -1
 		}
 		seen[w] = len(words)
@@ -385,7 +387,7 @@ func (ix *Index) analyzeQuery(q string) (words []qword, clauses []qclause, exclu
 	for _, part := range pq.exclude {
 		ws := rawWords(part.text)
 		switch {
-		case len(ws) == 1 && !isStopWord(ws[0]):
+		case len(ws) == 1 && !isQueryStopWord(ws[0]):
 			exclude = append(exclude, qoption{word: -1, phrase: ws[0]})
 		case len(ws) > 1:
 			exclude = append(exclude, qoption{word: -1, phrase: strings.Join(ws, " ")})
@@ -408,6 +410,8 @@ type qoption struct {
 func (ix *Index) analyzeWord(w string) qword {
 	qw := qword{raw: w, whole: stem(w)}
 	qw.terms = append(qw.terms, qw.whole)
+	qw.foreign = ix.foreignTerms(w, qw.whole)
+	qw.terms = append(qw.terms, qw.foreign...)
 	if ix.dc != nil {
 		for _, p := range ix.dc.topSplit(w) {
 			if isStopWord(p.part) {
@@ -485,6 +489,9 @@ func wordQuery(w qword) query.Query {
 	}
 	if w.lemma != "" {
 		dis = append(dis, term(fAll, w.lemma, 0.8))
+	}
+	for _, f := range w.foreign {
+		dis = append(dis, term(fAll, f, 1), term(fTitle, f, 2))
 	}
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))

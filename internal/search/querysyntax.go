@@ -98,7 +98,7 @@ func hasWantedWords(q string) bool {
 	for _, c := range parseQuery(q).clauses {
 		for _, p := range c {
 			for _, w := range words_(p.text) {
-				if !isStopWord(w) {
+				if !isQueryStopWord(w) {
 					return true
 				}
 			}

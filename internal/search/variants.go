@@ -86,7 +86,11 @@ func stems(words []string) []string {
 
 func (ix *Index) addSynonyms(w *qword) {
 	for _, syn := range ix.thesaurus.Synonyms(w.raw) {
-		w.addAlt(stems(syn), synonymBoost)
+		dutch := stems(syn)
+		w.addAlt(dutch, synonymBoost)
+		for _, terms := range ix.foreignAlts(syn, dutch) {
+			w.addAlt(terms, synonymBoost)
+		}
 	}
 }
 
