@@ -362,9 +362,9 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.first + 1}}
+	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.Offset + v.first + 1}}
 	if windowed {
-		p.top.n = rescoreWindow + v.first + 1
+		p.top.n = rescoreWindow + v.Offset + v.first + 1
 		p.v.after = nil
 	}
 	if p.facets {
@@ -393,6 +393,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 			return Result{}, fmt.Errorf("search: %w", err)
 		}
 	}
+	ms = ms[min(v.Offset, len(ms)):]
 	if len(ms) > v.first {
 		ms = ms[:v.first]
 		out.HasNextPage = true

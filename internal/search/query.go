@@ -20,6 +20,7 @@ const (
 	DefaultFirst   = 20
 	MaxFirst       = 100
 	MaxQueryLen    = 500 // characters
+	MaxOffset      = 1000
 	maxQueryWords  = 32
 	maxFilterVals  = 50
 	maxFilterValSz = 200
@@ -41,6 +42,9 @@ type Request struct {
 	Sort   Sort
 	First  int    // 1..100; 0 means DefaultFirst
 	After  string // opaque cursor from a previous Hit or Result.EndCursor
+	// Offset skips this many results (0..MaxOffset), for numbered pages;
+	// not with After.
+	Offset int
 	// NoFacets skips the facet counts (Result.Facets stays empty) for callers
 	// that do not show them.
 	NoFacets bool
@@ -117,6 +121,9 @@ func (ix *Index) validate(r Request) (request, error) {
 		v.first = DefaultFirst
 	case r.First > MaxFirst:
 		return v, fmt.Errorf("%w: first mag hoogstens %d zijn", ErrInvalid, MaxFirst)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset || (r.Offset > 0 && r.After != "") {
+		return v, fmt.Errorf("%w: offset ligt tussen 0 en %d en gaat niet samen met after", ErrInvalid, MaxOffset)
 	}
 	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
 		return v, fmt.Errorf("%w: de zoektekst is langer dan %d tekens", ErrInvalid, MaxQueryLen)

@@ -106,3 +106,34 @@ func hasWantedWords(q string) bool {
 	}
 	return false
 }
+
+// QueryParts is what a query asks, as the user typed it, for showing it
+// back: the parts wanted (each its alternatives: a word, or a phrase in
+// quotes) and the parts that exclude.
+type QueryParts struct {
+	Wanted  [][]string
+	Without []string
+}
+
+// Parts reads q as a search does.
+func Parts(q string) QueryParts {
+	show := func(p queryPart) string {
+		if p.phrase {
+			return `"` + strings.TrimSpace(p.text) + `"`
+		}
+		return p.text
+	}
+	pq := parseQuery(q)
+	var out QueryParts
+	for _, c := range pq.clauses {
+		var alts []string
+		for _, p := range c {
+			alts = append(alts, show(p))
+		}
+		out.Wanted = append(out.Wanted, alts)
+	}
+	for _, p := range pq.exclude {
+		out.Without = append(out.Without, show(p))
+	}
+	return out
+}

@@ -112,3 +112,11 @@ func TestQuerySyntaxSearches(t *testing.T) {
 		}
 	})
 }
+
+func TestParts(t *testing.T) {
+	got := Parts(`jongeren "sociaal werk" daklozen OF thuislozen -energie`)
+	want := QueryParts{Wanted: [][]string{{"jongeren"}, {`"sociaal werk"`}, {"daklozen", "thuislozen"}}, Without: []string{"energie"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Parts = %+v", got)
+	}
+}
