@@ -2,6 +2,7 @@ package search
 
 import (
 	"html"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -30,10 +31,12 @@ type highlighter struct {
 	fuzzy     []string
 	words     map[string]hlWord // token text -> what the text analyzer makes of it
 	wholeText bool              // analyse whole texts, not word by word (tests compare the two)
-	// foreign are the text analyzers of the other languages, and langs
-	// the highlighters of the practices in them (languages.go).
-	foreign map[string]analysis.Analyzer
-	langs   map[string]*highlighter
+	// foreign are the text analyzers of the other languages, langTerms
+	// the query's terms in them, and langs the highlighters of the
+	// practices in them (languages.go).
+	foreign   map[string]analysis.Analyzer
+	langTerms map[string][]string
+	langs     map[string]*highlighter
 }
 
 // hlWord is a word of the text as the highlighter sees it: whether one of
@@ -71,6 +74,12 @@ func (ix *Index) newHighlighter(words []qword) *highlighter {
 		for _, t := range w.terms {
 			h.terms[t] = true
 		}
+		for lang, ts := range w.langTerms {
+			if h.langTerms == nil {
+				h.langTerms = make(map[string][]string)
+			}
+			h.langTerms[lang] = append(h.langTerms[lang], ts...)
+		}
 		if w.typo {
 			h.fuzzy = append(h.fuzzy, w.raw)
 		}
@@ -88,7 +97,12 @@ func (h *highlighter) inLanguage(lang string) *highlighter {
 	if l := h.langs[lang]; l != nil {
 		return l
 	}
-	l := &highlighter{text: a, raw: h.raw, terms: h.terms, fuzzy: h.fuzzy, words: make(map[string]hlWord), wholeText: h.wholeText}
+	// The query's Dutch terms match these practices too (a term is a term).
+	terms := maps.Clone(h.terms)
+	for _, t := range h.langTerms[lang] {
+		terms[t] = true
+	}
+	l := &highlighter{text: a, raw: h.raw, terms: terms, fuzzy: h.fuzzy, words: make(map[string]hlWord), wholeText: h.wholeText}
 	if h.langs == nil {
 		h.langs = make(map[string]*highlighter)
 	}

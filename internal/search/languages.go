@@ -77,13 +77,15 @@ var foreignStopWords = func() map[string]bool {
 func isQueryStopWord(w string) bool { return isStopWord(w) || foreignStopWords[w] }
 
 // foreignTerms are the terms of the raw query word w in the other
-// languages, where they differ from its Dutch stem.
-func (ix *Index) foreignTerms(w, dutch string) []string {
-	var out []string
+// languages, where they differ from its Dutch stem. Each is matched in
+// the practices of its language only (languageTerm): a French stem of a
+// Dutch word may be a Dutch word of its own ("tieners" -> "tien").
+func (ix *Index) foreignTerms(w, dutch string) []qalt {
+	var out []qalt
 	for _, lang := range slices.Sorted(maps.Keys(ix.foreign)) {
 		for _, t := range ix.foreign[lang].Analyze([]byte(w)) {
-			if s := string(t.Term); s != dutch && !contains(out, s) {
-				out = append(out, s)
+			if s := string(t.Term); s != dutch {
+				out = append(out, qalt{terms: []string{s}, boost: 1, lang: lang})
 			}
 		}
 	}
@@ -91,9 +93,10 @@ func (ix *Index) foreignTerms(w, dutch string) []string {
 }
 
 // foreignAlts are the terms of the words of a synonym in each other
-// language, where they differ from its Dutch stems.
-func (ix *Index) foreignAlts(words []string, dutch []string) [][]string {
-	var out [][]string
+// language, where they differ from its Dutch stems, to be matched in the
+// practices of that language.
+func (ix *Index) foreignAlts(words []string, dutch []string, boost float64) []qalt {
+	var out []qalt
 	text := []byte(strings.Join(words, " "))
 	for _, lang := range slices.Sorted(maps.Keys(ix.foreign)) {
 		var terms []string
@@ -101,7 +104,7 @@ func (ix *Index) foreignAlts(words []string, dutch []string) [][]string {
 			terms = append(terms, string(t.Term))
 		}
 		if len(terms) > 0 && !slices.Equal(terms, dutch) {
-			out = append(out, terms)
+			out = append(out, qalt{terms: terms, boost: boost, lang: lang})
 		}
 	}
 	return out

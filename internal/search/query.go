@@ -244,8 +244,9 @@ type qword struct {
 	near []nearTerm
 	// alts are other ways the texts may say the word (variants.go).
 	alts []qalt
-	// foreign are its terms in the other languages (languages.go).
-	foreign []string
+	// langTerms are the terms of its alternatives in the other languages,
+	// per language (languages.go), for highlighting.
+	langTerms map[string][]string
 }
 
 type nearWord struct {
@@ -417,8 +418,9 @@ type qoption struct {
 func (ix *Index) analyzeWord(w string) qword {
 	qw := qword{raw: w, whole: stem(w)}
 	qw.terms = append(qw.terms, qw.whole)
-	qw.foreign = ix.foreignTerms(w, qw.whole)
-	qw.terms = append(qw.terms, qw.foreign...)
+	for _, a := range ix.foreignTerms(w, qw.whole) {
+		qw.addLangAlt(a)
+	}
 	if ix.dc != nil {
 		for _, p := range ix.dc.topSplit(w) {
 			if isStopWord(p.part) {
@@ -497,20 +499,22 @@ func wordQuery(w qword) query.Query {
 	if w.lemma != "" {
 		dis = append(dis, term(fAll, w.lemma, 0.8))
 	}
-	for _, f := range w.foreign {
-		dis = append(dis, term(fAll, f, 1), term(fTitle, f, 2))
-	}
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
 	}
 	for _, a := range w.alts {
-		if len(a.terms) == 1 {
+		if len(a.terms) == 1 && a.lang == "" {
 			dis = append(dis, term(fAll, a.terms[0], a.boost))
 			continue
 		}
 		var conj []query.Query
 		for _, t := range a.terms {
 			conj = append(conj, term(fAll, t, 1))
+		}
+		if a.lang != "" {
+			// Only in the practices of its language; the language term
+			// adds nothing to the score.
+			conj = append(conj, term(fLanguage, a.lang, 0))
 		}
 		c := query.NewConjunctionQuery(conj)
 		c.SetBoost(a.boost)

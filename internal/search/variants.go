@@ -21,10 +21,12 @@ import (
 // and, for the typos and the words a query word starts, its near terms
 // (expandWords).
 
-// qalt is another way to say a query word: terms that together stand for it.
+// qalt is another way to say a query word: terms that together stand for
+// it, in the practices of language lang ("": any).
 type qalt struct {
 	terms []string
 	boost float64
+	lang  string
 }
 
 const (
@@ -65,12 +67,30 @@ func (w *qword) addAlt(terms []string, boost float64) {
 		return
 	}
 	for _, a := range w.alts {
-		if slices.Equal(a.terms, terms) {
+		if a.lang == "" && slices.Equal(a.terms, terms) {
 			return
 		}
 	}
 	w.alts = append(w.alts, qalt{terms: terms, boost: boost})
 	w.terms = append(w.terms, terms...)
+}
+
+// addLangAlt adds an alternative in another language (languages.go); its
+// terms highlight that language's practices only.
+func (w *qword) addLangAlt(a qalt) {
+	if len(w.alts) >= maxAlts {
+		return
+	}
+	for _, b := range w.alts {
+		if b.lang == a.lang && slices.Equal(a.terms, b.terms) {
+			return
+		}
+	}
+	w.alts = append(w.alts, a)
+	if w.langTerms == nil {
+		w.langTerms = make(map[string][]string)
+	}
+	w.langTerms[a.lang] = append(w.langTerms[a.lang], a.terms...)
 }
 
 // stems are the stems of words, stop words left out.
@@ -88,8 +108,8 @@ func (ix *Index) addSynonyms(w *qword) {
 	for _, syn := range ix.thesaurus.Synonyms(w.raw) {
 		dutch := stems(syn)
 		w.addAlt(dutch, synonymBoost)
-		for _, terms := range ix.foreignAlts(syn, dutch) {
-			w.addAlt(terms, synonymBoost)
+		for _, a := range ix.foreignAlts(syn, dutch, synonymBoost) {
+			w.addLangAlt(a)
 		}
 	}
 }
