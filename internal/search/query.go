@@ -257,11 +257,13 @@ type nearWord struct {
 type nearTerm struct {
 	stem  string
 	boost float64
+	word  string // as written in the texts
 }
 
 const (
-	prefixBoost = 0.3
-	typoBoost   = 0.25
+	partAloneBoost = 0.15
+	prefixBoost    = 0.3
+	typoBoost      = 0.25
 	// maxNear caps the words one query word expands to.
 	maxNear = 64
 )
@@ -284,7 +286,7 @@ func expandWords(v *vocabulary, words []qword) error {
 				if !isStopWord(word) {
 					if st := stem(word); !have[st] {
 						have[st] = true
-						w.near = append(w.near, nearTerm{st, boost})
+						w.near = append(w.near, nearTerm{st, boost, word})
 					}
 				}
 				return len(w.near) < maxNear
@@ -495,6 +497,11 @@ func wordQuery(w qword) query.Query {
 		c := query.NewConjunctionQuery(conj)
 		c.SetBoost(0.6)
 		dis = append(dis, c)
+		// A part alone, far below: a text may speak of the thing
+		// without the compound ("energiearmoede": energiefacturen).
+		for _, p := range w.parts {
+			dis = append(dis, term(fAll, p.stem, partAloneBoost))
+		}
 	}
 	if w.lemma != "" {
 		dis = append(dis, term(fAll, w.lemma, 0.8))

@@ -49,6 +49,7 @@ func (ix *Index) expand(v *request) error {
 	}
 	for i := range v.words {
 		w := &v.words[i]
+		ix.addTypoParts(w)
 		ix.addSynonyms(w)
 		addDerivations(ix.vocab, w)
 		if len(w.parts) == 0 {
@@ -56,6 +57,27 @@ func (ix *Index) expand(v *request) error {
 		}
 	}
 	return addJoins(ix.vocab, v.words, v.clauses)
+}
+
+// addTypoParts adds, for a typo, the compound parts of the words one edit
+// away, as the word itself has them (armoedebestrjding -> armoede
+// bestrijding), scored as the typo.
+func (ix *Index) addTypoParts(w *qword) {
+	if !w.typo || ix.dc == nil {
+		return
+	}
+	for _, n := range w.near {
+		if n.boost != typoBoost {
+			continue
+		}
+		var parts []string
+		for _, p := range ix.dc.topSplit(n.word) {
+			parts = append(parts, p.part)
+		}
+		if len(parts) > 1 {
+			w.addAlt(stems(parts), typoBoost*splitBoost)
+		}
+	}
 }
 
 // addAlt adds an alternative of the given terms unless the word has them.
