@@ -52,9 +52,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	strict := ix.textQuery(v, false)
 	res, err := ix.search(ctx, rd, v, strict)
-	if err == nil && !v.Strict && len(v.clauses) > 1 && res.Total < relaxBelow {
+	if err == nil && v.relaxable() && res.Total < relaxBelow {
 		// Few practices or none have every word: add those with some of
-		// them, after those with all, and say so.
+		// them (or a part of a compound word), after those with all, and
+		// say so.
 		var relaxed Result
 		if relaxed, err = ix.search(ctx, rd, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
 			res = relaxed

@@ -472,11 +472,32 @@ const (
 	prefixMinLen  = 6 // words this long also match words they start
 )
 
+// relaxable reports whether a search may add practices with only some of
+// what the query wants: several clauses, or a compound word whose parts
+// alone a text may hold.
+func (v request) relaxable() bool {
+	if v.Strict {
+		return false
+	}
+	if len(v.clauses) > 1 {
+		return true
+	}
+	for _, c := range v.clauses {
+		for _, o := range c.opts {
+			if o.word >= 0 && len(v.words[o.word].parts) > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wordQuery matches one query word: the stemmed word in the text fields
 // (title boosted); its compound parts all together; its dictionary form;
-// the indexed words it starts and, for a typo, those one edit away (near),
-// all scored below exact matches.
-func wordQuery(w qword) query.Query {
+// the indexed words it starts and, for a typo, those one edit away (near);
+// its alternatives (variants.go); relaxed, its compound parts alone; all
+// scored below exact matches.
+func wordQuery(w qword, relaxed bool) query.Query {
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
@@ -497,10 +518,12 @@ func wordQuery(w qword) query.Query {
 		c := query.NewConjunctionQuery(conj)
 		c.SetBoost(0.6)
 		dis = append(dis, c)
-		// A part alone, far below: a text may speak of the thing
-		// without the compound ("energiearmoede": energiefacturen).
-		for _, p := range w.parts {
-			dis = append(dis, term(fAll, p.stem, partAloneBoost))
+		if relaxed {
+			// A part alone, far below: a text may speak of the thing
+			// without the compound ("energiearmoede": energiefacturen).
+			for _, p := range w.parts {
+				dis = append(dis, term(fAll, p.stem, partAloneBoost))
+			}
 		}
 	}
 	if w.lemma != "" {
@@ -546,37 +569,40 @@ func (ix *Index) textQuery(v request, relaxed bool) query.Query {
 		}
 		return query.NewMatchNoneQuery() // only punctuation
 	}
-	var cqs []query.Query
-	for _, c := range v.clauses {
-		var opts []query.Query
-		for _, o := range c.opts {
-			if o.word >= 0 {
-				opts = append(opts, wordQuery(v.words[o.word]))
+	clauses := func(relaxed bool) []query.Query {
+		var cqs []query.Query
+		for _, c := range v.clauses {
+			var opts []query.Query
+			for _, o := range c.opts {
+				if o.word >= 0 {
+					opts = append(opts, wordQuery(v.words[o.word], relaxed))
+				} else {
+					opts = append(opts, ix.phraseQuery(o.phrase))
+				}
+			}
+			if len(opts) == 1 {
+				cqs = append(cqs, opts[0])
 			} else {
-				opts = append(opts, ix.phraseQuery(o.phrase))
+				cqs = append(cqs, query.NewDisjunctionQuery(opts))
 			}
 		}
-		if len(opts) == 1 {
-			cqs = append(cqs, opts[0])
-		} else {
-			cqs = append(cqs, query.NewDisjunctionQuery(opts))
-		}
+		return cqs
 	}
 	var pos query.Query
-	switch {
-	case len(cqs) == 1:
+	if cqs := clauses(false); len(cqs) == 1 {
 		pos = cqs[0]
-	case len(cqs) > 1:
+	} else if len(cqs) > 1 {
 		all := query.NewDisjunctionQuery(cqs)
 		all.SetMin(float64(len(cqs)))
 		pos = all
-		if relaxed {
-			// Any clause, those with all of them far above.
-			all.SetBoost(allWordsBoost)
-			anyOf := query.NewDisjunctionQuery(cqs)
-			anyOf.SetMin(1)
-			pos = query.NewDisjunctionQuery([]query.Query{all, anyOf})
-		}
+	}
+	if relaxed && pos != nil {
+		// Any clause, or a part of a compound word, those with all of
+		// them far above.
+		pos.(query.BoostableQuery).SetBoost(allWordsBoost)
+		anyOf := query.NewDisjunctionQuery(clauses(true))
+		anyOf.SetMin(1)
+		pos = query.NewDisjunctionQuery([]query.Query{pos, anyOf})
 	}
 	if len(v.exclude) == 0 {
 		return pos

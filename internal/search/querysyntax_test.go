@@ -73,6 +73,20 @@ func TestQuerySyntaxSearches(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a compound's parts alone only when few have the compound", func(t *testing.T) {
+		res, got := search(Request{Query: "energiearmoede"})
+		strict, _ := search(Request{Query: "energiearmoede", Strict: true})
+		if !res.Partial || got[0] != "ant-008" || !slices.Contains(got, "wvl-012") || strict.Total != 1 {
+			t.Errorf("energiearmoede: partial %v %v, strict %d", res.Partial, got, strict.Total)
+		}
+		// Enough practices hold "buurtwerk": practices with "werk" or
+		// "buurt" alone are not counted.
+		res, _ = search(Request{Query: "buurtwerk"})
+		strict, _ = search(Request{Query: "buurtwerk", Strict: true})
+		if res.Partial || res.Total < relaxBelow || res.Total != strict.Total {
+			t.Errorf("buurtwerk: partial %v, total %d, strict %d", res.Partial, res.Total, strict.Total)
+		}
+	})
 	t.Run("not partial when many have every word", func(t *testing.T) {
 		if res, _ := search(Request{Query: "sociaal werk"}); res.Partial || res.Total < relaxBelow {
 			t.Errorf("partial %v, total %d", res.Partial, res.Total)

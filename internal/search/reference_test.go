@@ -116,7 +116,7 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 	}
 	strict := ix.textQuery(v, false)
 	res, err := ix.searchBleve(ctx, v, strict)
-	if err == nil && !v.Strict && len(v.clauses) > 1 && res.Total < relaxBelow {
+	if err == nil && v.relaxable() && res.Total < relaxBelow {
 		var relaxed Result
 		if relaxed, err = ix.searchBleve(ctx, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
 			res = relaxed
