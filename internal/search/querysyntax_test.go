@@ -64,10 +64,10 @@ func TestQuerySyntaxSearches(t *testing.T) {
 		if !res.Partial || strict.Partial || strict.Total == 0 || res.Total <= strict.Total {
 			t.Fatalf("partial %v total %d, strict partial %v total %d", res.Partial, res.Total, strict.Partial, strict.Total)
 		}
-		for i, r := range all {
-			if got[i] != all[i] {
-				t.Errorf("hit %d is %s; the %d with every word come first: %v", i, got[i], len(all), all)
-			}
+		if head := slices.Sorted(slices.Values(got[:len(all)])); !slices.Equal(head, slices.Sorted(slices.Values(all))) {
+			t.Errorf("the %d with every word %v do not come first: %v", len(all), all, got)
+		}
+		for _, r := range all {
 			if !strings.HasPrefix(r, "lim-") {
 				t.Errorf("strict: %s is not in Limburg", r)
 			}
@@ -121,7 +121,7 @@ func TestQuerySyntaxSearches(t *testing.T) {
 		_, b := search(Request{Query: "fietsbib"})
 		res, got := search(Request{Query: "moestuin OF fietsbib"})
 		_, or := search(Request{Query: "moestuin OR fietsbib"})
-		if res.Partial || len(got) != len(a)+len(b) || !slices.Equal(got, or) {
+		if res.Partial || len(got) != len(a)+len(b) || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(or))) {
 			t.Errorf("moestuin %v, fietsbib %v, either %v (partial %v), OR %v", a, b, got, res.Partial, or)
 		}
 	})

@@ -16,7 +16,9 @@ import (
 //     verhuren, verhuurkantoor;
 //   - a compound split into words the texts hold: budgetmeter, "budget
 //     meter"; schuldbemiddeling, "schulden", "bemiddeling";
-//   - two query words the texts write as one: "budget meter", budgetmeter.
+//   - two query words the texts write as one: "budget meter", budgetmeter;
+//   - a word the texts hold only as the tail of compounds: buurtwerker in
+//     jeugdbuurtwerker.
 //
 // and, for the typos and the words a query word starts, its near terms
 // (expandWords).
@@ -55,6 +57,7 @@ func (ix *Index) expand(v *request) error {
 		if len(w.parts) == 0 {
 			addKnownSplit(ix.vocab, w)
 		}
+		addTails(ix.vocab, w)
 	}
 	return addJoins(ix.vocab, v.words, v.clauses)
 }
@@ -193,6 +196,24 @@ func verbRoot(w string) string {
 		return ""
 	}
 	return base[:n-1] + string(base[n-2]) + string(last)
+}
+
+// Tails of compounds.
+const (
+	minTailWord = 6  // letters of a query word looked up as a tail
+	maxTails    = 16 // compounds a word may stand for
+	tailBoost   = 0.7
+)
+
+// addTails adds, for a word the texts do not hold, the compounds they hold
+// that end with it: a jeugdbuurtwerker is a buurtwerker.
+func addTails(v *vocabulary, w *qword) {
+	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.count(w.raw) > 0 {
+		return
+	}
+	for _, c := range v.endingWith(w.raw, maxTails) {
+		w.addAlt([]string{stem(c)}, tailBoost)
+	}
 }
 
 // addKnownSplit splits a compound that the decompounding dictionary does

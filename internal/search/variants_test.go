@@ -44,6 +44,15 @@ func TestDutchAsTyped(t *testing.T) {
 			t.Errorf("%s: %q found %v, want %s", tc.rule, tc.query, got, tc.want)
 		}
 	}
+	// A word the texts hold only as the tail of a compound stands for it.
+	tw, tc, te := ix.analyzeQuery("gezondheidscentrum")
+	tv := request{words: tw, clauses: tc, exclude: te}
+	if err := ix.expand(&tv); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(tv.words[0].alts, func(a qalt) bool { return slices.Equal(a.terms, []string{stem("wijkgezondheidscentrum")}) }) {
+		t.Errorf("gezondheidscentrum does not stand for wijkgezondheidscentrum: %+v", tv.words[0].alts)
+	}
 	// A short typo matches few words: "buurd" is one edit from buurt only
 	// among the words starting with "bu", not from every word of 5 letters.
 	words, clauses, exclude := ix.analyzeQuery("buurd")

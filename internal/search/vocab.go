@@ -184,6 +184,36 @@ func (v *vocabulary) withPrefix(prefix string, fn func(word string, count int) b
 	return v.merge(it, v.fresh[i:j], fn)
 }
 
+// endingWith returns the words in use that end with suffix and are at
+// least minPartLen letters longer: the most used max of them, by count
+// then word. It reads every word, so it is for words the texts do not hold
+// (variants.go).
+func (v *vocabulary) endingWith(suffix string, max int) []string {
+	type wc struct {
+		w string
+		n int32
+	}
+	var found []wc
+	v.mu.RLock()
+	for w, n := range v.counts {
+		if n > 0 && len(w) >= len(suffix)+minPartLen && strings.HasSuffix(w, suffix) {
+			found = append(found, wc{w, n})
+		}
+	}
+	v.mu.RUnlock()
+	slices.SortFunc(found, func(a, b wc) int {
+		if a.n != b.n {
+			return int(b.n - a.n)
+		}
+		return strings.Compare(a.w, b.w)
+	})
+	out := make([]string, 0, min(max, len(found)))
+	for _, f := range found[:min(max, len(found))] {
+		out = append(out, f.w)
+	}
+	return out
+}
+
 // near calls fn, in sorted order, with the words in use within d edits of
 // word (a transposition counts as one edit, as in Bleve's fuzzy search)
 // and their counts, until fn returns false. d is 1 or 2. fn must not call v.
