@@ -49,6 +49,7 @@ func (ix *Index) expand(v *request) error {
 	if err := expandWords(ix.vocab, v.words); err != nil {
 		return err
 	}
+	tails := maxTailLookups
 	for i := range v.words {
 		w := &v.words[i]
 		ix.addTypoParts(w)
@@ -57,7 +58,9 @@ func (ix *Index) expand(v *request) error {
 		if len(w.parts) == 0 {
 			addKnownSplit(ix.vocab, w)
 		}
-		addTails(ix.vocab, w)
+		if tails > 0 && addTails(ix.vocab, w) {
+			tails--
+		}
 	}
 	return addJoins(ix.vocab, v.words, v.clauses)
 }
@@ -203,17 +206,22 @@ const (
 	minTailWord = 6  // letters of a query word looked up as a tail
 	maxTails    = 16 // compounds a word may stand for
 	tailBoost   = 0.7
+	// maxTailLookups bounds the words of one search looked up as tails:
+	// each lookup reads the whole vocabulary.
+	maxTailLookups = 2
 )
 
 // addTails adds, for a word the texts do not hold, the compounds they hold
-// that end with it: a jeugdbuurtwerker is a buurtwerker.
-func addTails(v *vocabulary, w *qword) {
+// that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
+// it looked.
+func addTails(v *vocabulary, w *qword) bool {
 	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.count(w.raw) > 0 {
-		return
+		return false
 	}
 	for _, c := range v.endingWith(w.raw, maxTails) {
 		w.addAlt([]string{stem(c)}, tailBoost)
 	}
+	return true
 }
 
 // addKnownSplit splits a compound that the decompounding dictionary does
