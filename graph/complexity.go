@@ -26,7 +26,7 @@ func pageCost(child int, first *int, dflt int) int {
 // for, so that the complexity limit bounds the work a query can cause.
 func SetComplexity(c *ComplexityRoot) {
 	setInsightComplexity(c)
-	c.Query.SearchPractices = func(child int, _ *string, _ *model.PracticeFilter, _ *model.PracticeSort, first *int, _ *string) int {
+	c.Query.SearchPractices = func(child int, _ *string, _ *model.PracticeFilter, _ *model.PracticeSort, first *int, _ *string, _ *bool) int {
 		return searchCost + pageCost(child, first, bank.DefaultFirst)
 	}
 	c.Action.Practices = func(child int, first *int, _ *string, _ *model.PracticeFilter) int {

@@ -312,6 +312,7 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		Facets     func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Partial    func(childComplexity int) int
 		Total      func(childComplexity int) int
 	}
 
@@ -333,7 +334,7 @@ type ComplexityRoot struct {
 		Practice           func(childComplexity int, id string) int
 		PracticeByRef      func(childComplexity int, region string, ref string) int
 		RegionReport       func(childComplexity int, region string, year int) int
-		SearchPractices    func(childComplexity int, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string) int
+		SearchPractices    func(childComplexity int, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string, strict *bool) int
 		SimilarPractices   func(childComplexity int, id string, first *int) int
 		SuccessFactors     func(childComplexity int, filter *model.PracticeFilter, first *int) int
 		Suggest            func(childComplexity int, prefix string, first *int) int
@@ -474,7 +475,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Practice(ctx context.Context, id string) (*practice.Practice, error)
 	PracticeByRef(ctx context.Context, region string, ref string) (*practice.Practice, error)
-	SearchPractices(ctx context.Context, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error)
+	SearchPractices(ctx context.Context, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string, strict *bool) (*model.PracticeSearchResult, error)
 	SimilarPractices(ctx context.Context, id string, first *int) ([]practice.Practice, error)
 	Suggest(ctx context.Context, prefix string, first *int) ([]model.Suggestion, error)
 	Inventories(ctx context.Context, region *string, first *int, after *string) (*model.InventoryConnection, error)
@@ -1606,6 +1607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PracticeSearchResult.PageInfo(childComplexity), true
+	case "PracticeSearchResult.partial":
+		if e.ComplexityRoot.PracticeSearchResult.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeSearchResult.Partial(childComplexity), true
 	case "PracticeSearchResult.total":
 		if e.ComplexityRoot.PracticeSearchResult.Total == nil {
 			break
@@ -1764,7 +1771,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchPractices(childComplexity, args["query"].(*string), args["filter"].(*model.PracticeFilter), args["sort"].(*model.PracticeSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.SearchPractices(childComplexity, args["query"].(*string), args["filter"].(*model.PracticeFilter), args["sort"].(*model.PracticeSort), args["first"].(*int), args["after"].(*string), args["strict"].(*bool)), true
 	case "Query.similarPractices":
 		if e.ComplexityRoot.Query.SimilarPractices == nil {
 			break
@@ -2219,7 +2226,7 @@ type Query {
   Full-text search in Dutch over live practices. An empty query browses everything.
   ` + "`" + `first` + "`" + ` is at most 100; ` + "`" + `after` + "`" + ` takes an ` + "`" + `endCursor` + "`" + ` or an edge's ` + "`" + `cursor` + "`" + `.
   """
-  searchPractices(query: String, filter: PracticeFilter, sort: PracticeSort, first: Int, after: String): PracticeSearchResult!
+  searchPractices(query: String, filter: PracticeFilter, sort: PracticeSort, first: Int, after: String, "Only practices with every word of the query: never partial." strict: Boolean = false): PracticeSearchResult!
   "Practices most like the given one (never the practice itself)."
   similarPractices(id: ID!, first: Int): [Practice!]!
   "Completions for a search box, from titles, organisations and municipalities."
@@ -2437,8 +2444,13 @@ type PracticeSearchResult {
   pageInfo: PageInfo!
   "Counts per value; each facet ignores its own selection."
   facets: Facets!
-  "A spelling suggestion when the query finds little."
+  "A spelling suggestion when a word is unknown and the suggestion finds other practices."
   didYouMean: String
+  """
+  True when the results match only some of the query's words: few practices
+  (or none) have them all, and those come first. Ask strict: true for those alone.
+  """
+  partial: Boolean!
 }
 
 type PracticeEdge {
@@ -3282,6 +3294,8 @@ func (ec *executionContext) childFields_PracticeSearchResult(ctx context.Context
 		return ec.fieldContext_PracticeSearchResult_facets(ctx, field)
 	case "didYouMean":
 		return ec.fieldContext_PracticeSearchResult_didYouMean(ctx, field)
+	case "partial":
+		return ec.fieldContext_PracticeSearchResult_partial(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PracticeSearchResult", field.Name)
 }
@@ -4165,6 +4179,14 @@ func (ec *executionContext) field_Query_searchPractices_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "strict",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["strict"] = arg5
 	return args, nil
 }
 
@@ -8866,6 +8888,29 @@ func (ec *executionContext) fieldContext_PracticeSearchResult_didYouMean(_ conte
 	return graphql.NewScalarFieldContext("PracticeSearchResult", field, false, false, "String")
 }
 
+func (ec *executionContext) _PracticeSearchResult_partial(ctx context.Context, field graphql.CollectedField, obj *model.PracticeSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PracticeSearchResult_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PracticeSearchResult_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PracticeSearchResult", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PutRegionalActionPayload_action(ctx context.Context, field graphql.CollectedField, obj *model.PutRegionalActionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9072,7 +9117,7 @@ func (ec *executionContext) _Query_searchPractices(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchPractices(ctx, fc.Args["query"].(*string), fc.Args["filter"].(*model.PracticeFilter), fc.Args["sort"].(*model.PracticeSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().SearchPractices(ctx, fc.Args["query"].(*string), fc.Args["filter"].(*model.PracticeFilter), fc.Args["sort"].(*model.PracticeSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["strict"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PracticeSearchResult) graphql.Marshaler {
@@ -14143,6 +14188,11 @@ func (ec *executionContext) _PracticeSearchResult(ctx context.Context, sel ast.S
 		case "didYouMean":
 			out.Values[i] = ec._PracticeSearchResult_didYouMean(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._PracticeSearchResult_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

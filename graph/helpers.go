@@ -147,7 +147,13 @@ var sorts = map[model.PracticeSort]search.Sort{
 }
 
 func (r *Resolver) search(ctx context.Context, query string, f search.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
-	req := search.Request{Query: query, Filter: f, First: deref(first), After: deref(after), NoFacets: !selects(ctx, "facets")}
+	return r.searchRequest(ctx, search.Request{Query: query, Filter: f}, sort, first, after)
+}
+
+// searchRequest runs req (query, filter, strictness) with the page and sort
+// of the GraphQL arguments.
+func (r *Resolver) searchRequest(ctx context.Context, req search.Request, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
+	req.First, req.After, req.NoFacets = deref(first), deref(after), !selects(ctx, "facets")
 	if sort != nil {
 		req.Sort = sorts[*sort]
 	}
@@ -160,6 +166,7 @@ func (r *Resolver) search(ctx context.Context, query string, f search.Filter, so
 	}
 	out := &model.PracticeSearchResult{
 		Total:    res.Total,
+		Partial:  res.Partial,
 		Edges:    make([]model.PracticeEdge, 0, len(res.Hits)),
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage},
 		Facets: &model.Facets{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -102,7 +103,15 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		a.close()
 		return nil, fmt.Errorf("datamap %s aanmaken: %w", c.DataDir, err)
 	}
-	a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log))
+	thesaurus := search.DefaultThesaurus()
+	if c.Thesaurus != "" {
+		if thesaurus, err = search.LoadThesaurus(c.Thesaurus); err != nil {
+			a.close()
+			return nil, fmt.Errorf("synoniemenbestand lezen: %w", err)
+		}
+	}
+	log.Info("search thesaurus", "file", cmp.Or(c.Thesaurus, "shipped"), "groups", thesaurus.Groups())
+	a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log), search.WithThesaurus(thesaurus))
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("zoekindex openen: %w", err)

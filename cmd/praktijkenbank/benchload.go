@@ -72,6 +72,7 @@ func benchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cacheStats := func() (search.CacheStats, bool) { return search.CacheStats{}, false }
 	if target == "" {
 		serverGC(os.Getenv)
+		setMemoryLimit(os.Getenv, availableMemory)
 		u, ix, stop, err := benchServer(ctx, *n, *seed, stdout)
 		if err != nil {
 			return err

@@ -66,8 +66,8 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *keep != "" && len(ns) > 1 {
 		return usageError{errors.New("--dir kan maar met één aantal in --n")}
 	}
-	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, load average %s\n",
-		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), loadAverage())
+	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, geheugenlimiet %s, load average %s\n",
+		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), setMemoryLimit(os.Getenv, availableMemory), loadAverage())
 	for _, n := range ns {
 		profile := func(path string) string { // one file per size
 			if path == "" || len(ns) == 1 {

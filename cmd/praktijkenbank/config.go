@@ -39,6 +39,7 @@ type config struct {
 	SessionKey      string // signs the sessions of /indienen; shared by replicas
 	TLSProxy        bool   // behind a proxy that ends TLS (X-Forwarded-Proto)
 	tlsProxy        string // TLSProxy as given, until validated
+	Thesaurus       string // file of the search thesaurus; "": the shipped one
 }
 
 // env names of the configuration.
@@ -62,6 +63,7 @@ const (
 	envWriteTimeout  = "PRAKTIJKENBANK_WRITE_TIMEOUT"
 	envSessionKey    = "PRAKTIJKENBANK_SESSION_KEY"
 	envTLSProxy      = "PRAKTIJKENBANK_TLS_PROXY"
+	envThesaurus     = "PRAKTIJKENBANK_THESAURUS"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -75,6 +77,7 @@ func storeFlags(fs *flag.FlagSet, c *config, getenv func(string) string) {
 func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, level, introspection, cors *string) {
 	storeFlags(fs, c, getenv)
 	fs.StringVar(&c.Addr, "addr", envOr(getenv, envAddr, ":8080"), "adres waarop de server luistert ($"+envAddr+")")
+	fs.StringVar(&c.Thesaurus, "thesaurus", getenv(envThesaurus), "bestand met synoniemen voor het zoeken, in plaats van het meegeleverde; gelezen bij het starten ($"+envThesaurus+")")
 	fs.StringVar(&c.AdminToken, "admin-token", getenv(envAdminToken), "beheerderstoken ($"+envAdminToken+")")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(getenv, envLogFormat, "text"), "text of json ($"+envLogFormat+")")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "hoe lang lopende verzoeken mogen afronden bij het stoppen")
@@ -260,6 +263,7 @@ func (c config) LogValue() slog.Value {
 		slog.Float64("rateExportsPerMinute", c.ExportsPerMin),
 		slog.Bool("metricsToken", c.MetricsToken != ""),
 		slog.Any("timeouts", c.Timeouts),
+		slog.String("thesaurus", c.Thesaurus),
 	)
 }
 

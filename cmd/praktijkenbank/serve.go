@@ -35,7 +35,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	log := newLogger(c.LogFormat, c.LogLevel)
 	log.Info("starting praktijkenbank", "config", c)
-	serverGC(getenv)
+	gogc := serverGC(getenv)
+	log.Info("memory", "GOGC", gogc, "soft limit", setMemoryLimit(getenv, availableMemory).String())
 
 	a, err := openApp(ctx, c, log)
 	if err != nil {
@@ -132,8 +133,8 @@ func displayAddr(a net.Addr) string {
 // lot of short-lived garbage, and collecting it a quarter as often as Go's
 // default (GOGC 400) makes a 100,000-practice index build a tenth faster and
 // lowers the tail latency of searches, for a peak of about 900 MiB there
-// (bench search). GOGC and GOMEMLIMIT, when set, win. It returns the GOGC
-// in effect.
+// (bench search), held in by the soft memory limit (setMemoryLimit). GOGC,
+// when set, wins. It returns the GOGC in effect.
 func serverGC(getenv func(string) string) string {
 	if v := getenv("GOGC"); v != "" {
 		return v

@@ -114,8 +114,11 @@ type PracticeSearchResult struct {
 	PageInfo *PageInfo      `json:"pageInfo"`
 	// Counts per value; each facet ignores its own selection.
 	Facets *Facets `json:"facets"`
-	// A spelling suggestion when the query finds little.
+	// A spelling suggestion when a word is unknown and the suggestion finds other practices.
 	DidYouMean *string `json:"didYouMean,omitempty"`
+	// True when the results match only some of the query's words: few practices
+	// (or none) have them all, and those come first. Ask strict: true for those alone.
+	Partial bool `json:"partial"`
 }
 
 type PutRegionalActionPayload struct {

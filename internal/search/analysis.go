@@ -78,6 +78,9 @@ func customAnalysis(dict []string) (tokenMaps, tokenFilters, analyzers map[strin
 			"token_filters": []interface{}{lowercase.Name, foldFilterName},
 		},
 	}
+	for name, cfg := range foreignAnalyzers() {
+		analyzers[name] = cfg
+	}
 	return
 }
 

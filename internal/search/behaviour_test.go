@@ -55,9 +55,32 @@ func TestDutchQueries(t *testing.T) {
 		}
 	})
 	t.Run("did you mean", func(t *testing.T) {
-		res, _ := ix.Search(context.Background(), Request{Query: "nabijheit"})
+		// Two edits: the search finds nothing, the suggestion does.
+		res, _ := ix.Search(context.Background(), Request{Query: "nabiijheit"})
 		if res.DidYouMean != "nabijheid" {
 			t.Errorf("DidYouMean = %q", res.DidYouMean)
+		}
+		// One edit: the search finds practices itself; the suggestion is
+		// offered only when it finds others.
+		for _, q := range []string{"nabijheit", "vrijwiligers", "digitalisring"} {
+			res, _ = ix.Search(context.Background(), Request{Query: q, First: MaxFirst})
+			if res.Total == 0 {
+				t.Fatalf("%q finds nothing", q)
+			}
+			seen := map[string]bool{}
+			for _, h := range res.Hits {
+				seen[h.ID] = true
+			}
+			other := false
+			if res.DidYouMean != "" {
+				sug, _ := ix.Search(context.Background(), Request{Query: res.DidYouMean, First: MaxFirst})
+				for _, h := range sug.Hits {
+					other = other || !seen[h.ID]
+				}
+				if !other {
+					t.Errorf("%q: DidYouMean %q finds no other practices", q, res.DidYouMean)
+				}
+			}
 		}
 		res, _ = ix.Search(context.Background(), Request{Query: "nabijheid"})
 		if res.DidYouMean != "" {

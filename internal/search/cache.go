@@ -120,7 +120,7 @@ func (v request) cacheKey() string {
 	}
 	f := v.Filter
 	return strings.Join([]string{
-		v.Query, string(v.sort), fmt.Sprint(v.first), v.Request.After, fmt.Sprint(v.NoFacets),
+		v.Query, string(v.sort), fmt.Sprint(v.first), v.Request.After, fmt.Sprint(v.NoFacets), fmt.Sprint(v.Strict), fmt.Sprint(v.Offset),
 		set(f.Krachtlijnen), set(f.Challenges), set(f.Actions), set(f.Regions), set(f.TargetGroups), set(f.Settings),
 		year(f.FromYear), year(f.ToYear),
 	}, "\x1e")

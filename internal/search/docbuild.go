@@ -18,7 +18,7 @@ import (
 // are read from the mapping once. TestDocBuilderAsMapping checks that both
 // make the same documents.
 type docBuilder struct {
-	props map[string][]fieldSpec
+	props map[string]map[string][]fieldSpec // per document type (language)
 }
 
 type fieldSpec struct {
@@ -32,25 +32,30 @@ func newDocBuilder(m mapping.IndexMapping) (*docBuilder, error) {
 	if !ok {
 		return nil, fmt.Errorf("search: unexpected mapping type %T", m)
 	}
-	dm := im.TypeMapping[docType]
-	if dm == nil {
-		return nil, fmt.Errorf("search: the mapping has no %q type", docType)
-	}
-	b := &docBuilder{props: make(map[string][]fieldSpec)}
-	for prop, sub := range dm.Properties {
-		if !sub.Enabled {
-			continue
+	b := &docBuilder{props: make(map[string]map[string][]fieldSpec)}
+	for lang := range languageAnalyzers {
+		typ := docTypeOf(lang)
+		dm := im.TypeMapping[typ]
+		if dm == nil {
+			return nil, fmt.Errorf("search: the mapping has no %q type", typ)
 		}
-		for _, fm := range sub.Fields {
-			if fm.Type != "text" {
-				return nil, fmt.Errorf("search: field %s of type %s", fm.Name, fm.Type)
+		props := make(map[string][]fieldSpec)
+		for prop, sub := range dm.Properties {
+			if !sub.Enabled {
+				continue
 			}
-			a := im.AnalyzerNamed(fm.Analyzer)
-			if a == nil {
-				return nil, fmt.Errorf("search: field %s: unknown analyzer %q", fm.Name, fm.Analyzer)
+			for _, fm := range sub.Fields {
+				if fm.Type != "text" {
+					return nil, fmt.Errorf("search: field %s of type %s", fm.Name, fm.Type)
+				}
+				a := im.AnalyzerNamed(fm.Analyzer)
+				if a == nil {
+					return nil, fmt.Errorf("search: field %s: unknown analyzer %q", fm.Name, fm.Analyzer)
+				}
+				props[prop] = append(props[prop], fieldSpec{name: fm.Name, opts: fm.Options(), analyzer: a})
 			}
-			b.props[prop] = append(b.props[prop], fieldSpec{name: fm.Name, opts: fm.Options(), analyzer: a})
 		}
+		b.props[typ] = props
 	}
 	return b, nil
 }
@@ -80,8 +85,9 @@ func (b *docBuilder) practice(p practice.Practice, plan *actionplan.Plan) (*docu
 // the properties of doc in declaration order.
 func (b *docBuilder) build(id string, d *doc) *document.Document {
 	out := document.NewDocument(id)
+	props := b.props[d.BleveType()]
 	one := func(prop, v string) {
-		for _, f := range b.props[prop] {
+		for _, f := range props[prop] {
 			out.AddField(document.NewTextFieldCustom(f.name, noArrayPositions, []byte(v), f.opts, f.analyzer))
 		}
 	}
@@ -91,7 +97,7 @@ func (b *docBuilder) build(id string, d *doc) *document.Document {
 			if i < MaxArrayValues {
 				pos = arrayPositions[i]
 			}
-			for _, f := range b.props[prop] {
+			for _, f := range props[prop] {
 				out.AddField(document.NewTextFieldCustom(f.name, pos, []byte(v), f.opts, f.analyzer))
 			}
 		}
@@ -116,6 +122,7 @@ func (b *docBuilder) build(id string, d *doc) *document.Document {
 	one("seq", d.Seq)
 	one("sortDate", d.SortDate)
 	one("sortTitle", d.SortTitle)
+	one("language", d.Language)
 	out.SetIndexed()
 	return out
 }

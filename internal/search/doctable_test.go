@@ -197,7 +197,7 @@ func TestHighlightWordByWord(t *testing.T) {
 	corpus := GenerateCorpus(200, 5)
 	ix, _ := openFilled(t, newMemSource(corpus[:1]...))
 	for _, q := range []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen", "mantelzorgers", "huisbezoek wijkgezondheidscentrum"} {
-		words := ix.analyzeQuery(q)
+		words, _, _ := ix.analyzeQuery(q)
 		fast, slow := ix.newHighlighter(words), ix.newHighlighter(words)
 		slow.wholeText = true
 		for _, p := range corpus {

@@ -14,7 +14,7 @@ func TestExpandWordsCap(t *testing.T) {
 		p.Description += " zorgverlening" + string(rune('a'+i/26)) + string(rune('a'+i%26))
 	}
 	ix, _ := openFilled(t, newMemSource(p))
-	words := ix.analyzeQuery("zorgverlening")
+	words, _, _ := ix.analyzeQuery("zorgverlening")
 	if err := expandWords(ix.vocab, words); err != nil {
 		t.Fatal(err)
 	}

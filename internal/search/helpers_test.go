@@ -144,7 +144,9 @@ func loadCorpus(t testing.TB) []practice.Practice {
 	base := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
 	out := make([]practice.Practice, len(es))
 	for i, e := range es {
-		e.Content.Language = "nl"
+		if e.Content.Language == "" {
+			e.Content.Language = "nl"
+		}
 		out[i] = practice.Practice{
 			ID: practice.ID(e.Region, e.Ref), Region: e.Region, Ref: e.Ref, Version: 1, Content: e.Content,
 			Seq: uint64(i + 1), CreatedAt: base, UpdatedAt: base.Add(time.Duration(i) * time.Hour),

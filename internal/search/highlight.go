@@ -2,6 +2,7 @@ package search
 
 import (
 	"html"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -30,6 +31,12 @@ type highlighter struct {
 	fuzzy     []string
 	words     map[string]hlWord // token text -> what the text analyzer makes of it
 	wholeText bool              // analyse whole texts, not word by word (tests compare the two)
+	// foreign are the text analyzers of the other languages, langTerms
+	// the query's terms in them, and langs the highlighters of the
+	// practices in them (languages.go).
+	foreign   map[string]analysis.Analyzer
+	langTerms map[string][]string
+	langs     map[string]*highlighter
 }
 
 // hlWord is a word of the text as the highlighter sees it: whether one of
@@ -62,10 +69,16 @@ func (h *highlighter) analyzeWord(da *analysis.DefaultAnalyzer, t *analysis.Toke
 }
 
 func (ix *Index) newHighlighter(words []qword) *highlighter {
-	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool), words: make(map[string]hlWord)}
+	h := &highlighter{text: ix.text, raw: ix.raw, terms: make(map[string]bool), words: make(map[string]hlWord), foreign: ix.foreign}
 	for _, w := range words {
 		for _, t := range w.terms {
 			h.terms[t] = true
+		}
+		for lang, ts := range w.langTerms {
+			if h.langTerms == nil {
+				h.langTerms = make(map[string][]string)
+			}
+			h.langTerms[lang] = append(h.langTerms[lang], ts...)
 		}
 		if w.typo {
 			h.fuzzy = append(h.fuzzy, w.raw)
@@ -74,11 +87,37 @@ func (ix *Index) newHighlighter(words []qword) *highlighter {
 	return h
 }
 
+// inLanguage is the highlighter of the practices in language lang: their
+// texts analysed with its analyzer.
+func (h *highlighter) inLanguage(lang string) *highlighter {
+	a := h.foreign[lang]
+	if a == nil {
+		return h
+	}
+	if l := h.langs[lang]; l != nil {
+		return l
+	}
+	// The query's Dutch terms match these practices too (a term is a term).
+	terms := maps.Clone(h.terms)
+	for _, t := range h.langTerms[lang] {
+		terms[t] = true
+	}
+	l := &highlighter{text: a, raw: h.raw, terms: terms, fuzzy: h.fuzzy, words: make(map[string]hlWord), wholeText: h.wholeText}
+	if h.langs == nil {
+		h.langs = make(map[string]*highlighter)
+	}
+	h.langs[lang] = l
+	return l
+}
+
 // highlight returns the fragments of the stored field values (field name ->
 // values in order) that contain query words.
 func (h *highlighter) highlight(fields map[string][]string) []Highlight {
 	if len(h.terms) == 0 && len(h.fuzzy) == 0 {
 		return nil
+	}
+	if lang := fields[fLanguage]; len(lang) == 1 {
+		h = h.inLanguage(lang[0])
 	}
 	var out []Highlight
 	for _, f := range highlightFields {

@@ -1,13 +1,34 @@
 // Package search is the full-text index of Praktijkenbank: a Bleve index
 // derived from the store. It maps practices to documents with Dutch analysis
-// (stemming, stop words, diacritics folding, dictionary decompounding),
-// follows the store's change feed, reconciles with the store on start and is
-// rebuilt when absent, corrupt or of another mapping version. Queries are
-// built programmatically (user input never reaches Bleve's query-string
-// syntax) and offer typo tolerance, disjunctive facets, search-after
-// cursors, highlights, similar practices and suggestions. Beside the Bleve
-// files it keeps the vocabulary of the indexed words as written, for typos
-// and prefixes (vocab.go).
+// (stemming, stop words, diacritics folding, dictionary decompounding), and
+// French and English practices with their own language's; it follows the
+// store's change feed, reconciles with the store on start and is rebuilt
+// when absent, corrupt or of another mapping version. Queries are built
+// programmatically (user input never reaches Bleve's query-string syntax).
+//
+// The path of one search, Index.Search:
+//
+//	validate      query.go        sizes, sort, cursor or page offset
+//	read          querysyntax.go  words, "phrases", -exclusions, OF/OR
+//	analyse       query.go        stems, compound parts, dictionary forms;
+//	              languages.go    the words' French and English terms
+//	expand        variants.go     thesaurus (thesaurus.go), derivations,
+//	                              compounds split into indexed words,
+//	                              two words the texts write as one;
+//	              query.go        prefixes and typos from the vocabulary (vocab.go)
+//	build         query.go        a clause per word, all wanted; relaxed to
+//	                              some of them when few practices have all
+//	                              (Result.Partial), those with all first
+//	match, count  onepass.go      Bleve scores the text; filters, facets,
+//	                              total and page from the doc table (doctable.go)
+//	rescore       rescore.go      a phrase bonus in the best 100
+//	highlight     highlight.go    marks per field, in the practice's language
+//	suggest       onepass.go      did-you-mean, only when it finds other practices
+//
+// Indexing: mapping.go (the document of a practice, a type per language),
+// analysis.go (Dutch analysis and decompounding, dict_nl.go), docbuild.go,
+// index.go (Open, Apply, Reconcile, Follow), rebuild.go, vocab.go (the
+// indexed words as written) and doctable.go (filter, facet and sort values).
 package search
 
 import (
@@ -81,6 +102,10 @@ const DefaultCacheSize = 2048
 // write (0 turns the cache off).
 func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResultCache(n) } }
 
+// WithThesaurus sets the thesaurus searches apply (default: the shipped
+// one, DefaultThesaurus); nil applies none.
+func WithThesaurus(t *Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
+
 // WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
 // least two practices) to the decompounding dictionary (default true).
 func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
@@ -93,6 +118,7 @@ type Index struct {
 	batchSize  int
 	overlap    uint64
 	corpusDict bool
+	thesaurus  *Thesaurus // applied at query time (variants.go)
 	tag        string
 
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
@@ -100,9 +126,10 @@ type Index struct {
 	bl      bleve.Index
 	text    analysis.Analyzer
 	raw     analysis.Analyzer
-	dc      *decompounder // the text analyzer's, with the stored dictionary
-	table   *docTable     // filter, facet and sort values of bl's documents
-	vocab   *vocabulary   // the words of bl's documents
+	foreign map[string]analysis.Analyzer // the text analyzers of the other languages (languages.go)
+	dc      *decompounder                // the text analyzer's, with the stored dictionary
+	table   *docTable                    // filter, facet and sort values of bl's documents
+	vocab   *vocabulary                  // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -121,7 +148,7 @@ type Index struct {
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true,
-		cache: newResultCache(DefaultCacheSize)}
+		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
 	for _, o := range opts {
 		o(ix)
 	}
@@ -245,7 +272,16 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	if err != nil {
 		return err
 	}
-	ix.bl, ix.text, ix.raw, ix.builder = bl, text, raw, builder
+	foreign := make(map[string]analysis.Analyzer)
+	for lang, name := range languageAnalyzers {
+		if name == textAnalyzerName {
+			continue
+		}
+		if foreign[lang] = m.AnalyzerNamed(name); foreign[lang] == nil {
+			return errors.New("analyzers missing from the stored mapping")
+		}
+	}
+	ix.bl, ix.text, ix.raw, ix.foreign, ix.builder = bl, text, raw, foreign, builder
 	ix.dc = nil
 	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
 		for _, f := range da.TokenFilters {

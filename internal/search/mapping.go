@@ -21,7 +21,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 9
+const MappingVersion = 10
 
 const docType = "practice"
 
@@ -50,6 +50,7 @@ const (
 	fSeq             = "seq"     // stored only: the store seq of the indexed version
 	fSortDate        = "sortDate"
 	fSortTitle       = "sortTitle"
+	fLanguage        = "language" // stored keyword: the practice's language (languages.go)
 )
 
 // highlightFields are the stored text fields that get highlight fragments.
@@ -78,6 +79,7 @@ type doc struct {
 	Seq          string   `json:"seq"`
 	SortDate     string   `json:"sortDate"`
 	SortTitle    string   `json:"sortTitle"`
+	Language     string   `json:"language"`
 }
 
 // seq is the store seq of the indexed version.
@@ -86,8 +88,8 @@ func (d *doc) seq() uint64 {
 	return n
 }
 
-// BleveType makes every document of the single document type.
-func (doc) BleveType() string { return docType }
+// BleveType is the document type of the practice's language (languages.go).
+func (d doc) BleveType() string { return docTypeOf(d.Language) }
 
 // buildMapping is the one place the index mapping is built. dict is the
 // decompounding dictionary, stored with the mapping.
@@ -121,12 +123,24 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 		}
 	}
 
+	for lang, analyzer := range languageAnalyzers {
+		im.AddDocumentMapping(docTypeOf(lang), documentMapping(analyzer))
+	}
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// documentMapping is the mapping of a practice document whose texts are
+// analysed with analyzer (one per language; the same fields in each).
+func documentMapping(analyzer string) *mapping.DocumentMapping {
 	// text is an analysed field. index is false for the fields that are
 	// searched only through body and stored for highlighting.
 	text := func(name string, index, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
-		f.Analyzer = textAnalyzerName
+		f.Analyzer = analyzer
 		f.Store = name != fAll
 		f.Index = index
 		f.IncludeInAll = false
@@ -179,6 +193,7 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 	add("organisations", text(fOrganisations, false, false))
 	add("municipalities", text(fMunicipalities, false, false))
 	add("body", text(fAll, true, true))
+	add("language", kw(fLanguage, true))
 	add("suggest", words(fSuggest, rawAnalyzerName))
 	add("krachtlijnen", kw(fKrachtlijnen, true))
 	add("challenges", kw(fChallenges, true))
@@ -195,11 +210,7 @@ func buildMapping(dict []string) (*mapping.IndexMappingImpl, error) {
 	seq.DocValues = false
 	add("seq", seq)
 
-	im.AddDocumentMapping(docType, dm)
-	if err := im.Validate(); err != nil {
-		return nil, err
-	}
-	return im, nil
+	return dm
 }
 
 // versionTag is what is stored with the index: the mapping version and the
@@ -271,6 +282,7 @@ func toDoc(p practice.Practice, plan *actionplan.Plan) (doc, []string) {
 		Organisations: p.Organisations, Municipalities: p.Municipalities,
 		Krachtlijnen: p.Krachtlijnen, Challenges: p.Challenges, Actions: p.Actions,
 		Region:    p.Region,
+		Language:  p.Language,
 		Seq:       strconv.FormatUint(p.Seq, 10),
 		SortDate:  sortDate(p.UpdatedAt),
 		SortTitle: sortTitle(p.Title),

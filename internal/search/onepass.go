@@ -37,7 +37,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if res, ok := ix.cache.get(gen, key); ok {
 		return res, nil
 	}
-	v.words = ix.analyzeQuery(v.Query)
+	v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
 	adv, err := ix.bl.Advanced()
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
@@ -47,19 +47,28 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	defer rd.Close()
-	if err := expandWords(ix.vocab, v.words); err != nil {
+	if err := ix.expand(&v); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	res, err := ix.search(ctx, rd, v, false)
-	if err == nil && res.Total == 0 && len(v.words) > 1 {
-		// Nothing has (nearly) all the words: rank by any of them.
-		res, err = ix.search(ctx, rd, v, true)
+	strict := ix.textQuery(v, false)
+	res, err := ix.search(ctx, rd, v, strict)
+	if err == nil && v.relaxable() && res.Total < relaxBelow {
+		// Few practices or none have every word: add those with some of
+		// them (or a part of a compound word), after those with all, and
+		// say so.
+		var relaxed Result
+		if relaxed, err = ix.search(ctx, rd, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
+			res = relaxed
+			res.Partial = true
+		}
 	}
 	if err != nil {
 		return Result{}, err
 	}
 	if v.Query != "" {
-		res.DidYouMean = ix.didYouMean(v.words)
+		if res.DidYouMean, err = ix.suggestion(ctx, rd, v, strict); err != nil {
+			return Result{}, err
+		}
 	}
 	ix.cache.put(gen, key, res)
 	return res, nil
@@ -310,10 +319,39 @@ func (p *onePass) add(e *docEntry, score float64) {
 	p.top.offer(m)
 }
 
-// search is one pass: the text matches from rd, everything else from the
-// doc table (caller holds ix.mu).
-func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, relaxed bool) (Result, error) {
-	text := ix.textQuery(v.Query, v.words, relaxed)
+// relaxBelow: a query of several words whose strict result holds fewer
+// practices than this also lists those with only some of its words.
+const relaxBelow = 10
+
+// suggestion is "did you mean": the query with each word unknown to the
+// index replaced by a close known one (didYouMean), when that finds
+// practices the query does not; "" otherwise.
+func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request, text query.Query) (string, error) {
+	q := ix.didYouMean(v.words)
+	if q == "" {
+		return "", nil
+	}
+	s := request{Request: v.Request, sort: SortRelevance, first: 1}
+	s.Query, s.After, s.NoFacets = q, "", true
+	s.words, s.clauses, s.exclude = ix.analyzeQuery(q)
+	other := ix.textQuery(s, false)
+	if other == nil {
+		return "", nil
+	}
+	if text != nil {
+		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
+	}
+	res, err := ix.search(ctx, rd, s, other)
+	if err != nil || res.Total == 0 {
+		return "", err
+	}
+	return q, nil
+}
+
+// search is one pass over the matches of text (nil: every document): the
+// text matches from rd, everything else from the doc table (caller holds
+// ix.mu).
+func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, text query.Query) (Result, error) {
 	var phrase []phraseSlot
 	if text != nil && v.sort == SortRelevance && !ix.rescoreOff && len(v.words) > 1 {
 		phrase = ix.phrase(v.Query)
@@ -325,9 +363,9 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.first + 1}}
+	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.Offset + v.first + 1}}
 	if windowed {
-		p.top.n = rescoreWindow + v.first + 1
+		p.top.n = rescoreWindow + v.Offset + v.first + 1
 		p.v.after = nil
 	}
 	if p.facets {
@@ -356,6 +394,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, re
 			return Result{}, fmt.Errorf("search: %w", err)
 		}
 	}
+	ms = ms[min(v.Offset, len(ms)):]
 	if len(ms) > v.first {
 		ms = ms[:v.first]
 		out.HasNextPage = true
@@ -447,7 +486,8 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTa
 	}
 }
 
-// storedFields returns the stored highlight fields of document id, values in order.
+// storedFields returns the stored highlight fields of document id, values
+// in order, and its language.
 func storedFields(rd index.IndexReader, id string) (map[string][]string, error) {
 	d, err := rd.Document(id)
 	if err != nil || d == nil {
@@ -455,7 +495,7 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 	}
 	out := make(map[string][]string)
 	d.VisitFields(func(f index.Field) {
-		if _, ok := f.(index.TextField); ok && slices.Contains(highlightFields, f.Name()) {
+		if _, ok := f.(index.TextField); ok && (slices.Contains(highlightFields, f.Name()) || f.Name() == fLanguage) {
 			out[f.Name()] = append(out[f.Name()], string(f.Value()))
 		}
 	})

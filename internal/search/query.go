@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -19,6 +20,7 @@ const (
 	DefaultFirst   = 20
 	MaxFirst       = 100
 	MaxQueryLen    = 500 // characters
+	MaxOffset      = 1000
 	maxQueryWords  = 32
 	maxFilterVals  = 50
 	maxFilterValSz = 200
@@ -40,9 +42,15 @@ type Request struct {
 	Sort   Sort
 	First  int    // 1..100; 0 means DefaultFirst
 	After  string // opaque cursor from a previous Hit or Result.EndCursor
+	// Offset skips this many results (0..MaxOffset), for numbered pages;
+	// not with After.
+	Offset int
 	// NoFacets skips the facet counts (Result.Facets stays empty) for callers
 	// that do not show them.
 	NoFacets bool
+	// Strict wants every word of the query: when no practice has them all,
+	// the result is empty rather than partial.
+	Strict bool
 }
 
 // Filter selects practices: OR within a field, AND across fields.
@@ -58,7 +66,10 @@ type Result struct {
 	HasNextPage bool
 	EndCursor   string
 	Facets      Facets
-	DidYouMean  string // a corrected query when a word is unknown to the index and a close one is known
+	DidYouMean  string // a corrected query when a word is unknown to the index and a close one is known, and it finds other practices
+	// Partial: no practice, or only a few, has every word of the query, and
+	// the result also holds practices with only some of them (best first).
+	Partial bool
 }
 
 // Hit is one practice in a result.
@@ -91,10 +102,12 @@ type FacetCount struct {
 // request is a validated Request.
 type request struct {
 	Request
-	sort  Sort
-	first int
-	after []string
-	words []qword
+	sort    Sort
+	first   int
+	after   []string
+	words   []qword   // the words wanted, analysed (analyzeQuery)
+	clauses []qclause // what the query wants, over words
+	exclude []qoption // what leaves practices out
 	// inWindow: the cursor is a hit of the rescoring window (rescore.go).
 	inWindow bool
 }
@@ -109,6 +122,9 @@ func (ix *Index) validate(r Request) (request, error) {
 	case r.First > MaxFirst:
 		return v, fmt.Errorf("%w: first mag hoogstens %d zijn", ErrInvalid, MaxFirst)
 	}
+	if r.Offset < 0 || r.Offset > MaxOffset || (r.Offset > 0 && r.After != "") {
+		return v, fmt.Errorf("%w: offset ligt tussen 0 en %d en gaat niet samen met after", ErrInvalid, MaxOffset)
+	}
 	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
 		return v, fmt.Errorf("%w: de zoektekst is langer dan %d tekens", ErrInvalid, MaxQueryLen)
 	}
@@ -119,7 +135,7 @@ func (ix *Index) validate(r Request) (request, error) {
 	switch r.Sort {
 	case "", SortRelevance:
 		v.sort = SortRelevance
-		if v.Query == "" || onlyStopWords(v.Query) {
+		if !hasWantedWords(v.Query) {
 			// Nothing to rank by: browse (textQuery).
 			v.sort = SortNewest
 		}
@@ -226,16 +242,28 @@ type qword struct {
 	// words) and, for a typo, of those one edit away, with their boosts:
 	// matched in the body, where they score by their frequency.
 	near []nearTerm
+	// alts are other ways the texts may say the word (variants.go).
+	alts []qalt
+	// langTerms are the terms of its alternatives in the other languages,
+	// per language (languages.go), for highlighting.
+	langTerms map[string][]string
+}
+
+type nearWord struct {
+	word  string
+	count int
 }
 
 type nearTerm struct {
 	stem  string
 	boost float64
+	word  string // as written in the texts
 }
 
 const (
-	prefixBoost = 0.3
-	typoBoost   = 0.25
+	partAloneBoost = 0.15
+	prefixBoost    = 0.3
+	typoBoost      = 0.25
 	// maxNear caps the words one query word expands to.
 	maxNear = 64
 )
@@ -258,7 +286,7 @@ func expandWords(v *vocabulary, words []qword) error {
 				if !isStopWord(word) {
 					if st := stem(word); !have[st] {
 						have[st] = true
-						w.near = append(w.near, nearTerm{st, boost})
+						w.near = append(w.near, nearTerm{st, boost, word})
 					}
 				}
 				return len(w.near) < maxNear
@@ -276,8 +304,26 @@ func expandWords(v *vocabulary, words []qword) error {
 			continue
 		}
 		w.typo = true
-		if err := v.near(w.raw, 1, add(typoBoost)); err != nil {
+		if n >= shortWordLen {
+			if err := v.near(w.raw, 1, add(typoBoost)); err != nil {
+				return err
+			}
+			continue
+		}
+		// A short word is one edit away from many: only the most used few
+		// that start as it does (typos seldom touch the first letters).
+		var cands []nearWord
+		if err := v.near(w.raw, 1, func(word string, count int) bool {
+			if len(word) > 2 && strings.HasPrefix(word, w.raw[:2]) {
+				cands = append(cands, nearWord{word, count})
+			}
+			return true
+		}); err != nil {
 			return err
+		}
+		slices.SortFunc(cands, func(a, b nearWord) int { return cmp.Or(b.count-a.count, strings.Compare(a.word, b.word)) })
+		for _, c := range cands[:min(len(cands), maxShortTypos)] {
+			add(typoBoost)(c.word, c.count)
 		}
 	}
 	return nil
@@ -289,43 +335,115 @@ type qpart struct {
 	subs []string
 }
 
-func (ix *Index) analyzeQuery(q string) []qword {
-	var out []qword
-	seen := make(map[string]bool)
-	for _, t := range ix.raw.Analyze([]byte(q)) {
-		w := string(t.Term)
-		if seen[w] || len(out) >= maxQueryWords {
-			continue
+// analyzeQuery reads the query (querysyntax.go) and analyses its words as
+// the index analyses text: the words wanted (for highlighting and
+// expansion), the clauses over them, and what excludes.
+func (ix *Index) analyzeQuery(q string) (words []qword, clauses []qclause, exclude []qoption) {
+	pq := parseQuery(q)
+	seen := make(map[string]int)
+	// word adds the word w (once) and returns its index, -1 for a stop word
+	// or past maxQueryWords.
+	word := func(w string) int {
+		if i, ok := seen[w]; ok {
+			return i
 		}
-		seen[w] = true
-		qw := qword{raw: w}
-		if !isStopWord(w) {
-			qw.whole = stem(w)
-			qw.terms = append(qw.terms, qw.whole)
-			if ix.dc != nil {
-				for _, p := range ix.dc.topSplit(w) {
-					if isStopWord(p.part) {
-						continue
-					}
-					qp := qpart{stem: stem(p.part)}
-					for _, sp := range ix.dc.topSplit(p.part) {
-						if !isStopWord(sp.part) {
-							qp.subs = append(qp.subs, stem(sp.part))
-						}
-					}
-					qw.parts = append(qw.parts, qp)
-					qw.terms = append(qw.terms, qp.stem)
-					qw.terms = append(qw.terms, qp.subs...)
-				}
-				if l := ix.dc.lemma(w); l != "" && stem(l) != qw.whole {
-					qw.lemma = stem(l)
-					qw.terms = append(qw.terms, qw.lemma)
+		if isQueryStopWord(w) || len(words) >= maxQueryWords {
+			return -1
+		}
+		seen[w] = len(words)
+		words = append(words, ix.analyzeWord(w))
+		return len(words) - 1
+	}
+	rawWords := func(text string) []string {
+		var out []string
+		for _, t := range ix.raw.Analyze([]byte(text)) {
+			out = append(out, string(t.Term))
+		}
+		return out
+	}
+	inClause := make(map[int]bool)
+	for _, parts := range pq.clauses {
+		if len(parts) == 1 && !parts[0].phrase {
+			// Plain words: a clause each.
+			for _, w := range rawWords(parts[0].text) {
+				if i := word(w); i >= 0 && !inClause[i] {
+					inClause[i] = true
+					clauses = append(clauses, qclause{opts: []qoption{{word: i}}})
 				}
 			}
+			continue
 		}
-		out = append(out, qw)
+		var c qclause
+		for _, part := range parts {
+			ws := rawWords(part.text)
+			var idx []int
+			for _, w := range ws {
+				if i := word(w); i >= 0 {
+					idx = append(idx, i)
+				}
+			}
+			switch {
+			case len(idx) == 0:
+			case len(ws) == 1:
+				c.opts = append(c.opts, qoption{word: idx[0]})
+			default:
+				c.opts = append(c.opts, qoption{word: -1, phrase: strings.Join(ws, " ")})
+			}
+		}
+		if len(c.opts) > 0 {
+			clauses = append(clauses, c)
+		}
 	}
-	return out
+	for _, part := range pq.exclude {
+		ws := rawWords(part.text)
+		switch {
+		case len(ws) == 1 && !isQueryStopWord(ws[0]):
+			exclude = append(exclude, qoption{word: -1, phrase: ws[0]})
+		case len(ws) > 1:
+			exclude = append(exclude, qoption{word: -1, phrase: strings.Join(ws, " ")})
+		}
+	}
+	return words, clauses, exclude
+}
+
+// qclause is a clause of the query: any of its options will do.
+type qclause struct{ opts []qoption }
+
+// qoption is a word of the query (an index into request.words) or, with
+// word -1, a phrase (its raw words).
+type qoption struct {
+	word   int
+	phrase string
+}
+
+// analyzeWord analyses one raw (lower-cased, folded) query word.
+func (ix *Index) analyzeWord(w string) qword {
+	qw := qword{raw: w, whole: stem(w)}
+	qw.terms = append(qw.terms, qw.whole)
+	for _, a := range ix.foreignTerms(w, qw.whole) {
+		qw.addLangAlt(a)
+	}
+	if ix.dc != nil {
+		for _, p := range ix.dc.topSplit(w) {
+			if isStopWord(p.part) {
+				continue
+			}
+			qp := qpart{stem: stem(p.part)}
+			for _, sp := range ix.dc.topSplit(p.part) {
+				if !isStopWord(sp.part) {
+					qp.subs = append(qp.subs, stem(sp.part))
+				}
+			}
+			qw.parts = append(qw.parts, qp)
+			qw.terms = append(qw.terms, qp.stem)
+			qw.terms = append(qw.terms, qp.subs...)
+		}
+		if l := ix.dc.lemma(w); l != "" && stem(l) != qw.whole {
+			qw.lemma = stem(l)
+			qw.terms = append(qw.terms, qw.lemma)
+		}
+	}
+	return qw
 }
 
 func contains(ss []string, s string) bool {
@@ -348,15 +466,38 @@ func term(field, t string, boost float64) query.Query {
 }
 
 const (
-	fuzzyMinLen  = 5 // words this long tolerate one typo
-	prefixMinLen = 6 // words this long also match words they start
+	fuzzyMinLen   = 4 // words this long tolerate one typo
+	shortWordLen  = 6 // shorter words match only maxShortTypos words one edit away
+	maxShortTypos = 2
+	prefixMinLen  = 6 // words this long also match words they start
 )
+
+// relaxable reports whether a search may add practices with only some of
+// what the query wants: several clauses, or a compound word whose parts
+// alone a text may hold.
+func (v request) relaxable() bool {
+	if v.Strict {
+		return false
+	}
+	if len(v.clauses) > 1 {
+		return true
+	}
+	for _, c := range v.clauses {
+		for _, o := range c.opts {
+			if o.word >= 0 && len(v.words[o.word].parts) > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // wordQuery matches one query word: the stemmed word in the text fields
 // (title boosted); its compound parts all together; its dictionary form;
-// the indexed words it starts and, for a typo, those one edit away (near),
-// all scored below exact matches.
-func wordQuery(w qword) query.Query {
+// the indexed words it starts and, for a typo, those one edit away (near);
+// its alternatives (variants.go); relaxed, its compound parts alone; all
+// scored below exact matches.
+func wordQuery(w qword, relaxed bool) query.Query {
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
@@ -377,6 +518,13 @@ func wordQuery(w qword) query.Query {
 		c := query.NewConjunctionQuery(conj)
 		c.SetBoost(0.6)
 		dis = append(dis, c)
+		if relaxed {
+			// A part alone, far below: a text may speak of the thing
+			// without the compound ("energiearmoede": energiefacturen).
+			for _, p := range w.parts {
+				dis = append(dis, term(fAll, p.stem, partAloneBoost))
+			}
+		}
 	}
 	if w.lemma != "" {
 		dis = append(dis, term(fAll, w.lemma, 0.8))
@@ -384,47 +532,99 @@ func wordQuery(w qword) query.Query {
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
 	}
+	for _, a := range w.alts {
+		if len(a.terms) == 1 && a.lang == "" {
+			dis = append(dis, term(fAll, a.terms[0], a.boost))
+			continue
+		}
+		var conj []query.Query
+		for _, t := range a.terms {
+			conj = append(conj, term(fAll, t, 1))
+		}
+		if a.lang != "" {
+			// Only in the practices of its language; the language term
+			// adds nothing to the score.
+			conj = append(conj, term(fLanguage, a.lang, 0))
+		}
+		c := query.NewConjunctionQuery(conj)
+		c.SetBoost(a.boost)
+		dis = append(dis, c)
+	}
 	return query.NewDisjunctionQuery(dis)
 }
 
-// minShould is how many of n words a document must match: all of one or
-// two, two of three, and so on.
-func minShould(n int) int {
-	if n <= 2 {
-		return n
-	}
-	return n - n/3
-}
+// allWordsBoost raises the practices with every clause of a relaxed query
+// far above those with some of them.
+const allWordsBoost = 1000
 
-// textQuery is the scoring part of a search; nil for browsing.
-func (ix *Index) textQuery(q string, words []qword, relaxed bool) query.Query {
-	if len(words) == 0 {
-		if q == "" {
+// textQuery is the scoring part of a search; nil for browsing. Strict, it
+// wants every clause of the query; relaxed, any of them (Search), those
+// with all of them first.
+func (ix *Index) textQuery(v request, relaxed bool) query.Query {
+	if len(v.clauses) == 0 && len(v.exclude) == 0 {
+		if v.Query == "" || len(ix.raw.Analyze([]byte(v.Query))) > 0 {
+			// Nothing asked, or stop words alone ("in", "de"): they say
+			// nothing about the practices, so browse them all.
 			return nil
 		}
-		return query.NewMatchNoneQuery()
+		return query.NewMatchNoneQuery() // only punctuation
 	}
-	// Stop words ("in", "de") are in nearly every text and are not indexed:
-	// they count only in the phrase of the rescoring. A query of stop words
-	// alone says nothing about the practices, so it browses them all.
-	words = slices.DeleteFunc(slices.Clone(words), func(w qword) bool { return w.whole == "" })
-	if len(words) == 0 {
-		return nil
+	clauses := func(relaxed bool) []query.Query {
+		var cqs []query.Query
+		for _, c := range v.clauses {
+			var opts []query.Query
+			for _, o := range c.opts {
+				if o.word >= 0 {
+					opts = append(opts, wordQuery(v.words[o.word], relaxed))
+				} else {
+					opts = append(opts, ix.phraseQuery(o.phrase))
+				}
+			}
+			if len(opts) == 1 {
+				cqs = append(cqs, opts[0])
+			} else {
+				cqs = append(cqs, query.NewDisjunctionQuery(opts))
+			}
+		}
+		return cqs
 	}
-	if len(words) == 1 {
-		return wordQuery(words[0])
+	var pos query.Query
+	if cqs := clauses(false); len(cqs) == 1 {
+		pos = cqs[0]
+	} else if len(cqs) > 1 {
+		all := query.NewDisjunctionQuery(cqs)
+		all.SetMin(float64(len(cqs)))
+		pos = all
 	}
-	var wqs []query.Query
-	for _, w := range words {
-		wqs = append(wqs, wordQuery(w))
+	if relaxed && pos != nil {
+		// Any clause, or a part of a compound word, those with all of
+		// them far above.
+		pos.(query.BoostableQuery).SetBoost(allWordsBoost)
+		anyOf := query.NewDisjunctionQuery(clauses(true))
+		anyOf.SetMin(1)
+		pos = query.NewDisjunctionQuery([]query.Query{pos, anyOf})
 	}
-	all := query.NewDisjunctionQuery(wqs)
-	if relaxed {
-		all.SetMin(1)
-	} else {
-		all.SetMin(float64(minShould(len(wqs))))
+	if len(v.exclude) == 0 {
+		return pos
 	}
-	return all
+	var not []query.Query
+	for _, o := range v.exclude {
+		not = append(not, ix.phraseQuery(o.phrase))
+	}
+	b := query.NewBooleanQuery(nil, nil, not)
+	if pos != nil {
+		b.AddMust(pos)
+	}
+	return b
+}
+
+// phraseQuery matches the words of text in this order in the body, as the
+// index analyses them (stems and compound parts); one word is a term.
+func (ix *Index) phraseQuery(text string) query.Query {
+	q := query.NewMatchPhraseQuery(text)
+	q.SetField(fAll)
+	q.Analyzer = textAnalyzerName
+	return q
 }
 
 // didYouMean proposes the query with each word unknown to the index replaced

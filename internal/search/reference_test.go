@@ -110,26 +110,43 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 	if ix.bl == nil {
 		return Result{}, errClosed
 	}
-	v.words = ix.analyzeQuery(v.Query)
-	if err := expandWords(ix.vocab, v.words); err != nil {
+	v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
+	if err := ix.expand(&v); err != nil {
 		return Result{}, err
 	}
-	res, err := ix.searchBleve(ctx, v, false)
-	if err == nil && res.Total == 0 && len(v.words) > 1 {
-		// Nothing has (nearly) all the words: rank by any of them.
-		res, err = ix.searchBleve(ctx, v, true)
+	strict := ix.textQuery(v, false)
+	res, err := ix.searchBleve(ctx, v, strict)
+	if err == nil && v.relaxable() && res.Total < relaxBelow {
+		var relaxed Result
+		if relaxed, err = ix.searchBleve(ctx, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
+			res = relaxed
+			res.Partial = true
+		}
 	}
 	if err != nil {
 		return Result{}, err
 	}
-	if v.Query != "" {
-		res.DidYouMean = ix.didYouMean(v.words)
+	if q := ix.didYouMean(v.words); v.Query != "" && q != "" {
+		s := v
+		s.words, s.clauses, s.exclude = ix.analyzeQuery(q)
+		s.Query, s.NoFacets, s.after = q, true, nil
+		if other := ix.textQuery(s, false); other != nil {
+			if strict != nil {
+				other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{strict})
+			}
+			r, err := ix.searchBleve(ctx, s, other)
+			if err != nil {
+				return Result{}, err
+			}
+			if r.Total > 0 {
+				res.DidYouMean = q
+			}
+		}
 	}
 	return res, nil
 }
 
-func (ix *Index) searchBleve(ctx context.Context, v request, relaxed bool) (Result, error) {
-	text := ix.textQuery(v.Query, v.words, relaxed)
+func (ix *Index) searchBleve(ctx context.Context, v request, text query.Query) (Result, error) {
 	ds := dims(v.Filter)
 
 	main := bleve.NewSearchRequestOptions(compose(text, ds, -1), v.first+1, 0, false)

@@ -58,15 +58,15 @@ func TestRescoreAsPerDocument(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.words = ix.analyzeQuery(v.Query)
+		v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
 		slots := ix.phrase(v.Query)
 		err = withReader(ix.bl, func(rd index.IndexReader) error {
-			if err := expandWords(ix.vocab, v.words); err != nil {
+			if err := ix.expand(&v); err != nil {
 				return err
 			}
 			var ms []match
 			ix.table.mu.RLock()
-			err := ix.textMatches(ctx, rd, ix.table, ix.textQuery(v.Query, v.words, false), func(e *docEntry, s float64) {
+			err := ix.textMatches(ctx, rd, ix.table, ix.textQuery(v, false), func(e *docEntry, s float64) {
 				ms = append(ms, match{e: e, score: s})
 			})
 			ix.table.mu.RUnlock()

@@ -13,7 +13,7 @@ import (
 func TestRescoringPagesOnce(t *testing.T) {
 	ctx := context.Background()
 	ix, _ := openFilled(t, newMemSource(GenerateCorpus(1500, 7)...), WithCacheSize(0))
-	for _, q := range []string{"werken in de buurt", "vertrouwen opbouwen jongeren", "samenwerken met partners"} {
+	for _, q := range []string{"werken in de buurt", "werken met jongeren", "samenwerken met partners"} {
 		for _, first := range []int{7, 30} {
 			req := Request{Query: q, First: first, NoFacets: true}
 			seen := map[string]bool{}

@@ -28,7 +28,7 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 		return nil, errClosed
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = append([]string{fKrachtlijnen, fChallenges, fActions}, highlightFields...)
+	req.Fields = append([]string{fKrachtlijnen, fChallenges, fActions, fLanguage}, highlightFields...)
 	res, err := ix.bl.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -38,14 +38,18 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 	}
 	fields := res.Hits[0].Fields
 
-	// Term frequencies over the practice's text.
+	// Term frequencies over the practice's text, analysed in its language.
+	text := ix.text
+	if l := values(fields[fLanguage]); len(l) == 1 && ix.foreign[l[0]] != nil {
+		text = ix.foreign[l[0]]
+	}
 	tf := make(map[string]int)
 	for _, f := range highlightFields {
 		for _, v := range values(fields[f]) {
 			if len(v) > maxHighlightText {
 				v = v[:maxHighlightText]
 			}
-			for _, t := range ix.text.Analyze([]byte(v)) {
+			for _, t := range text.Analyze([]byte(v)) {
 				if utf8.RuneCount(t.Term) >= 3 {
 					tf[string(t.Term)]++
 				}

@@ -184,6 +184,36 @@ func (v *vocabulary) withPrefix(prefix string, fn func(word string, count int) b
 	return v.merge(it, v.fresh[i:j], fn)
 }
 
+// endingWith returns the words in use that end with suffix and are at
+// least minPartLen letters longer: the most used max of them, by count
+// then word. It reads every word, so it is for words the texts do not hold
+// (variants.go).
+func (v *vocabulary) endingWith(suffix string, max int) []string {
+	type wc struct {
+		w string
+		n int32
+	}
+	var found []wc
+	v.mu.RLock()
+	for w, n := range v.counts {
+		if n > 0 && len(w) >= len(suffix)+minPartLen && strings.HasSuffix(w, suffix) {
+			found = append(found, wc{w, n})
+		}
+	}
+	v.mu.RUnlock()
+	slices.SortFunc(found, func(a, b wc) int {
+		if a.n != b.n {
+			return int(b.n - a.n)
+		}
+		return strings.Compare(a.w, b.w)
+	})
+	out := make([]string, 0, min(max, len(found)))
+	for _, f := range found[:min(max, len(found))] {
+		out = append(out, f.w)
+	}
+	return out
+}
+
 // near calls fn, in sorted order, with the words in use within d edits of
 // word (a transposition counts as one edit, as in Bleve's fuzzy search)
 // and their counts, until fn returns false. d is 1 or 2. fn must not call v.
@@ -363,24 +393,6 @@ func rawTerm(word []byte, format bool) []byte {
 	ts := analysis.TokenStream{&analysis.Token{Term: word}}
 	foldFilter{}.Filter(lowerFilter.Filter(ts))
 	return ts[0].Term
-}
-
-// onlyStopWords reports whether q has words and all of those a search
-// reads (the first maxQueryWords different ones, as analyzeQuery) are stop
-// words.
-func onlyStopWords(q string) bool {
-	b := []byte(q)
-	seen := map[string]bool{}
-	stop := true
-	scanWords(b, func(start, end int, _ analysis.TokenType, format bool) {
-		w := string(rawTerm(slices.Clone(b[start:end]), format))
-		if seen[w] || len(seen) >= maxQueryWords {
-			return
-		}
-		seen[w] = true
-		stop = stop && isStopWord(w)
-	})
-	return len(seen) > 0 && stop
 }
 
 // result returns the counts of the words counted.

@@ -243,6 +243,22 @@ func TestSubmitSearchAndRead(t *testing.T) {
 		t.Errorf("highlights = %+v", sp.Edges[0].Highlights)
 	}
 
+	// No practice has both words: the result is partial, the strict one empty.
+	var partial, strict struct {
+		SearchPractices struct {
+			Total   int
+			Partial bool
+		}
+	}
+	e.client.MustPost(`{ searchPractices(query: "wijkteams qzxonbekend") { total partial } }`, &partial)
+	e.client.MustPost(`{ searchPractices(query: "wijkteams qzxonbekend", strict: true) { total partial } }`, &strict)
+	if p := partial.SearchPractices; p.Total == 0 || !p.Partial {
+		t.Errorf("partial search = %+v", p)
+	}
+	if s := strict.SearchPractices; s.Total != 0 || s.Partial {
+		t.Errorf("strict search = %+v", s)
+	}
+
 	var byID struct {
 		Practice *struct {
 			Ref     string

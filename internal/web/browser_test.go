@@ -347,21 +347,50 @@ func TestBrowserPhone(t *testing.T) {
 	screenshot(t, ctx, shots, "telefoon-praktijk")
 }
 
-// TestBrowserPaging follows "Volgende pagina" and comes back with the
-// script's "Vorige pagina" (through the browser history).
+// TestBrowserPaging follows "Volgende", then the number of the first page.
 func TestBrowserPaging(t *testing.T) {
 	ctx, base := browser(t, web.New(testEnv.bank, web.WithPageSize(5)), 1280, 900, false)
 	run(t, ctx, chromedp.Navigate(base+"/?sort=titel"))
 	waitFor(t, ctx, "document.querySelector('a[rel=next]')")
 	first := eval[string](t, ctx, "document.querySelector('.result h3').textContent")
 	run(t, ctx, chromedp.Click(chromedp.CSS("a[rel=next]")))
-	waitFor(t, ctx, "location.search.includes('na=') && document.querySelector('.pager button')")
+	waitFor(t, ctx, "location.search.includes('pagina=2') && document.querySelector('.range')")
 	if got := eval[string](t, ctx, "document.querySelector('.result h3').textContent"); got == first {
 		t.Fatalf("the second page starts with the first page's %q", got)
 	}
-	run(t, ctx, chromedp.Click(chromedp.CSS(".pager button")))
-	waitFor(t, ctx, "!location.search.includes('na=') && document.querySelector('.result h3')")
+	if got := eval[string](t, ctx, "document.querySelector('.range').textContent"); !strings.HasPrefix(got, "Praktijk 6–10 van ") {
+		t.Errorf("range on page 2: %q", got)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(".pager a[href='/?sort=titel']")))
+	waitFor(t, ctx, "!location.search.includes('pagina=') && document.querySelector('.result h3')")
 	if got := eval[string](t, ctx, "document.querySelector('.result h3').textContent"); got != first {
 		t.Errorf("back on the first page: %q, want %q", got, first)
 	}
+}
+
+// TestBrowserHonestSearch: a practitioner's partial and excluding searches
+// say what they did, and the strict search is one click away.
+func TestBrowserHonestSearch(t *testing.T) {
+	ctx, base := browser(t, testEnv.handler, 1280, 900, false)
+	shots := screenshotDir(t)
+	run(t, ctx, chromedp.Navigate(base+"/"))
+	run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "jongeren Limburg\r"))
+	waitFor(t, ctx, "document.querySelector('.notice.partial')")
+	if got := eval[string](t, ctx, "location.search"); got != "?q=jongeren+Limburg" {
+		t.Errorf("the form's address is not clean: %q", got)
+	}
+	partial := eval[int](t, ctx, "document.querySelectorAll('.result').length")
+	screenshot(t, ctx, shots, "zoeken-gedeeltelijk")
+	run(t, ctx, chromedp.Click(chromedp.CSS(".notice.partial a")))
+	waitFor(t, ctx, "location.search.includes('alle=1') && document.querySelector('#resultaten')")
+	if strict := eval[int](t, ctx, "document.querySelectorAll('.result').length"); strict >= partial {
+		t.Errorf("strict search: %d results, partial %d", strict, partial)
+	}
+
+	run(t, ctx, chromedp.Navigate(base+"/?q=armoede+-energie"))
+	waitFor(t, ctx, "document.querySelector('.query-parts')")
+	if got := eval[string](t, ctx, "document.querySelector('.query-parts').textContent"); got != "Gezocht naar praktijken met armoede, zonder energie." {
+		t.Errorf("query parts: %q", got)
+	}
+	screenshot(t, ctx, shots, "zoeken-zonder")
 }

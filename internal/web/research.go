@@ -147,7 +147,7 @@ func rebase(searchURL, base string) string {
 // parameters without text query, sort or page.
 func researchFilter(r *http.Request, plan *actionplan.Plan) (searchState, []string) {
 	s, problems := parseState(r.URL.RawQuery, plan)
-	s.Q, s.Sort, s.After = "", "", ""
+	s.Q, s.Sort, s.Page, s.Strict = "", "", 0, false
 	return s, problems
 }
 

@@ -31,7 +31,9 @@ const (
 	pFrom       = "van"
 	pTo         = "tot"
 	pSort       = "sort"
-	pAfter      = "na"
+	pPage       = "pagina" // 1-based page number (search page)
+	pStrict     = "alle"   // "1": only practices with every word
+	pAfter      = "na"     // a cursor (action pages)
 )
 
 // Limits of the URL state (the search enforces its own as well).
@@ -55,8 +57,9 @@ type searchState struct {
 	Q                                                             string
 	Krachtlijnen, Challenges, Actions, Regions, Targets, Settings []string
 	From, To                                                      *int
-	Sort                                                          string // "", "relevantie", "nieuwste" or "titel"
-	After                                                         string
+	Sort                                                          string // "" (relevance), "nieuwste" or "titel"
+	Page                                                          int    // 0 or 1: the first
+	Strict                                                        bool   // only practices with every word of Q
 }
 
 // listParams are the multi-valued filters with their place in a state.
@@ -80,11 +83,11 @@ func (s *searchState) list(param string) *[]string {
 	panic("web: unknown list parameter " + param)
 }
 
-// clone returns a deep copy, without the page cursor (every change of a
-// search starts at its first page).
+// clone returns a deep copy at the first page (every change of a search
+// starts there).
 func (s searchState) clone() searchState {
 	c := s
-	c.After = ""
+	c.Page = 0
 	for _, p := range listParams {
 		*c.list(p) = slices.Clone(*s.list(p))
 	}
@@ -111,8 +114,11 @@ func (s searchState) values() url.Values {
 	if s.Sort != "" {
 		v.Set(pSort, s.Sort)
 	}
-	if s.After != "" {
-		v.Set(pAfter, s.After)
+	if s.Strict && s.Q != "" {
+		v.Set(pStrict, "1")
+	}
+	if s.Page > 1 {
+		v.Set(pPage, strconv.Itoa(s.Page))
 	}
 	return v
 }
@@ -225,23 +231,33 @@ func parseState(raw string, plan *actionplan.Plan) (searchState, []string) {
 	}
 
 	if v := one(pSort); v != "" {
-		if _, ok := sortNames[v]; ok {
-			s.Sort = v
-		} else {
+		if _, ok := sortNames[v]; !ok {
 			problems = append(problems, fmt.Sprintf("Onbekende sortering „%s”: kies relevantie, nieuwste of titel.", shorten(v, 30)))
+		} else if v != "relevantie" { // the default needs no parameter
+			s.Sort = v
 		}
 	}
-	if v := one(pAfter); v != "" {
-		if len(v) > maxCursor {
-			problems = append(problems, badCursor)
+	if v := one(pStrict); v != "" {
+		s.Strict = v == "1"
+	}
+	if v := one(pPage); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPage {
+			problems = append(problems, badPage)
 		} else {
-			s.After = v
+			s.Page = n
 		}
 	}
 	return s, problems
 }
 
-const badCursor = "Deze paginalink is niet (meer) geldig. Begin opnieuw bij de eerste pagina van de resultaten."
+// maxPage is the deepest page a search shows (the search's MaxOffset).
+const maxPage = 50
+
+const (
+	badCursor = "Deze paginalink is niet (meer) geldig. Begin opnieuw bij de eerste pagina van de resultaten."
+	badPage   = "Dit paginanummer bestaat niet. Begin opnieuw bij de eerste pagina van de resultaten."
+)
 
 // The search page's view.
 
@@ -258,12 +274,35 @@ type searchView struct {
 	Active        []activeFilter
 	ActiveN       int
 	Sorts         []sortOption
-	NextURL       string
-	FirstURL      string // when on a later page
+	NextURL       string // cursor pages (the shared results template); unused here
+	FirstURL      string
+	Range         string     // "21–40 van 46"
+	Pages         []pageLink // numbered pages, with gaps
+	PrevURL       string
+	NextPageURL   string
 	DidYouMean    string
 	DidYouMeanURL string
 	ClearURL      string // the query without filters
 	Export        exportLinks
+	// Partial: no practice, or only a few, has every word; StrictURL
+	// shows those alone, BroadURL (in a strict search) all again.
+	Partial   bool
+	StrictURL string
+	BroadURL  string
+	Parts     *search.QueryParts // what the query asked, when it used the syntax
+	Offers    []filterOffer      // query words that name a filter
+}
+
+// pageLink is a numbered page; a zero Number is a gap (…).
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// filterOffer proposes a query word as the filter it names.
+type filterOffer struct {
+	Word, What, Label, URL string
 }
 
 type resultItem struct {
@@ -272,8 +311,15 @@ type resultItem struct {
 	Region       string
 	Years        string
 	Krachtlijnen []tag
-	Snippet      template.HTML
+	Snippet      template.HTML // the summary, matches marked
+	Context      []contextLine // matched passages of the other fields
 	Demo         bool
+}
+
+// contextLine is a matched passage of a field other than title and summary.
+type contextLine struct {
+	Field string
+	Text  template.HTML
 }
 
 type tag struct{ Text, URL string }
@@ -313,18 +359,30 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		h.searchProblems(w, r, title, view, problems)
 		return
 	}
+	if clean := state.values().Encode(); clean != r.URL.RawQuery {
+		// One address per search: no empty or default parameters.
+		u := r.URL.Path
+		if clean != "" {
+			u += "?" + clean
+		}
+		http.Redirect(w, r, u, http.StatusSeeOther)
+		return
+	}
+	pageNo := max(state.Page, 1)
+	offset := (pageNo - 1) * h.cfg.pageSize
+	if offset > search.MaxOffset {
+		view.State.Page = 0
+		h.searchProblems(w, r, title, view, []string{badPage})
+		return
+	}
 	res, err := h.bank.Search(r.Context(), search.Request{
 		Query: state.Q, Filter: state.filter(), Sort: sortNames[state.Sort],
-		First: h.cfg.pageSize, After: state.After,
+		First: h.cfg.pageSize, Offset: offset, Strict: state.Strict,
 	})
 	if err != nil {
 		if errors.Is(err, bank.ErrInvalid) {
-			msg := "Deze zoekopdracht kan niet uitgevoerd worden. Pas de zoekwoorden of filters aan."
-			if state.After != "" {
-				msg = badCursor
-			}
-			view.State.After = ""
-			h.searchProblems(w, r, title, view, []string{msg})
+			view.State.Page = 0
+			h.searchProblems(w, r, title, view, []string{"Deze zoekopdracht kan niet uitgevoerd worden. Pas de zoekwoorden of filters aan."})
 			return
 		}
 		h.serverError(w, r, err)
@@ -340,25 +398,129 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 	view.Years, view.From, view.To = yearOptions(state, res.Facets.Years)
 	view.Active = activeFilters(l, state)
 	view.ActiveN = len(view.Active)
-	if res.HasNextPage && res.EndCursor != "" {
-		next := state.clone()
-		next.After = res.EndCursor
-		view.NextURL = next.url()
-	}
-	if state.After != "" {
-		view.FirstURL = state.clone().url()
-	}
+	view.pages(state, pageNo, h.cfg.pageSize, res.Total, len(res.Hits))
 	if res.DidYouMean != "" && res.DidYouMean != state.Q {
 		s := state.clone()
-		s.Q = res.DidYouMean
+		s.Q, s.Strict = res.DidYouMean, false
 		view.DidYouMean, view.DidYouMeanURL = res.DidYouMean, s.url()
 	}
+	view.Partial = res.Partial
+	if res.Partial {
+		s := state.clone()
+		s.Strict = true
+		view.StrictURL = s.url()
+	}
+	if state.Strict {
+		s := state.clone()
+		s.Strict = false
+		view.BroadURL = s.url()
+	}
+	if parts := search.Parts(state.Q); usesSyntax(parts) {
+		view.Parts = &parts
+	}
+	view.Offers = filterOffers(plan, state)
 	h.render(w, r, "search", page{Title: title, Nav: "zoeken", Content: view})
+}
+
+// pages sets the range shown ("21–40 van 46") and the numbered page links:
+// the first, the last and two around the current one.
+func (v *searchView) pages(s searchState, page, size, total, shown int) {
+	if shown == 0 {
+		return
+	}
+	from := (page-1)*size + 1
+	v.Range = fmt.Sprintf("%d–%d van %d", from, from+shown-1, total)
+	last := min((total+size-1)/size, maxPage, search.MaxOffset/size+1)
+	link := func(n int) string {
+		c := s.clone()
+		c.Page = n
+		return c.url()
+	}
+	if page > 1 {
+		v.PrevURL = link(page - 1)
+	}
+	if page < last {
+		v.NextPageURL = link(page + 1)
+	}
+	if last <= 1 {
+		return
+	}
+	for n := 1; n <= last; n++ {
+		switch {
+		case n == 1 || n == last || (n >= page-2 && n <= page+2):
+			v.Pages = append(v.Pages, pageLink{Number: n, URL: link(n), Current: n == page})
+		case len(v.Pages) > 0 && v.Pages[len(v.Pages)-1].Number != 0:
+			v.Pages = append(v.Pages, pageLink{})
+		}
+	}
+}
+
+// usesSyntax reports whether a query excludes, quotes or joins with OF, so
+// that the page says how it read it.
+func usesSyntax(p search.QueryParts) bool {
+	if len(p.Without) > 0 {
+		return true
+	}
+	for _, alts := range p.Wanted {
+		if len(alts) > 1 || strings.HasPrefix(alts[0], `"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterOffers are the query's words that name a region, krachtlijn or
+// challenge not yet chosen, each with the search that has the word as a
+// filter instead ("jongeren Limburg" -> "jongeren" in regio Limburg).
+func filterOffers(plan *actionplan.Plan, s searchState) []filterOffer {
+	words := strings.Fields(s.Q)
+	if len(words) == 0 {
+		return nil
+	}
+	var out []filterOffer
+	for i, w := range words {
+		key := foldName(strings.Trim(w, `"-,.;:!?`))
+		if key == "" || strings.HasPrefix(w, "-") {
+			continue
+		}
+		c := s.clone()
+		c.Q = strings.Join(append(slices.Clone(words[:i]), words[i+1:]...), " ")
+		c.Strict = false
+		add := func(param, what, id, label string) {
+			if slices.Contains(*s.list(param), id) {
+				return
+			}
+			*c.list(param) = append(*c.list(param), id)
+			out = append(out, filterOffer{Word: w, What: what, Label: label, URL: c.url()})
+		}
+		for _, r := range plan.Regions {
+			if key == foldName(r.ID) || key == foldName(r.Name) {
+				add(pRegion, "regio", r.ID, r.Name)
+			}
+		}
+		for _, k := range plan.Krachtlijnen {
+			if key == foldName(k.Code) || key == foldName(k.Name) {
+				add(pKrachtlijn, "krachtlijn", k.Code, k.Name)
+			}
+		}
+		for _, ch := range plan.Challenges {
+			if key == foldName(ch.ID) || key == foldName(ch.Name) {
+				add(pChallenge, "uitdaging", ch.ID, ch.Name)
+			}
+		}
+	}
+	return out
+}
+
+// foldName lower-cases a name and drops its accents for comparison.
+func foldName(s string) string {
+	r := strings.NewReplacer("é", "e", "è", "e", "ë", "e", "ï", "i", "ö", "o", "ü", "u", "â", "a", "ê", "e")
+	return r.Replace(strings.ToLower(s))
 }
 
 func (h *handler) searchProblems(w http.ResponseWriter, r *http.Request, title string, view searchView, problems []string) {
 	view.Problems = problems
-	view.FixURL = view.State.clone().url() // without the page cursor: start over at page one
+	view.FixURL = view.State.clone().url() // start over at page one
 	view.Active = activeFilters(labeler{h.bank.Plan()}, view.State)
 	h.render(w, r, "search", page{Title: "Ongeldige zoekopdracht", Nav: "zoeken", Status: http.StatusBadRequest, Content: view})
 }
@@ -389,29 +551,44 @@ func (h *handler) resultItem(l labeler, p practice.Practice, hit search.Hit) res
 		if len(hl.Fragments) == 0 {
 			continue
 		}
-		if hl.Field == "title" {
+		switch hl.Field {
+		case "title":
 			if safe, ok := markedHTML(hl.Fragments[0]); ok {
 				it.Title = safe
 			}
-			continue
-		}
-		if it.Snippet != "" {
-			continue
-		}
-		var parts []string
-		for _, f := range hl.Fragments[:min(2, len(hl.Fragments))] {
-			if safe, ok := markedHTML(f); ok {
-				parts = append(parts, string(safe))
+		case "summary":
+			var parts []string
+			for _, f := range hl.Fragments {
+				if safe, ok := markedHTML(f); ok {
+					parts = append(parts, string(safe))
+				}
 			}
-		}
-		if len(parts) > 0 {
-			it.Snippet = template.HTML(strings.Join(parts, " "))
+			it.Snippet = template.HTML(strings.Join(parts, " … "))
+		default:
+			label := contextLabels[hl.Field]
+			if label == "" || len(it.Context) >= maxContext {
+				continue
+			}
+			if safe, ok := markedHTML(hl.Fragments[0]); ok {
+				it.Context = append(it.Context, contextLine{Field: label, Text: safe})
+			}
 		}
 	}
 	if it.Snippet == "" {
 		it.Snippet = template.HTML(template.HTMLEscapeString(shorten(p.Summary, 300)))
 	}
 	return it
+}
+
+// maxContext is how many matched passages of other fields a result shows.
+const maxContext = 2
+
+// contextLabels name the fields whose matches a result shows under its
+// summary, one passage each.
+var contextLabels = map[string]string{
+	"description": "Beschrijving", "successFactors": "Succesfactor", "pitfalls": "Valkuil",
+	"bottlenecks": "Knelpunt", "targetGroups": "Doelgroep", "settings": "Setting",
+	"organisations": "Organisatie", "municipalities": "Gemeente",
 }
 
 // markTags are the only tags a highlight fragment may contain.

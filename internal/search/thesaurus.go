@@ -1,0 +1,135 @@
+package search
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// A Thesaurus joins words of social work that mean the same (polarisatie,
+// polarisering; daklozen, thuislozen, sans-abri): a search for one also
+// finds the others, a little below the word itself. It is applied when a
+// search is made (variants.go), so a changed file needs no reindex. The
+// binary ships one (thesaurus.txt); the Vlaams platform may give the
+// server its own (LoadThesaurus), in the same format: one group of words
+// per line, separated by commas, # for comments.
+type Thesaurus struct {
+	groups [][]string       // the words of each group: lower-cased, folded
+	byStem map[string][]int // the groups of each one-word entry, by its stem
+}
+
+//go:embed thesaurus.txt
+var shippedThesaurus []byte
+
+// Limits of a thesaurus file.
+const (
+	maxThesaurusBytes = 1 << 20
+	maxGroupWords     = 30
+	maxEntryLen       = 60 // bytes
+)
+
+// DefaultThesaurus is the thesaurus shipped with the binary.
+func DefaultThesaurus() *Thesaurus {
+	t, err := ParseThesaurus(shippedThesaurus)
+	if err != nil {
+		panic("search: the shipped thesaurus: " + err.Error()) // a test reads it
+	}
+	return t
+}
+
+// LoadThesaurus reads a thesaurus file.
+func LoadThesaurus(path string) (*Thesaurus, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxThesaurusBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxThesaurusBytes {
+		return nil, fmt.Errorf("thesaurus %s: larger than %d bytes", path, maxThesaurusBytes)
+	}
+	t, perr := ParseThesaurus(b)
+	if perr != nil {
+		return nil, fmt.Errorf("thesaurus %s: %w", path, perr)
+	}
+	return t, nil
+}
+
+// ParseThesaurus reads a thesaurus: one group per line, its words separated
+// by commas; empty lines and lines starting with # are skipped. A line with
+// fewer than two words, an entry that is too long or not UTF-8 is an
+// error with its line number.
+func ParseThesaurus(b []byte) (*Thesaurus, error) {
+	t := &Thesaurus{byStem: make(map[string][]int)}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		if !utf8.ValidString(text) {
+			return nil, fmt.Errorf("line %d: not UTF-8", line)
+		}
+		var group []string
+		seen := map[string]bool{}
+		for _, e := range strings.Split(text, ",") {
+			e = strings.Join(strings.Fields(fold(e)), " ")
+			if e == "" || seen[e] {
+				continue
+			}
+			if len(e) > maxEntryLen {
+				return nil, fmt.Errorf("line %d: %q is longer than %d bytes", line, e, maxEntryLen)
+			}
+			seen[e] = true
+			group = append(group, e)
+		}
+		if len(group) < 2 || len(group) > maxGroupWords {
+			return nil, fmt.Errorf("line %d: a group has 2 to %d words, this one %d", line, maxGroupWords, len(group))
+		}
+		id := len(t.groups)
+		t.groups = append(t.groups, group)
+		for _, e := range group {
+			if ws := words_(e); len(ws) == 1 {
+				k := stem(ws[0])
+				if n := len(t.byStem[k]); n == 0 || t.byStem[k][n-1] != id {
+					t.byStem[k] = append(t.byStem[k], id)
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Synonyms returns the other entries of the groups of the word w (lower-
+// cased, folded), each as its words; nil when w is in no group.
+func (t *Thesaurus) Synonyms(w string) [][]string {
+	if t == nil {
+		return nil
+	}
+	k := stem(w)
+	var out [][]string
+	for _, id := range t.byStem[k] {
+		for _, e := range t.groups[id] {
+			ws := words_(e)
+			if len(ws) == 1 && stem(ws[0]) == k {
+				continue
+			}
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
+// Groups is the number of groups.
+func (t *Thesaurus) Groups() int { return len(t.groups) }

@@ -1,0 +1,281 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Dutch as people type it. A query word may stand in the texts in a form
+// the stemmer does not join to it. expand looks such forms up in the
+// vocabulary (the indexed words as written) and adds each to the word as an
+// alternative (qword.alts), scored below the word itself:
+//
+//   - a synonym or variant from the thesaurus: polarisatie, polarisering;
+//   - a derivation: begeleiden, begeleiding; informeren, informatie;
+//     verhuren, verhuurkantoor;
+//   - a compound split into words the texts hold: budgetmeter, "budget
+//     meter"; schuldbemiddeling, "schulden", "bemiddeling";
+//   - two query words the texts write as one: "budget meter", budgetmeter;
+//   - a word the texts hold only as the tail of compounds: buurtwerker in
+//     jeugdbuurtwerker.
+//
+// and, for the typos and the words a query word starts, its near terms
+// (expandWords).
+
+// qalt is another way to say a query word: terms that together stand for
+// it, in the practices of language lang ("": any).
+type qalt struct {
+	terms []string
+	boost float64
+	lang  string
+}
+
+const (
+	synonymBoost    = 0.8
+	derivationBoost = 0.7
+	splitBoost      = 0.6
+	joinBoost       = 1.0
+	rootBoost       = 0.5 // the words a verb's root starts
+	// maxAlts caps the alternatives of one word.
+	maxAlts = 24
+	// maxJoinPrefixed caps the indexed words a joined pair may start.
+	maxJoinPrefixed = 8
+)
+
+// expand adds to the query words their near terms (expandWords) and their
+// alternatives.
+func (ix *Index) expand(v *request) error {
+	if err := expandWords(ix.vocab, v.words); err != nil {
+		return err
+	}
+	tails := maxTailLookups
+	for i := range v.words {
+		w := &v.words[i]
+		ix.addTypoParts(w)
+		ix.addSynonyms(w)
+		addDerivations(ix.vocab, w)
+		if len(w.parts) == 0 {
+			addKnownSplit(ix.vocab, w)
+		}
+		if tails > 0 && addTails(ix.vocab, w) {
+			tails--
+		}
+	}
+	return addJoins(ix.vocab, v.words, v.clauses)
+}
+
+// addTypoParts adds, for a typo, the compound parts of the words one edit
+// away, as the word itself has them (armoedebestrjding -> armoede
+// bestrijding), scored as the typo.
+func (ix *Index) addTypoParts(w *qword) {
+	if !w.typo || ix.dc == nil {
+		return
+	}
+	for _, n := range w.near {
+		if n.boost != typoBoost {
+			continue
+		}
+		var parts []string
+		for _, p := range ix.dc.topSplit(n.word) {
+			parts = append(parts, p.part)
+		}
+		if len(parts) > 1 {
+			w.addAlt(stems(parts), typoBoost*splitBoost)
+		}
+	}
+}
+
+// addAlt adds an alternative of the given terms unless the word has them.
+func (w *qword) addAlt(terms []string, boost float64) {
+	if len(terms) == 0 || len(w.alts) >= maxAlts {
+		return
+	}
+	if len(terms) == 1 && (terms[0] == w.whole || terms[0] == w.lemma) {
+		return
+	}
+	for _, a := range w.alts {
+		if a.lang == "" && slices.Equal(a.terms, terms) {
+			return
+		}
+	}
+	w.alts = append(w.alts, qalt{terms: terms, boost: boost})
+	w.terms = append(w.terms, terms...)
+}
+
+// addLangAlt adds an alternative in another language (languages.go); its
+// terms highlight that language's practices only.
+func (w *qword) addLangAlt(a qalt) {
+	if len(w.alts) >= maxAlts {
+		return
+	}
+	for _, b := range w.alts {
+		if b.lang == a.lang && slices.Equal(a.terms, b.terms) {
+			return
+		}
+	}
+	w.alts = append(w.alts, a)
+	if w.langTerms == nil {
+		w.langTerms = make(map[string][]string)
+	}
+	w.langTerms[a.lang] = append(w.langTerms[a.lang], a.terms...)
+}
+
+// stems are the stems of words, stop words left out.
+func stems(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if !isStopWord(w) {
+			out = append(out, stem(w))
+		}
+	}
+	return out
+}
+
+func (ix *Index) addSynonyms(w *qword) {
+	for _, syn := range ix.thesaurus.Synonyms(w.raw) {
+		dutch := stems(syn)
+		w.addAlt(dutch, synonymBoost)
+		for _, a := range ix.foreignAlts(syn, dutch, synonymBoost) {
+			w.addLangAlt(a)
+		}
+	}
+}
+
+// derivationSuffixes are the endings of Dutch words of one family that the
+// stemmer leaves apart: the verb, the action noun and the person
+// (begeleiden, begeleiding, begeleider), -eren verbs and their -atie and
+// -ering nouns (informeren, informatie; polariseren, polarisering).
+var derivationSuffixes = [][]string{
+	{"en", "ing", "er", "ers"},
+	{"eren", "atie", "ering", "ator"},
+}
+
+const minDerivationStem = 4 // letters left when the suffix is taken off
+
+// addDerivations adds the words of w's family that the texts hold.
+func addDerivations(v *vocabulary, w *qword) {
+	for _, family := range derivationSuffixes {
+		for _, from := range family {
+			base, ok := strings.CutSuffix(w.raw, from)
+			if !ok || utf8.RuneCountInString(base) < minDerivationStem {
+				continue
+			}
+			for _, to := range family {
+				if to != from && v.count(base+to) > 0 {
+					w.addAlt([]string{stem(base + to)}, derivationBoost)
+				}
+			}
+		}
+	}
+	// The verb's root starts its other forms: verhuren -> verhuur ->
+	// verhuurt, verhuurkantoor.
+	if root := verbRoot(w.raw); utf8.RuneCountInString(root) >= prefixMinLen {
+		_ = v.withPrefix(root, func(word string, _ int) bool {
+			w.addAlt([]string{stem(word)}, rootBoost)
+			return true
+		})
+	}
+}
+
+// verbRoot is the root of a Dutch infinitive whose root the texts write
+// otherwise: a long vowel doubles in a closed syllable (huren -> huur),
+// v and z harden (leven -> leef); "" when there is none.
+func verbRoot(w string) string {
+	base, ok := strings.CutSuffix(w, "en")
+	n := len(base)
+	if !ok || n < 4 {
+		return ""
+	}
+	isVowel := func(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
+	last := base[n-1]
+	switch last {
+	case 'v':
+		base, last = base[:n-1]+"f", 'f'
+	case 'z':
+		base, last = base[:n-1]+"s", 's'
+	}
+	if isVowel(last) || !isVowel(base[n-2]) || isVowel(base[n-3]) {
+		return ""
+	}
+	return base[:n-1] + string(base[n-2]) + string(last)
+}
+
+// Tails of compounds.
+const (
+	minTailWord = 6  // letters of a query word looked up as a tail
+	maxTails    = 16 // compounds a word may stand for
+	tailBoost   = 0.7
+	// maxTailLookups bounds the words of one search looked up as tails:
+	// each lookup reads the whole vocabulary.
+	maxTailLookups = 2
+)
+
+// addTails adds, for a word the texts do not hold, the compounds they hold
+// that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
+// it looked.
+func addTails(v *vocabulary, w *qword) bool {
+	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.count(w.raw) > 0 {
+		return false
+	}
+	for _, c := range v.endingWith(w.raw, maxTails) {
+		w.addAlt([]string{stem(c)}, tailBoost)
+	}
+	return true
+}
+
+// addKnownSplit splits a compound that the decompounding dictionary does
+// not into two words the texts hold (with a linking s, e or en between),
+// for the texts that write it in two words or do not hold it at all:
+// budgetmeter -> budget meter.
+func addKnownSplit(v *vocabulary, w *qword) {
+	if w.whole == "" || len(w.raw) < 2*minPartLen {
+		return
+	}
+	known := func(s string) bool {
+		return v.count(s) > 0 || v.count(s+"en") > 0 || v.count(s+"e") > 0 || v.count(s+"s") > 0
+	}
+	for j := len(w.raw) - minPartLen; j >= minPartLen; j-- {
+		head := w.raw[:j]
+		if isStopWord(head) || !known(head) {
+			continue
+		}
+		for _, link := range linkMorphemes {
+			if tail, ok := strings.CutPrefix(w.raw[j:], link); ok && len(tail) >= minPartLen && !isStopWord(tail) && known(tail) {
+				w.addAlt([]string{stem(head), stem(tail)}, splitBoost)
+				return
+			}
+		}
+	}
+}
+
+// addJoins joins each two query words that follow each other, when the
+// texts write them as one word (budget meter -> budgetmeter) or as the
+// start of words (energie coach -> energiecoaches): the joined word is an
+// alternative of both.
+func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
+	for i := 0; i+1 < len(clauses); i++ {
+		a, b := clauses[i].opts, clauses[i+1].opts
+		if len(a) != 1 || len(b) != 1 || a[0].word < 0 || b[0].word < 0 {
+			continue
+		}
+		wa, wb := &words[a[0].word], &words[b[0].word]
+		for _, link := range []string{"", "s"} {
+			joined := wa.raw + link + wb.raw
+			var found []string
+			if v.count(joined) > 0 {
+				found = append(found, joined)
+			} else if err := v.withPrefix(joined, func(word string, _ int) bool {
+				found = append(found, word)
+				return len(found) < maxJoinPrefixed
+			}); err != nil {
+				return err
+			}
+			for _, f := range found {
+				wa.addAlt([]string{stem(f)}, joinBoost)
+				wb.addAlt([]string{stem(f)}, joinBoost)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+func TestVerbRoot(t *testing.T) {
+	for w, want := range map[string]string{"verhuren": "verhuur", "beleven": "beleef", "genezen": "genees", "werken": "", "begeleiden": "", "zien": "", "huis": ""} {
+		if got := verbRoot(w); got != want {
+			t.Errorf("verbRoot(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
+
+// TestDutchAsTyped: each way of typing finds the practice that writes it
+// otherwise, and only through its own rule (the word alone finds nothing).
+func TestDutchAsTyped(t *testing.T) {
+	corpus := loadCorpus(t)
+	ix, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(nil))
+	refs := refIndex(corpus)
+	for _, tc := range []struct {
+		rule, query, want string
+	}{
+		{"derivation -eren/-atie", "isoleren", "ovl-006"},
+		{"derivation -en/-ing", "inburgeren", "bru-011"},
+		{"verb root", "verhuren", "lim-010"},
+		{"split into known words", "budgetmeter", "lim-012"},
+		{"two words written as one", "budget meter", "wvl-012"},
+		{"two words starting a word", "energie coach", "ant-008"},
+		{"one typo in a short word", "tuim", "vbr-007"},
+		{"one typo in a short word", "gelt", "vbr-011"},
+	} {
+		res, err := ix.Search(context.Background(), Request{Query: tc.query, First: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, refs[h.ID])
+		}
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("%s: %q found %v, want %s", tc.rule, tc.query, got, tc.want)
+		}
+	}
+	// A word the texts hold only as the tail of a compound stands for it.
+	tw, tc, te := ix.analyzeQuery("gezondheidscentrum")
+	tv := request{words: tw, clauses: tc, exclude: te}
+	if err := ix.expand(&tv); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(tv.words[0].alts, func(a qalt) bool { return slices.Equal(a.terms, []string{stem("wijkgezondheidscentrum")}) }) {
+		t.Errorf("gezondheidscentrum does not stand for wijkgezondheidscentrum: %+v", tv.words[0].alts)
+	}
+	// A short typo matches few words: "buurd" is one edit from buurt only
+	// among the words starting with "bu", not from every word of 5 letters.
+	words, clauses, exclude := ix.analyzeQuery("buurd")
+	v := request{words: words, clauses: clauses, exclude: exclude}
+	if err := ix.expand(&v); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(v.words[0].near); n == 0 || n > maxShortTypos {
+		t.Errorf("buurd expands to %d near words: %v", n, v.words[0].near)
+	}
+}
