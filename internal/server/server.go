@@ -138,6 +138,7 @@ func New(d Deps, o Options) http.Handler {
 		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy))
 	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
 	mux.Handle("/static/", site)
+	mux.Handle("GET /favicon.ico", site)
 	mux.Handle("/", limitedSite)
 	var h http.Handler = compress(mux)
 	h = withCORS(o.CORSOrigins, h)
