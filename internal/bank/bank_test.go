@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
@@ -240,6 +242,26 @@ func TestEveryProblemAtOnce(t *testing.T) {
 	}
 	if len(res.Problems) != 3 {
 		t.Fatalf("got %d problems, want 3: %v", len(res.Problems), res.Problems)
+	}
+}
+
+// A submission through GraphQL caps its problems as an upload does: the
+// first ones, then how many more there are.
+func TestSubmitCapsProblems(t *testing.T) {
+	e := newEnv(t)
+	in := practice.InventoryInput{Region: "limburg", Title: "Te veel fouten"}
+	for i := range 600 { // each lacks its title, summary and krachtlijnen
+		in.Practices = append(in.Practices, practice.PracticeInput{Ref: fmt.Sprintf("r-%d", i)})
+	}
+	res, err := e.bank.Submit(context.Background(), limburg, in, bank.SubmitOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != importer.MaxProblems+1 {
+		t.Fatalf("%d problems, want %d", len(res.Problems), importer.MaxProblems+1)
+	}
+	if last := res.Problems[len(res.Problems)-1]; last.Code != practice.CodeMoreProblems || !strings.Contains(last.Message, "en nog 800 problemen") {
+		t.Errorf("last problem %v", last)
 	}
 }
 

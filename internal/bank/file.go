@@ -67,7 +67,5 @@ func (b *Bank) SubmitFile(ctx context.Context, who *auth.Principal, f File, opt 
 	}
 	opt.Source += "." + string(read.Kind)
 	opt.Path = read.Path
-	res, err := b.Submit(ctx, who, read.Input, opt)
-	res.Problems = practice.LimitProblems(res.Problems, importer.MaxProblems, 0)
-	return res, err
+	return b.Submit(ctx, who, read.Input, opt) // which caps its problems as the reader does
 }

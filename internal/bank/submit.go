@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -64,7 +65,9 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 				problems[i].Path = opt.Path(problems[i].Path)
 			}
 		}
-		res.Problems = problems
+		// A rejected inventory of 5,000 practices can have far more problems
+		// than anybody reads: the first ones, and how many more there are.
+		res.Problems = practice.LimitProblems(problems, importer.MaxProblems, 0)
 		return res, nil
 	}
 	if err := auth.CanWrite(who, norm.Region); err != nil { // region was unknown above only if invalid
