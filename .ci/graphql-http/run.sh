@@ -18,7 +18,9 @@ trap cleanup EXIT
 (cd "$root" && go build -o "$work/praktijkenbank" ./cmd/praktijkenbank)
 
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-PRAKTIJKENBANK_ADDR="127.0.0.1:$port" PRAKTIJKENBANK_DATA_DIR="$work/data" PRAKTIJKENBANK_LOG_LEVEL=warn \
+# The audit sends its requests in one burst: it judges the protocol, so the
+# per-client read limit (tested in internal/server) is off here.
+PRAKTIJKENBANK_ADDR="127.0.0.1:$port" PRAKTIJKENBANK_DATA_DIR="$work/data" PRAKTIJKENBANK_LOG_LEVEL=warn PRAKTIJKENBANK_RATE_READS=0 \
   "$work/praktijkenbank" serve >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do

@@ -276,3 +276,38 @@ func TestDepthPerOperationOfACachedDocument(t *testing.T) {
 		}
 	}
 }
+
+// A request refused for its rate is a request that never ran: in the media
+// type the client accepts, with Retry-After, and without data.
+func TestRateLimitedRequestsAnswerPerAccept(t *testing.T) {
+	e := newEnv(t, func(o *server.Options) {
+		o.RateLimits.ReadsPerSecond, o.RateLimits.ReadBurst = 0.001, 1
+	})
+	body := `{"query":"{ __typename }"}`
+	if a := serve(t, e.handler, http.MethodPost, "/graphql", "application/json", graphQLResponse, body); a.status != http.StatusOK {
+		t.Fatalf("first request: %d %s", a.status, a.body)
+	}
+	for _, accept := range []string{graphQLResponse, "application/json"} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("%s: status %d, Retry-After %q", accept, rec.Code, rec.Header().Get("Retry-After"))
+		}
+		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, accept) {
+			t.Errorf("%s: Content-Type %q", accept, ct)
+		}
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got["data"]; ok {
+			t.Errorf("%s: a refused request has a data key: %s", accept, rec.Body)
+		}
+		if !strings.Contains(string(got["errors"]), `"RATE_LIMITED"`) {
+			t.Errorf("%s: %s", accept, rec.Body)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func rateLimitedMessage(secs int) string {
 // reads anything of it; refuse writes the answer to a refused one (after
 // Retry-After and the status are set by it). Requests with a valid platform
 // token count per token, the admin's not at all.
-func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http.ResponseWriter, secs int), next http.Handler) http.Handler {
+func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http.ResponseWriter, r *http.Request, secs int), next http.Handler) http.Handler {
 	if _, _, limited := l.limits.budget(class); !limited {
 		return next
 	}
@@ -202,23 +202,28 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 		if ok, wait := l.allow(client, class); !ok {
 			secs := retrySeconds(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			refuse(w, secs)
+			refuse(w, r, secs)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// refuseGraphQL answers a refused /graphql request.
-func refuseGraphQL(w http.ResponseWriter, secs int) {
-	writeJSON(w, http.StatusTooManyRequests, graphql.Response{Errors: gqlerror.List{{
+// refuseGraphQL answers a refused /graphql request as a request that never
+// ran: in the media type the client accepts, without data.
+func refuseGraphQL(w http.ResponseWriter, r *http.Request, secs int) {
+	media := responseMedia(r.Header.Get("Accept"))
+	if media == "" {
+		media = mediaJSON
+	}
+	answer{w: w, media: media}.write(http.StatusTooManyRequests, body{Errors: gqlerror.List{{
 		Message:    rateLimitedMessage(secs),
 		Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": secs},
 	}}})
 }
 
 // refusePlain answers a refused page, report or export in Dutch.
-func refusePlain(w http.ResponseWriter, secs int) {
+func refusePlain(w http.ResponseWriter, _ *http.Request, secs int) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusTooManyRequests)
@@ -226,7 +231,7 @@ func refusePlain(w http.ResponseWriter, secs int) {
 }
 
 // refuseExport answers a refused export in the exports' JSON error shape.
-func refuseExport(w http.ResponseWriter, secs int) {
+func refuseExport(w http.ResponseWriter, _ *http.Request, secs int) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]any{
 		"code": CodeRateLimited, "message": rateLimitedMessage(secs), "retryAfter": secs,
 	}})
