@@ -42,19 +42,22 @@ import (
 
 // Options are the limits and switches of the HTTP face.
 type Options struct {
-	CORSOrigins     []string // allowed browser origins; empty: none
-	MaxBodyBytes    int64    // GraphQL request bodies (JSON)
-	MaxUploadBytes  int64    // multipart uploads
-	MaxComplexity   int
-	MaxDepth        int
-	MaxFields       int            // field selections with fragments expanded, checked before validation
-	MaxSameField    int            // fields of one response name in one selection set, checked before validation
-	MaxTokens       int            // parser tokens of a query document
-	ReadVariables   VariableLimits // the variables of a query, checked before they are decoded
-	WriteVariables  VariableLimits // the variables of a mutation, checked before they are decoded
-	Introspection   bool           // off in production if wanted
-	FieldSuggestion bool           // "did you mean" in validation errors
-	RateLimits      RateLimits
+	CORSOrigins    []string // allowed browser origins; empty: none
+	MaxBodyBytes   int64    // GraphQL request bodies (JSON)
+	MaxUploadBytes int64    // multipart uploads
+	// MaxLargeInFlight bounds the requests with a large body (uploads,
+	// inventories) worked on at once, from all clients together.
+	MaxLargeInFlight int
+	MaxComplexity    int
+	MaxDepth         int
+	MaxFields        int            // field selections with fragments expanded, checked before validation
+	MaxSameField     int            // fields of one response name in one selection set, checked before validation
+	MaxTokens        int            // parser tokens of a query document
+	ReadVariables    VariableLimits // the variables of a query, checked before they are decoded
+	WriteVariables   VariableLimits // the variables of a mutation, checked before they are decoded
+	Introspection    bool           // off in production if wanted
+	FieldSuggestion  bool           // "did you mean" in validation errors
+	RateLimits       RateLimits
 	// MetricsToken, when set, is the bearer token /metrics asks for; empty:
 	// /metrics is open (keep it on an internal network then).
 	MetricsToken string
@@ -70,18 +73,19 @@ type Options struct {
 // Defaults are sensible limits for a public server.
 func Defaults() Options {
 	return Options{
-		MaxBodyBytes:    8 << 20,
-		MaxUploadBytes:  64 << 20,
-		MaxComplexity:   20000,
-		MaxDepth:        12,
-		MaxFields:       2000,
-		MaxSameField:    10,
-		MaxTokens:       15000,
-		ReadVariables:   DefaultReadVariables(),
-		WriteVariables:  DefaultWriteVariables(),
-		Introspection:   true,
-		FieldSuggestion: true,
-		RateLimits:      DefaultRateLimits(),
+		MaxBodyBytes:     8 << 20,
+		MaxUploadBytes:   64 << 20,
+		MaxLargeInFlight: 2,
+		MaxComplexity:    20000,
+		MaxDepth:         12,
+		MaxFields:        2000,
+		MaxSameField:     10,
+		MaxTokens:        15000,
+		ReadVariables:    DefaultReadVariables(),
+		WriteVariables:   DefaultWriteVariables(),
+		Introspection:    true,
+		FieldSuggestion:  true,
+		RateLimits:       DefaultRateLimits(),
 	}
 }
 
@@ -183,6 +187,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 	h = graph.LoaderMiddleware(d.Bank, h)
 	h = authenticate(d.Auth, h)
 	h = limitBody(o, h)
+	h = limitLarge(o.MaxLargeInFlight, time.Second, h)
 	h = withClient(h)
 	h = limitRequests(lim, d.Auth, classRead, refuseGraphQL, h)
 	return h
