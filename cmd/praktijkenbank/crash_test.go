@@ -57,7 +57,7 @@ type proc struct {
 	done chan error
 }
 
-func startBinary(t *testing.T, bin, dataDir string) *proc {
+func startBinary(t *testing.T, bin, dataDir string, env ...string) *proc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -68,6 +68,7 @@ func startBinary(t *testing.T, bin, dataDir string) *proc {
 	p := &proc{url: "http://" + addr, log: &bytes.Buffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, "serve", "-addr", addr, "-log-level", "warn", "-rate-reads", "0", "-rate-writes", "0")
 	p.cmd.Env = append(os.Environ(), envDataDir+"="+dataDir, envAdminToken+"="+crashAdmin, envDemo+"=false")
+	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
