@@ -84,7 +84,7 @@ func pendingItems(token string, ws writeSet) []pendingItemDoc {
 	add := func(it pendingItemDoc) {
 		it.N = int64(len(items))
 		it.Token = token
-		it.ID = fmt.Sprintf("%s/%08d", token, it.N)
+		it.ID = itemID(token, it.N)
 		items = append(items, it)
 	}
 	for i := range ws.practices {
@@ -102,6 +102,9 @@ func pendingItems(token string, ws writeSet) []pendingItemDoc {
 	}
 	return items
 }
+
+// itemID is the _id of item n of a write.
+func itemID(token string, n int64) string { return fmt.Sprintf("%s/%08d", token, n) }
 
 // lockSlotDoc is the slot as a writer takes it.
 func lockSlotDoc(token string, now time.Time) pendingDoc {
@@ -214,7 +217,7 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	}
 
 	h := pendingDoc{ID: pendingSlot, Token: token, State: stateReady, What: what, Items: int64(len(items)), Inventory: ws.inventory}
-	if err := s.completeDetached(ctx, h); err != nil {
+	if err := s.completeDetached(ctx, h, items); err != nil {
 		return fmt.Errorf("mongo: %s is vastgelegd maar nog niet volledig uitgevoerd; de volgende lezing of schrijfopdracht van dit proces, of Open, voltooit het: %w", what, unavailable(err))
 	}
 	return nil
@@ -275,7 +278,7 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 		switch {
 		case h.State == stateReady:
 			// Committed: complete it whole, whatever the caller's context.
-			if err := s.completeDetached(ctx, h); err != nil {
+			if err := s.completeDetached(ctx, h, nil); err != nil {
 				return "", unavailable(err)
 			}
 			continue
@@ -376,10 +379,10 @@ func (s *Store) dropSlot(ctx context.Context, token string) error {
 // answering), the store remembers it: the next read of this process
 // completes it first, or fails with ErrUnavailable, so that readers of this
 // process never see a part of it.
-func (s *Store) completeDetached(ctx context.Context, h pendingDoc) error {
+func (s *Store) completeDetached(ctx context.Context, h pendingDoc, items []pendingItemDoc) error {
 	actx, cancel := s.detach(ctx, applyTimeout)
 	defer cancel()
-	err := s.complete(actx, h)
+	err := s.complete(actx, h, items)
 	s.unfinished.Store(err != nil)
 	return err
 }
@@ -403,7 +406,7 @@ func (s *Store) settle(ctx context.Context) error {
 		s.unfinished.Store(false)
 		return nil
 	}
-	if err := s.complete(ctx, h); err != nil {
+	if err := s.complete(ctx, h, nil); err != nil {
 		return fmt.Errorf("mongo: een vastgelegde schrijfopdracht is nog niet volledig uitgevoerd: %w", unavailable(err))
 	}
 	s.unfinished.Store(false)
@@ -424,7 +427,7 @@ func (s *Store) recoverPending(ctx context.Context) error {
 	}
 	switch {
 	case h.State == stateReady:
-		return s.completeDetached(ctx, h)
+		return s.completeDetached(ctx, h, nil)
 	case s.expired(h):
 		return s.dropSlot(ctx, h.Token)
 	}
@@ -438,16 +441,11 @@ func (s *Store) recoverPending(ctx context.Context) error {
 // the same content again. Before each batch it checks that the slot is still
 // there: once another completion of the same write has freed it, a newer
 // write may follow, and this one stops (the other applied everything).
-func (s *Store) complete(ctx context.Context, h pendingDoc) (err error) {
+func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemDoc) (err error) {
 	s.gate.Lock()
 	defer s.gate.Unlock()
 	what := "openstaande schrijfopdracht " + h.What
 
-	cur, err := s.pendingItems.Find(ctx, itemsFilter(h.Token), options.Find().SetSort(bson.D{{Key: "n", Value: 1}}).SetBatchSize(itemBatch))
-	if err != nil {
-		return s.mapErr(ctx, what, err)
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
 	var n int64
 	var batch []pendingItemDoc
 	errDone := errors.New("completed by another")
@@ -472,10 +470,32 @@ func (s *Store) complete(ctx context.Context, h pendingDoc) (err error) {
 			err = nil
 		}
 	}()
-	for cur.Next(ctx) {
-		var it pendingItemDoc
-		if err := cur.Decode(&it); err != nil {
-			return fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+	// The writer has its items at hand; a completion after a crash reads
+	// them back, each by its _id (token/n): a read every compatible server
+	// answers from its primary key, with no sort of the whole write.
+	next := func() (pendingItemDoc, bool, error) {
+		if items != nil {
+			if n >= int64(len(items)) {
+				return pendingItemDoc{}, false, nil
+			}
+			return items[n], true, nil
+		}
+		if n >= h.Items {
+			return pendingItemDoc{}, false, nil
+		}
+		it, err := findOne[pendingItemDoc](ctx, s, what, s.pendingItems, idFilter(itemID(h.Token, n)))
+		if errors.Is(err, store.ErrNotFound) {
+			return pendingItemDoc{}, false, nil
+		}
+		return it, err == nil, err
+	}
+	for {
+		it, ok, err := next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
 		}
 		if it.N != n {
 			return fmt.Errorf("mongo: %s: onderdeel %d ontbreekt", what, n)
@@ -487,9 +507,6 @@ func (s *Store) complete(ctx context.Context, h pendingDoc) (err error) {
 				return err
 			}
 		}
-	}
-	if err := cur.Err(); err != nil {
-		return s.mapErr(ctx, what, err)
 	}
 	if n != h.Items {
 		// Items are deleted only after everything is applied, and the slot
