@@ -609,15 +609,16 @@ func (s *Store) currentSeqs(ctx context.Context, ids []string) (map[string]int64
 	return m, nil
 }
 
-// bulkSkippingDuplicates runs models in order, at most updateBatch per
-// command; a model that fails with a duplicate key (a practice another
+// bulkSkippingDuplicates runs models in order, in commands of at most
+// updateBatch updates (inserts between them ride along, up to itemBatch
+// models); a model that fails with a duplicate key (a practice another
 // completion inserted first) is skipped and the rest continues in order.
 // Models before the reported index ran; a server that reports a smaller
 // index than the real one (FerretDB reports 0) makes models run again,
 // which they may (they are idempotent), never skipped.
 func (s *Store) bulkSkippingDuplicates(ctx context.Context, coll *mongo.Collection, models []mongo.WriteModel) error {
 	for len(models) > 0 {
-		n := min(len(models), updateBatch)
+		n := commandSize(models)
 		_, err := coll.BulkWrite(ctx, models[:n], options.BulkWrite().SetOrdered(true))
 		if err == nil {
 			models = models[n:]
@@ -630,6 +631,24 @@ func (s *Store) bulkSkippingDuplicates(ctx context.Context, coll *mongo.Collecti
 		models = models[min(next, n):]
 	}
 	return nil
+}
+
+// commandSize is how many of models go in the next command: up to
+// updateBatch updates and itemBatch models in all.
+func commandSize(models []mongo.WriteModel) int {
+	updates := 0
+	for i, m := range models {
+		if i == itemBatch {
+			return i
+		}
+		if _, insert := m.(*mongo.InsertOneModel); !insert {
+			if updates == updateBatch {
+				return i
+			}
+			updates++
+		}
+	}
+	return len(models)
 }
 
 // onlyDuplicates reports a bulk write error made only of duplicate keys: of

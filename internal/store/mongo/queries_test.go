@@ -362,3 +362,35 @@ func TestTransactionOptions(t *testing.T) {
 		t.Errorf("read preference %v, want primary", o.ReadPreference)
 	}
 }
+
+func TestCommandSize(t *testing.T) {
+	ins := func(n int) []mongo.WriteModel {
+		out := make([]mongo.WriteModel, n)
+		for i := range out {
+			out[i] = mongo.NewInsertOneModel()
+		}
+		return out
+	}
+	upd := func(n int) []mongo.WriteModel {
+		out := make([]mongo.WriteModel, n)
+		for i := range out {
+			out[i] = mongo.NewReplaceOneModel()
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		models []mongo.WriteModel
+		want   int
+	}{
+		{"few inserts", ins(3), 3},
+		{"inserts up to a batch", ins(itemBatch + 7), itemBatch},
+		{"updates up to updateBatch", upd(updateBatch + 1), updateBatch},
+		{"inserts ride along", append(append(ins(5), upd(updateBatch)...), append(ins(2), upd(1)...)...), 5 + updateBatch + 2},
+	}
+	for _, tt := range tests {
+		if got := commandSize(tt.models); got != tt.want {
+			t.Errorf("%s: commandSize = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
