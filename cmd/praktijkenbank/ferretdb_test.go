@@ -207,4 +207,3 @@ func errText(err error) string {
 	}
 	return fmt.Sprintf("failed (%v)", err)
 }
-
