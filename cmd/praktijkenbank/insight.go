@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/follow"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
 // currentPlan is the action plan with the regional actions as the bank
@@ -17,19 +19,35 @@ func (a *app) currentPlan() *actionplan.Plan {
 	return a.plan
 }
 
-// startInsight loads the analytical view from the store and keeps it
-// current with the store's changes (other replicas' writes) until ctx is
-// done; wait returns when it has stopped.
-func (a *app) startInsight(ctx context.Context) (wait func(), err error) {
+// loadInsight loads the analytical view from the store; the follower
+// (followStore) keeps it current with the store's changes.
+func (a *app) loadInsight(ctx context.Context) error {
 	started := time.Now()
 	if err := a.insight.Load(ctx, a.store); err != nil {
-		return nil, fmt.Errorf("analyse laden: %w", err)
+		return fmt.Errorf("analyse laden: %w", err)
 	}
 	a.log.Info("insight loaded from the store", "practices", a.insight.Len(), "took", time.Since(started).Round(time.Millisecond))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.insight.Follow(ctx, a.store, followEvery)
-	}()
-	return func() { <-done }, nil
+	return nil
+}
+
+// followStore keeps the search index, the analytical view and the regional
+// actions current with the store (other replicas' writes) until ctx is done:
+// one follower, by the change stream where the store has one and by polling.
+func (a *app) followStore(ctx context.Context, dataDir string) {
+	f := &follow.Follower{
+		Source:  a.store,
+		DataDir: dataDir,
+		Index:   a.index,
+		Views:   []func(context.Context) error{func(ctx context.Context) error { return a.insight.CatchUp(ctx, a.store) }},
+		Other:   []func(context.Context) error{a.bank.RefreshPlan},
+		Every:   followEvery,
+		Log:     a.log,
+	}
+	if w, ok := a.raw.(store.Watcher); ok {
+		f.Watcher = w
+		if db, ok := a.raw.(interface{ Database() string }); ok {
+			f.Stream = "mongodb database " + db.Database()
+		}
+	}
+	f.Run(ctx)
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
 
-// followEvery is how often the index looks for writes it has not seen (from
-// another replica, or a write whose indexing failed).
+// followEvery is how often the follower looks for writes it has not seen
+// (from another replica, or a write whose indexing failed).
 const followEvery = time.Second
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -56,17 +56,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Info("demo practices removed: the store holds real inventories", "practices", n)
 	}
 
+	if err := a.loadInsight(ctx); err != nil {
+		return err
+	}
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		a.followStore(followCtx, c.DataDir) // polling, plus the change stream where the store has one
+		a.followStore(followCtx, c.DataDir) // index, insight, regional actions: change stream where there is one, polling always
 	}()
-	waitInsight, err := a.startInsight(followCtx)
-	if err != nil {
-		return err
-	}
 
 	a.observeIndex()
 	opts := server.Defaults()
@@ -108,7 +107,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	err = srv.Shutdown(shutdownCtx)
 	stopFollow()
 	<-followed
-	waitInsight()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("netjes stoppen: %w", err)
 	}

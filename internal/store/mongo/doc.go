@@ -13,8 +13,12 @@
 // majority on a replica set or sharded cluster and local on a standalone
 // server, always from the primary (a readPreference in the URI does not
 // apply: writes plan from what they read); retryable reads and writes are on; WithServerSelectionTimeout
-// (default 10s) and WithOperationTimeout (default 30s, per operation) bound
-// how long a call waits; every method honours its context. Open creates the
+// (default 10s) and WithOperationTimeout (default 30s, per operation: every
+// round trip to the server, each getMore of a cursor included, that has no
+// earlier deadline of the caller) bound how long a call waits: a server that
+// stops answering gives store.ErrUnavailable within the operation timeout
+// (a write within a few: the write, and freeing its slot); every method
+// honours its context. Open creates the
 // collections and indexes (idempotently) and completes a write a crashed
 // process left pending.
 //
@@ -74,10 +78,14 @@
 //     failure or a cancelled context leaves the store as it was (a Seq gap
 //     at most). From it on, the write is never rolled back, only forward.
 //  4. The writer applies it with idempotent writes, in Seq order: new
-//     revisions inserted if absent, then each practice replaced only while
-//     it holds an older Seq, overwritten revisions (EraseContact), and the
-//     inventory record last; then it deletes the items and the slot. This
-//     phase ignores the caller's cancellation.
+//     revisions inserted (a duplicate key: already there), then each new
+//     practice inserted and each existing one at an older Seq replaced by
+//     _id (one read of the batch's current Seqs decides which), overwritten
+//     revisions (EraseContact), and the inventory record last; then it
+//     deletes the items and the slot. Before each batch it checks that its
+//     slot is still there (another completion may have finished it, and a
+//     newer write may follow). This phase ignores the caller's
+//     cancellation; each operation keeps the operation timeout.
 //  5. A ready slot left by a crash is completed by Open and by the next
 //     write of any process; a locked slot whose writer died before the
 //     commit point is dropped when its lease (WithWriteLockLease, default 2
@@ -98,7 +106,22 @@
 //
 // If the apply phase itself fails (the server went away after the commit
 // point), the write returns an error wrapping store.ErrUnavailable that says
-// the write is recorded and will be completed by the next write or Open.
+// the write is recorded and will be completed; the next read of the same
+// process completes it first (or fails with ErrUnavailable while it cannot),
+// so that process never shows it half; the next write or Open of any
+// process completes it too.
+//
+// # The common subset
+//
+// The store uses only what MongoDB 4.4–8, FerretDB, Amazon DocumentDB and
+// Azure Cosmos DB for MongoDB share: plain updates ($set, $inc, $max,
+// $setOnInsert), no update pipelines; per-document lookups and writes by
+// _id wherever a document is known by its id (FerretDB on SQLite answers only
+// those from the primary key and scans the collection for any other
+// filter); at most updateBatch updates of existing documents per command.
+// Transactions and change streams are used where the deployment has them
+// and their absence is detected (hello). CI runs the conformance suite
+// against FerretDB 1.24 (.ci/ferretdb).
 //
 // # Copying and watching
 //

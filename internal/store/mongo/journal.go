@@ -33,15 +33,21 @@ import (
 // run out; nothing of it was applied.
 
 const (
-	pendingSlot   = "write"
-	stateLocked   = "locked"
-	stateReady    = "ready"
-	itemBatch     = 500             // items per insert and per roll-forward batch
-	applyTimeout  = 5 * time.Minute // the roll-forward after the commit point, which the caller cannot cancel
+	pendingSlot = "write"
+	stateLocked = "locked"
+	stateReady  = "ready"
+	itemBatch   = 500 // items per insert and per roll-forward batch
+	// updateBatch is the most updates of existing documents sent in one
+	// command. FerretDB 1.24 (SQLite) keeps every matched update's cursor,
+	// and its SQLite connection, open until the whole command ends; with
+	// more than its 100 connections in one command it waits forever, and
+	// long commands of updates are slow there.
+	updateBatch   = 16
+	applyTimeout  = 5 * time.Minute // the roll-forward after the commit point, without an operation timeout
 	pollMin       = 20 * time.Millisecond
 	pollMax       = 500 * time.Millisecond
-	releaseWithin = 10 * time.Second
-	maxAbandoned  = 64 // slot tokens given up on that are remembered
+	releaseWithin = 10 * time.Second // freeing a slot, without an operation timeout
+	maxAbandoned  = 64               // slot tokens given up on that are remembered
 )
 
 // errSimulatedCrash is returned by a write stopped by the crashAfterPending
@@ -78,7 +84,7 @@ func pendingItems(token string, ws writeSet) []pendingItemDoc {
 	add := func(it pendingItemDoc) {
 		it.N = int64(len(items))
 		it.Token = token
-		it.ID = fmt.Sprintf("%s/%08d", token, it.N)
+		it.ID = itemID(token, it.N)
 		items = append(items, it)
 	}
 	for i := range ws.practices {
@@ -96,6 +102,9 @@ func pendingItems(token string, ws writeSet) []pendingItemDoc {
 	}
 	return items
 }
+
+// itemID is the _id of item n of a write.
+func itemID(token string, n int64) string { return fmt.Sprintf("%s/%08d", token, n) }
 
 // lockSlotDoc is the slot as a writer takes it.
 func lockSlotDoc(token string, now time.Time) pendingDoc {
@@ -157,7 +166,7 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	committed := false
 	defer func() {
 		if !committed {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+			rctx, cancel := s.detach(ctx, releaseWithin)
 			defer cancel()
 			_ = s.dropSlot(rctx, token) // if this fails the lease runs out
 		}
@@ -190,7 +199,7 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 		// look (which could come before the update lands): withdraw the
 		// locked slot. Gone: the update can no longer match, nothing is
 		// committed. Still there: it was made ready, the write is committed.
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+		lctx, cancel := s.detach(ctx, releaseWithin)
 		defer cancel()
 		ready, rerr := s.withdrawSlot(lctx, token)
 		if rerr != nil {
@@ -207,13 +216,31 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 		return errSimulatedCrash
 	}
 
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
-	defer cancel()
 	h := pendingDoc{ID: pendingSlot, Token: token, State: stateReady, What: what, Items: int64(len(items)), Inventory: ws.inventory}
-	if err := s.complete(actx, h); err != nil {
-		return fmt.Errorf("mongo: %s is vastgelegd maar nog niet volledig uitgevoerd; de volgende schrijfopdracht of Open voltooit het: %w", what, err)
+	if err := s.completeDetached(ctx, h, items); err != nil {
+		return fmt.Errorf("mongo: %s is vastgelegd maar nog niet volledig uitgevoerd; de volgende lezing of schrijfopdracht van dit proces, of Open, voltooit het: %w", what, unavailable(err))
 	}
 	return nil
+}
+
+// unavailable marks err as ErrUnavailable unless it is already a store error
+// or a context error.
+func unavailable(err error) error {
+	if errors.Is(err, store.ErrUnavailable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+}
+
+// detach is ctx without its cancellation and deadline, for work that must
+// not be cut off by the caller: each operation then gets the store's
+// operation timeout from the driver. Without an operation timeout the whole
+// work is bounded by fallback instead.
+func (s *Store) detach(ctx context.Context, fallback time.Duration) (context.Context, context.CancelFunc) {
+	if s.o.operationTimeout > 0 {
+		return context.WithCancel(context.WithoutCancel(ctx))
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), fallback)
 }
 
 // acquireSlot takes the write slot, completing a ready write it finds there
@@ -235,7 +262,7 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 			// the token so that this process drops the slot at once, not
 			// after the lease, if the insert lands later.
 			s.abandon(token)
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseWithin)
+			rctx, cancel := s.detach(ctx, releaseWithin)
 			_ = s.dropSlot(rctx, token)
 			cancel()
 			return "", s.mapErr(ctx, "schrijfplaats", err)
@@ -251,8 +278,8 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 		switch {
 		case h.State == stateReady:
 			// Committed: complete it whole, whatever the caller's context.
-			if err := s.completeDetached(ctx, h); err != nil {
-				return "", err
+			if err := s.completeDetached(ctx, h, nil); err != nil {
+				return "", unavailable(err)
 			}
 			continue
 		case s.expired(h) || s.abandoned(h):
@@ -347,12 +374,43 @@ func (s *Store) dropSlot(ctx context.Context, token string) error {
 }
 
 // completeDetached completes a committed write without the caller's
-// cancellation (within applyTimeout): once committed, a write is applied
-// whole, so that readers of this process never see a part of it.
-func (s *Store) completeDetached(ctx context.Context, h pendingDoc) error {
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+// cancellation (each operation within the operation timeout): once
+// committed, a write is applied whole. If that fails (the server stopped
+// answering), the store remembers it: the next read of this process
+// completes it first, or fails with ErrUnavailable, so that readers of this
+// process never see a part of it.
+func (s *Store) completeDetached(ctx context.Context, h pendingDoc, items []pendingItemDoc) error {
+	actx, cancel := s.detach(ctx, applyTimeout)
 	defer cancel()
-	return s.complete(actx, h)
+	err := s.complete(actx, h, items)
+	s.unfinished.Store(err != nil)
+	return err
+}
+
+// settle completes a committed write that this process could not complete
+// (see completeDetached) before a read, within the caller's context. It
+// fails with ErrUnavailable while that is not possible.
+func (s *Store) settle(ctx context.Context) error {
+	if s.txn || !s.unfinished.Load() {
+		return nil
+	}
+	var h pendingDoc
+	err := s.pending.FindOne(ctx, idFilter(pendingSlot)).Decode(&h)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		s.unfinished.Store(false) // completed by another process
+		return nil
+	case err != nil:
+		return fmt.Errorf("mongo: een vastgelegde schrijfopdracht is nog niet volledig uitgevoerd: %w", unavailable(s.mapErr(ctx, "openstaande schrijfopdracht", err)))
+	case h.State != stateReady:
+		s.unfinished.Store(false)
+		return nil
+	}
+	if err := s.complete(ctx, h, nil); err != nil {
+		return fmt.Errorf("mongo: een vastgelegde schrijfopdracht is nog niet volledig uitgevoerd: %w", unavailable(err))
+	}
+	s.unfinished.Store(false)
+	return nil
 }
 
 // recoverPending runs at Open: it completes a ready write and drops an
@@ -369,7 +427,7 @@ func (s *Store) recoverPending(ctx context.Context) error {
 	}
 	switch {
 	case h.State == stateReady:
-		return s.completeDetached(ctx, h)
+		return s.completeDetached(ctx, h, nil)
 	case s.expired(h):
 		return s.dropSlot(ctx, h.Token)
 	}
@@ -378,29 +436,66 @@ func (s *Store) recoverPending(ctx context.Context) error {
 
 // complete applies a ready write and frees the slot. Readers of this process
 // wait meanwhile. Every write is idempotent: revisions and the inventory are
-// inserted if absent, a practice is replaced only while it holds an older
-// Seq, and overwritten revisions get the same content again.
-func (s *Store) complete(ctx context.Context, h pendingDoc) error {
+// inserted if absent, a practice is inserted if absent and otherwise
+// replaced only while it holds an older Seq, and overwritten revisions get
+// the same content again. Before each batch it checks that the slot is still
+// there: once another completion of the same write has freed it, a newer
+// write may follow, and this one stops (the other applied everything).
+func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemDoc) (err error) {
 	s.gate.Lock()
 	defer s.gate.Unlock()
 	what := "openstaande schrijfopdracht " + h.What
 
-	cur, err := s.pendingItems.Find(ctx, itemsFilter(h.Token), options.Find().SetSort(bson.D{{Key: "n", Value: 1}}).SetBatchSize(itemBatch))
-	if err != nil {
-		return s.mapErr(ctx, what, err)
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
 	var n int64
 	var batch []pendingItemDoc
+	errDone := errors.New("completed by another")
 	flush := func() error {
-		err := s.applyItems(ctx, batch)
+		if len(batch) == 0 {
+			return nil
+		}
+		var still pendingDoc
+		err := s.pending.FindOne(ctx, ownSlotFilter(h.Token)).Decode(&still)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return errDone
+		}
+		if err != nil {
+			return s.mapErr(ctx, what, err)
+		}
+		err = s.applyItems(ctx, batch)
 		batch = batch[:0]
 		return err
 	}
-	for cur.Next(ctx) {
-		var it pendingItemDoc
-		if err := cur.Decode(&it); err != nil {
-			return fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+	defer func() {
+		if errors.Is(err, errDone) {
+			err = nil
+		}
+	}()
+	// The writer has its items at hand; a completion after a crash reads
+	// them back, each by its _id (token/n): a read every compatible server
+	// answers from its primary key, with no sort of the whole write.
+	next := func() (pendingItemDoc, bool, error) {
+		if items != nil {
+			if n >= int64(len(items)) {
+				return pendingItemDoc{}, false, nil
+			}
+			return items[n], true, nil
+		}
+		if n >= h.Items {
+			return pendingItemDoc{}, false, nil
+		}
+		it, err := findOne[pendingItemDoc](ctx, s, what, s.pendingItems, idFilter(itemID(h.Token, n)))
+		if errors.Is(err, store.ErrNotFound) {
+			return pendingItemDoc{}, false, nil
+		}
+		return it, err == nil, err
+	}
+	for {
+		it, ok, err := next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
 		}
 		if it.N != n {
 			return fmt.Errorf("mongo: %s: onderdeel %d ontbreekt", what, n)
@@ -412,9 +507,6 @@ func (s *Store) complete(ctx context.Context, h pendingDoc) error {
 				return err
 			}
 		}
-	}
-	if err := cur.Err(); err != nil {
-		return s.mapErr(ctx, what, err)
 	}
 	if n != h.Items {
 		// Items are deleted only after everything is applied, and the slot
@@ -454,56 +546,109 @@ func (s *Store) complete(ctx context.Context, h pendingDoc) error {
 
 // applyItems writes a batch of items: new revisions first (so the history
 // holds a version before the practice shows it), then the practices in Seq
-// order, then overwritten revisions.
+// order, then overwritten revisions. New documents go in as inserts (one
+// command per batch); documents that exist are replaced by _id, at most
+// updateBatch per command.
 func (s *Store) applyItems(ctx context.Context, items []pendingItemDoc) error {
-	var revs, prs, erased []mongo.WriteModel
+	var revs []any
+	var prs []practiceDoc
+	var ids []string
+	var erased []mongo.WriteModel
 	for _, it := range items {
 		if it.Revision != nil {
-			m, err := insertIfAbsentModel(it.Revision.ID, it.Revision)
-			if err != nil {
-				return fmt.Errorf("mongo: versie %s: %w", it.Revision.ID, err)
-			}
-			revs = append(revs, m)
+			revs = append(revs, it.Revision)
 		}
 		if it.Practice != nil {
-			prs = append(prs, rollForwardPracticeModel(*it.Practice))
+			prs = append(prs, *it.Practice)
+			ids = append(ids, it.Practice.ID)
 		}
 		if it.Erased != nil {
 			erased = append(erased, replaceRevisionModel(*it.Erased))
 		}
 	}
 	if len(revs) > 0 {
-		if _, err := s.revisions.BulkWrite(ctx, revs, options.BulkWrite().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+		// Revisions are written once: one that is there already was written
+		// by an earlier or concurrent completion with the same content.
+		if _, err := s.revisions.InsertMany(ctx, revs, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
 			return s.mapErr(ctx, "versies schrijven", err)
 		}
 	}
-	if err := s.bulkSkippingDuplicates(ctx, s.practices, prs); err != nil {
-		return s.mapErr(ctx, "praktijken schrijven", err)
+	if len(prs) > 0 {
+		current, err := s.currentSeqs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if err := s.bulkSkippingDuplicates(ctx, s.practices, rollForwardPracticeModels(prs, current)); err != nil {
+			return s.mapErr(ctx, "praktijken schrijven", err)
+		}
 	}
-	if len(erased) > 0 {
-		if _, err := s.revisions.BulkWrite(ctx, erased); err != nil {
+	for start := 0; start < len(erased); start += updateBatch {
+		if _, err := s.revisions.BulkWrite(ctx, erased[start:min(start+updateBatch, len(erased))]); err != nil {
 			return s.mapErr(ctx, "versies overschrijven", err)
 		}
 	}
 	return nil
 }
 
-// bulkSkippingDuplicates runs models in order; a model that fails with a
-// duplicate key (a practice that already holds this Seq or a newer one) is
-// skipped and the rest continues in order.
+// currentSeqs returns the Seq each of the practices holds now; an absent
+// practice has no entry.
+func (s *Store) currentSeqs(ctx context.Context, ids []string) (map[string]int64, error) {
+	type seqDoc struct {
+		ID  string `bson:"_id"`
+		Seq int64  `bson:"seq"`
+	}
+	docs, err := findAll(ctx, s, "volgnummers", s.practices, idsFilter(ids), func(d seqDoc) seqDoc { return d },
+		options.Find().SetProjection(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]int64, len(docs))
+	for _, d := range docs {
+		m[d.ID] = d.Seq
+	}
+	return m, nil
+}
+
+// bulkSkippingDuplicates runs models in order, in commands of at most
+// updateBatch updates (inserts between them ride along, up to itemBatch
+// models); a model that fails with a duplicate key (a practice another
+// completion inserted first) is skipped and the rest continues in order.
+// Models before the reported index ran; a server that reports a smaller
+// index than the real one (FerretDB reports 0) makes models run again,
+// which they may (they are idempotent), never skipped.
 func (s *Store) bulkSkippingDuplicates(ctx context.Context, coll *mongo.Collection, models []mongo.WriteModel) error {
 	for len(models) > 0 {
-		_, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+		n := commandSize(models)
+		_, err := coll.BulkWrite(ctx, models[:n], options.BulkWrite().SetOrdered(true))
 		if err == nil {
-			return nil
+			models = models[n:]
+			continue
 		}
 		next, ok := skipDuplicate(err)
 		if !ok {
 			return err
 		}
-		models = models[next:]
+		models = models[min(next, n):]
 	}
 	return nil
+}
+
+// commandSize is how many of models go in the next command: up to
+// updateBatch updates and itemBatch models in all.
+func commandSize(models []mongo.WriteModel) int {
+	updates := 0
+	for i, m := range models {
+		if i == itemBatch {
+			return i
+		}
+		if _, insert := m.(*mongo.InsertOneModel); !insert {
+			if updates == updateBatch {
+				return i
+			}
+			updates++
+		}
+	}
+	return len(models)
 }
 
 // onlyDuplicates reports a bulk write error made only of duplicate keys: of

@@ -38,6 +38,7 @@ type Store struct {
 	writeSem chan struct{} // one write of this process at a time
 	gate     sync.RWMutex  // readers of this process wait while a write is being applied
 
+	unfinished      atomic.Bool // a committed write this process could not complete: reads complete it first
 	abandonedMu     sync.Mutex
 	abandonedTokens map[string]bool // slot tokens whose insert was cut off: drop such a slot at once
 
@@ -281,7 +282,31 @@ func (s *Store) createSchema(ctx context.Context) error {
 		}
 	}
 	for name, models := range indexModels() {
-		if _, err := s.db.Collection(name).Indexes().CreateMany(ctx, models); err != nil {
+		// Only the missing ones: asked to create an index that exists,
+		// MongoDB does nothing, but FerretDB 1.24 panics on a compound one
+		// (and drops the connection).
+		specs, err := s.db.Collection(name).Indexes().ListSpecifications(ctx)
+		if err != nil {
+			return s.mapErr(ctx, "indexen van "+name+" opvragen", err)
+		}
+		have := map[string]bool{}
+		for _, sp := range specs {
+			have[sp.Name] = true
+		}
+		var missing []mongo.IndexModel
+		for _, m := range models {
+			var o options.IndexOptions
+			for _, set := range m.Options.List() {
+				_ = set(&o)
+			}
+			if o.Name == nil || !have[*o.Name] {
+				missing = append(missing, m)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := s.db.Collection(name).Indexes().CreateMany(ctx, missing); err != nil {
 			return s.mapErr(ctx, "indexen van "+name+" aanmaken", err)
 		}
 	}
@@ -379,7 +404,7 @@ func mapDriverErr(what string, err error) error {
 		return nil
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrUnavailable):
 		return err
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded) && !isUnavailable(err):
+	case errors.Is(err, context.Canceled) && !isUnavailable(err):
 		return fmt.Errorf("mongo: %s: %w", what, err)
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("mongo: %s: %w", what, store.ErrNotFound)
@@ -392,9 +417,11 @@ func mapDriverErr(what string, err error) error {
 }
 
 // isUnavailable reports errors that mean the deployment cannot be reached:
-// server selection failed, the network failed, the client is closed.
+// server selection failed, the network failed, the client is closed, or the
+// server did not answer within the operation timeout (mapErr reports the
+// caller's own deadline before it gets here).
 func isUnavailable(err error) bool {
 	var sse topology.ServerSelectionError
 	return errors.As(err, &sse) || mongo.IsNetworkError(err) || errors.Is(err, mongo.ErrClientDisconnected) ||
-		errors.Is(err, topology.ErrTopologyClosed)
+		errors.Is(err, topology.ErrTopologyClosed) || mongo.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded)
 }

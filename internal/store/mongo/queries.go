@@ -160,12 +160,16 @@ func inventoriesOptions(limit int) *options.FindOptionsBuilder {
 // tokenByHashFilter selects a token by the hash of its secret.
 func tokenByHashFilter(hash string) bson.D { return bson.D{{Key: "hash", Value: hash}} }
 
-// revokeTokenUpdate sets revokedAt unless it is set already: revoking twice
-// keeps the first time. It is an update pipeline, so it is one atomic write.
-func revokeTokenUpdate(at time.Time) mongo.Pipeline {
-	return mongo.Pipeline{
-		{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: bson.D{{Key: "$ifNull", Value: bson.A{"$revokedAt", toDate(at)}}}}}}},
-	}
+// revokeTokenFilter selects a token that is not revoked yet, and
+// revokeTokenUpdate revokes it: a plain update, so revoking twice keeps the
+// first time (the second matches nothing) on every server, update pipelines
+// or not.
+func revokeTokenFilter(id string) bson.D {
+	return bson.D{{Key: "_id", Value: id}, {Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}}
+}
+
+func revokeTokenUpdate(at time.Time) bson.D {
+	return bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: toDate(at)}}}}
 }
 
 // counterIncUpdate takes n Seqs from the counter.
@@ -185,20 +189,32 @@ func upsertPracticeModel(d practiceDoc) *mongo.ReplaceOneModel {
 	return mongo.NewReplaceOneModel().SetFilter(idFilter(d.ID)).SetReplacement(d).SetUpsert(true)
 }
 
-// rollForwardPracticeFilter selects the practice only while it holds an
-// older Seq than d. With upsert, a missing practice is inserted, a practice
-// at an older Seq is replaced, and one at d's Seq or a newer one makes the
-// insert fail with a duplicate key, which the roll-forward takes as "already
-// there": re-applying a pending write (after a crash, or by two processes at
-// once) never puts an older state back.
-func rollForwardPracticeFilter(d practiceDoc) bson.D {
-	return bson.D{{Key: "_id", Value: d.ID}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: d.Seq}}}}
-}
-
-// rollForwardPracticeModel is the idempotent practice write of the
-// non-transactional path.
-func rollForwardPracticeModel(d practiceDoc) *mongo.ReplaceOneModel {
-	return mongo.NewReplaceOneModel().SetFilter(rollForwardPracticeFilter(d)).SetReplacement(d).SetUpsert(true)
+// rollForwardPracticeModels are the practice writes of the
+// non-transactional path, in the order given (Seq order), from the Seqs the
+// practices hold now (current, read just before; absent: not there): an
+// insert for a new practice, a replace by _id for one at an older Seq,
+// nothing for one already at d's Seq or newer. So re-applying a pending
+// write (after a crash, or by two processes at once) never puts an older
+// state back; a duplicate key on an insert means another completion
+// inserted it first. The filters are _id alone, the one filter every
+// compatible server answers from its primary key (FerretDB on SQLite scans
+// the whole collection for any other, per update), and there are no
+// upserts. What keeps an older state from overwriting a newer write between
+// the read and the replace is the write slot: complete checks before each
+// batch that the slot of this write is still there, and no newer write
+// starts before it is freed.
+func rollForwardPracticeModels(ds []practiceDoc, current map[string]int64) []mongo.WriteModel {
+	var models []mongo.WriteModel
+	for _, d := range ds {
+		seq, exists := current[d.ID]
+		switch {
+		case !exists:
+			models = append(models, mongo.NewInsertOneModel().SetDocument(d))
+		case seq < d.Seq:
+			models = append(models, mongo.NewReplaceOneModel().SetFilter(idFilter(d.ID)).SetReplacement(d))
+		}
+	}
+	return models
 }
 
 // insertIfAbsentUpdate inserts doc if no document with its _id exists and
@@ -229,15 +245,6 @@ func withoutID(doc any) (bson.D, error) {
 		}
 	}
 	return out, nil
-}
-
-// insertIfAbsentModel is insertIfAbsentUpdate as a bulk write model.
-func insertIfAbsentModel(id string, doc any) (*mongo.UpdateOneModel, error) {
-	u, err := insertIfAbsentUpdate(doc)
-	if err != nil {
-		return nil, err
-	}
-	return mongo.NewUpdateOneModel().SetFilter(idFilter(id)).SetUpdate(u).SetUpsert(true), nil
 }
 
 // replaceRevisionModel overwrites an existing revision (EraseContact).

@@ -134,7 +134,8 @@ func TestSmallFilters(t *testing.T) {
 	wantExt(t, "tokenByHashFilter", tokenByHashFilter("ab"), `{"hash":"ab"}`)
 	wantExt(t, "counterIncUpdate", counterIncUpdate(3), `{"$inc":{"value":3}}`)
 	wantExt(t, "counterAtLeastUpdate", counterAtLeastUpdate(9), `{"$max":{"value":9}}`)
-	wantExt(t, "revokeTokenUpdate", revokeTokenUpdate(t0), `[{"$set":{"revokedAt":{"$ifNull":["$revokedAt",{"$date":"2024-03-01T09:30:00.123Z"}]}}}]`)
+	wantExt(t, "revokeTokenFilter", revokeTokenFilter("tok_1"), `{"_id":"tok_1","revokedAt":{"$exists":false}}`)
+	wantExt(t, "revokeTokenUpdate", revokeTokenUpdate(t0), `{"$set":{"revokedAt":{"$date":"2024-03-01T09:30:00.123Z"}}}`)
 	if got := uniqueNonEmpty([]string{"a", "", "b", "a"}); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Errorf("uniqueNonEmpty = %q", got)
 	}
@@ -155,10 +156,22 @@ func TestUpsertPracticeModel(t *testing.T) {
 	if m.Upsert == nil || !*m.Upsert || !reflect.DeepEqual(m.Replacement, d) {
 		t.Errorf("upsertPracticeModel: upsert %v replacement %+v", m.Upsert, m.Replacement)
 	}
-	m = rollForwardPracticeModel(d)
-	wantExt(t, "roll-forward filter", m.Filter, `{"_id":"pr_1","seq":{"$lt":42}}`)
-	if m.Upsert == nil || !*m.Upsert || !reflect.DeepEqual(m.Replacement, d) {
-		t.Errorf("rollForwardPracticeModel: upsert %v", m.Upsert)
+	older, same, fresh := d, d, d
+	older.ID, same.ID, fresh.ID = "pr_old", "pr_same", "pr_new"
+	models := rollForwardPracticeModels([]practiceDoc{older, same, fresh}, map[string]int64{"pr_old": 41, "pr_same": 42})
+	if len(models) != 2 {
+		t.Fatalf("rollForwardPracticeModels: %d models, want 2 (the practice at the same Seq is left alone)", len(models))
+	}
+	rf, ok := models[0].(*mongo.ReplaceOneModel)
+	if !ok {
+		t.Fatalf("model for a practice at an older Seq is %T, want a replace", models[0])
+	}
+	wantExt(t, "roll-forward filter", rf.Filter, `{"_id":"pr_old"}`)
+	if rf.Upsert != nil && *rf.Upsert || !reflect.DeepEqual(rf.Replacement, older) {
+		t.Errorf("roll-forward replace: upsert %v, replacement %+v", rf.Upsert, rf.Replacement)
+	}
+	if in, ok := models[1].(*mongo.InsertOneModel); !ok || !reflect.DeepEqual(in.Document, fresh) {
+		t.Errorf("model for a new practice: %#v, want an insert of it", models[1])
 	}
 	r := revisionToDoc(practice.RevisionOf(practiceFromDoc(d)))
 	rm := replaceRevisionModel(r)
@@ -170,15 +183,10 @@ func TestUpsertPracticeModel(t *testing.T) {
 
 func TestInsertIfAbsent(t *testing.T) {
 	r := revisionToDoc(practice.RevisionOf(practiceFromDoc(samplePracticeDoc())))
-	m, err := insertIfAbsentModel(r.ID, r)
+	u, err := insertIfAbsentUpdate(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantExt(t, "insertIfAbsent filter", m.Filter, `{"_id":"pr_1/0000000002"}`)
-	if m.Upsert == nil || !*m.Upsert {
-		t.Errorf("insertIfAbsentModel does not upsert")
-	}
-	u := m.Update.(bson.D)
 	if len(u) != 1 || u[0].Key != "$setOnInsert" {
 		t.Fatalf("update %v, want only $setOnInsert", u)
 	}
@@ -352,5 +360,37 @@ func TestTransactionOptions(t *testing.T) {
 	}
 	if o.ReadPreference == nil || o.ReadPreference.Mode() != readpref.PrimaryMode {
 		t.Errorf("read preference %v, want primary", o.ReadPreference)
+	}
+}
+
+func TestCommandSize(t *testing.T) {
+	ins := func(n int) []mongo.WriteModel {
+		out := make([]mongo.WriteModel, n)
+		for i := range out {
+			out[i] = mongo.NewInsertOneModel()
+		}
+		return out
+	}
+	upd := func(n int) []mongo.WriteModel {
+		out := make([]mongo.WriteModel, n)
+		for i := range out {
+			out[i] = mongo.NewReplaceOneModel()
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		models []mongo.WriteModel
+		want   int
+	}{
+		{"few inserts", ins(3), 3},
+		{"inserts up to a batch", ins(itemBatch + 7), itemBatch},
+		{"updates up to updateBatch", upd(updateBatch + 1), updateBatch},
+		{"inserts ride along", append(append(ins(5), upd(updateBatch)...), append(ins(2), upd(1)...)...), 5 + updateBatch + 2},
+	}
+	for _, tt := range tests {
+		if got := commandSize(tt.models); got != tt.want {
+			t.Errorf("%s: commandSize = %d, want %d", tt.name, got, tt.want)
+		}
 	}
 }

@@ -25,6 +25,9 @@ func (s *Store) read(ctx context.Context) (func(), error) {
 	if s.txn {
 		return func() {}, nil
 	}
+	if err := s.settle(ctx); err != nil {
+		return nil, err
+	}
 	s.gate.RLock()
 	return s.gate.RUnlock, nil
 }
@@ -131,6 +134,9 @@ func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) er
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	if err := s.settle(ctx); err != nil {
+		return err
+	}
 	cur, err := s.practices.Find(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), scanOptions())
 	if err != nil {
 		return s.mapErr(ctx, "praktijken doorlopen", err)
@@ -214,12 +220,24 @@ func (s *Store) History(ctx context.Context, id string) ([]practice.Revision, er
 		return nil, err
 	}
 	defer done()
-	out, err := findAll(ctx, s, "versies van "+id, s.revisions, historyFilter(id), revisionFromDoc, options.Find().SetSort(byVersion))
+	// Every version 1..Version has its revision (written before the practice
+	// shows it), each found by its _id: lookups by _id alone are the ones
+	// every compatible server answers from its primary key (FerretDB on
+	// SQLite scans the whole collection for any other filter).
+	p, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
+	out := make([]practice.Revision, 0, p.Version)
+	for v := 1; v <= int(p.Version); v++ {
+		d, err := findOne[revisionDoc](ctx, s, "versie van "+id, s.revisions, idFilter(revisionID(id, v)))
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, fmt.Errorf("mongo: praktijk %s: versie %d ontbreekt", id, v)
+			}
+			return nil, err
+		}
+		out = append(out, revisionFromDoc(d))
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net"
 	"os"
 	"strings"
@@ -284,18 +283,8 @@ func TestAbandonedSlot(t *testing.T) {
 // same store).
 func TestPingReconnects(t *testing.T) {
 	ts := newTestServer(t)
-	cs, err := connstring.ParseAndValidate(ts.uri)
-	if err != nil || cs.Scheme != connstring.SchemeMongoDB || len(cs.Hosts) == 0 {
-		t.Skipf("needs a mongodb:// URI with a host (%v)", err)
-	}
-	p := startProxy(t, cs.Hosts[0])
+	p, uri := proxied(t, ts)
 	defer p.stop()
-	uri := strings.Replace(ts.uri, strings.Join(cs.RawHosts, ","), p.addr, 1)
-	if strings.Contains(uri, "?") {
-		uri += "&directConnection=true"
-	} else {
-		uri = uriWithDatabase(uri, "") + "?directConnection=true"
-	}
 	db := ts.freshDatabase(t)
 	ctx := context.Background()
 	s, err := Open(ctx, uriWithDatabase(uri, db), WithServerSelectionTimeout(time.Second), WithPingTimeout(time.Second))
@@ -387,13 +376,70 @@ func TestOpenRejectsBadURI(t *testing.T) {
 	}
 }
 
+// proxied starts a proxy to the test server (the first host of its URI)
+// and returns it with the URI through it (a direct connection).
+func proxied(t *testing.T, ts *testServer) (*proxy, string) {
+	t.Helper()
+	cs, err := connstring.ParseAndValidate(ts.uri)
+	if err != nil || cs.Scheme != connstring.SchemeMongoDB || len(cs.Hosts) == 0 {
+		t.Skipf("needs a mongodb:// URI with a host (%v)", err)
+	}
+	p := startProxy(t, cs.Hosts[0])
+	uri := strings.Replace(ts.uri, strings.Join(cs.RawHosts, ","), p.addr, 1)
+	if strings.Contains(uri, "?") {
+		uri += "&directConnection=true"
+	} else {
+		uri = uriWithDatabase(uri, "") + "?directConnection=true"
+	}
+	return p, uri
+}
+
 // proxy forwards TCP connections to a target and can be stopped and
-// started again on the same address.
+// started again on the same address, or frozen: connections stay open but
+// no byte goes through until it thaws (a server that stops answering).
 type proxy struct {
 	target, addr string
 	mu           sync.Mutex
 	l            net.Listener
 	conns        []net.Conn
+	frozen       bool
+	thawed       *sync.Cond // on mu
+}
+
+// freeze stops forwarding; thaw forwards again what was held.
+func (p *proxy) freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.frozen = true
+}
+
+func (p *proxy) thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.frozen = false
+	p.thawed.Broadcast()
+}
+
+// pump copies src to dst, holding every chunk while the proxy is frozen.
+func (p *proxy) pump(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			for p.frozen {
+				p.thawed.Wait()
+			}
+			p.mu.Unlock()
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func startProxy(t *testing.T, target string) *proxy {
@@ -403,6 +449,7 @@ func startProxy(t *testing.T, target string) *proxy {
 		t.Fatal(err)
 	}
 	p := &proxy{target: target, addr: l.Addr().String()}
+	p.thawed = sync.NewCond(&p.mu)
 	p.serve(l)
 	return p
 }
@@ -434,8 +481,8 @@ func (p *proxy) serve(l net.Listener) {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
-			go func() { _, _ = io.Copy(u, c); _ = u.Close() }()
-			go func() { _, _ = io.Copy(c, u); _ = c.Close() }()
+			go p.pump(u, c)
+			go p.pump(c, u)
 		}
 	}()
 }
@@ -443,6 +490,8 @@ func (p *proxy) serve(l net.Listener) {
 func (p *proxy) stop() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.frozen = false
+	p.thawed.Broadcast()
 	if p.l != nil {
 		_ = p.l.Close()
 		p.l = nil

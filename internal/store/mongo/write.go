@@ -412,12 +412,16 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 	if at.IsZero() {
 		at = s.o.now()
 	}
-	res, err := s.tokens.UpdateOne(ctx, idFilter(id), revokeTokenUpdate(at))
+	res, err := s.tokens.UpdateOne(ctx, revokeTokenFilter(id), revokeTokenUpdate(at))
 	if err != nil {
 		return s.mapErr(ctx, "token "+id+" intrekken", err)
 	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("mongo: token %s: %w", id, store.ErrNotFound)
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	// Revoked already (keeps its first time), or unknown.
+	if _, err := findOne[tokenDoc](ctx, s, "token "+id, s.tokens, idFilter(id)); err != nil {
+		return err
 	}
 	return nil
 }

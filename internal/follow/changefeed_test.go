@@ -1,4 +1,4 @@
-package main
+package follow
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 func TestTokenFile(t *testing.T) {
 	dir := t.TempDir()
-	f := tokenFile{path: filepath.Join(dir, changeTokenFile), stream: "mongodb database praktijkenbank"}
+	f := tokenFile{path: filepath.Join(dir, ChangeTokenFile), stream: "mongodb database praktijkenbank"}
 	if tok, err := f.load(); tok != nil || err != nil {
 		t.Fatalf("load without a file = %q, %v; want nil, nil", tok, err)
 	}
@@ -34,7 +34,7 @@ func TestTokenFile(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
-		t.Errorf("files beside the token after saving: %v, want only %s", entries, changeTokenFile)
+		t.Errorf("files beside the token after saving: %v, want only %s", entries, ChangeTokenFile)
 	}
 
 	other := tokenFile{path: f.path, stream: "mongodb database elders"}
@@ -110,7 +110,7 @@ func (s *script) seen() []string {
 func newFollower(t *testing.T, sc *script, ix *fakeIndex) *changeFollower {
 	return &changeFollower{
 		watch: sc.watch, index: ix,
-		tokens: tokenFile{path: filepath.Join(t.TempDir(), changeTokenFile), stream: "test"},
+		tokens: tokenFile{path: filepath.Join(t.TempDir(), ChangeTokenFile), stream: "test"},
 		settle: 2 * time.Millisecond, retryMin: 5 * time.Millisecond, retryMax: 20 * time.Millisecond,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -253,25 +253,58 @@ func TestChangeFollowerWithoutChangeStreams(t *testing.T) {
 	}
 }
 
-func TestPollStoreAsksForTheIntervalEachTime(t *testing.T) {
+// TestFollowerPolls: without a change stream the index and the views catch
+// up, and the other state is refreshed, on every poll.
+func TestFollowerPolls(t *testing.T) {
 	ix := &fakeIndex{}
-	var asked atomic.Int32
+	var views, other atomic.Int32
+	f := &Follower{Index: ix, Every: time.Millisecond,
+		Views: []func(context.Context) error{func(context.Context) error { views.Add(1); return nil }},
+		Other: []func(context.Context) error{func(context.Context) error { other.Add(1); return errors.New("kapot") }},
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() {
-		pollStore(ctx, ix, nil, func() time.Duration {
-			if asked.Add(1) < 3 {
-				return time.Millisecond
+	go func() { f.Run(ctx); close(done) }()
+	waitFor(t, "three polls", func() bool { return ix.catchUps.Load() >= 3 && views.Load() >= 3 && other.Load() >= 3 })
+	cancel()
+	<-done
+}
+
+// TestFollowerPollsSlowlyWhileWatching: while the change stream runs, the
+// practices are caught up by its notices, the poll of the practices slows
+// down, and the other state is still refreshed on every poll.
+func TestFollowerPollsSlowlyWhileWatching(t *testing.T) {
+	ix := &fakeIndex{}
+	var other atomic.Int32
+	sc := &script{calls: []func(context.Context, func([]byte, bool) error) error{
+		func(ctx context.Context, fn func([]byte, bool) error) error {
+			if err := fn([]byte("t1"), true); err != nil {
+				return err
 			}
-			return time.Hour // the stream is healthy: poll slowly
-		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		close(done)
-	}()
-	waitFor(t, "three catch-ups", func() bool { return ix.catchUps.Load() >= 3 })
-	time.Sleep(20 * time.Millisecond)
-	if n := ix.catchUps.Load(); n != 3 {
-		t.Errorf("%d catch-ups, want 3 (then a slow interval)", n)
+			<-ctx.Done()
+			return ctx.Err()
+		},
+	}}
+	f := &Follower{Index: ix, Watcher: watcherFunc(sc.watch), Stream: "test", DataDir: t.TempDir(),
+		Every: time.Millisecond, WhileWatching: time.Hour,
+		Other: []func(context.Context) error{func(context.Context) error { other.Add(1); return nil }},
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.Run(ctx); close(done) }()
+	waitFor(t, "fifty refreshes of the other state", func() bool { return other.Load() >= 50 })
+	// One catch-up from the first poll (before the stream reported), one
+	// from the stream's opening notice, perhaps one more if the poll came
+	// before the stream was marked healthy; not one per poll.
+	if n := ix.catchUps.Load(); n > 4 {
+		t.Errorf("%d catch-ups of the index over 50 polls while watching, want the slow poll", n)
 	}
 	cancel()
 	<-done
+}
+
+type watcherFunc func(ctx context.Context, resume []byte, fn func(token []byte, changed bool) error) error
+
+func (w watcherFunc) Watch(ctx context.Context, resume []byte, fn func(token []byte, changed bool) error) error {
+	return w(ctx, resume, fn)
 }

@@ -1,4 +1,4 @@
-package main
+package follow
 
 import (
 	"context"
@@ -17,17 +17,10 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
-// How the search index follows the store. Polling ChangedSince works on
-// every store and always runs, as the safety net; where the store can watch
-// (MongoDB change streams on a replica set), every write also triggers a
-// catch-up at once, and the poll slows down while the stream is healthy.
-
 const (
-	// pollWhileWatching is the polling interval while the change stream runs.
-	pollWhileWatching = 10 * time.Second
-	// changeTokenFile is the file beside the index (in the data dir) that
+	// ChangeTokenFile is the file beside the index (in the data dir) that
 	// keeps the change stream's resume token.
-	changeTokenFile = "changestream.token"
+	ChangeTokenFile = "changestream.token"
 	// watchSettle is how long a catch-up waits after a notice, so that a
 	// burst of notices (a submission of many practices) makes one catch-up.
 	watchSettle   = 25 * time.Millisecond
@@ -35,59 +28,10 @@ const (
 	watchRetryMax = 30 * time.Second
 )
 
-// followStore keeps the index current until ctx is done.
-func (a *app) followStore(ctx context.Context, dataDir string) {
-	w, ok := a.raw.(store.Watcher)
-	if !ok {
-		a.index.Follow(ctx, a.store, followEvery)
-		return
-	}
-	stream := ""
-	if db, ok := a.raw.(interface{ Database() string }); ok {
-		stream = "mongodb database " + db.Database()
-	}
-	f := &changeFollower{
-		watch:  w.Watch,
-		index:  a.index,
-		src:    a.store,
-		tokens: tokenFile{path: filepath.Join(dataDir, changeTokenFile), stream: stream},
-		settle: watchSettle, retryMin: watchRetryMin, retryMax: watchRetryMax,
-		log: a.log,
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { f.run(ctx) })
-	pollStore(ctx, a.index, a.store, func() time.Duration {
-		if f.watching.Load() {
-			return pollWhileWatching
-		}
-		return followEvery
-	}, a.log)
-	wg.Wait()
-}
-
 // indexFollower is what following needs of the search index.
 type indexFollower interface {
 	CatchUp(ctx context.Context, src search.Source) error
 	Reconcile(ctx context.Context, src search.Source) (search.ReconcileReport, error)
-}
-
-// pollStore calls CatchUp now and then after every interval (asked anew
-// each time) until ctx is done; errors are logged and retried.
-func pollStore(ctx context.Context, ix interface {
-	CatchUp(context.Context, search.Source) error
-}, src search.Source, every func() time.Duration, log *slog.Logger) {
-	for {
-		if err := ix.CatchUp(ctx, src); err != nil && ctx.Err() == nil {
-			log.Warn("search index follow failed", "err", err)
-		}
-		t := time.NewTimer(every())
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // changeFollower runs the change stream: every notice triggers a catch-up
@@ -98,6 +42,7 @@ type changeFollower struct {
 	watch    func(ctx context.Context, resume []byte, fn func(token []byte, changed bool) error) error
 	index    indexFollower
 	src      search.Source
+	views    func(ctx context.Context) // the other views catch up after the index
 	tokens   tokenFile
 	settle   time.Duration
 	retryMin time.Duration
@@ -202,6 +147,9 @@ func (f *changeFollower) catchUpLoop(ctx context.Context, kick <-chan struct{}, 
 			}
 		}
 		tok := latest.Load()
+		if f.views != nil {
+			f.views(ctx)
+		}
 		if err := f.index.CatchUp(ctx, f.src); err != nil {
 			if ctx.Err() == nil {
 				f.log.Warn("search index catch-up after a change failed", "err", err)
