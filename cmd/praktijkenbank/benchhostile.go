@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -24,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer/importertest"
 )
 
 // benchHostile sends what an attacker would to a running server, one attack
@@ -391,11 +392,11 @@ func hostileClasses(h *hostile) []attackClass {
 		return b.Bytes()
 	}
 	// The large bodies are built on first use, once.
-	tinyVars := sync.OnceValue(func() []byte { return tiny(600_000, `{"ref":"r"}`) }) // 7.2 MB: under the 8 MiB body limit
-	multipartOps := sync.OnceValue(func() []byte { return tiny(15<<20/3, `{}`) })     // 15 MiB of {} in the operations part
-	manyRows := sync.OnceValue(func() []byte { return csvBody(1_500_000) })           // 1.5 M short rows
-	wideHeader := sync.OnceValue(func() []byte { return wideCSV(600_000) })           // a header of 600,000 columns
-	bigXLSX := sync.OnceValue(func() []byte { return xlsxBomb(300 << 20) })           // unzips to ~300 MB
+	tinyVars := sync.OnceValue(func() []byte { return tiny(600_000, `{"ref":"r"}`) })          // 7.2 MB: under the 8 MiB body limit
+	multipartOps := sync.OnceValue(func() []byte { return tiny(15<<20/3, `{}`) })              // 15 MiB of {} in the operations part
+	manyRows := sync.OnceValue(func() []byte { return importertest.CSVManyRows(1_500_000) })   // 1.5 M short rows
+	wideHeader := sync.OnceValue(func() []byte { return importertest.CSVWideHeader(600_000) }) // a header of 600,000 columns
+	bigXLSX := sync.OnceValue(func() []byte { return importertest.XLSXBigSheet(300 << 20) })   // unzips to ~300 MB
 	historyQuery := "query($id: ID!) { practice(id: $id) { "
 	for i := 0; i < 8; i++ {
 		historyQuery += fmt.Sprintf("h%d: history { version changedFields } ", i)
@@ -561,52 +562,4 @@ func multipartRequest(operations, fileMap, name string, file []byte) (io.Reader,
 	}
 	_ = w.Close()
 	return &b, w.FormDataContentType()
-}
-
-func csvBody(rows int) []byte {
-	var b bytes.Buffer
-	b.WriteString("ref;title;summary;krachtlijnen\n")
-	for i := 0; i < rows; i++ {
-		b.WriteString("r;;;\n")
-	}
-	return b.Bytes()
-}
-
-func wideCSV(cols int) []byte {
-	var b bytes.Buffer
-	for i := 0; i < cols; i++ {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		fmt.Fprintf(&b, "k%d", i)
-	}
-	b.WriteString("\nx\n")
-	return b.Bytes()
-}
-
-// xlsxBomb is a small workbook whose one sheet unzips to about size bytes.
-func xlsxBomb(size int) []byte {
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	add := func(name, body string) {
-		w, _ := z.Create(name)
-		_, _ = io.WriteString(w, body)
-	}
-	add("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
-	add("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
-	add("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>`)
-	add("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
-	w, _ := z.Create("xl/worksheets/sheet1.xml")
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
-	bw.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>ref</t></is></c><c r="B1" t="inlineStr"><is><t>title</t></is></c></row>`)
-	written := 0
-	for r := 2; written < size; r++ {
-		n, _ := fmt.Fprintf(bw, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>r</t></is></c><c r="B%d" t="inlineStr"><is><t>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx</t></is></c></row>`, r, r, r)
-		written += n
-	}
-	bw.WriteString(`</sheetData></worksheet>`)
-	bw.Flush()
-	_ = z.Close()
-	return b.Bytes()
 }
