@@ -341,11 +341,34 @@ func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request
 	if text != nil {
 		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
 	}
-	res, err := ix.search(ctx, rd, s, other)
-	if err != nil || res.Total == 0 {
+	found, err := ix.anyMatch(ctx, rd, s.Filter, other)
+	if err != nil || !found {
 		return "", err
 	}
 	return q, nil
+}
+
+// anyMatch tells whether a document that passes the filter matches text;
+// it stops at the first (a suggestion needs no count, no facets, no page).
+func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filter, text query.Query) (bool, error) {
+	t := ix.table
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	f := t.compile(filter)
+	found := false
+	err := ix.textMatches(ctx, rd, t, text, func(e *docEntry, _ float64) bool {
+		for d := range numDims {
+			if f.active[d] && !f.pass(e, d) {
+				return true
+			}
+		}
+		found = true
+		return false
+	})
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	return found, nil
 }
 
 // search is one pass over the matches of text (nil: every document): the
@@ -381,7 +404,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 		for _, e := range t.list {
 			p.add(e, 1)
 		}
-	} else if err := ix.textMatches(ctx, rd, t, text, p.add); err != nil {
+	} else if err := ix.textMatches(ctx, rd, t, text, func(e *docEntry, score float64) bool { p.add(e, score); return true }); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 
@@ -452,7 +475,7 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 
 // textMatches calls fn with the table entry and score of every document
 // matching q in rd (caller holds t.mu).
-func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64)) error {
+func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64) (more bool)) error {
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
 		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
@@ -479,8 +502,8 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTa
 		if err != nil {
 			return err
 		}
-		if e != nil {
-			fn(e, dm.Score)
+		if e != nil && !fn(e, dm.Score) {
+			return nil
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
