@@ -51,6 +51,16 @@ func responseMedia(accept string) string {
 	return best
 }
 
+// answerTo answers r in the media type its client accepts; a refusal to a
+// client that accepts neither still goes out as application/json.
+func answerTo(w http.ResponseWriter, r *http.Request) answer {
+	media := responseMedia(r.Header.Get("Accept"))
+	if media == "" {
+		media = mediaJSON
+	}
+	return answer{w: w, media: media}
+}
+
 // answer writes GraphQL answers in the media type the client accepts.
 type answer struct {
 	w     http.ResponseWriter

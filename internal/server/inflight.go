@@ -56,12 +56,8 @@ func isLarge(r *http.Request) bool {
 
 // refuseBusy answers a large request that found no place in time.
 func refuseBusy(w http.ResponseWriter, r *http.Request) {
-	media := responseMedia(r.Header.Get("Accept"))
-	if media == "" {
-		media = mediaJSON
-	}
 	w.Header().Set("Retry-After", "1")
-	answer{w: w, media: media}.write(http.StatusServiceUnavailable, body{Errors: gqlerror.List{{
+	answerTo(w, r).write(http.StatusServiceUnavailable, body{Errors: gqlerror.List{{
 		Message:    "de server verwerkt nu andere grote verzoeken; probeer het over een seconde opnieuw",
 		Extensions: map[string]any{"code": graph.CodeUnavailable, "reason": "BUSY", "retryAfter": 1},
 	}}})

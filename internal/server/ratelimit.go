@@ -212,11 +212,7 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 // refuseGraphQL answers a refused /graphql request as a request that never
 // ran: in the media type the client accepts, without data.
 func refuseGraphQL(w http.ResponseWriter, r *http.Request, secs int) {
-	media := responseMedia(r.Header.Get("Accept"))
-	if media == "" {
-		media = mediaJSON
-	}
-	answer{w: w, media: media}.write(http.StatusTooManyRequests, body{Errors: gqlerror.List{{
+	answerTo(w, r).write(http.StatusTooManyRequests, body{Errors: gqlerror.List{{
 		Message:    rateLimitedMessage(secs),
 		Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": secs},
 	}}})

@@ -205,11 +205,7 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
-			out := answer{w: w, media: responseMedia(r.Header.Get("Accept"))}
-			if out.media == "" {
-				out.media = mediaJSON
-			}
-			out.refuse(&refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
+			answerTo(w, r).refuse(&refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
