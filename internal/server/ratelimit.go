@@ -182,7 +182,8 @@ func rateLimitedMessage(secs int) string {
 // limitRequests counts every request of the class per client before next
 // reads anything of it; refuse writes the answer to a refused one (after
 // Retry-After and the status are set by it). Requests with a valid platform
-// token count per token, the admin's not at all.
+// token count per token, the admin's not at all; the principal of a valid
+// token goes on in the request's context.
 func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http.ResponseWriter, r *http.Request, secs int), next http.Handler) http.Handler {
 	if _, _, limited := l.limits.budget(class); !limited {
 		return next
@@ -191,7 +192,10 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 		client := clientAddr(r)
 		if h := r.Header.Get("Authorization"); h != "" && a != nil {
 			// A bad token is refused later; it counts against the address.
+			// A good one is passed on, so authenticate need not look it up
+			// in the store again.
 			if p, err := a.Authenticate(r.Context(), h); err == nil && p != nil {
+				r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 				if p.Role == auth.RoleAdmin {
 					next.ServeHTTP(w, r)
 					return
