@@ -82,27 +82,16 @@ func (b *Bank) Submit(ctx context.Context, who *auth.Principal, in practice.Inve
 		SubmittedBy: norm.SubmittedBy, Period: norm.Period, Principal: who.Name(),
 		Source: opt.Source, SubmittedAt: now, Demo: opt.Demo,
 	}
-	recorded, err := b.store.Submit(ctx, store.Submission{Inventory: inv, Practices: norm.Practices})
+	written, err := b.store.Submit(ctx, store.Submission{Inventory: inv, Practices: norm.Practices})
 	if err != nil {
-		return res, fmt.Errorf("inventaris bewaren: %w", err)
+		return res, fmt.Errorf("save the inventory: %w", err)
 	}
+	recorded := written.Inventory
 	res.Inventory = &recorded
-	ps, err := b.store.Practices(ctx, recorded.PracticeIDs)
-	if err != nil {
-		return res, fmt.Errorf("inventaris nalezen: %w", err)
+	for i, w := range written.Practices {
+		res.add(Outcome{Ref: norm.Practices[i].Ref, Title: norm.Practices[i].Title, ID: w.Practice.ID, Version: w.Practice.Version, Outcome: w.Outcome})
 	}
-	changed := make([]practice.Practice, 0, len(ps))
-	for i, p := range ps {
-		o := Outcome{Ref: norm.Practices[i].Ref, Title: norm.Practices[i].Title, ID: p.ID, Version: p.Version, Outcome: practice.Unchanged}
-		if p.Inventory == recorded.ID { // this submission wrote it: new at version 1, else updated
-			o.Outcome = practice.Updated
-			if p.Version == 1 {
-				o.Outcome = practice.Created
-			}
-			changed = append(changed, p)
-		}
-		res.add(o)
-	}
+	changed := written.Changed()
 	b.notify(ctx, changed)
 	if b.index != nil && len(changed) > 0 {
 		if err := b.index.Apply(ctx, changed); err != nil {
@@ -128,7 +117,7 @@ func (b *Bank) preview(ctx context.Context, in practice.InventoryInput, res Subm
 	}
 	existing, err := b.store.Practices(ctx, ids)
 	if err != nil {
-		return res, fmt.Errorf("bestaande praktijken lezen: %w", err)
+		return res, fmt.Errorf("read the existing practices: %w", err)
 	}
 	now := b.stamp()
 	for i, p := range in.Practices {

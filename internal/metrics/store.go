@@ -65,16 +65,17 @@ func (i *instrumented) History(ctx context.Context, id string) (rs []practice.Re
 	return i.s.History(ctx, id)
 }
 
-func (i *instrumented) Submit(ctx context.Context, sub store.Submission) (inv practice.Inventory, err error) {
+func (i *instrumented) Submit(ctx context.Context, sub store.Submission) (res store.Submitted, err error) {
 	defer i.observe("Submit", time.Now(), &err)
-	inv, err = i.s.Submit(ctx, sub)
+	res, err = i.s.Submit(ctx, sub)
 	if err == nil {
+		inv := res.Inventory
 		i.m.Submissions.WithLabelValues(inv.Region).Inc()
 		i.m.PracticesWritten.WithLabelValues("created").Add(float64(inv.Created))
 		i.m.PracticesWritten.WithLabelValues("updated").Add(float64(inv.Updated))
 		i.m.PracticesWritten.WithLabelValues("unchanged").Add(float64(inv.Unchanged))
 	}
-	return inv, err
+	return res, err
 }
 
 func (i *instrumented) Withdraw(ctx context.Context, id string, w practice.Withdrawal) (p practice.Practice, err error) {

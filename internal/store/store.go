@@ -15,9 +15,9 @@ import (
 
 // Sentinel errors; implementations wrap them with %w.
 var (
-	ErrNotFound    = errors.New("niet gevonden")
+	ErrNotFound    = errors.New("not found")
 	ErrConflict    = errors.New("conflict")
-	ErrUnavailable = errors.New("opslag niet bereikbaar")
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // Store is the truth of Praktijkenbank. Every method honours ctx.
@@ -41,10 +41,13 @@ type Store interface {
 	// History returns every version of a practice, oldest first, or ErrNotFound.
 	History(ctx context.Context, id string) ([]practice.Revision, error)
 
-	// Submit applies a validated submission all or nothing: for each practice
-	// it applies practice.Apply inside one transaction, records the inventory
-	// with its counts, and returns it.
-	Submit(ctx context.Context, s Submission) (practice.Inventory, error)
+	// The three writes below apply the rules of rules.go (PlanSubmission,
+	// Withdraw, EraseContact) to the state they read, inside one atomic write.
+
+	// Submit applies a validated submission all or nothing, records the
+	// inventory with its counts, and returns it with what the submission did
+	// to each practice.
+	Submit(ctx context.Context, s Submission) (Submitted, error)
 	// Withdraw takes a live practice out of search and lists (version+1, kept in
 	// history). ErrNotFound for an unknown id, ErrConflict if already withdrawn.
 	Withdraw(ctx context.Context, id string, w practice.Withdrawal) (practice.Practice, error)

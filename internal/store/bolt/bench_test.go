@@ -76,7 +76,7 @@ func BenchmarkSubmit(b *testing.B) {
 			b.StartTimer()
 			inv, err := s.Submit(ctx, sub)
 			b.StopTimer()
-			if err != nil || inv.Created != benchPractices {
+			if err != nil || inv.Inventory.Created != benchPractices {
 				b.Fatalf("Submit: %+v, %v", inv, err)
 			}
 			s.Close()
@@ -98,7 +98,7 @@ func BenchmarkSubmit(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			inv, err := s.Submit(ctx, benchSubmission("limburg", time.Now(), ins))
-			if err != nil || inv.Unchanged != benchPractices {
+			if err != nil || inv.Inventory.Unchanged != benchPractices {
 				b.Fatalf("Submit: %+v, %v", inv, err)
 			}
 		}
@@ -118,7 +118,7 @@ func BenchmarkSubmit(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			inv, err := s.Submit(ctx, benchSubmission("brussel", time.Now(), versions[(i+1)%2]))
-			if err != nil || inv.Updated != benchPractices {
+			if err != nil || inv.Inventory.Updated != benchPractices {
 				b.Fatalf("Submit: %+v, %v", inv, err)
 			}
 		}

@@ -18,7 +18,7 @@
 // Times are stored in UTC with millisecond precision, as MongoDB keeps them,
 // so both stores hand back the same values. Every write is one bbolt Update
 // transaction with fsync on commit: a submission is written whole or not at
-// all. bbolt maps 256 MiB of address space at open (WithInitialMmapSize), so
+// all. bbolt maps 256 MiB of address space at open (initialMmapSize), so
 // the file grows in 16 MiB steps and shows 16 MiB from the first write; it is
 // sparse, and Backup copies only the pages in use.
 package bolt
@@ -84,7 +84,7 @@ const scanBatch = 256
 // Store is the bbolt store.
 type Store struct {
 	db  *bbolt.DB
-	now func() time.Time
+	now func() time.Time // the clock for a time a caller leaves zero
 	// readers holds every read transaction in read mode; an erasure holds
 	// it exclusively while it wipes the pages it freed, so that no reader
 	// still sees them (see EraseContact).
@@ -97,33 +97,23 @@ var _ store.Store = (*Store)(nil)
 type Option func(*options)
 
 type options struct {
-	timeout  time.Duration
-	now      func() time.Time
-	mmapSize int
+	timeout time.Duration
 }
 
-// defaultMmapSize is the address space mapped at open. bbolt remaps (and
+// initialMmapSize is the address space mapped at open. bbolt remaps (and
 // copies every node a write transaction holds) each time the file outgrows
 // the mapping, and a remap waits for all readers; mapping ahead avoids that
 // for ordinary data sets. It reserves address space, not memory.
-const defaultMmapSize = 256 << 20
+const initialMmapSize = 256 << 20
 
 // WithOpenTimeout sets how long Open waits for the file lock another process
 // holds (default 1s) before it gives up with ErrLocked.
 func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
-// WithInitialMmapSize sets how much of the file bbolt maps at open (default
-// 256 MiB of address space); the mapping still grows as needed.
-func WithInitialMmapSize(n int) Option { return func(o *options) { o.mmapSize = n } }
-
-// WithClock sets the clock used where a caller leaves a time zero (default
-// time.Now).
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
 // Open opens the store in the file at path, creating the file and its parent
 // directory if needed.
 func Open(path string, opts ...Option) (*Store, error) {
-	o := options{timeout: time.Second, now: time.Now, mmapSize: defaultMmapSize}
+	o := options{timeout: time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -134,7 +124,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bolt: datamap %s aanmaken: %w", dir, err)
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout, InitialMmapSize: o.mmapSize})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout, InitialMmapSize: initialMmapSize})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: %s: %w (na %s wachten; draait er al een praktijkenbank met deze datamap?)", path, ErrLocked, o.timeout)
 	}
@@ -145,7 +135,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("bolt: %s: %w", path, err)
 	}
-	return &Store{db: db, now: o.now}, nil
+	return &Store{db: db, now: time.Now}, nil
 }
 
 // initialise creates the buckets and checks or writes the schema version.
@@ -265,8 +255,6 @@ func decode[T any](data []byte) (T, error) {
 
 // ms is how every time is stored: UTC, milliseconds, as MongoDB keeps it.
 func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
-
-func (s *Store) nowMS() time.Time { return ms(s.now()) }
 
 func lastSeq(tx *bbolt.Tx) uint64 {
 	if v := tx.Bucket(bucketMeta).Get(keySeq); len(v) == 8 {
@@ -523,135 +511,124 @@ func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 func (s *Store) History(ctx context.Context, id string) ([]practice.Revision, error) {
 	var out []practice.Revision
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		prefix := revisionPrefix(id)
-		c := tx.Bucket(bucketRevisions).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decode[practice.Revision](v)
-			if err != nil {
-				return fmt.Errorf("bolt: versie van %s lezen: %w", id, err)
-			}
-			out = append(out, r)
-		}
-		return nil
+		var err error
+		out, err = revisions(tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound("praktijk", id)
+		return nil, notFound("practice", id)
+	}
+	return out, nil
+}
+
+// revisions reads the history of a practice, oldest first.
+func revisions(tx *bbolt.Tx, id string) ([]practice.Revision, error) {
+	var out []practice.Revision
+	prefix := revisionPrefix(id)
+	c := tx.Bucket(bucketRevisions).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decode[practice.Revision](v)
+		if err != nil {
+			return nil, fmt.Errorf("bolt: read a revision of %s: %w", id, err)
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
 
 // ---- writes ----
 
-// Submit applies a submission in one transaction: practice.Apply for every
-// practice, the inventory record with its counts. A duplicate ref or an
-// existing inventory id is an ErrConflict and writes nothing.
-func (s *Store) Submit(ctx context.Context, sub store.Submission) (practice.Inventory, error) {
-	inv := sub.Inventory
-	if inv.ID == "" || inv.Region == "" {
-		return practice.Inventory{}, errors.New("bolt: inventaris zonder id of regio")
+// takeSeqs hands out Seqs from the counter in the meta bucket, inside tx.
+func takeSeqs(tx *bbolt.Tx) store.TakeSeqs {
+	return func(n int) (uint64, error) {
+		first := lastSeq(tx) + 1
+		return first, setLastSeq(tx, first+uint64(n)-1)
 	}
-	if inv.SubmittedAt.IsZero() {
-		inv.SubmittedAt = s.nowMS()
-	}
-	inv.SubmittedAt = ms(inv.SubmittedAt)
-	inv.Created, inv.Updated, inv.Unchanged = 0, 0, 0
-	inv.PracticeIDs = make([]string, 0, len(sub.Practices))
-	seen := make(map[string]int, len(sub.Practices))
-	for i, in := range sub.Practices {
-		if j, dup := seen[in.Ref]; dup {
-			return practice.Inventory{}, fmt.Errorf("bolt: ref %q staat twee keer in de inventaris (praktijk %d en %d): %w", in.Ref, j, i, store.ErrConflict)
-		}
-		seen[in.Ref] = i
-	}
+}
 
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
+// Submit applies a submission in one transaction: store.PlanSubmission over
+// the stored practices, a new revision for each practice that changed, and
+// the inventory record with its counts. A duplicate ref or an existing
+// inventory id is an ErrConflict and writes nothing.
+func (s *Store) Submit(ctx context.Context, sub store.Submission) (store.Submitted, error) {
+	inv, err := store.PrepareSubmission(sub, s.now())
+	if err != nil {
+		return store.Submitted{}, err
+	}
+	var out store.Submitted
+	err = s.update(ctx, func(tx *bbolt.Tx) error {
 		invs := tx.Bucket(bucketInventories)
-		if invs.Get([]byte(inv.ID)) != nil {
-			return fmt.Errorf("bolt: inventaris %s bestaat al: %w", inv.ID, store.ErrConflict)
+		st := store.SubmissionState{
+			InventoryExists: invs.Get([]byte(inv.ID)) != nil,
+			Practices:       make(map[string]practice.Practice, len(sub.Practices)),
 		}
-		seq := lastSeq(tx)
-		byRegion := tx.Bucket(bucketPracticesByRegion)
 		for _, in := range sub.Practices {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			id := practice.ID(inv.Region, in.Ref)
-			existing, err := getPractice(tx, id)
+			p, err := getPractice(tx, practice.ID(inv.Region, in.Ref))
 			if err != nil {
 				return err
 			}
-			p, outcome := practice.Apply(existing, inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, seq+1, inv.Demo)
-			inv.PracticeIDs = append(inv.PracticeIDs, p.ID)
-			var oldSeq uint64
-			switch outcome {
-			case practice.Unchanged:
-				inv.Unchanged++
+			if p != nil {
+				st.Practices[p.ID] = *p
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		out, err = store.PlanSubmission(inv, sub.Practices, st, takeSeqs(tx))
+		if err != nil {
+			return err
+		}
+		byRegion := tx.Bucket(bucketPracticesByRegion)
+		for _, w := range out.Practices {
+			if w.Outcome == practice.Unchanged {
 				continue
-			case practice.Created:
-				inv.Created++
-				if err := byRegion.Put(regionKey(p.Region, p.ID), nil); err != nil {
+			}
+			if w.Outcome == practice.Created {
+				if err := byRegion.Put(regionKey(w.Practice.Region, w.Practice.ID), nil); err != nil {
 					return err
 				}
-			case practice.Updated:
-				inv.Updated++
-				oldSeq = existing.Seq
 			}
-			seq++
-			if err := writePractice(tx, p, oldSeq); err != nil {
+			if err := writePractice(tx, w.Practice, w.PrevSeq); err != nil {
 				return err
 			}
-			if err := writeRevision(tx, p); err != nil {
+			if err := writeRevision(tx, w.Practice); err != nil {
 				return err
 			}
 		}
-		if err := setLastSeq(tx, seq); err != nil {
+		rec := out.Inventory
+		if err := tx.Bucket(bucketInventoriesByRegion).Put(regionKey(rec.Region, rec.ID), nil); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketInventoriesByRegion).Put(regionKey(inv.Region, inv.ID), nil); err != nil {
-			return err
-		}
-		return put(invs, []byte(inv.ID), inv)
+		return put(invs, []byte(rec.ID), rec)
 	})
 	if err != nil {
-		return practice.Inventory{}, err
+		return store.Submitted{}, err
 	}
-	return inv, nil
+	return out, nil
 }
 
-// Withdraw takes a live practice out of search and lists as a new version.
+// Withdraw takes a live practice out of search and lists as a new version
+// (store.Withdraw).
 func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) (practice.Practice, error) {
-	if w.At.IsZero() {
-		w.At = s.now()
-	}
-	w.At = ms(w.At)
 	var out practice.Practice
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
 		p, err := getPractice(tx, id)
 		if err != nil {
 			return err
 		}
-		if p == nil {
-			return notFound("praktijk", id)
-		}
-		if !p.Live() {
-			return fmt.Errorf("bolt: praktijk %s is al ingetrokken: %w", id, store.ErrConflict)
-		}
-		oldSeq := p.Seq
-		p.Version++
-		p.Withdrawn = &w
-		p.UpdatedAt = w.At
-		p.Seq = lastSeq(tx) + 1
-		if err := setLastSeq(tx, p.Seq); err != nil {
+		next, prevSeq, err := store.Withdraw(id, p, w, s.now(), takeSeqs(tx))
+		if err != nil {
 			return err
 		}
-		if err := writePractice(tx, *p, oldSeq); err != nil {
+		if err := writePractice(tx, next, prevSeq); err != nil {
 			return err
 		}
-		out = *p
-		return writeRevision(tx, *p)
+		out = next
+		return writeRevision(tx, next)
 	})
 	if err != nil {
 		return practice.Practice{}, err
@@ -740,42 +717,24 @@ func (s *Store) eraseContact(ctx context.Context, id string) (practice.Practice,
 		if err != nil {
 			return err
 		}
-		if p == nil {
-			return notFound("praktijk", id)
-		}
-		if c, changed := practice.WithoutPersonalData(p.Contact); changed {
-			oldSeq := p.Seq
-			p.Contact = c
-			p.Hash = practice.ContentHash(p.Content)
-			p.Seq = lastSeq(tx) + 1
-			if err := setLastSeq(tx, p.Seq); err != nil {
-				return err
-			}
-			if err := writePractice(tx, *p, oldSeq); err != nil {
+		var history []practice.Revision
+		if p != nil {
+			if history, err = revisions(tx, id); err != nil {
 				return err
 			}
 		}
-		out = *p
-
-		revs := tx.Bucket(bucketRevisions)
-		prefix := revisionPrefix(id)
-		var keys [][]byte
-		var changed []practice.Revision
-		c := revs.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decode[practice.Revision](v)
-			if err != nil {
-				return fmt.Errorf("bolt: versie van %s lezen: %w", id, err)
-			}
-			if rc, ok := practice.WithoutPersonalData(r.Content.Contact); ok {
-				r.Content.Contact = rc
-				r.Hash = practice.ContentHash(r.Content)
-				keys = append(keys, slices.Clone(k))
-				changed = append(changed, r)
+		e, err := store.EraseContact(id, p, history, takeSeqs(tx))
+		if err != nil {
+			return err
+		}
+		if e.Changed {
+			if err := writePractice(tx, e.Practice, e.PrevSeq); err != nil {
+				return err
 			}
 		}
-		for i, r := range changed { // after the cursor: writing moves it
-			if err := put(revs, keys[i], r); err != nil {
+		out = e.Practice
+		for _, r := range e.Revisions {
+			if err := put(tx.Bucket(bucketRevisions), revisionKey(r.PracticeID, r.Version), r); err != nil {
 				return err
 			}
 		}

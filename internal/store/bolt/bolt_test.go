@@ -47,7 +47,8 @@ func TestOpenCreatesParentDirAndReopens(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("data file not created: %v", err)
 	}
-	inv, err := s.Submit(ctx, sub("limburg", time.Now(), "a", "b"))
+	res, err := s.Submit(ctx, sub("limburg", time.Now(), "a", "b"))
+	inv := res.Inventory
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,8 @@ func TestOpenNotABoltFile(t *testing.T) {
 
 func TestBackup(t *testing.T) {
 	s, _ := openTemp(t)
-	inv, err := s.Submit(ctx, sub("brussel", time.Now(), "x", "y", "z"))
+	res, err := s.Submit(ctx, sub("brussel", time.Now(), "x", "y", "z"))
+	inv := res.Inventory
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +156,8 @@ func TestTimesUTCMilliseconds(t *testing.T) {
 	s, _ := openTemp(t)
 	at := time.Date(2024, 5, 6, 7, 8, 9, 123_456_789, time.FixedZone("CEST", 2*3600))
 	want := time.Date(2024, 5, 6, 5, 8, 9, 123_000_000, time.UTC)
-	inv, err := s.Submit(ctx, sub("antwerpen", at, "t"))
+	res, err := s.Submit(ctx, sub("antwerpen", at, "t"))
+	inv := res.Inventory
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +193,8 @@ func TestTimesUTCMilliseconds(t *testing.T) {
 
 func TestZeroTimesUseClock(t *testing.T) {
 	fixed := time.Date(2030, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
-	s, _ := openTemp(t, WithClock(func() time.Time { return fixed }))
+	s, _ := openTemp(t)
+	s.now = func() time.Time { return fixed }
 	if _, err := s.Submit(ctx, sub("limburg", time.Time{}, "z")); err != nil {
 		t.Fatal(err)
 	}

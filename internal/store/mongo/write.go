@@ -145,97 +145,43 @@ func (s *Store) getPractice(ctx context.Context, id string) (*practice.Practice,
 	return &p, nil
 }
 
-// ---- Submit ----
+// ---- Submit, Withdraw, EraseContact: the rules of store, applied ----
 
-// prepareSubmission checks what can be checked without the store and
-// normalises the inventory: times at millisecond precision, a zero
-// SubmittedAt filled in, counts cleared.
-func prepareSubmission(sub store.Submission, now time.Time) (practice.Inventory, error) {
-	inv := sub.Inventory
-	if inv.ID == "" || inv.Region == "" {
-		return practice.Inventory{}, errors.New("mongo: inventaris zonder id of regio")
-	}
-	if inv.SubmittedAt.IsZero() {
-		inv.SubmittedAt = now
-	}
-	inv.SubmittedAt = ms(inv.SubmittedAt)
-	inv.Created, inv.Updated, inv.Unchanged = 0, 0, 0
-	inv.PracticeIDs = make([]string, 0, len(sub.Practices))
-	seen := make(map[string]int, len(sub.Practices))
-	for i, in := range sub.Practices {
-		if j, dup := seen[in.Ref]; dup {
-			return practice.Inventory{}, fmt.Errorf("mongo: ref %q staat twee keer in de inventaris (praktijk %d en %d): %w", in.Ref, j, i, store.ErrConflict)
-		}
-		seen[in.Ref] = i
-	}
-	return inv, nil
+// takeSeqsIn is takeSeqs as the rules take it.
+func (s *Store) takeSeqsIn(ctx context.Context) store.TakeSeqs {
+	return func(n int) (uint64, error) { return s.takeSeqs(ctx, n) }
 }
 
-// planSubmission applies practice.Apply to every practice of the submission
-// over the current state and returns what to write and the inventory with
-// its counts. Seqs are taken only for the practices that change, in
-// submission order.
-func planSubmission(inv practice.Inventory, ins []practice.PracticeInput, existing map[string]practice.Practice, takeSeqs func(n int) (uint64, error)) (writeSet, practice.Inventory, error) {
-	current := func(id string) *practice.Practice {
-		if p, ok := existing[id]; ok {
-			return &p
-		}
-		return nil
-	}
-	changes := 0
-	for _, in := range ins {
-		if _, outcome := practice.Apply(current(practice.ID(inv.Region, in.Ref)), inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, 0, inv.Demo); outcome != practice.Unchanged {
-			changes++
-		}
-	}
-	var seq uint64
-	if changes > 0 {
-		first, err := takeSeqs(changes)
-		if err != nil {
-			return writeSet{}, practice.Inventory{}, err
-		}
-		seq = first
-	}
-	// A fresh list: the caller's inventory is not touched, so that running
-	// the plan again (a retried transaction) starts from the same state.
-	inv.PracticeIDs = make([]string, 0, len(ins))
-	var ws writeSet
-	for _, in := range ins {
-		p, outcome := practice.Apply(current(practice.ID(inv.Region, in.Ref)), inv.Region, in.Ref, in.Content, inv.ID, inv.SubmittedAt, seq, inv.Demo)
-		inv.PracticeIDs = append(inv.PracticeIDs, p.ID)
-		switch outcome {
-		case practice.Unchanged:
-			inv.Unchanged++
-			continue
-		case practice.Created:
-			inv.Created++
-		case practice.Updated:
-			inv.Updated++
-		}
-		seq++
-		ws.addPractice(p)
-	}
-	d := inventoryToDoc(inv)
-	ws.inventory = &d
-	return ws, inv, nil
-}
-
-// Submit applies a submission all or nothing: practice.Apply for every
-// practice, a new revision for each one that changed, the inventory record
-// with its counts. A duplicate ref or an existing inventory id is an
+// Submit applies a submission all or nothing: store.PlanSubmission over the
+// stored practices, a new revision for each one that changed, the inventory
+// record with its counts. A duplicate ref or an existing inventory id is an
 // ErrConflict and writes nothing.
-func (s *Store) Submit(ctx context.Context, sub store.Submission) (practice.Inventory, error) {
+func (s *Store) Submit(ctx context.Context, sub store.Submission) (store.Submitted, error) {
 	if err := s.check(ctx); err != nil {
-		return practice.Inventory{}, err
+		return store.Submitted{}, err
 	}
-	inv, err := prepareSubmission(sub, s.o.now())
+	what, plan, out, err := s.submission(sub)
 	if err != nil {
-		return practice.Inventory{}, err
+		return store.Submitted{}, err
 	}
-	var out practice.Inventory
-	err = s.write(ctx, "inventaris "+inv.ID, func(ctx context.Context) (writeSet, error) {
-		if _, err := findOne[bson.Raw](ctx, s, "inventaris", s.inventories, idFilter(inv.ID)); err == nil {
-			return writeSet{}, fmt.Errorf("mongo: inventaris %s bestaat al: %w", inv.ID, store.ErrConflict)
+	if err := s.write(ctx, what, plan); err != nil {
+		return store.Submitted{}, err
+	}
+	return *out, nil
+}
+
+// submission prepares a submission: what it is called, the plan of its
+// write, and where the plan leaves its result.
+func (s *Store) submission(sub store.Submission) (string, func(context.Context) (writeSet, error), *store.Submitted, error) {
+	inv, err := store.PrepareSubmission(sub, time.Now())
+	if err != nil {
+		return "", nil, nil, err
+	}
+	out := new(store.Submitted)
+	plan := func(ctx context.Context) (writeSet, error) {
+		var st store.SubmissionState
+		if _, err := findOne[bson.Raw](ctx, s, "inventory", s.inventories, idFilter(inv.ID)); err == nil {
+			st.InventoryExists = true
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return writeSet{}, err
 		}
@@ -243,59 +189,54 @@ func (s *Store) Submit(ctx context.Context, sub store.Submission) (practice.Inve
 		for i, in := range sub.Practices {
 			ids[i] = practice.ID(inv.Region, in.Ref)
 		}
-		existing := map[string]practice.Practice{}
-		if len(ids) > 0 {
-			found, err := findAll(ctx, s, "bestaande praktijken", s.practices, idsFilter(ids), practiceFromDoc)
+		st.Practices = map[string]practice.Practice{}
+		if len(ids) > 0 && !st.InventoryExists {
+			found, err := findAll(ctx, s, "existing practices", s.practices, idsFilter(ids), practiceFromDoc)
 			if err != nil {
 				return writeSet{}, err
 			}
 			for _, p := range found {
-				existing[p.ID] = p
+				st.Practices[p.ID] = p
 			}
 		}
 		if err := ctx.Err(); err != nil {
 			return writeSet{}, err
 		}
-		ws, res, err := planSubmission(inv, sub.Practices, existing, func(n int) (uint64, error) { return s.takeSeqs(ctx, n) })
-		out = res
-		return ws, err
-	})
-	if err != nil {
-		return practice.Inventory{}, err
+		res, err := store.PlanSubmission(inv, sub.Practices, st, s.takeSeqsIn(ctx))
+		if err != nil {
+			return writeSet{}, err
+		}
+		*out = res
+		var ws writeSet
+		for _, p := range res.Changed() {
+			ws.addPractice(p)
+		}
+		d := inventoryToDoc(res.Inventory)
+		ws.inventory = &d
+		return ws, nil
 	}
-	return out, nil
+	return "inventory " + inv.ID, plan, out, nil
 }
 
-// ---- Withdraw ----
-
-// Withdraw takes a live practice out of search and lists as a new version.
+// Withdraw takes a live practice out of search and lists as a new version
+// (store.Withdraw).
 func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) (practice.Practice, error) {
 	if err := s.check(ctx); err != nil {
 		return practice.Practice{}, err
 	}
-	if w.At.IsZero() {
-		w.At = s.o.now()
-	}
-	w.At = ms(w.At)
 	var out practice.Practice
-	err := s.write(ctx, "praktijk "+id+" intrekken", func(ctx context.Context) (writeSet, error) {
+	err := s.write(ctx, "withdraw practice "+id, func(ctx context.Context) (writeSet, error) {
 		p, err := s.getPractice(ctx, id)
 		if err != nil {
 			return writeSet{}, err
 		}
-		if p == nil {
-			return writeSet{}, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
-		}
-		if !p.Live() {
-			return writeSet{}, fmt.Errorf("mongo: praktijk %s is al ingetrokken: %w", id, store.ErrConflict)
-		}
-		seq, err := s.takeSeqs(ctx, 1)
+		next, _, err := store.Withdraw(id, p, w, time.Now(), s.takeSeqsIn(ctx))
 		if err != nil {
 			return writeSet{}, err
 		}
-		out = withdrawn(*p, w, seq)
+		out = next
 		var ws writeSet
-		ws.addPractice(out)
+		ws.addPractice(next)
 		return ws, nil
 	})
 	if err != nil {
@@ -304,55 +245,36 @@ func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) 
 	return out, nil
 }
 
-// withdrawn is p withdrawn by w as a new version at seq.
-func withdrawn(p practice.Practice, w practice.Withdrawal, seq uint64) practice.Practice {
-	p.Version++
-	p.Withdrawn = &w
-	p.UpdatedAt = w.At
-	p.Seq = seq
-	return p
-}
-
-// ---- EraseContact ----
-
-// EraseContact removes email and phone from the practice and every revision.
-// Version and UpdatedAt stay; the hashes are recomputed, and the practice gets
-// a new Seq when it changed, so the search index drops the data too.
+// EraseContact removes email and phone from the practice and every revision
+// (store.EraseContact).
 func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice, error) {
 	if err := s.check(ctx); err != nil {
 		return practice.Practice{}, err
 	}
 	var out practice.Practice
-	err := s.write(ctx, "contact van "+id+" wissen", func(ctx context.Context) (writeSet, error) {
+	err := s.write(ctx, "erase the contact of "+id, func(ctx context.Context) (writeSet, error) {
 		p, err := s.getPractice(ctx, id)
 		if err != nil {
 			return writeSet{}, err
 		}
-		if p == nil {
-			return writeSet{}, fmt.Errorf("mongo: praktijk %s: %w", id, store.ErrNotFound)
-		}
-		var ws writeSet
-		if c, changed := practice.WithoutPersonalData(p.Contact); changed {
-			seq, err := s.takeSeqs(ctx, 1)
+		var history []practice.Revision
+		if p != nil {
+			history, err = findAll(ctx, s, "revisions of "+id, s.revisions, historyFilter(id), revisionFromDoc, options.Find().SetSort(byVersion))
 			if err != nil {
 				return writeSet{}, err
 			}
-			p.Contact = c
-			p.Hash = practice.ContentHash(p.Content)
-			p.Seq = seq
-			ws.practices = append(ws.practices, practiceToDoc(*p))
 		}
-		out = *p
-		revs, err := findAll(ctx, s, "versies van "+id, s.revisions, historyFilter(id), revisionFromDoc, options.Find().SetSort(byVersion))
+		e, err := store.EraseContact(id, p, history, s.takeSeqsIn(ctx))
 		if err != nil {
 			return writeSet{}, err
 		}
-		for _, r := range revs {
-			if c, changed := practice.WithoutPersonalData(r.Content.Contact); changed {
-				r.Content.Contact = c
-				r.Hash = practice.ContentHash(r.Content)
-				ws.erased = append(ws.erased, revisionToDoc(r))
-			}
+		out = e.Practice
+		var ws writeSet
+		if e.Changed {
+			ws.practices = append(ws.practices, practiceToDoc(e.Practice))
+		}
+		for _, r := range e.Revisions {
+			ws.erased = append(ws.erased, revisionToDoc(r))
 		}
 		return ws, nil
 	})

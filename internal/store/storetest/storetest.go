@@ -145,11 +145,16 @@ func submission(region string, when time.Time, ins ...practice.PracticeInput) st
 
 func mustSubmit(t *testing.T, s store.Store, sub store.Submission) practice.Inventory {
 	t.Helper()
-	inv, err := s.Submit(ctx, sub)
+	return mustSubmitted(t, s, sub).Inventory
+}
+
+func mustSubmitted(t *testing.T, s store.Store, sub store.Submission) store.Submitted {
+	t.Helper()
+	res, err := s.Submit(ctx, sub)
 	if err != nil {
 		t.Fatalf("Submit(%s, %d practices): %v", sub.Inventory.Region, len(sub.Practices), err)
 	}
-	return inv
+	return res
 }
 
 func mustPractice(t *testing.T, s store.Store, id string) practice.Practice {

@@ -127,7 +127,8 @@ func testResubmitMixed(t *testing.T, s store.Store) {
 	changed.Krachtlijnen = []string{"NABIJHEID", "VERBINDEND"}
 	added := input("ovl-4", "Nieuw in de tweede ronde")
 	sub := submission(region, at(5), changed, keep, added)
-	inv := mustSubmit(t, s, sub)
+	res := mustSubmitted(t, s, sub)
+	inv := res.Inventory
 
 	if inv.Created != 1 || inv.Updated != 1 || inv.Unchanged != 1 {
 		t.Errorf("counts created/updated/unchanged = %d/%d/%d, want 1/1/1", inv.Created, inv.Updated, inv.Unchanged)
@@ -181,6 +182,21 @@ func testResubmitMixed(t *testing.T, s store.Store) {
 		}
 	}
 	equal(t, "absent practice", mustPractice(t, s, absentBefore.ID), absentBefore)
+
+	// Submit returns what it did to each practice, in submission order: the
+	// practice as stored, its outcome and the Seq it held before.
+	wantOutcomes := []practice.Outcome{practice.Updated, practice.Unchanged, practice.Created}
+	wantPrev := []uint64{changeBefore.Seq, mustPractice(t, s, practice.ID(region, keep.Ref)).Seq, 0}
+	if len(res.Practices) != len(sub.Practices) {
+		t.Fatalf("Submit returned %d practices, want %d", len(res.Practices), len(sub.Practices))
+	}
+	for i, w := range res.Practices {
+		equal(t, fmt.Sprintf("returned practice %d", i), w.Practice, mustPractice(t, s, practice.ID(region, sub.Practices[i].Ref)))
+		if w.Outcome != wantOutcomes[i] || w.PrevSeq != wantPrev[i] {
+			t.Errorf("returned practice %d: outcome %d, previous Seq %d; want %d, %d", i, w.Outcome, w.PrevSeq, wantOutcomes[i], wantPrev[i])
+		}
+	}
+	equalStrings(t, "Submitted.Changed", ids(res.Changed()), []string{practice.ID(region, changed.Ref), practice.ID(region, added.Ref)})
 	equalStrings(t, "ChangedSince(before the resubmission)", ids(mustChanged(t, s, lastBefore, 0)),
 		[]string{practice.ID(region, changed.Ref), practice.ID(region, added.Ref)})
 }
@@ -365,7 +381,8 @@ func testCancelledMidway(t *testing.T, s store.Store) {
 		if attempts > 400 {
 			t.Fatalf("Submit still cancelled after %d looks at the context", n)
 		}
-		inv, err := s.Submit(newCountdownCtx(n), sub)
+		res, err := s.Submit(newCountdownCtx(n), sub)
+		inv := res.Inventory
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("Submit cancelled after %d looks at the context: error %q does not wrap context.Canceled", n, err)
