@@ -50,10 +50,6 @@ const (
 	maxAbandoned  = 64               // slot tokens given up on that are remembered
 )
 
-// errSimulatedCrash is returned by a write stopped by the crashAfterPending
-// test hook.
-var errSimulatedCrash = errors.New("mongo: gesimuleerde crash na het wegschrijven van de openstaande schrijfopdracht")
-
 // pendingDoc is the write slot.
 type pendingDoc struct {
 	ID        string        `bson:"_id"`
@@ -146,8 +142,9 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// writeRollForward is write on a deployment without transactions.
-func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx context.Context) (writeSet, error)) (err error) {
+// writeRollForward is write on a deployment without transactions: the
+// write is made durable up to its commit point, then applied.
+func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx context.Context) (writeSet, error)) error {
 	select { // one write of this process at a time; others wait here rather than poll the slot
 	case s.writeSem <- struct{}{}:
 	case <-ctx.Done():
@@ -155,9 +152,21 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 	}
 	defer func() { <-s.writeSem }()
 
+	h, items, err := s.commitPending(ctx, what, plan)
+	if err != nil || h == nil {
+		return err
+	}
+	return s.applyCommitted(ctx, *h, items)
+}
+
+// commitPending takes the write slot, plans the write and stores it as
+// pending items, and marks the slot ready: the commit point. It returns the
+// ready slot and its items, or nil when there is nothing to write. The
+// caller holds s.writeSem.
+func (s *Store) commitPending(ctx context.Context, what string, plan func(ctx context.Context) (writeSet, error)) (*pendingDoc, []pendingItemDoc, error) {
 	token, err := s.acquireSlot(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// Holding the slot, every item of another token is an orphan (an item
 	// insert that was cut off and landed after its slot was dropped): it is
@@ -174,20 +183,20 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 
 	ws, err := plan(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if ws.empty() {
-		return nil // nothing to write (EraseContact without personal data)
+		return nil, nil, nil // nothing to write (EraseContact without personal data)
 	}
 	items := pendingItems(token, ws)
 	for start := 0; start < len(items); start += itemBatch {
 		batch := items[start:min(start+itemBatch, len(items))]
 		if _, err := s.pendingItems.InsertMany(ctx, batch); err != nil {
-			return s.mapErr(ctx, what+": openstaande schrijfopdracht", err)
+			return nil, nil, s.mapErr(ctx, what+": pending write", err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 
 	// The commit point.
@@ -203,22 +212,22 @@ func (s *Store) writeRollForward(ctx context.Context, what string, plan func(ctx
 		defer cancel()
 		ready, rerr := s.withdrawSlot(lctx, token)
 		if rerr != nil {
-			return fmt.Errorf("mongo: %s: niet zeker of het is vastgelegd (zo ja, dan voltooit de volgende schrijfopdracht of Open het): %w; nakijken: %w", what, s.mapErr(ctx, "vastleggen", err), rerr)
+			return nil, nil, fmt.Errorf("mongo: %s: unsure whether it was committed (if so, the next write or Open completes it): %w; checking: %w", what, s.mapErr(ctx, "commit", err), rerr)
 		}
 		if !ready {
-			return s.mapErr(ctx, what+": vastleggen", err)
+			return nil, nil, s.mapErr(ctx, what+": commit", err)
 		}
 	case res.MatchedCount == 0:
-		return fmt.Errorf("mongo: %s: de schrijfplaats is intussen vrijgegeven (lease van %s verlopen): %w", what, s.o.lockLease, store.ErrUnavailable)
+		return nil, nil, fmt.Errorf("mongo: %s: the write slot was released meanwhile (lease of %s ran out): %w", what, s.o.lockLease, store.ErrUnavailable)
 	}
 	committed = true
-	if s.o.crashAfterPending != nil && s.o.crashAfterPending() {
-		return errSimulatedCrash
-	}
+	return &pendingDoc{ID: pendingSlot, Token: token, State: stateReady, What: what, Items: int64(len(items)), Inventory: ws.inventory}, items, nil
+}
 
-	h := pendingDoc{ID: pendingSlot, Token: token, State: stateReady, What: what, Items: int64(len(items)), Inventory: ws.inventory}
+// applyCommitted applies a write this process has just committed.
+func (s *Store) applyCommitted(ctx context.Context, h pendingDoc, items []pendingItemDoc) error {
 	if err := s.completeDetached(ctx, h, items); err != nil {
-		return fmt.Errorf("mongo: %s is vastgelegd maar nog niet volledig uitgevoerd; de volgende lezing of schrijfopdracht van dit proces, of Open, voltooit het: %w", what, unavailable(err))
+		return fmt.Errorf("mongo: %s is committed but not yet applied in full; the next read or write of this process, or Open, completes it: %w", h.What, unavailable(err))
 	}
 	return nil
 }

@@ -58,11 +58,7 @@ type options_ struct {
 	lockLease              time.Duration
 	transactions           *bool // nil: detect
 	appName                string
-	now                    func() time.Time
-
-	// crashAfterPending is a test hook: when it returns true the write stops
-	// right after its pending record is durable, as a crash would.
-	crashAfterPending func() bool
+	now                    func() time.Time // the clock for a time a caller leaves zero, and for leases
 }
 
 // WithDatabase names the database to use when the URI has no path
@@ -99,10 +95,6 @@ func WithWriteLockLease(d time.Duration) Option { return func(o *options_) { o.l
 
 // WithAppName sets the application name the server logs for connections.
 func WithAppName(name string) Option { return func(o *options_) { o.appName = name } }
-
-// WithClock sets the clock used where a caller leaves a time zero (default
-// time.Now).
-func WithClock(now func() time.Time) Option { return func(o *options_) { o.now = now } }
 
 // Open connects to the MongoDB deployment at uri, detects whether it supports
 // transactions, creates the collections and indexes (idempotently), completes

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,16 +27,8 @@ func TestStalledServer(t *testing.T) {
 	db := ts.freshDatabase(t)
 	ctx := context.Background()
 	const opTimeout = 1500 * time.Millisecond
-	var freezeAtCommit atomic.Bool
 	s, err := Open(ctx, uriWithDatabase(uri, db), WithOperationTimeout(opTimeout), WithServerSelectionTimeout(time.Second),
-		WithPingTimeout(500*time.Millisecond), WithTransactions(false), func(o *options_) {
-			o.crashAfterPending = func() bool {
-				if freezeAtCommit.CompareAndSwap(true, false) {
-					p.freeze()
-				}
-				return false
-			}
-		})
+		WithPingTimeout(500*time.Millisecond), WithTransactions(false))
 	if err != nil {
 		t.Fatalf("Open through the proxy: %v", err)
 	}
@@ -118,9 +109,13 @@ func TestStalledServer(t *testing.T) {
 	changed := in("b", "B")
 	changed.Summary = "Tweede versie."
 	second := sub("limburg", t0.Add(time.Hour), in("a", "A"), changed, in("d", "D"))
-	freezeAtCommit.Store(true)
 	start := time.Now()
-	_, err = s.Submit(ctx, second)
+	h, items, err := submitToCommit(ctx, s, second)
+	if err != nil {
+		t.Fatalf("Submit up to its commit point: %v", err)
+	}
+	p.freeze()
+	err = s.applyCommitted(ctx, h, items) // what Submit does next
 	if !errors.Is(err, store.ErrUnavailable) {
 		t.Errorf("Submit stalled after its commit point: %v, want ErrUnavailable", err)
 	}

@@ -173,7 +173,7 @@ func (s *Store) Submit(ctx context.Context, sub store.Submission) (store.Submitt
 // submission prepares a submission: what it is called, the plan of its
 // write, and where the plan leaves its result.
 func (s *Store) submission(sub store.Submission) (string, func(context.Context) (writeSet, error), *store.Submitted, error) {
-	inv, err := store.PrepareSubmission(sub, time.Now())
+	inv, err := store.PrepareSubmission(sub, s.o.now())
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -230,7 +230,7 @@ func (s *Store) Withdraw(ctx context.Context, id string, w practice.Withdrawal) 
 		if err != nil {
 			return writeSet{}, err
 		}
-		next, _, err := store.Withdraw(id, p, w, time.Now(), s.takeSeqsIn(ctx))
+		next, _, err := store.Withdraw(id, p, w, s.o.now(), s.takeSeqsIn(ctx))
 		if err != nil {
 			return writeSet{}, err
 		}
