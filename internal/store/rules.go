@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -15,6 +17,8 @@ import (
 //	Submit:       PrepareSubmission (no state needed), then PlanSubmission
 //	Withdraw:     Withdraw
 //	EraseContact: EraseContact
+//	PutRegionalAction: CheckRegionalAction
+//	CreateToken:  PrepareToken; RevokeToken: RevokedAt
 
 // TakeSeqs hands out n consecutive Seqs of a store, inside its atomic write,
 // and returns the first.
@@ -211,4 +215,36 @@ func EraseContact(id string, p *practice.Practice, history []practice.Revision, 
 		}
 	}
 	return e, nil
+}
+
+// CheckRegionalAction is the rule of PutRegionalAction: a regional action
+// needs an id and a region.
+func CheckRegionalAction(a actionplan.Action) error {
+	if a.ID == "" || a.Region == "" {
+		return fmt.Errorf("store: regional action %q without id or region", a.ID)
+	}
+	return nil
+}
+
+// PrepareToken is the rule of CreateToken: a token record needs an id and
+// a hash; its times are kept as every time is (Millis).
+func PrepareToken(t auth.Token) (auth.Token, error) {
+	if t.ID == "" || t.Hash == "" {
+		return auth.Token{}, fmt.Errorf("store: token %q without id or hash", t.ID)
+	}
+	t.CreatedAt = Millis(t.CreatedAt)
+	if t.RevokedAt != nil {
+		r := Millis(*t.RevokedAt)
+		t.RevokedAt = &r
+	}
+	return t, nil
+}
+
+// RevokedAt is the time RevokeToken records: at, or now when at is zero. A
+// token that is revoked already keeps its first time.
+func RevokedAt(at, now time.Time) time.Time {
+	if at.IsZero() {
+		at = now
+	}
+	return Millis(at)
 }

@@ -253,8 +253,6 @@ func decode[T any](data []byte) (T, error) {
 	return v, err
 }
 
-// ms is how every time is stored: UTC, milliseconds, as MongoDB keeps it.
-func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
 func lastSeq(tx *bbolt.Tx) uint64 {
 	if v := tx.Bucket(bucketMeta).Get(keySeq); len(v) == 8 {
@@ -827,8 +825,8 @@ func (s *Store) Inventories(ctx context.Context, q store.InventoryQuery) ([]prac
 
 // PutRegionalAction creates or replaces a regional action.
 func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) error {
-	if a.ID == "" || a.Region == "" {
-		return fmt.Errorf("bolt: regionale actie %q zonder id of regio", a.ID)
+	if err := store.CheckRegionalAction(a); err != nil {
+		return err
 	}
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		return put(tx.Bucket(bucketActions), []byte(a.ID), a)
@@ -865,27 +863,7 @@ func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error
 
 // CreateToken stores a token record; ErrConflict if its id or hash exists.
 func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
-	if t.ID == "" || t.Hash == "" {
-		return errors.New("bolt: token zonder id of hash")
-	}
-	t.CreatedAt = ms(t.CreatedAt)
-	if t.RevokedAt != nil {
-		r := ms(*t.RevokedAt)
-		t.RevokedAt = &r
-	}
-	return s.update(ctx, func(tx *bbolt.Tx) error {
-		tokens, hashes := tx.Bucket(bucketTokens), tx.Bucket(bucketTokenHashes)
-		if tokens.Get([]byte(t.ID)) != nil {
-			return fmt.Errorf("bolt: token %s bestaat al: %w", t.ID, store.ErrConflict)
-		}
-		if hashes.Get([]byte(t.Hash)) != nil {
-			return fmt.Errorf("bolt: een token met dezelfde hash bestaat al: %w", store.ErrConflict)
-		}
-		if err := hashes.Put([]byte(t.Hash), []byte(t.ID)); err != nil {
-			return err
-		}
-		return put(tokens, []byte(t.ID), t)
-	})
+	return s.update(ctx, func(tx *bbolt.Tx) error { return loadToken(tx, t) })
 }
 
 func getToken(tx *bbolt.Tx, id []byte) (*auth.Token, error) {
@@ -955,10 +933,7 @@ func cmpString(a, b string) int {
 // RevokeToken marks a token revoked at at. Revoking a revoked token keeps
 // the first time.
 func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
-	if at.IsZero() {
-		at = s.now()
-	}
-	at = ms(at)
+	at = store.RevokedAt(at, s.now())
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		t, err := getToken(tx, []byte(id))
 		if err != nil {

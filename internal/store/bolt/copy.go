@@ -142,7 +142,7 @@ func loadPractice(tx *bbolt.Tx, p practice.Practice, history []practice.Revision
 		if revs.Get(key) != nil {
 			return conflict("versie", fmt.Sprintf("%s v%d", r.PracticeID, r.Version))
 		}
-		r.At = ms(r.At)
+		r.At = store.Millis(r.At)
 		r.Withdrawn = normaliseWithdrawal(r.Withdrawn)
 		if err := put(revs, key, r); err != nil {
 			return err
@@ -153,7 +153,7 @@ func loadPractice(tx *bbolt.Tx, p practice.Practice, history []practice.Revision
 
 // normalisePractice stores times as Submit does: UTC, milliseconds.
 func normalisePractice(p practice.Practice) practice.Practice {
-	p.CreatedAt, p.UpdatedAt = ms(p.CreatedAt), ms(p.UpdatedAt)
+	p.CreatedAt, p.UpdatedAt = store.Millis(p.CreatedAt), store.Millis(p.UpdatedAt)
 	p.Withdrawn = normaliseWithdrawal(p.Withdrawn)
 	return p
 }
@@ -163,7 +163,7 @@ func normaliseWithdrawal(w *practice.Withdrawal) *practice.Withdrawal {
 		return nil
 	}
 	c := *w
-	c.At = ms(c.At)
+	c.At = store.Millis(c.At)
 	return &c
 }
 
@@ -175,7 +175,7 @@ func loadInventory(tx *bbolt.Tx, inv practice.Inventory) error {
 	if invs.Get([]byte(inv.ID)) != nil {
 		return conflict("inventaris", inv.ID)
 	}
-	inv.SubmittedAt = ms(inv.SubmittedAt)
+	inv.SubmittedAt = store.Millis(inv.SubmittedAt)
 	if err := tx.Bucket(bucketInventoriesByRegion).Put(regionKey(inv.Region, inv.ID), nil); err != nil {
 		return err
 	}
@@ -193,21 +193,19 @@ func loadAction(tx *bbolt.Tx, a actionplan.Action) error {
 	return put(actions, []byte(a.ID), a)
 }
 
+// loadToken stores a token record (CreateToken, Load); ErrConflict if its
+// id or hash exists.
 func loadToken(tx *bbolt.Tx, t auth.Token) error {
-	if t.ID == "" || t.Hash == "" {
-		return fmt.Errorf("bolt: token %q zonder id of hash", t.ID)
+	t, err := store.PrepareToken(t)
+	if err != nil {
+		return err
 	}
 	tokens, hashes := tx.Bucket(bucketTokens), tx.Bucket(bucketTokenHashes)
 	if tokens.Get([]byte(t.ID)) != nil {
 		return conflict("token", t.ID)
 	}
 	if hashes.Get([]byte(t.Hash)) != nil {
-		return fmt.Errorf("bolt: een token met de hash van %s bestaat al: %w", t.ID, store.ErrConflict)
-	}
-	t.CreatedAt = ms(t.CreatedAt)
-	if t.RevokedAt != nil {
-		r := ms(*t.RevokedAt)
-		t.RevokedAt = &r
+		return fmt.Errorf("bolt: a token with the hash of %s exists already: %w", t.ID, store.ErrConflict)
 	}
 	if err := hashes.Put([]byte(t.Hash), []byte(t.ID)); err != nil {
 		return err

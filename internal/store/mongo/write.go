@@ -291,11 +291,11 @@ func (s *Store) PutRegionalAction(ctx context.Context, a actionplan.Action) erro
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	if a.ID == "" || a.Region == "" {
-		return fmt.Errorf("mongo: regionale actie %q zonder id of regio", a.ID)
+	if err := store.CheckRegionalAction(a); err != nil {
+		return err
 	}
 	_, err := s.actions.ReplaceOne(ctx, idFilter(a.ID), actionToDoc(a), options.Replace().SetUpsert(true))
-	return s.mapErr(ctx, "regionale actie "+a.ID, err)
+	return s.mapErr(ctx, "regional action "+a.ID, err)
 }
 
 // DeleteRegionalAction removes a regional action; ErrNotFound if absent.
@@ -318,10 +318,11 @@ func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	if t.ID == "" || t.Hash == "" {
-		return errors.New("mongo: token zonder id of hash")
+	t, err := store.PrepareToken(t)
+	if err != nil {
+		return err
 	}
-	_, err := s.tokens.InsertOne(ctx, tokenToDoc(t))
+	_, err = s.tokens.InsertOne(ctx, tokenToDoc(t))
 	return s.mapErr(ctx, "token "+t.ID, err)
 }
 
@@ -331,9 +332,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	if at.IsZero() {
-		at = s.o.now()
-	}
+	at = store.RevokedAt(at, s.o.now())
 	res, err := s.tokens.UpdateOne(ctx, revokeTokenFilter(id), revokeTokenUpdate(at))
 	if err != nil {
 		return s.mapErr(ctx, "token "+id+" intrekken", err)
