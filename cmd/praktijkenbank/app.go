@@ -50,7 +50,7 @@ func openStore(ctx context.Context, c config, log *slog.Logger) (store.Store, er
 	st, err := bolt.Open(path, bolt.WithOpenTimeout(2*time.Second))
 	if err != nil {
 		if errors.Is(err, bolt.ErrLocked) {
-			return nil, fmt.Errorf("%w (%s): stop de server, of gebruik --server URL --token T om via de server te werken", err, path)
+			return nil, dataDirInUse(path, "stop de server, of gebruik --server URL --token T om via de server te werken", err)
 		}
 		return nil, fmt.Errorf("opslag %s openen: %w", path, err)
 	}

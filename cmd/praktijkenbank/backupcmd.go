@@ -52,7 +52,7 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 		var st *bolt.Store
 		st, err = bolt.Open(filepath.Join(c.DataDir, dbFile), bolt.WithOpenTimeout(time.Second))
 		if errors.Is(err, bolt.ErrLocked) {
-			return fmt.Errorf("%w: de server draait; neem de reservekopie via de server: praktijkenbank backup --to %s --server http://localhost:8080 --token <beheerderstoken>", err, *to)
+			return dataDirInUse(c.DataDir, "de server draait; neem de reservekopie via de server: praktijkenbank backup --to "+*to+" --server http://localhost:8080 --token <beheerderstoken>", err)
 		}
 		if err != nil {
 			return err
@@ -169,7 +169,7 @@ func restoreCmd(ctx context.Context, args []string, getenv func(string) string, 
 	current, err := bolt.Open(target, bolt.WithOpenTimeout(time.Second))
 	if err != nil {
 		if errors.Is(err, bolt.ErrLocked) {
-			return fmt.Errorf("%w: stop de server voor je een reservekopie terugzet", err)
+			return dataDirInUse(c.DataDir, "stop de server voor je een reservekopie terugzet", err)
 		}
 		return err
 	}

@@ -38,6 +38,21 @@ func main() {
 // usageError is a mistake in how the command was called (exit code 2).
 type usageError struct{ error }
 
+// dutchError says in Dutch, for the one who runs the command, what an
+// internal error (kept for errors.Is, not shown) means.
+type dutchError struct {
+	msg string
+	err error
+}
+
+func (e dutchError) Error() string { return e.msg }
+func (e dutchError) Unwrap() error { return e.err }
+
+// dataDirInUse presents bolt.ErrLocked: another process holds the data file.
+func dataDirInUse(path, advice string, err error) error {
+	return dutchError{fmt.Sprintf("de datamap (%s) is in gebruik door een ander proces: %s", path, advice), err}
+}
+
 func exitCode(err error) int {
 	var u usageError
 	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {

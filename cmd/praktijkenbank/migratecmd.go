@@ -152,7 +152,7 @@ func openLocation(ctx context.Context, loc string, source bool, getenv func(stri
 	}
 	st, err := bolt.Open(path, bolt.WithOpenTimeout(2*time.Second))
 	if errors.Is(err, bolt.ErrLocked) {
-		return nil, "", fmt.Errorf("%w: stop eerst de server die %s gebruikt", err, loc)
+		return nil, "", dataDirInUse(loc, "stop eerst de server die hem gebruikt", err)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("opslag %s openen: %w", path, err)

@@ -19,7 +19,7 @@ import (
 
 // ErrNotEmpty is returned by Copy when the target already holds data: a copy
 // never mixes two stores.
-var ErrNotEmpty = errors.New("de doelopslag is niet leeg")
+var ErrNotEmpty = errors.New("the target store is not empty")
 
 // Record is one unit of a store's content as Dump reads it and Load writes
 // it. Exactly one of Practice, Inventory, Action and Token is set; a
@@ -107,7 +107,7 @@ func Copy(ctx context.Context, from Dumper, to Loader, opts ...CopyOption) (Copy
 			return nil
 		}
 		if err := to.Load(ctx, batch); err != nil {
-			return fmt.Errorf("doelopslag: schrijven: %w", err)
+			return fmt.Errorf("target store: write: %w", err)
 		}
 		clear(batch)
 		batch, weight = batch[:0], 0
@@ -150,7 +150,7 @@ func (rep *CopyReport) count(r Record) error {
 		rep.Revisions += len(r.History)
 		rep.LastSeq = max(rep.LastSeq, p.Seq)
 		if len(r.History) == 0 || r.History[len(r.History)-1].Version != p.Version {
-			return fmt.Errorf("bronopslag: praktijk %s (versie %d) heeft geen volledige geschiedenis (%d versies)", p.ID, p.Version, len(r.History))
+			return fmt.Errorf("source store: practice %s (version %d) has no complete history (%d versions)", p.ID, p.Version, len(r.History))
 		}
 	}
 	if r.Inventory != nil {
@@ -166,7 +166,7 @@ func (rep *CopyReport) count(r Record) error {
 		rep.Tokens++
 	}
 	if set != 1 {
-		return fmt.Errorf("bronopslag: een record moet precies één soort gegevens bevatten, niet %d", set)
+		return fmt.Errorf("source store: a record must hold exactly one kind of data, not %d", set)
 	}
 	return nil
 }

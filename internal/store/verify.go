@@ -17,7 +17,7 @@ import (
 )
 
 // ErrMismatch is returned by Verify when two stores differ.
-var ErrMismatch = errors.New("de opslagen verschillen")
+var ErrMismatch = errors.New("the stores differ")
 
 // Summary describes a store's content through the public Store interface:
 // counts per kind and digests that Verify compares.
@@ -56,7 +56,7 @@ func Summarize(ctx context.Context, s Store) (Summary, error) {
 			for p := range jobs {
 				h, err := s.History(ctx, p.ID)
 				if err != nil {
-					cancel(fmt.Errorf("geschiedenis van %s: %w", p.ID, err))
+					cancel(fmt.Errorf("history of %s: %w", p.ID, err))
 					continue
 				}
 				d := digest(struct {
@@ -136,21 +136,21 @@ func Differences(source, target Summary) []string {
 		what string
 		a, b int
 	}{
-		{"praktijken", source.Counts.Practices, target.Counts.Practices},
-		{"ingetrokken praktijken", source.Counts.Withdrawn, target.Counts.Withdrawn},
-		{"voorbeeldpraktijken", source.Counts.Demo, target.Counts.Demo},
-		{"versies", source.Counts.Revisions, target.Counts.Revisions},
-		{"inventarissen", source.Counts.Inventories, target.Counts.Inventories},
-		{"regionale acties", source.Counts.Actions, target.Counts.Actions},
+		{"practices", source.Counts.Practices, target.Counts.Practices},
+		{"withdrawn practices", source.Counts.Withdrawn, target.Counts.Withdrawn},
+		{"demo practices", source.Counts.Demo, target.Counts.Demo},
+		{"revisions", source.Counts.Revisions, target.Counts.Revisions},
+		{"inventories", source.Counts.Inventories, target.Counts.Inventories},
+		{"regional actions", source.Counts.Actions, target.Counts.Actions},
 		{"tokens", source.Counts.Tokens, target.Counts.Tokens},
 	}
 	for _, c := range counts {
 		if c.a != c.b {
-			add("%s: %d in de bron, %d in het doel", c.what, c.a, c.b)
+			add("%s: %d in the source, %d in the target", c.what, c.a, c.b)
 		}
 	}
 	if target.Counts.LastSeq < source.Counts.LastSeq {
-		add("laatste volgnummer: %d in de bron, %d in het doel", source.Counts.LastSeq, target.Counts.LastSeq)
+		add("last Seq: %d in the source, %d in the target", source.Counts.LastSeq, target.Counts.LastSeq)
 	}
 	ids := make([]string, 0, len(source.Practices))
 	for id := range source.Practices {
@@ -167,21 +167,21 @@ func Differences(source, target Summary) []string {
 		b, inB := target.Practices[id]
 		switch {
 		case !inB:
-			add("praktijk %s ontbreekt in het doel", id)
+			add("practice %s is missing from the target", id)
 		case !inA:
-			add("praktijk %s staat in het doel maar niet in de bron", id)
+			add("practice %s is in the target but not in the source", id)
 		case a != b:
-			add("praktijk %s verschilt (huidige toestand of geschiedenis)", id)
+			add("practice %s differs (current state or history)", id)
 		}
 	}
 	if source.Inventories != target.Inventories {
-		add("de inventarissen verschillen")
+		add("the inventories differ")
 	}
 	if source.Actions != target.Actions {
-		add("de regionale acties verschillen")
+		add("the regional actions differ")
 	}
 	if source.Tokens != target.Tokens {
-		add("de tokens verschillen")
+		add("the tokens differ")
 	}
 	return out
 }
@@ -193,15 +193,15 @@ func Differences(source, target Summary) []string {
 // ErrMismatch that lists the differences when there are any.
 func Verify(ctx context.Context, source, target Store) (src, dst Summary, err error) {
 	if src, err = Summarize(ctx, source); err != nil {
-		return src, dst, fmt.Errorf("bronopslag lezen: %w", err)
+		return src, dst, fmt.Errorf("read the source store: %w", err)
 	}
 	if dst, err = Summarize(ctx, target); err != nil {
-		return src, dst, fmt.Errorf("doelopslag lezen: %w", err)
+		return src, dst, fmt.Errorf("read the target store: %w", err)
 	}
 	if diffs := Differences(src, dst); len(diffs) > 0 {
 		more := ""
 		if len(diffs) > maxDifferences {
-			more = fmt.Sprintf("\n  … en nog %d", len(diffs)-maxDifferences)
+			more = fmt.Sprintf("\n  … and %d more", len(diffs)-maxDifferences)
 			diffs = diffs[:maxDifferences]
 		}
 		return src, dst, fmt.Errorf("%w:\n  %s%s", ErrMismatch, strings.Join(diffs, "\n  "), more)

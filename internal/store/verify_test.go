@@ -47,7 +47,7 @@ func TestDifferences(t *testing.T) {
 	b.Practices = map[string]string{"p1": "z", "p3": "y"}
 	b.Tokens = "u"
 	got := strings.Join(Differences(a, b), "\n")
-	for _, want := range []string{"laatste volgnummer: 5 in de bron, 4 in het doel", "praktijk p1 verschilt", "praktijk p2 ontbreekt", "praktijk p3 staat in het doel maar niet in de bron", "tokens verschillen"} {
+	for _, want := range []string{"last Seq: 5 in the source, 4 in the target", "practice p1 differs", "practice p2 is missing", "practice p3 is in the target but not in the source", "tokens differ"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("differences lack %q:\n%s", want, got)
 		}
@@ -103,7 +103,7 @@ func TestCopyBatchesAndProgress(t *testing.T) {
 		t.Errorf("Copy into a non-empty store = %v", err)
 	}
 	bad := &memStore{records: []Record{{Practice: &practice.Practice{ID: "pr_x", Version: 3}, History: []practice.Revision{{Version: 1}}}}}
-	if _, err := Copy(context.Background(), bad, &memStore{}); err == nil || !strings.Contains(err.Error(), "geen volledige geschiedenis") {
+	if _, err := Copy(context.Background(), bad, &memStore{}); err == nil || !strings.Contains(err.Error(), "no complete history") {
 		t.Errorf("Copy of a practice with a short history = %v", err)
 	}
 }

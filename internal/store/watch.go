@@ -12,11 +12,11 @@ import (
 var (
 	// ErrNoChangeStreams means the deployment cannot watch (a standalone
 	// MongoDB server): poll instead.
-	ErrNoChangeStreams = errors.New("deze opslag kan geen wijzigingen doorgeven (change streams vragen een replica set)")
+	ErrNoChangeStreams = errors.New("this store cannot report changes (change streams need a replica set)")
 	// ErrHistoryLost means the watch cannot resume from the token it was
 	// given (too old, or not a token of this stream): changes in between are
 	// unknown, so compare everything and watch again without a token.
-	ErrHistoryLost = errors.New("de wijzigingsstroom kan niet hervatten vanaf het bewaarde punt")
+	ErrHistoryLost = errors.New("the change stream cannot resume from the stored point")
 )
 
 // Watcher is implemented by stores that report their writes as they happen.

@@ -54,10 +54,10 @@ import (
 const SchemaVersion = 1
 
 // ErrLocked means another process holds the data file open.
-var ErrLocked = errors.New("de datamap is in gebruik door een ander proces")
+var ErrLocked = errors.New("the data dir is in use by another process")
 
 // ErrSchema means the data file was written by a newer, incompatible version.
-var ErrSchema = errors.New("onbekende versie van het gegevensbestand")
+var ErrSchema = errors.New("unknown version of the data file")
 
 var (
 	bucketMeta                = []byte("meta")
@@ -122,14 +122,14 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("bolt: datamap %s aanmaken: %w", dir, err)
+		return nil, fmt.Errorf("bolt: create the data dir %s: %w", dir, err)
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: o.timeout, InitialMmapSize: initialMmapSize})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("bolt: %s: %w (na %s wachten; draait er al een praktijkenbank met deze datamap?)", path, ErrLocked, o.timeout)
+		return nil, fmt.Errorf("bolt: %s: %w (waited %s; is another praktijkenbank running on this data dir?)", path, ErrLocked, o.timeout)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bolt: %s openen: %w", path, err)
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
 	if err := db.Update(initialise); err != nil {
 		_ = db.Close()
@@ -152,7 +152,7 @@ func initialise(tx *bbolt.Tx) error {
 	}
 	n, err := strconv.Atoi(string(v))
 	if err != nil || n > SchemaVersion || n < 1 {
-		return fmt.Errorf("%w: schema %q, deze versie kent %d", ErrSchema, v, SchemaVersion)
+		return fmt.Errorf("%w: schema %q, this version knows %d", ErrSchema, v, SchemaVersion)
 	}
 	return nil
 }
@@ -241,7 +241,7 @@ func eachValue[T any](ctx context.Context, tx *bbolt.Tx, bucket []byte, what str
 		}
 		x, err := decode[T](v)
 		if err != nil {
-			return fmt.Errorf("bolt: %s %s lezen: %w", what, k, err)
+			return fmt.Errorf("bolt: read %s %s: %w", what, k, err)
 		}
 		return fn(x)
 	})
@@ -272,7 +272,7 @@ func getPractice(tx *bbolt.Tx, id string) (*practice.Practice, error) {
 	}
 	p, err := decode[practice.Practice](data)
 	if err != nil {
-		return nil, fmt.Errorf("bolt: praktijk %s lezen: %w", id, err)
+		return nil, fmt.Errorf("bolt: read practice %s: %w", id, err)
 	}
 	return &p, nil
 }
@@ -314,7 +314,7 @@ func (s *Store) Practice(ctx context.Context, id string) (practice.Practice, err
 		return practice.Practice{}, err
 	}
 	if p == nil {
-		return practice.Practice{}, notFound("praktijk", id)
+		return practice.Practice{}, notFound("practice", id)
 	}
 	return *p, nil
 }
@@ -384,12 +384,12 @@ func eachPractice(ctx context.Context, tx *bbolt.Tx, region, after string, fn fu
 		if region != "" {
 			v = practices.Get([]byte(id))
 			if v == nil {
-				return fmt.Errorf("bolt: regio-index wijst naar ontbrekende praktijk %s", id)
+				return fmt.Errorf("bolt: the region index points to a missing practice %s", id)
 			}
 		}
 		p, err := decode[practice.Practice](v)
 		if err != nil {
-			return fmt.Errorf("bolt: praktijk %s lezen: %w", id, err)
+			return fmt.Errorf("bolt: read practice %s: %w", id, err)
 		}
 		more, err := fn(p)
 		if err != nil || !more {
@@ -459,7 +459,7 @@ func decodePractices(ids []string, raws [][]byte) ([]practice.Practice, error) {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("bolt: praktijk %s lezen: %w", ids[i], err)
+			return nil, fmt.Errorf("bolt: read practice %s: %w", ids[i], err)
 		}
 	}
 	return out, nil
@@ -483,7 +483,7 @@ func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]prac
 				return err
 			}
 			if p == nil {
-				return fmt.Errorf("bolt: wijzigingslog wijst naar ontbrekende praktijk %s", v)
+				return fmt.Errorf("bolt: the change log points to a missing practice %s", v)
 			}
 			out = append(out, *p)
 			if limit > 0 && len(out) >= limit {
@@ -652,7 +652,7 @@ func (s *Store) EraseContact(ctx context.Context, id string) (practice.Practice,
 		return out, err
 	}
 	if err := s.wipeFreePages(); err != nil {
-		return practice.Practice{}, fmt.Errorf("bolt: vrije pagina's wissen na het wissen van contactgegevens: %w", err)
+		return practice.Practice{}, fmt.Errorf("bolt: wipe the free pages after erasing contact data: %w", err)
 	}
 	return out, nil
 }
@@ -764,7 +764,7 @@ func (s *Store) Inventory(ctx context.Context, id string) (practice.Inventory, e
 		return practice.Inventory{}, err
 	}
 	if !found {
-		return practice.Inventory{}, notFound("inventaris", id)
+		return practice.Inventory{}, notFound("inventory", id)
 	}
 	return inv, nil
 }
@@ -802,11 +802,11 @@ func (s *Store) Inventories(ctx context.Context, q store.InventoryQuery) ([]prac
 			id := k[len(prefix):]
 			data := invs.Get(id)
 			if data == nil {
-				return fmt.Errorf("bolt: regio-index wijst naar ontbrekende inventaris %s", id)
+				return fmt.Errorf("bolt: the region index points to a missing inventory %s", id)
 			}
 			inv, err := decode[practice.Inventory](data)
 			if err != nil {
-				return fmt.Errorf("bolt: inventaris %s lezen: %w", id, err)
+				return fmt.Errorf("bolt: read inventory %s: %w", id, err)
 			}
 			out = append(out, inv)
 			if q.Limit > 0 && len(out) >= q.Limit {
@@ -838,7 +838,7 @@ func (s *Store) DeleteRegionalAction(ctx context.Context, id string) error {
 	return s.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketActions)
 		if b.Get([]byte(id)) == nil {
-			return fmt.Errorf("bolt: regionale actie %q: %w", id, store.ErrNotFound)
+			return fmt.Errorf("bolt: regional action %q: %w", id, store.ErrNotFound)
 		}
 		return b.Delete([]byte(id))
 	})
@@ -848,7 +848,7 @@ func (s *Store) DeleteRegionalAction(ctx context.Context, id string) error {
 func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error) {
 	var out []actionplan.Action
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
-		return eachValue(ctx, tx, bucketActions, "regionale actie", func(a actionplan.Action) error {
+		return eachValue(ctx, tx, bucketActions, "regional action", func(a actionplan.Action) error {
 			out = append(out, a)
 			return nil
 		})
@@ -873,7 +873,7 @@ func getToken(tx *bbolt.Tx, id []byte) (*auth.Token, error) {
 	}
 	t, err := decode[auth.Token](data)
 	if err != nil {
-		return nil, fmt.Errorf("bolt: token %s lezen: %w", id, err)
+		return nil, fmt.Errorf("bolt: read token %s: %w", id, err)
 	}
 	return &t, nil
 }

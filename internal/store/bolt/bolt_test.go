@@ -82,8 +82,8 @@ func TestOpenLockedFile(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("second Open took %s, want about the timeout", time.Since(start))
 	}
-	if msg := err.Error(); !strings.Contains(msg, "in gebruik") || !strings.Contains(msg, path) {
-		t.Errorf("error %q should say in Dutch that the data dir is in use, and where", msg)
+	if msg := err.Error(); !strings.Contains(msg, "in use") || !strings.Contains(msg, path) {
+		t.Errorf("error %q should say that the data dir is in use, and where", msg)
 	}
 }
 

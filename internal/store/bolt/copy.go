@@ -34,14 +34,14 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Record) error) error {
 			}
 			p, err := decode[practice.Practice](v)
 			if err != nil {
-				return fmt.Errorf("bolt: praktijk %s lezen: %w", k, err)
+				return fmt.Errorf("bolt: read practice %s: %w", k, err)
 			}
 			var h []practice.Revision
 			prefix := revisionPrefix(p.ID)
 			for rk, rv := revs.Seek(prefix); rk != nil && bytes.HasPrefix(rk, prefix); rk, rv = revs.Next() {
 				r, err := decode[practice.Revision](rv)
 				if err != nil {
-					return fmt.Errorf("bolt: versie van %s lezen: %w", p.ID, err)
+					return fmt.Errorf("bolt: read a revision of %s: %w", p.ID, err)
 				}
 				h = append(h, r)
 			}
@@ -50,12 +50,12 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Record) error) error {
 		if err != nil {
 			return err
 		}
-		if err := eachValue(ctx, tx, bucketInventories, "inventaris", func(inv practice.Inventory) error {
+		if err := eachValue(ctx, tx, bucketInventories, "inventory", func(inv practice.Inventory) error {
 			return fn(store.Record{Inventory: &inv})
 		}); err != nil {
 			return err
 		}
-		if err := eachValue(ctx, tx, bucketActions, "regionale actie", func(a actionplan.Action) error {
+		if err := eachValue(ctx, tx, bucketActions, "regional action", func(a actionplan.Action) error {
 			return fn(store.Record{Action: &a})
 		}); err != nil {
 			return err
@@ -113,19 +113,19 @@ func (s *Store) Load(ctx context.Context, batch []store.Record) error {
 }
 
 func conflict(what, id string) error {
-	return fmt.Errorf("bolt: %s %s bestaat al: %w", what, id, store.ErrConflict)
+	return fmt.Errorf("bolt: %s %s exists already: %w", what, id, store.ErrConflict)
 }
 
 func loadPractice(tx *bbolt.Tx, p practice.Practice, history []practice.Revision) error {
 	if p.ID == "" || p.Seq == 0 {
-		return fmt.Errorf("bolt: praktijk %q zonder id of volgnummer", p.ID)
+		return fmt.Errorf("bolt: practice %q without id or Seq", p.ID)
 	}
 	practices, changes := tx.Bucket(bucketPractices), tx.Bucket(bucketChanges)
 	if practices.Get([]byte(p.ID)) != nil {
-		return conflict("praktijk", p.ID)
+		return conflict("practice", p.ID)
 	}
 	if other := changes.Get(u64(p.Seq)); other != nil {
-		return fmt.Errorf("bolt: volgnummer %d van %s is al van %s: %w", p.Seq, p.ID, other, store.ErrConflict)
+		return fmt.Errorf("bolt: Seq %d of %s belongs to %s already: %w", p.Seq, p.ID, other, store.ErrConflict)
 	}
 	if err := tx.Bucket(bucketPracticesByRegion).Put(regionKey(p.Region, p.ID), nil); err != nil {
 		return err
@@ -136,11 +136,11 @@ func loadPractice(tx *bbolt.Tx, p practice.Practice, history []practice.Revision
 	revs := tx.Bucket(bucketRevisions)
 	for _, r := range history {
 		if r.PracticeID != p.ID {
-			return fmt.Errorf("bolt: versie %d van %s staat bij praktijk %s", r.Version, r.PracticeID, p.ID)
+			return fmt.Errorf("bolt: revision %d of %s comes with practice %s", r.Version, r.PracticeID, p.ID)
 		}
 		key := revisionKey(r.PracticeID, r.Version)
 		if revs.Get(key) != nil {
-			return conflict("versie", fmt.Sprintf("%s v%d", r.PracticeID, r.Version))
+			return conflict("revision", fmt.Sprintf("%s v%d", r.PracticeID, r.Version))
 		}
 		r.At = store.Millis(r.At)
 		r.Withdrawn = normaliseWithdrawal(r.Withdrawn)
@@ -169,11 +169,11 @@ func normaliseWithdrawal(w *practice.Withdrawal) *practice.Withdrawal {
 
 func loadInventory(tx *bbolt.Tx, inv practice.Inventory) error {
 	if inv.ID == "" || inv.Region == "" {
-		return fmt.Errorf("bolt: inventaris %q zonder id of regio", inv.ID)
+		return fmt.Errorf("bolt: inventory %q without id or region", inv.ID)
 	}
 	invs := tx.Bucket(bucketInventories)
 	if invs.Get([]byte(inv.ID)) != nil {
-		return conflict("inventaris", inv.ID)
+		return conflict("inventory", inv.ID)
 	}
 	inv.SubmittedAt = store.Millis(inv.SubmittedAt)
 	if err := tx.Bucket(bucketInventoriesByRegion).Put(regionKey(inv.Region, inv.ID), nil); err != nil {
@@ -184,11 +184,11 @@ func loadInventory(tx *bbolt.Tx, inv practice.Inventory) error {
 
 func loadAction(tx *bbolt.Tx, a actionplan.Action) error {
 	if a.ID == "" || a.Region == "" {
-		return fmt.Errorf("bolt: regionale actie %q zonder id of regio", a.ID)
+		return fmt.Errorf("bolt: regional action %q without id or region", a.ID)
 	}
 	actions := tx.Bucket(bucketActions)
 	if actions.Get([]byte(a.ID)) != nil {
-		return conflict("regionale actie", a.ID)
+		return conflict("regional action", a.ID)
 	}
 	return put(actions, []byte(a.ID), a)
 }

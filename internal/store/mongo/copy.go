@@ -37,31 +37,31 @@ func (s *Store) Dump(ctx context.Context, fn func(store.Record) error) error {
 	}
 	pcur, err := s.practices.Find(ctx, bson.D{}, options.Find().SetSort(byID).SetBatchSize(dumpBatch))
 	if err != nil {
-		return s.mapErr(ctx, "praktijken dumpen", err)
+		return s.mapErr(ctx, "dump practices", err)
 	}
 	defer pcur.Close(context.WithoutCancel(ctx))
 	rcur, err := s.revisions.Find(ctx, bson.D{}, options.Find().SetSort(byPracticeVersion).SetHint("practice_version").SetBatchSize(dumpBatch))
 	if err != nil {
-		return s.mapErr(ctx, "versies dumpen", err)
+		return s.mapErr(ctx, "dump revisions", err)
 	}
 	defer rcur.Close(context.WithoutCancel(ctx))
-	err = joinHistories(cursorNext[practiceDoc](ctx, s, pcur, "praktijken dumpen"), cursorNext[revisionDoc](ctx, s, rcur, "versies dumpen"), fn)
+	err = joinHistories(cursorNext[practiceDoc](ctx, s, pcur, "dump practices"), cursorNext[revisionDoc](ctx, s, rcur, "dump revisions"), fn)
 	if err != nil {
 		return err
 	}
-	if err := dumpCollection(ctx, s, s.inventories, "inventarissen dumpen", byID, func(d inventoryDoc) store.Record {
+	if err := dumpCollection(ctx, s, s.inventories, "dump inventories", byID, func(d inventoryDoc) store.Record {
 		inv := inventoryFromDoc(d)
 		return store.Record{Inventory: &inv}
 	}, fn); err != nil {
 		return err
 	}
-	if err := dumpCollection(ctx, s, s.actions, "regionale acties dumpen", byID, func(d actionDoc) store.Record {
+	if err := dumpCollection(ctx, s, s.actions, "dump regional actions", byID, func(d actionDoc) store.Record {
 		a := actionFromDoc(d)
 		return store.Record{Action: &a}
 	}, fn); err != nil {
 		return err
 	}
-	return dumpCollection(ctx, s, s.tokens, "tokens dumpen", byCreation, func(d tokenDoc) store.Record {
+	return dumpCollection(ctx, s, s.tokens, "dump tokens", byCreation, func(d tokenDoc) store.Record {
 		t := tokenFromDoc(d)
 		return store.Record{Token: &t}
 	}, fn)
@@ -76,7 +76,7 @@ func cursorNext[D any](ctx context.Context, s *Store, cur *mongo.Cursor, what st
 		}
 		var d D
 		if err := cur.Decode(&d); err != nil {
-			return nil, fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+			return nil, fmt.Errorf("mongo: %s: decode a document: %w", what, err)
 		}
 		return &d, nil
 	}
@@ -140,7 +140,7 @@ func joinHistories(nextPractice func() (*practiceDoc, error), nextRevision func(
 }
 
 func orphan(r *revisionDoc) error {
-	return fmt.Errorf("mongo: versie %d van praktijk %s heeft geen praktijk (beschadigde opslag)", r.Version, r.PracticeID)
+	return fmt.Errorf("mongo: revision %d of practice %s has no practice (damaged store)", r.Version, r.PracticeID)
 }
 
 // IsEmpty reports whether the database holds no practice, revision,
@@ -156,7 +156,7 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 			continue
 		}
 		if err != nil {
-			return false, s.mapErr(ctx, "is de database leeg", err)
+			return false, s.mapErr(ctx, "is the database empty", err)
 		}
 		return false, nil
 	}
@@ -178,14 +178,14 @@ func loadDocuments(batch []store.Record) (loadDocs, error) {
 		case r.Practice != nil:
 			p := r.Practice
 			if p.ID == "" || p.Seq == 0 {
-				return ld, fmt.Errorf("mongo: praktijk %q zonder id of volgnummer", p.ID)
+				return ld, fmt.Errorf("mongo: practice %q without id or Seq", p.ID)
 			}
 			if p.Seq > math.MaxInt64 { // BSON has no unsigned integers: refuse rather than panic in seqToDoc
-				return ld, fmt.Errorf("mongo: praktijk %s: volgnummer %d past niet in een BSON int64", p.ID, p.Seq)
+				return ld, fmt.Errorf("mongo: practice %s: Seq %d does not fit in a BSON int64", p.ID, p.Seq)
 			}
 			for _, rev := range r.History {
 				if rev.PracticeID != p.ID {
-					return ld, fmt.Errorf("mongo: versie %d van %s staat bij praktijk %s", rev.Version, rev.PracticeID, p.ID)
+					return ld, fmt.Errorf("mongo: revision %d of %s comes with practice %s", rev.Version, rev.PracticeID, p.ID)
 				}
 				ld.revisions = append(ld.revisions, revisionToDoc(rev))
 			}
@@ -194,17 +194,17 @@ func loadDocuments(batch []store.Record) (loadDocs, error) {
 			ld.maxSeq = max(ld.maxSeq, d.Seq)
 		case r.Inventory != nil:
 			if r.Inventory.ID == "" || r.Inventory.Region == "" {
-				return ld, fmt.Errorf("mongo: inventaris %q zonder id of regio", r.Inventory.ID)
+				return ld, fmt.Errorf("mongo: inventory %q without id or region", r.Inventory.ID)
 			}
 			ld.inventories = append(ld.inventories, inventoryToDoc(*r.Inventory))
 		case r.Action != nil:
 			if r.Action.ID == "" || r.Action.Region == "" {
-				return ld, fmt.Errorf("mongo: regionale actie %q zonder id of regio", r.Action.ID)
+				return ld, fmt.Errorf("mongo: regional action %q without id or region", r.Action.ID)
 			}
 			ld.actions = append(ld.actions, actionToDoc(*r.Action))
 		case r.Token != nil:
 			if r.Token.ID == "" || r.Token.Hash == "" {
-				return ld, fmt.Errorf("mongo: token %q zonder id of hash", r.Token.ID)
+				return ld, fmt.Errorf("mongo: token %q without id or hash", r.Token.ID)
 			}
 			ld.tokens = append(ld.tokens, tokenToDoc(*r.Token))
 		}
@@ -229,11 +229,11 @@ func (s *Store) Load(ctx context.Context, batch []store.Record) error {
 		coll *mongo.Collection
 		docs []any
 	}{
-		{"versies laden", s.revisions, ld.revisions},
-		{"praktijken laden", s.practices, ld.practices},
-		{"inventarissen laden", s.inventories, ld.inventories},
-		{"regionale acties laden", s.actions, ld.actions},
-		{"tokens laden", s.tokens, ld.tokens},
+		{"load revisions", s.revisions, ld.revisions},
+		{"load practices", s.practices, ld.practices},
+		{"load inventories", s.inventories, ld.inventories},
+		{"load regional actions", s.actions, ld.actions},
+		{"load tokens", s.tokens, ld.tokens},
 	} {
 		if len(step.docs) == 0 {
 			continue
@@ -245,7 +245,7 @@ func (s *Store) Load(ctx context.Context, batch []store.Record) error {
 	if ld.maxSeq > 0 {
 		_, err := s.counters.UpdateOne(ctx, idFilter(counterSeq), counterAtLeastUpdate(ld.maxSeq), options.UpdateOne().SetUpsert(true))
 		if err != nil {
-			return s.mapErr(ctx, "teller", err)
+			return s.mapErr(ctx, "Seq counter", err)
 		}
 	}
 	return nil

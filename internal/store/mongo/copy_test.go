@@ -53,9 +53,9 @@ func TestJoinHistories(t *testing.T) {
 		{"a practice without revisions is handed on (Copy refuses it)", []practiceDoc{pd("pr_a", 1), pd("pr_b", 1)},
 			[]revisionDoc{rd("pr_b", 1)}, "pr_a:;pr_b:1;", ""},
 		{"orphan in between", []practiceDoc{pd("pr_a", 1), pd("pr_c", 1)},
-			[]revisionDoc{rd("pr_a", 1), rd("pr_b", 1), rd("pr_c", 1)}, "", "versie 1 van praktijk pr_b"},
+			[]revisionDoc{rd("pr_a", 1), rd("pr_b", 1), rd("pr_c", 1)}, "", "revision 1 of practice pr_b"},
 		{"orphan at the end", []practiceDoc{pd("pr_a", 1)},
-			[]revisionDoc{rd("pr_a", 1), rd("pr_z", 4)}, "", "versie 4 van praktijk pr_z"},
+			[]revisionDoc{rd("pr_a", 1), rd("pr_z", 4)}, "", "revision 4 of practice pr_z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,12 +227,12 @@ func TestWatchErr(t *testing.T) {
 		{40573, store.ErrNoChangeStreams},
 	}
 	for _, tt := range tests {
-		err := watchErr("wijzigingsstroom", fmt.Errorf("wrapped: %w", mongo.CommandError{Code: tt.code, Message: "x"}))
+		err := watchErr("change stream", fmt.Errorf("wrapped: %w", mongo.CommandError{Code: tt.code, Message: "x"}))
 		if !errors.Is(err, tt.want) {
 			t.Errorf("watchErr(code %d) = %v, want %v", tt.code, err, tt.want)
 		}
 	}
-	err := watchErr("wijzigingsstroom", mongo.CommandError{Code: 13, Message: "Unauthorized"})
+	err := watchErr("change stream", mongo.CommandError{Code: 13, Message: "Unauthorized"})
 	if errors.Is(err, store.ErrHistoryLost) || errors.Is(err, store.ErrNoChangeStreams) {
 		t.Errorf("an authorisation error is mapped to %v", err)
 	}

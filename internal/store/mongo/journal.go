@@ -274,7 +274,7 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 			rctx, cancel := s.detach(ctx, releaseWithin)
 			_ = s.dropSlot(rctx, token)
 			cancel()
-			return "", s.mapErr(ctx, "schrijfplaats", err)
+			return "", s.mapErr(ctx, "write slot", err)
 		}
 		var h pendingDoc
 		err = s.pending.FindOne(ctx, idFilter(pendingSlot)).Decode(&h)
@@ -282,7 +282,7 @@ func (s *Store) acquireSlot(ctx context.Context) (string, error) {
 			continue // released in between
 		}
 		if err != nil {
-			return "", s.mapErr(ctx, "schrijfplaats", err)
+			return "", s.mapErr(ctx, "write slot", err)
 		}
 		switch {
 		case h.State == stateReady:
@@ -348,7 +348,7 @@ func (s *Store) forget(token string) {
 func (s *Store) withdrawSlot(ctx context.Context, token string) (ready bool, err error) {
 	res, err := s.pending.DeleteOne(ctx, ownLockedFilter(token))
 	if err != nil {
-		return false, s.mapErr(ctx, "schrijfplaats", err)
+		return false, s.mapErr(ctx, "write slot", err)
 	}
 	if res.DeletedCount == 1 {
 		return false, nil
@@ -359,7 +359,7 @@ func (s *Store) withdrawSlot(ctx context.Context, token string) (ready bool, err
 		return false, nil
 	}
 	if err != nil {
-		return false, s.mapErr(ctx, "schrijfplaats", err)
+		return false, s.mapErr(ctx, "write slot", err)
 	}
 	return h.State == stateReady, nil
 }
@@ -371,13 +371,13 @@ func (s *Store) withdrawSlot(ctx context.Context, token string) (ready bool, err
 func (s *Store) dropSlot(ctx context.Context, token string) error {
 	ready, err := s.withdrawSlot(ctx, token)
 	if err != nil {
-		return fmt.Errorf("mongo: schrijfplaats vrijgeven: %w", err)
+		return fmt.Errorf("mongo: release the write slot: %w", err)
 	}
 	if ready {
 		return nil
 	}
 	if _, err := s.pendingItems.DeleteMany(ctx, itemsFilter(token)); err != nil {
-		return s.mapErr(ctx, "schrijfplaats vrijgeven", err)
+		return s.mapErr(ctx, "release the write slot", err)
 	}
 	return nil
 }
@@ -410,13 +410,13 @@ func (s *Store) settle(ctx context.Context) error {
 		s.unfinished.Store(false) // completed by another process
 		return nil
 	case err != nil:
-		return fmt.Errorf("mongo: een vastgelegde schrijfopdracht is nog niet volledig uitgevoerd: %w", unavailable(s.mapErr(ctx, "openstaande schrijfopdracht", err)))
+		return fmt.Errorf("mongo: a committed write is not yet applied in full: %w", unavailable(s.mapErr(ctx, "pending write", err)))
 	case h.State != stateReady:
 		s.unfinished.Store(false)
 		return nil
 	}
 	if err := s.complete(ctx, h, nil); err != nil {
-		return fmt.Errorf("mongo: een vastgelegde schrijfopdracht is nog niet volledig uitgevoerd: %w", unavailable(err))
+		return fmt.Errorf("mongo: a committed write is not yet applied in full: %w", unavailable(err))
 	}
 	s.unfinished.Store(false)
 	return nil
@@ -432,7 +432,7 @@ func (s *Store) recoverPending(ctx context.Context) error {
 		return nil
 	}
 	if err != nil {
-		return s.mapErr(ctx, "openstaande schrijfopdracht", err)
+		return s.mapErr(ctx, "pending write", err)
 	}
 	switch {
 	case h.State == stateReady:
@@ -453,7 +453,7 @@ func (s *Store) recoverPending(ctx context.Context) error {
 func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemDoc) (err error) {
 	s.gate.Lock()
 	defer s.gate.Unlock()
-	what := "openstaande schrijfopdracht " + h.What
+	what := "pending write " + h.What
 
 	var n int64
 	var batch []pendingItemDoc
@@ -507,7 +507,7 @@ func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemD
 			break
 		}
 		if it.N != n {
-			return fmt.Errorf("mongo: %s: onderdeel %d ontbreekt", what, n)
+			return fmt.Errorf("mongo: %s: item %d is missing", what, n)
 		}
 		n++
 		batch = append(batch, it)
@@ -528,7 +528,7 @@ func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemD
 			return nil // completed by the other
 		}
 		if n != 0 || err != nil {
-			return fmt.Errorf("mongo: %s: %d van %d onderdelen gevonden", what, n, h.Items)
+			return fmt.Errorf("mongo: %s: found %d of %d items", what, n, h.Items)
 		}
 	}
 	if err := flush(); err != nil {
@@ -537,18 +537,18 @@ func (s *Store) complete(ctx context.Context, h pendingDoc, items []pendingItemD
 	if h.Inventory != nil {
 		u, err := insertIfAbsentUpdate(h.Inventory)
 		if err != nil {
-			return fmt.Errorf("mongo: %s: inventaris: %w", what, err)
+			return fmt.Errorf("mongo: %s: inventory: %w", what, err)
 		}
 		_, err = s.inventories.UpdateOne(ctx, idFilter(h.Inventory.ID), u, options.UpdateOne().SetUpsert(true))
 		if err != nil && !mongo.IsDuplicateKeyError(err) { // a concurrent completion inserted it
-			return s.mapErr(ctx, what+": inventaris", err)
+			return s.mapErr(ctx, what+": inventory", err)
 		}
 	}
 	if _, err := s.pendingItems.DeleteMany(ctx, itemsFilter(h.Token)); err != nil {
-		return s.mapErr(ctx, what+": opruimen", err)
+		return s.mapErr(ctx, what+": clean up", err)
 	}
 	if _, err := s.pending.DeleteOne(ctx, ownSlotFilter(h.Token)); err != nil {
-		return s.mapErr(ctx, what+": opruimen", err)
+		return s.mapErr(ctx, what+": clean up", err)
 	}
 	return nil
 }
@@ -579,7 +579,7 @@ func (s *Store) applyItems(ctx context.Context, items []pendingItemDoc) error {
 		// Revisions are written once: one that is there already was written
 		// by an earlier or concurrent completion with the same content.
 		if _, err := s.revisions.InsertMany(ctx, revs, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
-			return s.mapErr(ctx, "versies schrijven", err)
+			return s.mapErr(ctx, "write revisions", err)
 		}
 	}
 	if len(prs) > 0 {
@@ -588,12 +588,12 @@ func (s *Store) applyItems(ctx context.Context, items []pendingItemDoc) error {
 			return err
 		}
 		if err := s.bulkSkippingDuplicates(ctx, s.practices, rollForwardPracticeModels(prs, current)); err != nil {
-			return s.mapErr(ctx, "praktijken schrijven", err)
+			return s.mapErr(ctx, "write practices", err)
 		}
 	}
 	for start := 0; start < len(erased); start += updateBatch {
 		if _, err := s.revisions.BulkWrite(ctx, erased[start:min(start+updateBatch, len(erased))]); err != nil {
-			return s.mapErr(ctx, "versies overschrijven", err)
+			return s.mapErr(ctx, "overwrite revisions", err)
 		}
 	}
 	return nil
@@ -606,7 +606,7 @@ func (s *Store) currentSeqs(ctx context.Context, ids []string) (map[string]int64
 		ID  string `bson:"_id"`
 		Seq int64  `bson:"seq"`
 	}
-	docs, err := findAll(ctx, s, "volgnummers", s.practices, idsFilter(ids), func(d seqDoc) seqDoc { return d },
+	docs, err := findAll(ctx, s, "Seqs", s.practices, idsFilter(ids), func(d seqDoc) seqDoc { return d },
 		options.Find().SetProjection(bson.D{{Key: "seq", Value: 1}}))
 	if err != nil {
 		return nil, err

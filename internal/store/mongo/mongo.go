@@ -120,7 +120,7 @@ func Open(ctx context.Context, uri string, opts ...Option) (*Store, error) {
 	}
 	cs, err := connstring.ParseAndValidate(uri)
 	if err != nil {
-		return nil, fmt.Errorf("mongo: ongeldige URI: %w", redact(err, uri))
+		return nil, fmt.Errorf("mongo: invalid URI: %w", redact(err, uri))
 	}
 	name := o.database
 	if cs.Database != "" {
@@ -142,7 +142,7 @@ func Open(ctx context.Context, uri string, opts ...Option) (*Store, error) {
 	}
 	client, err := mongo.Connect(copts)
 	if err != nil {
-		return nil, fmt.Errorf("mongo: verbinden: %w", redact(err, uri))
+		return nil, fmt.Errorf("mongo: connect: %w", redact(err, uri))
 	}
 	s := &Store{client: client, name: name, o: o, writeSem: make(chan struct{}, 1)}
 	if err := s.init(ctx); err != nil {
@@ -259,7 +259,7 @@ func (s *Store) supportsMajorityReads(ctx context.Context) bool {
 func (s *Store) createSchema(ctx context.Context) error {
 	existing, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
-		return s.mapErr(ctx, "collecties opvragen", err)
+		return s.mapErr(ctx, "list collections", err)
 	}
 	have := map[string]bool{}
 	for _, n := range existing {
@@ -270,7 +270,7 @@ func (s *Store) createSchema(ctx context.Context) error {
 			continue
 		}
 		if err := s.db.CreateCollection(ctx, name); err != nil && !isNamespaceExists(err) {
-			return s.mapErr(ctx, "collectie "+name+" aanmaken", err)
+			return s.mapErr(ctx, "create collection "+name, err)
 		}
 	}
 	for name, models := range indexModels() {
@@ -279,7 +279,7 @@ func (s *Store) createSchema(ctx context.Context) error {
 		// (and drops the connection).
 		specs, err := s.db.Collection(name).Indexes().ListSpecifications(ctx)
 		if err != nil {
-			return s.mapErr(ctx, "indexen van "+name+" opvragen", err)
+			return s.mapErr(ctx, "list the indexes of "+name, err)
 		}
 		have := map[string]bool{}
 		for _, sp := range specs {
@@ -299,7 +299,7 @@ func (s *Store) createSchema(ctx context.Context) error {
 			continue
 		}
 		if _, err := s.db.Collection(name).Indexes().CreateMany(ctx, missing); err != nil {
-			return s.mapErr(ctx, "indexen van "+name+" aanmaken", err)
+			return s.mapErr(ctx, "create the indexes of "+name, err)
 		}
 	}
 	return nil
@@ -318,7 +318,7 @@ func (s *Store) alignCounter(ctx context.Context) error {
 	}
 	_, err = s.counters.UpdateOne(ctx, idFilter(counterSeq), counterAtLeastUpdate(seqToDoc(last)), options.UpdateOne().SetUpsert(true))
 	if err != nil && !mongo.IsDuplicateKeyError(err) { // two processes opening at once
-		return s.mapErr(ctx, "teller", err)
+		return s.mapErr(ctx, "Seq counter", err)
 	}
 	return nil
 }
@@ -339,7 +339,7 @@ func (s *Store) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {
-		return fmt.Errorf("mongo: verbinding sluiten: %w", err)
+		return fmt.Errorf("mongo: disconnect: %w", err)
 	}
 	return nil
 }
@@ -371,7 +371,7 @@ func (s *Store) check(ctx context.Context) error {
 		return err
 	}
 	if s.closed.Load() {
-		return fmt.Errorf("mongo: de store is gesloten: %w", store.ErrUnavailable)
+		return fmt.Errorf("mongo: the store is closed: %w", store.ErrUnavailable)
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func findAll[D, T any](ctx context.Context, s *Store, what string, coll *mongo.C
 	for cur.Next(ctx) {
 		var d D
 		if err := cur.Decode(&d); err != nil {
-			return nil, fmt.Errorf("mongo: %s: document lezen: %w", what, err)
+			return nil, fmt.Errorf("mongo: %s: decode a document: %w", what, err)
 		}
 		out = append(out, conv(d))
 	}
@@ -69,7 +69,7 @@ func (s *Store) Practice(ctx context.Context, id string) (practice.Practice, err
 		return practice.Practice{}, err
 	}
 	defer done()
-	d, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
+	d, err := findOne[practiceDoc](ctx, s, "practice "+id, s.practices, idFilter(id))
 	if err != nil {
 		return practice.Practice{}, err
 	}
@@ -88,7 +88,7 @@ func (s *Store) Practices(ctx context.Context, ids []string) ([]practice.Practic
 	if len(ids) == 0 {
 		return out, nil
 	}
-	found, err := findAll(ctx, s, "praktijken", s.practices, idsFilter(uniqueNonEmpty(ids)), practiceFromDoc)
+	found, err := findAll(ctx, s, "practices", s.practices, idsFilter(uniqueNonEmpty(ids)), practiceFromDoc)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Store) ListPractices(ctx context.Context, q store.PracticeQuery) ([]pra
 		return nil, err
 	}
 	defer done()
-	return findAll(ctx, s, "praktijken", s.practices, listPracticesFilter(q), practiceFromDoc, listPracticesOptions(q.Limit))
+	return findAll(ctx, s, "practices", s.practices, listPracticesFilter(q), practiceFromDoc, listPracticesOptions(q.Limit))
 }
 
 // ScanPractices streams every practice in id order through one cursor that
@@ -139,20 +139,20 @@ func (s *Store) ScanPractices(ctx context.Context, fn func(practice.Practice) er
 	}
 	cur, err := s.practices.Find(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), scanOptions())
 	if err != nil {
-		return s.mapErr(ctx, "praktijken doorlopen", err)
+		return s.mapErr(ctx, "scan practices", err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	for {
 		more, err := s.next(ctx, cur)
 		if err != nil {
-			return s.mapErr(ctx, "praktijken doorlopen", err)
+			return s.mapErr(ctx, "scan practices", err)
 		}
 		if !more {
 			return nil
 		}
 		var d practiceDoc
 		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("mongo: praktijken doorlopen: document lezen: %w", err)
+			return fmt.Errorf("mongo: scan practices: decode a document: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -188,7 +188,7 @@ func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]prac
 	if !ok {
 		return nil, nil
 	}
-	return findAll(ctx, s, "wijzigingen", s.practices, f, practiceFromDoc, changedSinceOptions(limit))
+	return findAll(ctx, s, "changes", s.practices, f, practiceFromDoc, changedSinceOptions(limit))
 }
 
 // LastSeq is the highest Seq a practice holds: the highest Seq given out by a
@@ -208,7 +208,7 @@ func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, s.mapErr(ctx, "laatste volgnummer", err)
+		return 0, s.mapErr(ctx, "last Seq", err)
 	}
 	return uint64(d.Seq), nil
 }
@@ -224,16 +224,16 @@ func (s *Store) History(ctx context.Context, id string) ([]practice.Revision, er
 	// shows it), each found by its _id: lookups by _id alone are the ones
 	// every compatible server answers from its primary key (FerretDB on
 	// SQLite scans the whole collection for any other filter).
-	p, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
+	p, err := findOne[practiceDoc](ctx, s, "practice "+id, s.practices, idFilter(id))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]practice.Revision, 0, p.Version)
 	for v := 1; v <= int(p.Version); v++ {
-		d, err := findOne[revisionDoc](ctx, s, "versie van "+id, s.revisions, idFilter(revisionID(id, v)))
+		d, err := findOne[revisionDoc](ctx, s, "revision of "+id, s.revisions, idFilter(revisionID(id, v)))
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return nil, fmt.Errorf("mongo: praktijk %s: versie %d ontbreekt", id, v)
+				return nil, fmt.Errorf("mongo: practice %s: revision %d is missing", id, v)
 			}
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func (s *Store) Inventory(ctx context.Context, id string) (practice.Inventory, e
 		return practice.Inventory{}, err
 	}
 	defer done()
-	d, err := findOne[inventoryDoc](ctx, s, "inventaris "+id, s.inventories, idFilter(id))
+	d, err := findOne[inventoryDoc](ctx, s, "inventory "+id, s.inventories, idFilter(id))
 	if err != nil {
 		return practice.Inventory{}, err
 	}
@@ -263,7 +263,7 @@ func (s *Store) Inventories(ctx context.Context, q store.InventoryQuery) ([]prac
 		return nil, err
 	}
 	defer done()
-	return findAll(ctx, s, "inventarissen", s.inventories, inventoriesFilter(q), inventoryFromDoc, inventoriesOptions(q.Limit))
+	return findAll(ctx, s, "inventories", s.inventories, inventoriesFilter(q), inventoryFromDoc, inventoriesOptions(q.Limit))
 }
 
 // RegionalActions returns every regional action ordered by id.
@@ -273,7 +273,7 @@ func (s *Store) RegionalActions(ctx context.Context) ([]actionplan.Action, error
 		return nil, err
 	}
 	defer done()
-	return findAll(ctx, s, "regionale acties", s.actions, bson.D{}, actionFromDoc, options.Find().SetSort(byID))
+	return findAll(ctx, s, "regional actions", s.actions, bson.D{}, actionFromDoc, options.Find().SetSort(byID))
 }
 
 // TokenByHash finds a token, revoked ones included.
@@ -284,7 +284,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (auth.Token, error
 	}
 	defer done()
 	if hash == "" {
-		return auth.Token{}, fmt.Errorf("mongo: token zonder hash: %w", store.ErrNotFound)
+		return auth.Token{}, fmt.Errorf("mongo: token without hash: %w", store.ErrNotFound)
 	}
 	d, err := findOne[tokenDoc](ctx, s, "token", s.tokens, tokenByHashFilter(hash))
 	if err != nil {

@@ -102,7 +102,7 @@ func (s *Store) Watch(ctx context.Context, resume []byte, fn func(token []byte, 
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
-		return watchErr("wijzigingsstroom openen", err)
+		return watchErr("open the change stream", err)
 	}
 	defer cs.Close(context.WithoutCancel(ctx))
 
@@ -124,10 +124,10 @@ func (s *Store) Watch(ctx context.Context, resume []byte, fn func(token []byte, 
 			return cerr
 		}
 		if err := cs.Err(); err != nil {
-			return watchErr("wijzigingsstroom", err)
+			return watchErr("change stream", err)
 		}
 		if cs.ID() == 0 {
-			return fmt.Errorf("mongo: de wijzigingsstroom is door de server beëindigd (collectie verwijderd of hernoemd?): %w", store.ErrHistoryLost)
+			return fmt.Errorf("mongo: the server ended the change stream (collection dropped or renamed?): %w", store.ErrHistoryLost)
 		}
 		if tok := cs.ResumeToken(); len(tok) > 0 && !bytes.Equal(tok, last) && time.Since(reported) >= tokenRefresh {
 			last = slices.Clone(tok)

@@ -91,7 +91,7 @@ func transactionOptions() *options.TransactionOptionsBuilder {
 func (s *Store) applyTxn(ctx context.Context, ws writeSet) error {
 	if len(ws.revisions) > 0 {
 		if _, err := s.revisions.InsertMany(ctx, ws.revisions); err != nil {
-			return s.mapErr(ctx, "versies schrijven", err)
+			return s.mapErr(ctx, "write revisions", err)
 		}
 	}
 	if len(ws.practices) > 0 {
@@ -100,7 +100,7 @@ func (s *Store) applyTxn(ctx context.Context, ws writeSet) error {
 			models[i] = upsertPracticeModel(d)
 		}
 		if _, err := s.practices.BulkWrite(ctx, models); err != nil {
-			return s.mapErr(ctx, "praktijken schrijven", err)
+			return s.mapErr(ctx, "write practices", err)
 		}
 	}
 	if len(ws.erased) > 0 {
@@ -109,12 +109,12 @@ func (s *Store) applyTxn(ctx context.Context, ws writeSet) error {
 			models[i] = replaceRevisionModel(d)
 		}
 		if _, err := s.revisions.BulkWrite(ctx, models); err != nil {
-			return s.mapErr(ctx, "versies overschrijven", err)
+			return s.mapErr(ctx, "overwrite revisions", err)
 		}
 	}
 	if ws.inventory != nil {
 		if _, err := s.inventories.InsertOne(ctx, ws.inventory); err != nil {
-			return s.mapErr(ctx, "inventaris "+ws.inventory.ID+" schrijven", err)
+			return s.mapErr(ctx, "write inventory "+ws.inventory.ID, err)
 		}
 	}
 	return nil
@@ -127,14 +127,14 @@ func (s *Store) takeSeqs(ctx context.Context, n int) (uint64, error) {
 	err := s.counters.FindOneAndUpdate(ctx, idFilter(counterSeq), counterIncUpdate(n),
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&c)
 	if err != nil {
-		return 0, s.mapErr(ctx, "volgnummer", err)
+		return 0, s.mapErr(ctx, "Seq counter", err)
 	}
 	return uint64(c.Value) - uint64(n) + 1, nil
 }
 
 // getPractice reads one practice for a write; nil if there is none.
 func (s *Store) getPractice(ctx context.Context, id string) (*practice.Practice, error) {
-	d, err := findOne[practiceDoc](ctx, s, "praktijk "+id, s.practices, idFilter(id))
+	d, err := findOne[practiceDoc](ctx, s, "practice "+id, s.practices, idFilter(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -305,10 +305,10 @@ func (s *Store) DeleteRegionalAction(ctx context.Context, id string) error {
 	}
 	res, err := s.actions.DeleteOne(ctx, idFilter(id))
 	if err != nil {
-		return s.mapErr(ctx, "regionale actie "+id, err)
+		return s.mapErr(ctx, "regional action "+id, err)
 	}
 	if res.DeletedCount == 0 {
-		return fmt.Errorf("mongo: regionale actie %q: %w", id, store.ErrNotFound)
+		return fmt.Errorf("mongo: regional action %q: %w", id, store.ErrNotFound)
 	}
 	return nil
 }
@@ -335,7 +335,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 	at = store.RevokedAt(at, s.o.now())
 	res, err := s.tokens.UpdateOne(ctx, revokeTokenFilter(id), revokeTokenUpdate(at))
 	if err != nil {
-		return s.mapErr(ctx, "token "+id+" intrekken", err)
+		return s.mapErr(ctx, "revoke token "+id, err)
 	}
 	if res.MatchedCount == 1 {
 		return nil

@@ -176,25 +176,25 @@ func RunCopy(t *testing.T, open func(t *testing.T) store.Store) {
 				if _, err := dst.Withdraw(ctx, f.ids[0], practice.Withdrawal{At: at(90), By: "sabotage"}); err != nil {
 					t.Fatal(err)
 				}
-			}, "praktijk " + "%s"},
+			}, "practice " + "%s"},
 			{"contact erased in the copy", func(t *testing.T, dst store.Store, f filled) {
 				if _, err := dst.EraseContact(ctx, f.withContact); err != nil {
 					t.Fatal(err)
 				}
-			}, "praktijk %c"},
+			}, "practice %c"},
 			{"extra practice", func(t *testing.T, dst store.Store, f filled) {
 				mustSubmit(t, dst, submission("brussel", at(91), input("b-extra", "Een te veel")))
-			}, "in het doel maar niet in de bron"},
+			}, "in the target but not in the source"},
 			{"regional action changed", func(t *testing.T, dst store.Store, f filled) {
 				if err := dst.PutRegionalAction(ctx, actionplan.Action{ID: "limburg:zorgzame-buurt", ChallengeID: "samenwerking", Title: "Anders", Region: "limburg"}); err != nil {
 					t.Fatal(err)
 				}
-			}, "regionale acties verschillen"},
+			}, "regional actions differ"},
 			{"token revoked", func(t *testing.T, dst store.Store, f filled) {
 				if err := dst.RevokeToken(ctx, f.tokens[0].ID, at(92)); err != nil {
 					t.Fatal(err)
 				}
-			}, "tokens verschillen"},
+			}, "tokens differ"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
