@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"strconv"
@@ -100,11 +101,47 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		code := codeOf(err)
 		if code == CodeInternal || code == CodeUnavailable {
 			log.ErrorContext(ctx, "request failed", "code", code, "err", err, "path", pres.Path.String())
-			pres.Message = internalMessage(code)
+		}
+		if msg, ok := dutchFor(err); ok {
+			pres.Message = msg
 		}
 		pres.Extensions = map[string]any{"code": code}
 		return pres
 	}
+}
+
+// UserMessage is the Dutch a user reads for err, chosen by its kind. The
+// errors of the domain whose text is written for users (the ErrInvalid
+// kinds, and insight's) keep it; every other text is internal, in English,
+// and never shown.
+func UserMessage(err error) string {
+	if msg, ok := dutchFor(err); ok {
+		return msg
+	}
+	return err.Error()
+}
+
+// dutchFor is the presenter's own Dutch for err; ok is false when err's
+// text is the one to show.
+func dutchFor(err error) (msg string, ok bool) {
+	var forbidden *auth.ForbiddenError
+	switch code := codeOf(err); {
+	case code == CodeInternal || code == CodeUnavailable:
+		return internalMessage(code), true
+	case code == CodeUnauthenticated:
+		return "niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'", true
+	case errors.As(err, &forbidden) && forbidden.AdminOnly:
+		return "geen toegang: alleen de beheerder mag dit", true
+	case errors.As(err, &forbidden):
+		return fmt.Sprintf("geen toegang: dit token schrijft alleen in regio %q, niet in %q", forbidden.TokenRegion, forbidden.Region), true
+	case code == CodeForbidden:
+		return "geen toegang", true
+	case errors.Is(err, auth.ErrNotFound):
+		return "dit token bestaat niet", true
+	case code == CodeNotFound && !errors.Is(err, insight.ErrNotFound):
+		return "niet gevonden", true
+	}
+	return "", false
 }
 
 // complexityLimit finds the limit in gqlgen's complexity error.

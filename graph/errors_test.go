@@ -23,19 +23,29 @@ func TestErrorPresenterCodes(t *testing.T) {
 		err      error
 		code     string
 		hideText bool
+		message  string // the Dutch the user reads ("": not checked)
 	}{
-		{fmt.Errorf("x: %w", auth.ErrUnauthenticated), CodeUnauthenticated, false},
-		{fmt.Errorf("x: %w", auth.ErrForbidden), CodeForbidden, false},
-		{fmt.Errorf("x: %w", store.ErrNotFound), CodeNotFound, false},
-		{fmt.Errorf("%w: first te groot", bank.ErrInvalid), CodeBadUserInput, false},
-		{fmt.Errorf("db: %w", store.ErrUnavailable), CodeUnavailable, true},
-		{errors.New("disk full at /var/lib/secret"), CodeInternal, true},
-		{&gqlerror.Error{Message: "Cannot query field", Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}, CodeBadUserInput, false},
+		{fmt.Errorf("x: %w", auth.ErrUnauthenticated), CodeUnauthenticated, false, "niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'"},
+		{fmt.Errorf("x: %w", auth.ErrForbidden), CodeForbidden, false, "geen toegang"},
+		{auth.CanWrite(&auth.Principal{Role: auth.RolePlatform, Region: "limburg"}, "antwerpen"), CodeForbidden, false, `geen toegang: dit token schrijft alleen in regio "limburg", niet in "antwerpen"`},
+		{auth.RequireAdmin(&auth.Principal{Role: auth.RolePlatform, Region: "limburg"}), CodeForbidden, false, "geen toegang: alleen de beheerder mag dit"},
+		{fmt.Errorf("bolt: practice pr_1: %w", store.ErrNotFound), CodeNotFound, true, "niet gevonden"},
+		{fmt.Errorf("revoke: %w: tok_1", auth.ErrNotFound), CodeNotFound, true, "dit token bestaat niet"},
+		{fmt.Errorf("%w: first te groot", bank.ErrInvalid), CodeBadUserInput, false, "ongeldige invoer: first te groot"},
+		{fmt.Errorf("db: %w", store.ErrUnavailable), CodeUnavailable, true, "de dienst is tijdelijk niet beschikbaar; probeer het later opnieuw"},
+		{errors.New("disk full at /var/lib/secret"), CodeInternal, true, "interne fout; de beheerders zijn verwittigd"},
+		{&gqlerror.Error{Message: "Cannot query field", Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}, CodeBadUserInput, false, ""},
 	}
 	for _, tt := range tests {
 		got := present(context.Background(), tt.err)
 		if got.Extensions["code"] != tt.code {
 			t.Errorf("%v: code %v, want %s", tt.err, got.Extensions["code"], tt.code)
+		}
+		if tt.message != "" && got.Message != tt.message {
+			t.Errorf("%v: message %q, want %q", tt.err, got.Message, tt.message)
+		}
+		if tt.hideText && (strings.Contains(got.Message, "pr_1") || strings.Contains(got.Message, "tok_1")) {
+			t.Errorf("%v: internal detail shown: %q", tt.err, got.Message)
 		}
 		if tt.hideText && strings.Contains(got.Message, "secret") || tt.hideText && strings.Contains(got.Message, "db:") {
 			t.Errorf("%v: internal detail shown: %q", tt.err, got.Message)

@@ -13,12 +13,31 @@ import (
 	"time"
 )
 
-// Sentinel errors; the GraphQL error presenter maps them to UNAUTHENTICATED and FORBIDDEN.
+// Sentinel errors; the error presenters map them to UNAUTHENTICATED,
+// FORBIDDEN and NOT_FOUND, and say in Dutch what they mean.
 var (
-	ErrUnauthenticated = errors.New("niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'")
-	ErrForbidden       = errors.New("geen toegang")
-	ErrNotFound        = errors.New("token niet gevonden")
+	ErrUnauthenticated = errors.New("unauthenticated")
+	ErrForbidden       = errors.New("forbidden")
+	ErrNotFound        = errors.New("token not found")
 )
+
+// ForbiddenError says why a principal may not do something; it is an
+// ErrForbidden.
+type ForbiddenError struct {
+	AdminOnly   bool   // only the admin may do it
+	TokenRegion string // otherwise: the region the token writes
+	Region      string // and the region it wanted to write
+}
+
+func (e *ForbiddenError) Error() string {
+	if e.AdminOnly {
+		return "forbidden: admin only"
+	}
+	return fmt.Sprintf("forbidden: this token writes only region %q, not %q", e.TokenRegion, e.Region)
+}
+
+// Is makes a ForbiddenError an ErrForbidden.
+func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
 
 // TokenPrefix starts every platform token, so a leaked one is easy to recognise.
 const TokenPrefix = "pkb_"
@@ -72,7 +91,7 @@ func CanWrite(p *Principal, region string) error {
 	case p.Role == RolePlatform && p.Region == region:
 		return nil
 	}
-	return fmt.Errorf("%w: dit token schrijft alleen in regio %q, niet in %q", ErrForbidden, p.Region, region)
+	return &ForbiddenError{TokenRegion: p.Region, Region: region}
 }
 
 // RequireAdmin returns nil only for the admin.
@@ -81,7 +100,7 @@ func RequireAdmin(p *Principal) error {
 	case p == nil:
 		return ErrUnauthenticated
 	case p.Role != RoleAdmin:
-		return fmt.Errorf("%w: alleen de beheerder mag dit", ErrForbidden)
+		return &ForbiddenError{AdminOnly: true}
 	}
 	return nil
 }
@@ -142,7 +161,7 @@ func (s *Service) Authenticate(ctx context.Context, header string) (*Principal, 
 	t, err := s.store.TokenByHash(ctx, hex.EncodeToString(sum[:]))
 	if err != nil || !t.Active() {
 		if err != nil && !errors.Is(err, s.notFound) {
-			return nil, fmt.Errorf("token controleren: %w", err)
+			return nil, fmt.Errorf("check the token: %w", err)
 		}
 		return nil, ErrUnauthenticated
 	}
@@ -175,7 +194,7 @@ func (s *Service) CreatePlatformToken(ctx context.Context, by *Principal, region
 		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	}
 	if err := s.store.CreateToken(ctx, t); err != nil {
-		return "", Token{}, fmt.Errorf("token bewaren: %w", err)
+		return "", Token{}, fmt.Errorf("save the token: %w", err)
 	}
 	return secret, t, nil
 }
@@ -229,7 +248,7 @@ func (s *Service) Resume(ctx context.Context, hash string) (*Principal, error) {
 	t, err := s.store.TokenByHash(ctx, hash)
 	if err != nil || !t.Active() {
 		if err != nil && !errors.Is(err, s.notFound) {
-			return nil, fmt.Errorf("token controleren: %w", err)
+			return nil, fmt.Errorf("check the token: %w", err)
 		}
 		return nil, ErrUnauthenticated
 	}

@@ -92,7 +92,7 @@ func (b *Bank) Plan() *actionplan.Plan {
 func (b *Bank) RefreshPlan(ctx context.Context) error {
 	regional, err := b.store.RegionalActions(ctx)
 	if err != nil {
-		return fmt.Errorf("regionale acties lezen: %w", err)
+		return fmt.Errorf("read the regional actions: %w", err)
 	}
 	p := b.base.WithRegional(regional)
 	b.mu.Lock()
@@ -243,7 +243,7 @@ func (b *Bank) RemoveRegionalAction(ctx context.Context, who *auth.Principal, id
 	}
 	a, ok := b.Plan().Action(strings.TrimSpace(id))
 	if !ok || !a.Regional() {
-		return fmt.Errorf("%w: regionale actie %q", store.ErrNotFound, id)
+		return fmt.Errorf("%w: regional action %q", store.ErrNotFound, id)
 	}
 	if err := auth.CanWrite(who, a.Region); err != nil {
 		return err

@@ -57,7 +57,7 @@ func (b *Bank) removeDemo(ctx context.Context, who *auth.Principal, ids []string
 		case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound): // withdrawn meanwhile
 		default:
 			b.reindex(ctx, removed)
-			return len(removed), fmt.Errorf("voorbeeldpraktijk %s verwijderen: %w", id, err)
+			return len(removed), fmt.Errorf("remove demo practice %s: %w", id, err)
 		}
 	}
 	b.reindex(ctx, removed)
@@ -75,7 +75,7 @@ func (b *Bank) removeDemo(ctx context.Context, who *auth.Principal, ids []string
 func (b *Bank) demoPractices(ctx context.Context) (ids []string, hasReal bool, err error) {
 	invs, err := b.store.Inventories(ctx, store.InventoryQuery{})
 	if err != nil {
-		return nil, false, fmt.Errorf("inventarissen lezen: %w", err)
+		return nil, false, fmt.Errorf("read the inventories: %w", err)
 	}
 	seen := map[string]bool{}
 	for _, inv := range invs {
@@ -95,7 +95,7 @@ func (b *Bank) demoPractices(ctx context.Context) (ids []string, hasReal bool, e
 	}
 	ps, err := b.store.Practices(ctx, ids)
 	if err != nil {
-		return nil, hasReal, fmt.Errorf("voorbeeldpraktijken lezen: %w", err)
+		return nil, hasReal, fmt.Errorf("read the demo practices: %w", err)
 	}
 	out := ids[:0]
 	for _, p := range ps {

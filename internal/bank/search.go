@@ -21,7 +21,7 @@ type SearchResult struct {
 // practice is no longer live in the store (the index lags behind) is left out.
 func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, error) {
 	if b.index == nil {
-		return SearchResult{}, errors.New("geen zoekindex")
+		return SearchResult{}, errors.New("no search index")
 	}
 	res, err := b.index.Search(ctx, req)
 	if err != nil {
@@ -50,7 +50,7 @@ func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, er
 // found or it has no more.
 func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Practice, error) {
 	if b.index == nil {
-		return nil, errors.New("geen zoekindex")
+		return nil, errors.New("no search index")
 	}
 	if first < 1 || first > search.MaxFirst {
 		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, search.MaxFirst)
@@ -85,7 +85,7 @@ func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Pr
 // Suggest completes a prefix typed in a search box.
 func (b *Bank) Suggest(ctx context.Context, prefix string, first int) ([]search.Suggestion, error) {
 	if b.index == nil {
-		return nil, errors.New("geen zoekindex")
+		return nil, errors.New("no search index")
 	}
 	s, err := b.index.Suggest(ctx, prefix, first)
 	return s, invalidIf(err)
@@ -113,7 +113,7 @@ func invalidIf(err error) error {
 }
 
 // ErrTooMany is returned by MatchingIDs when more than the limit match.
-var ErrTooMany = errors.New("te veel resultaten")
+var ErrTooMany = errors.New("too many results")
 
 // MatchingIDs returns the ids of the practices the search finds for query
 // and filter (every page of it), without reading them: for an export of what
@@ -121,7 +121,7 @@ var ErrTooMany = errors.New("te veel resultaten")
 // first page's total before any further page is read.
 func (b *Bank) MatchingIDs(ctx context.Context, query string, f search.Filter, limit int) (map[string]bool, error) {
 	if b.index == nil {
-		return nil, errors.New("geen zoekindex")
+		return nil, errors.New("no search index")
 	}
 	ids := map[string]bool{}
 	req := search.Request{Query: query, Filter: f, Sort: search.SortNewest, First: search.MaxFirst, NoFacets: true}
@@ -131,7 +131,7 @@ func (b *Bank) MatchingIDs(ctx context.Context, query string, f search.Filter, l
 			return nil, invalidIf(err)
 		}
 		if res.Total > limit || pages > limit/search.MaxFirst+1 {
-			return nil, fmt.Errorf("%w: %d praktijken passen, hoogstens %d kunnen samen uitgevoerd worden", ErrTooMany, res.Total, limit)
+			return nil, fmt.Errorf("%w: %d practices match, at most %d can be exported together", ErrTooMany, res.Total, limit)
 		}
 		for _, h := range res.Hits {
 			ids[h.ID] = true

@@ -205,7 +205,7 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 		p, err := a.Authenticate(r.Context(), r.Header.Get("Authorization"))
 		if err != nil {
 			code, status := graph.CodeUnauthenticated, http.StatusUnauthorized
-			msg := err.Error()
+			msg := graph.UserMessage(err)
 			if !errors.Is(err, auth.ErrUnauthenticated) {
 				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
 			}

@@ -253,7 +253,6 @@ func decode[T any](data []byte) (T, error) {
 	return v, err
 }
 
-
 func lastSeq(tx *bbolt.Tx) uint64 {
 	if v := tx.Bucket(bucketMeta).Get(keySeq); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
