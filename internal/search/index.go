@@ -53,6 +53,8 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // ErrInvalid is wrapped by every error about a bad request (size, cursor,
@@ -127,7 +129,7 @@ type Index struct {
 	text    analysis.Analyzer
 	raw     analysis.Analyzer
 	foreign map[string]analysis.Analyzer // the text analyzers of the other languages (languages.go)
-	dc      *decompounder                // the text analyzer's, with the stored dictionary
+	dc      *dutch.Decompounder          // the text analyzer's, with the stored dictionary
 	table   *docTable                    // filter, facet and sort values of bl's documents
 	vocab   *vocabulary                  // the words of bl's documents
 	ids     atomic.Pointer[resolver]
@@ -282,17 +284,11 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 		}
 	}
 	ix.bl, ix.text, ix.raw, ix.foreign, ix.builder = bl, text, raw, foreign, builder
-	ix.dc = nil
-	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
-		for _, f := range da.TokenFilters {
-			if dc, ok := f.(*decompounder); ok {
-				ix.dc = dc
-			}
-		}
+	dict, err := storedDictionary(m)
+	if err != nil {
+		return err
 	}
-	if ix.dc == nil {
-		return errors.New("decompounder missing from the stored mapping")
-	}
+	ix.dc = dutch.NewDecompounder(dict)
 	table := newDocTable()
 	if err := withReader(bl, table.loadAll); err != nil {
 		return fmt.Errorf("load doc table: %w", err)

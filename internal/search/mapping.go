@@ -16,6 +16,8 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // MappingVersion names the shape of the index: the document mapping, the
@@ -265,7 +267,7 @@ func sortDate(t time.Time) string { return t.UTC().Format("20060102150405.000000
 // sortTitle is the TITLE sort key: folded, lower-cased, without leading
 // punctuation.
 func sortTitle(title string) string {
-	t := strings.TrimLeftFunc(fold(title), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	t := strings.TrimLeftFunc(dutch.Fold(title), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
 	if len(t) > 200 {
 		t = t[:200]
 	}

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // Limits of a Request.
@@ -283,8 +285,8 @@ func expandWords(v *vocabulary, words []qword) error {
 		}
 		add := func(boost float64) func(string, int) bool {
 			return func(word string, _ int) bool {
-				if !isStopWord(word) {
-					if st := stem(word); !have[st] {
+				if !dutch.IsStopWord(word) {
+					if st := dutch.Stem(word); !have[st] {
 						have[st] = true
 						w.near = append(w.near, nearTerm{st, boost, word})
 					}
@@ -418,28 +420,28 @@ type qoption struct {
 
 // analyzeWord analyses one raw (lower-cased, folded) query word.
 func (ix *Index) analyzeWord(w string) qword {
-	qw := qword{raw: w, whole: stem(w)}
+	qw := qword{raw: w, whole: dutch.Stem(w)}
 	qw.terms = append(qw.terms, qw.whole)
 	for _, a := range ix.foreignTerms(w, qw.whole) {
 		qw.addLangAlt(a)
 	}
 	if ix.dc != nil {
-		for _, p := range ix.dc.topSplit(w) {
-			if isStopWord(p.part) {
+		for _, p := range ix.dc.TopSplit(w) {
+			if dutch.IsStopWord(p.Word) {
 				continue
 			}
-			qp := qpart{stem: stem(p.part)}
-			for _, sp := range ix.dc.topSplit(p.part) {
-				if !isStopWord(sp.part) {
-					qp.subs = append(qp.subs, stem(sp.part))
+			qp := qpart{stem: dutch.Stem(p.Word)}
+			for _, sp := range ix.dc.TopSplit(p.Word) {
+				if !dutch.IsStopWord(sp.Word) {
+					qp.subs = append(qp.subs, dutch.Stem(sp.Word))
 				}
 			}
 			qw.parts = append(qw.parts, qp)
 			qw.terms = append(qw.terms, qp.stem)
 			qw.terms = append(qw.terms, qp.subs...)
 		}
-		if l := ix.dc.lemma(w); l != "" && stem(l) != qw.whole {
-			qw.lemma = stem(l)
+		if l := ix.dc.Lemma(w); l != "" && dutch.Stem(l) != qw.whole {
+			qw.lemma = dutch.Stem(l)
 			qw.terms = append(qw.terms, qw.lemma)
 		}
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // Rebuild builds a new index from the store beside the current one and
@@ -249,7 +251,7 @@ func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*s
 func (w *storeWords) corpusWords() []string {
 	var out []string
 	for word, e := range w.counter.counts {
-		if e.own >= 2 && len(word) >= minPartLen && len(word) <= 20 {
+		if e.own >= 2 && len(word) >= dutch.MinPartLen && len(word) <= 20 {
 			out = append(out, word)
 		}
 	}

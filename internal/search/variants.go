@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // Dutch as people type it. A query word may stand in the texts in a form
@@ -77,8 +79,8 @@ func (ix *Index) addTypoParts(w *qword) {
 			continue
 		}
 		var parts []string
-		for _, p := range ix.dc.topSplit(n.word) {
-			parts = append(parts, p.part)
+		for _, p := range ix.dc.TopSplit(n.word) {
+			parts = append(parts, p.Word)
 		}
 		if len(parts) > 1 {
 			w.addAlt(stems(parts), typoBoost*splitBoost)
@@ -125,8 +127,8 @@ func (w *qword) addLangAlt(a qalt) {
 func stems(words []string) []string {
 	var out []string
 	for _, w := range words {
-		if !isStopWord(w) {
-			out = append(out, stem(w))
+		if !dutch.IsStopWord(w) {
+			out = append(out, dutch.Stem(w))
 		}
 	}
 	return out
@@ -163,7 +165,7 @@ func addDerivations(v *vocabulary, w *qword) {
 			}
 			for _, to := range family {
 				if to != from && v.count(base+to) > 0 {
-					w.addAlt([]string{stem(base + to)}, derivationBoost)
+					w.addAlt([]string{dutch.Stem(base + to)}, derivationBoost)
 				}
 			}
 		}
@@ -172,7 +174,7 @@ func addDerivations(v *vocabulary, w *qword) {
 	// verhuurt, verhuurkantoor.
 	if root := verbRoot(w.raw); utf8.RuneCountInString(root) >= prefixMinLen {
 		_ = v.withPrefix(root, func(word string, _ int) bool {
-			w.addAlt([]string{stem(word)}, rootBoost)
+			w.addAlt([]string{dutch.Stem(word)}, rootBoost)
 			return true
 		})
 	}
@@ -219,7 +221,7 @@ func addTails(v *vocabulary, w *qword) bool {
 		return false
 	}
 	for _, c := range v.endingWith(w.raw, maxTails) {
-		w.addAlt([]string{stem(c)}, tailBoost)
+		w.addAlt([]string{dutch.Stem(c)}, tailBoost)
 	}
 	return true
 }
@@ -229,20 +231,20 @@ func addTails(v *vocabulary, w *qword) bool {
 // for the texts that write it in two words or do not hold it at all:
 // budgetmeter -> budget meter.
 func addKnownSplit(v *vocabulary, w *qword) {
-	if w.whole == "" || len(w.raw) < 2*minPartLen {
+	if w.whole == "" || len(w.raw) < 2*dutch.MinPartLen {
 		return
 	}
 	known := func(s string) bool {
 		return v.count(s) > 0 || v.count(s+"en") > 0 || v.count(s+"e") > 0 || v.count(s+"s") > 0
 	}
-	for j := len(w.raw) - minPartLen; j >= minPartLen; j-- {
+	for j := len(w.raw) - dutch.MinPartLen; j >= dutch.MinPartLen; j-- {
 		head := w.raw[:j]
-		if isStopWord(head) || !known(head) {
+		if dutch.IsStopWord(head) || !known(head) {
 			continue
 		}
-		for _, link := range linkMorphemes {
-			if tail, ok := strings.CutPrefix(w.raw[j:], link); ok && len(tail) >= minPartLen && !isStopWord(tail) && known(tail) {
-				w.addAlt([]string{stem(head), stem(tail)}, splitBoost)
+		for _, link := range dutch.LinkMorphemes {
+			if tail, ok := strings.CutPrefix(w.raw[j:], link); ok && len(tail) >= dutch.MinPartLen && !dutch.IsStopWord(tail) && known(tail) {
+				w.addAlt([]string{dutch.Stem(head), dutch.Stem(tail)}, splitBoost)
 				return
 			}
 		}
@@ -272,8 +274,8 @@ func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
 				return err
 			}
 			for _, f := range found {
-				wa.addAlt([]string{stem(f)}, joinBoost)
-				wb.addAlt([]string{stem(f)}, joinBoost)
+				wa.addAlt([]string{dutch.Stem(f)}, joinBoost)
+				wb.addAlt([]string{dutch.Stem(f)}, joinBoost)
 			}
 		}
 	}

@@ -19,13 +19,14 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/vellum"
 	lev "github.com/blevesearch/vellum/levenshtein"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // vocabulary holds every word of the indexed practices as written (the raw
@@ -185,7 +186,7 @@ func (v *vocabulary) withPrefix(prefix string, fn func(word string, count int) b
 }
 
 // endingWith returns the words in use that end with suffix and are at
-// least minPartLen letters longer: the most used max of them, by count
+// least dutch.MinPartLen letters longer: the most used max of them, by count
 // then word. It reads every word, so it is for words the texts do not hold
 // (variants.go).
 func (v *vocabulary) endingWith(suffix string, max int) []string {
@@ -196,7 +197,7 @@ func (v *vocabulary) endingWith(suffix string, max int) []string {
 	var found []wc
 	v.mu.RLock()
 	for w, n := range v.counts {
-		if n > 0 && len(w) >= len(suffix)+minPartLen && strings.HasSuffix(w, suffix) {
+		if n > 0 && len(w) >= len(suffix)+dutch.MinPartLen && strings.HasSuffix(w, suffix) {
 			found = append(found, wc{w, n})
 		}
 	}
@@ -340,8 +341,6 @@ func newWordCounter() *wordCounter {
 	return &wordCounter{counts: make(map[string]*wordCount)}
 }
 
-var lowerFilter = lowercase.NewLowerCaseFilter()
-
 // add counts the words of one document's texts delta times; the words of
 // texts[:own] also count as the document's own (the corpus dictionary
 // counts only the practice's own texts).
@@ -349,7 +348,7 @@ func (c *wordCounter) add(texts []string, own int, delta int32) {
 	c.doc++
 	for i, t := range texts {
 		c.text = append(c.text[:0], t...)
-		scanWords(c.text, func(start, end int, _ analysis.TokenType, format bool) {
+		dutch.ScanWords(c.text, func(start, end int, _ analysis.TokenType, format bool) {
 			term := c.term(start, end, format)
 			e := c.counts[string(term)]
 			if e == nil {
@@ -372,27 +371,7 @@ func (c *wordCounter) add(texts []string, own int, delta int32) {
 // point into c.buf.
 func (c *wordCounter) term(start, end int, format bool) []byte {
 	c.buf = append(c.buf[:0], c.text[start:end]...)
-	return rawTerm(c.buf, format)
-}
-
-// rawTerm is the raw analyzer's term of a word the tokenizer found: format
-// characters left out, lower-cased, folded. It may change word, which the
-// caller owns, and return it.
-func rawTerm(word []byte, format bool) []byte {
-	if format {
-		word = withoutFormat(word)
-	}
-	if !needsFold(word) {
-		for i, b := range word {
-			if 'A' <= b && b <= 'Z' {
-				word[i] = b + 'a' - 'A'
-			}
-		}
-		return word
-	}
-	ts := analysis.TokenStream{&analysis.Token{Term: word}}
-	foldFilter{}.Filter(lowerFilter.Filter(ts))
-	return ts[0].Term
+	return dutch.RawTerm(c.buf, format)
 }
 
 // result returns the counts of the words counted.
