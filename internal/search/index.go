@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
@@ -126,12 +128,12 @@ type Index struct {
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
 	mu      sync.RWMutex // guards the fields below against Rebuild's swap
 	bl      bleve.Index
-	text    analysis.Analyzer
-	raw     analysis.Analyzer
-	foreign map[string]analysis.Analyzer // the text analyzers of the other languages (languages.go)
-	dc      *dutch.Decompounder          // the text analyzer's, with the stored dictionary
-	table   *docTable                    // filter, facet and sort values of bl's documents
-	vocab   *vocabulary                  // the words of bl's documents
+	text    *analysis.DefaultAnalyzer
+	raw     *analysis.DefaultAnalyzer
+	foreign map[string]*analysis.DefaultAnalyzer // the text analyzers of the other languages (languages.go)
+	dc      *dutch.Decompounder                  // the text analyzer's, with the stored dictionary
+	table   *docTable                            // filter, facet and sort values of bl's documents
+	vocab   *vocabulary                          // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -140,16 +142,14 @@ type Index struct {
 
 	builder *docBuilder // makes the documents of bl's mapping
 
-	// rescoreOff leaves out the phrase rescoring (rescore.go): for the test
-	// that compares the one-pass search with Bleve's own filters and facets.
-	rescoreOff bool
+	rescoring bool // the phrase rescoring of the best matches (rescore.go)
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and
 // recreates it (empty) when it cannot be opened, looks corrupt, or was built
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
-	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true,
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true, rescoring: true,
 		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
 	for _, o := range opts {
 		o(ix)
@@ -261,10 +261,13 @@ func create(dir string, dict []string, tag string) (bleve.Index, error) {
 // vocab is the vocabulary of its documents, nil to read it from them.
 func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	m := bl.Mapping()
-	text := m.AnalyzerNamed(textAnalyzerName)
-	raw := m.AnalyzerNamed(rawAnalyzerName)
-	if text == nil || raw == nil {
-		return errors.New("analyzers missing from the stored mapping")
+	text, err := tokenwise(m, textAnalyzerName, nil)
+	if err != nil {
+		return err
+	}
+	raw, err := tokenwise(m, rawAnalyzerName, text)
+	if err != nil {
+		return err
 	}
 	v, err := bl.GetInternal(keyAppliedSeq)
 	if err != nil {
@@ -274,13 +277,13 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	if err != nil {
 		return err
 	}
-	foreign := make(map[string]analysis.Analyzer)
+	foreign := make(map[string]*analysis.DefaultAnalyzer)
 	for lang, name := range languageAnalyzers {
 		if name == textAnalyzerName {
 			continue
 		}
-		if foreign[lang] = m.AnalyzerNamed(name); foreign[lang] == nil {
-			return errors.New("analyzers missing from the stored mapping")
+		if foreign[lang], err = tokenwise(m, name, text); err != nil {
+			return err
 		}
 	}
 	ix.bl, ix.text, ix.raw, ix.foreign, ix.builder = bl, text, raw, foreign, builder
@@ -301,6 +304,23 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	ix.table, ix.vocab = table, vocab
 	ix.applied.Store(decodeSeq(v))
 	return nil
+}
+
+// tokenwise is the analyzer name of mapping m, which must be a chain of
+// token filters after a tokenizer (like's, when like is not nil): the
+// highlighter analyses text word by word, with both analyzers on the same
+// tokens.
+func tokenwise(m mapping.IndexMapping, name string, like *analysis.DefaultAnalyzer) (*analysis.DefaultAnalyzer, error) {
+	da, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("analyzer %s missing from the stored mapping", name)
+	case len(da.CharFilters) > 0:
+		return nil, fmt.Errorf("analyzer %s has char filters", name)
+	case like != nil && reflect.TypeOf(da.Tokenizer) != reflect.TypeOf(like.Tokenizer):
+		return nil, fmt.Errorf("analyzer %s has another tokenizer than %s", name, textAnalyzerName)
+	}
+	return da, nil
 }
 
 // withReader calls fn with a reader of bl's current snapshot.

@@ -376,7 +376,7 @@ func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filt
 // ix.mu).
 func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, text query.Query) (Result, error) {
 	var phrase []phraseSlot
-	if text != nil && v.sort == SortRelevance && !ix.rescoreOff && len(v.words) > 1 {
+	if text != nil && v.sort == SortRelevance && ix.rescoring && len(v.words) > 1 {
 		phrase = ix.phrase(v.Query)
 	}
 	// Rescoring applies to the first rescoreWindow matches: the pass keeps
