@@ -95,10 +95,6 @@ func WithBatchSize(n int) Option {
 	}
 }
 
-// WithOverlap sets how far behind AppliedSeq Follow starts reading, to pick
-// up writes that committed out of seq order (default 64).
-func WithOverlap(n uint64) Option { return func(ix *Index) { ix.overlap = n } }
-
 // DefaultCacheSize is how many recent search results the index keeps.
 const DefaultCacheSize = 2048
 
@@ -110,20 +106,14 @@ func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResult
 // one, DefaultThesaurus); nil applies none.
 func WithThesaurus(t *Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
 
-// WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
-// least two practices) to the decompounding dictionary (default true).
-func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
-
 // Index is the search index. It is safe for concurrent use.
 type Index struct {
-	dir        string
-	plan       *actionplan.Plan
-	log        *slog.Logger
-	batchSize  int
-	overlap    uint64
-	corpusDict bool
-	thesaurus  *Thesaurus // applied at query time (variants.go)
-	tag        string
+	dir       string
+	plan      *actionplan.Plan
+	log       *slog.Logger
+	batchSize int
+	thesaurus *Thesaurus // applied at query time (variants.go)
+	tag       string
 
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
 	mu      sync.RWMutex // guards the fields below against Rebuild's swap
@@ -149,7 +139,7 @@ type Index struct {
 // recreates it (empty) when it cannot be opened, looks corrupt, or was built
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
-	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true, rescoring: true,
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true,
 		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
 	for _, o := range opts {
 		o(ix)
@@ -816,6 +806,10 @@ func (ix *Index) Follow(ctx context.Context, src Source, every time.Duration) {
 	}
 }
 
+// followOverlap is how far behind AppliedSeq CatchUp starts reading, to
+// pick up writes that committed out of seq order.
+const followOverlap = 64
+
 // CatchUp applies every change the store has after AppliedSeq (minus the
 // overlap) and returns; Follow calls it on every tick.
 func (ix *Index) CatchUp(ctx context.Context, src Source) error {
@@ -829,7 +823,7 @@ func (ix *Index) CatchUp(ctx context.Context, src Source) error {
 		_, err := ix.Reconcile(ctx, src)
 		return err
 	}
-	from := applied - min(applied, ix.overlap)
+	from := applied - min(applied, followOverlap)
 	for {
 		ps, err := src.ChangedSince(ctx, from, ix.batchSize)
 		if err != nil {

@@ -363,24 +363,3 @@ func themeNames(krachtlijnen, challenges []string, region string, plan *actionpl
 	}
 	return out
 }
-
-// distinctWords is each whitespace-separated chunk of texts once. The raw
-// analyzer finds in it the words it would find in the whole texts
-// (whitespace always ends a word), from far fewer tokens.
-func distinctWords(texts []string) string {
-	seen := make(map[string]struct{}, 128)
-	var b strings.Builder
-	for _, t := range texts {
-		for _, w := range strings.Fields(t) {
-			if _, ok := seen[w]; ok {
-				continue
-			}
-			seen[w] = struct{}{}
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(w)
-		}
-	}
-	return b.String()
-}

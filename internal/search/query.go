@@ -448,15 +448,6 @@ func (ix *Index) analyzeWord(w string) qword {
 	return qw
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Query building. Every query is built from Bleve query objects; user text
 // only ever becomes terms or analysed phrase text, never query syntax.
 

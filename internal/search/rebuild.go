@@ -36,11 +36,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	if err != nil {
 		return fmt.Errorf("search: rebuild vocabulary: %w", err)
 	}
-	var extra []string
-	if ix.corpusDict {
-		extra = words.corpusWords()
-	}
-	dict := dictionary(ix.plan, extra)
+	dict := dictionary(ix.plan, words.corpusWords())
 	tmp := ix.dir + ".rebuild"
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
