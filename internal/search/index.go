@@ -1,34 +1,3 @@
-// Package search is the full-text index of Praktijkenbank: a Bleve index
-// derived from the store. It maps practices to documents with Dutch analysis
-// (stemming, stop words, diacritics folding, dictionary decompounding), and
-// French and English practices with their own language's; it follows the
-// store's change feed, reconciles with the store on start and is rebuilt
-// when absent, corrupt or of another mapping version. Queries are built
-// programmatically (user input never reaches Bleve's query-string syntax).
-//
-// The path of one search, Index.Search:
-//
-//	validate      query.go        sizes, sort, cursor or page offset
-//	read          querysyntax.go  words, "phrases", -exclusions, OF/OR
-//	analyse       query.go        stems, compound parts, dictionary forms;
-//	              languages.go    the words' French and English terms
-//	expand        variants.go     thesaurus (thesaurus.go), derivations,
-//	                              compounds split into indexed words,
-//	                              two words the texts write as one;
-//	              query.go        prefixes and typos from the vocabulary (vocab.go)
-//	build         query.go        a clause per word, all wanted; relaxed to
-//	                              some of them when few practices have all
-//	                              (Result.Partial), those with all first
-//	match, count  onepass.go      Bleve scores the text; filters, facets,
-//	                              total and page from the doc table (doctable.go)
-//	rescore       rescore.go      a phrase bonus in the best 100
-//	highlight     highlight.go    marks per field, in the practice's language
-//	suggest       onepass.go      did-you-mean, only when it finds other practices
-//
-// Indexing: mapping.go (the document of a practice, a type per language),
-// analysis.go (Dutch analysis and decompounding, dict_nl.go), docbuild.go,
-// index.go (Open, Apply, Reconcile, Follow), rebuild.go, vocab.go (the
-// indexed words as written) and doctable.go (filter, facet and sort values).
 package search
 
 import (

@@ -18,62 +18,6 @@ import (
 // facetSizes are how many values each facet returns, per dimension.
 var facetSizes = [numDims]int{10, 30, 200, 20, 50, 50, 200}
 
-// Search runs a search. Bleve finds the documents matching the text (and
-// scores them); the filters, the total, the disjunctive facets (each facet
-// ignores its own filter) and the page are computed from the doc table in
-// one pass over those matches. An empty query matches every document
-// without asking Bleve.
-func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
-	v, err := ix.validate(r)
-	if err != nil {
-		return Result{}, err
-	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.bl == nil {
-		return Result{}, errClosed
-	}
-	key, gen := v.cacheKey(), ix.gen.Load()
-	if res, ok := ix.cache.get(gen, key); ok {
-		return res, nil
-	}
-	v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
-	adv, err := ix.bl.Advanced()
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	defer rd.Close()
-	if err := ix.expand(&v); err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	strict := ix.textQuery(v, false)
-	res, err := ix.search(ctx, rd, v, strict)
-	if err == nil && v.relaxable() && res.Total < relaxBelow {
-		// Few practices or none have every word: add those with some of
-		// them (or a part of a compound word), after those with all, and
-		// say so.
-		var relaxed Result
-		if relaxed, err = ix.search(ctx, rd, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
-			res = relaxed
-			res.Partial = true
-		}
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	if v.Query != "" {
-		if res.DidYouMean, err = ix.suggestion(ctx, rd, v, strict); err != nil {
-			return Result{}, err
-		}
-	}
-	ix.cache.put(gen, key, res)
-	return res, nil
-}
-
 // compiledFilter is a Filter against the doc table's interned values.
 type compiledFilter struct {
 	active  [numDims]bool
@@ -317,35 +261,6 @@ func (p *onePass) add(e *docEntry, score float64) {
 		return
 	}
 	p.top.offer(m)
-}
-
-// relaxBelow: a query of several words whose strict result holds fewer
-// practices than this also lists those with only some of its words.
-const relaxBelow = 10
-
-// suggestion is "did you mean": the query with each word unknown to the
-// index replaced by a close known one (didYouMean), when that finds
-// practices the query does not; "" otherwise.
-func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request, text query.Query) (string, error) {
-	q := ix.didYouMean(v.words)
-	if q == "" {
-		return "", nil
-	}
-	s := request{Request: v.Request, sort: SortRelevance, first: 1}
-	s.Query, s.After, s.NoFacets = q, "", true
-	s.words, s.clauses, s.exclude = ix.analyzeQuery(q)
-	other := ix.textQuery(s, false)
-	if other == nil {
-		return "", nil
-	}
-	if text != nil {
-		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
-	}
-	found, err := ix.anyMatch(ctx, rd, s.Filter, other)
-	if err != nil || !found {
-		return "", err
-	}
-	return q, nil
 }
 
 // anyMatch tells whether a document that passes the filter matches text;
