@@ -28,7 +28,7 @@ func encodeCursor(s Sort, key, id string) string {
 }
 
 func decodeCursor(c string, s Sort) ([]string, error) {
-	bad := fmt.Errorf("%w: onleesbare cursor; gebruik een cursor uit een eerder antwoord", ErrInvalid)
+	bad := fmt.Errorf("%w: unreadable; use a cursor from an earlier answer", ErrCursor)
 	if len(c) > 2048 {
 		return nil, bad
 	}
@@ -45,7 +45,7 @@ func decodeCursor(c string, s Sort) ([]string, error) {
 		return nil, bad
 	}
 	if cur.S != s {
-		return nil, fmt.Errorf("%w: deze cursor hoort bij sortering %s", ErrInvalid, cur.S)
+		return nil, fmt.Errorf("%w: it belongs to sort order %s", ErrCursor, cur.S)
 	}
 	if s == SortRelevance {
 		f, err := strconv.ParseFloat(strings.TrimPrefix(cur.K[0], windowKeyPrefix), 64)

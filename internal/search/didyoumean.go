@@ -41,12 +41,12 @@ func (ix *Index) didYouMean(words []qword) string {
 	out := make([]string, 0, len(words))
 	for _, w := range words {
 		out = append(out, w.raw)
-		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" || ix.vocab.count(w.raw) > 0 {
+		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" || ix.vocab.Count(w.raw) > 0 {
 			continue
 		}
 		best, bestN := "", 0
 		for d := 1; d <= 2 && best == ""; d++ {
-			err := ix.vocab.near(w.raw, d, func(c string, n int) bool {
+			err := ix.vocab.Near(w.raw, d, func(c string, n int) bool {
 				if n > bestN || (n == bestN && c < best) {
 					best, bestN = c, n
 				}

@@ -13,7 +13,7 @@
 //	        ─ read ─────────── querysyntax.go          words, "phrases", -exclusions, OF/OR
 //	        ─ analyse ──────── analyse.go              stems, compound parts, dictionary forms
 //	                           languages.go            the words' French and English terms
-//	        ─ expand ───────── expand.go               prefixes and typos from the vocabulary (vocab.go)
+//	        ─ expand ───────── expand.go               prefixes and typos from the vocabulary (package vocab)
 //	                           variants.go             thesaurus, derivations, splits, joins
 //	        ─ build ────────── build.go                a Bleve query: every word wanted, or
 //	                                                   relaxed to some (Result.Partial)
@@ -34,8 +34,9 @@
 // typed per language), which docbuild.go turns into Bleve's
 // document.Document for the mapping (analysis.go: the analyzers and the
 // decompounding dictionary); each write also updates the doc table
-// (doctable.go: filter, facet and sort values) and the vocabulary (vocab.go:
-// the indexed words as written). rebuild.go builds a new index beside the
-// old one; check.go compares the index with the store; similar.go answers
-// "more like this" (Similar) and completions (Suggest).
+// (doctable.go: filter, facet and sort values) and the vocabulary (package
+// vocab: the indexed words as written; vocab.go reads and saves it beside
+// the index). rebuild.go builds a new index beside the old one; check.go
+// compares the index with the store; similar.go answers "more like this"
+// (Similar) and completions (Suggest).
 package search

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 // Query expansion, first part: the indexed words a query word starts and,
@@ -41,7 +42,7 @@ const (
 // expandWords finds, in the vocabulary (every word of the indexed texts as
 // written), the words each query word starts and, when the word itself is
 // unknown, the words one edit away.
-func expandWords(v *vocabulary, words []qword) error {
+func expandWords(v *vocab.Vocabulary, words []qword) error {
 	for i := range words {
 		w := &words[i]
 		if w.whole == "" {
@@ -66,16 +67,16 @@ func expandWords(v *vocabulary, words []qword) error {
 		if n >= prefixMinLen {
 			// Inflections and compounds that start with the word:
 			// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
-			if err := v.withPrefix(w.raw, add(prefixBoost)); err != nil {
+			if err := v.WithPrefix(w.raw, add(prefixBoost)); err != nil {
 				return err
 			}
 		}
-		if n < fuzzyMinLen || v.count(w.raw) > 0 {
+		if n < fuzzyMinLen || v.Count(w.raw) > 0 {
 			continue
 		}
 		w.typo = true
 		if n >= shortWordLen {
-			if err := v.near(w.raw, 1, add(typoBoost)); err != nil {
+			if err := v.Near(w.raw, 1, add(typoBoost)); err != nil {
 				return err
 			}
 			continue
@@ -83,7 +84,7 @@ func expandWords(v *vocabulary, words []qword) error {
 		// A short word is one edit away from many: only the most used few
 		// that start as it does (typos seldom touch the first letters).
 		var cands []nearWord
-		if err := v.near(w.raw, 1, func(word string, count int) bool {
+		if err := v.Near(w.raw, 1, func(word string, count int) bool {
 			if len(word) > 2 && strings.HasPrefix(word, w.raw[:2]) {
 				cands = append(cands, nearWord{word, count})
 			}

@@ -166,13 +166,7 @@ type hlSpan struct{ start, end int }
 
 // spans returns the sorted, non-overlapping byte ranges of matching words.
 func (h *highlighter) spans(text string) []hlSpan {
-	if len(text) > maxHighlightText {
-		cut := maxHighlightText
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
+	text = highlightedPart(text)
 	marked := make(map[hlSpan]bool)
 	// The token filters work token by token (attach checks that the
 	// analyzers have no char filters and one tokenizer), so each distinct
@@ -217,6 +211,19 @@ func (h *highlighter) fuzzyWord(da *analysis.DefaultAnalyzer, t *analysis.Token)
 		}
 	}
 	return out
+}
+
+// highlightedPart is the start of text that is analysed for highlights:
+// maxHighlightText bytes at most, cut at a character boundary.
+func highlightedPart(text string) string {
+	if len(text) <= maxHighlightText {
+		return text
+	}
+	cut := maxHighlightText
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
 }
 
 // mergeSpans returns the marked spans sorted, overlapping ones merged.

@@ -1,18 +1,10 @@
 package search
 
-import "unicode/utf8"
-
 // wholeTextSpans is what highlighter.spans finds, found by analysing the
 // whole text at once: a word whose terms hold a query term is marked whole,
 // and so is a raw word within one edit of a fuzzy query word.
 func wholeTextSpans(h *highlighter, text string) []hlSpan {
-	if len(text) > maxHighlightText {
-		cut := maxHighlightText
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
+	text = highlightedPart(text)
 	marked := make(map[hlSpan]bool)
 	word := make(map[int]hlSpan) // position -> the whole word's span
 	for _, t := range h.text.Analyze([]byte(text)) {

@@ -23,17 +23,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
-
-// ErrInvalid is wrapped by every error about a bad request (size, cursor,
-// query length, filter).
-var ErrInvalid = errors.New("ongeldige zoekvraag")
-
-// ErrNotFound is returned by Similar for an id the index does not hold.
-var ErrNotFound = errors.New("niet gevonden in de index")
 
 // Source is what the index needs of the store; store.Store satisfies it.
 type Source interface {
@@ -92,7 +85,7 @@ type Index struct {
 	foreign map[string]*analysis.DefaultAnalyzer // the text analyzers of the other languages (languages.go)
 	dc      *dutch.Decompounder                  // the text analyzer's, with the stored dictionary
 	table   *docTable                            // filter, facet and sort values of bl's documents
-	vocab   *vocabulary                          // the words of bl's documents
+	vocab   *vocab.Vocabulary                    // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -217,8 +210,8 @@ func create(dir string, dict []string, tag string) (bleve.Index, error) {
 }
 
 // attach makes bl the index in use (caller holds mu or is the constructor);
-// vocab is the vocabulary of its documents, nil to read it from them.
-func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
+// voc is the vocabulary of its documents, nil to read it from them.
+func (ix *Index) attach(bl bleve.Index, voc *vocab.Vocabulary) error {
 	m := bl.Mapping()
 	text, err := tokenwise(m, textAnalyzerName, nil)
 	if err != nil {
@@ -255,12 +248,12 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	if err := withReader(bl, table.loadAll); err != nil {
 		return fmt.Errorf("load doc table: %w", err)
 	}
-	if vocab == nil {
-		if vocab, err = ix.openVocabulary(bl); err != nil {
+	if voc == nil {
+		if voc, err = ix.openVocabulary(bl); err != nil {
 			return err
 		}
 	}
-	ix.table, ix.vocab = table, vocab
+	ix.table, ix.vocab = table, voc
 	ix.applied.Store(decodeSeq(v))
 	return nil
 }
@@ -499,17 +492,17 @@ func (ix *Index) document(p practice.Practice) (*document.Document, []string) {
 // writeMu and mu.
 func (ix *Index) refresh(before map[string]doc, after map[string][]string) error {
 	ids := make([]string, 0, len(after))
-	wc := newWordCounter()
+	wc := vocab.NewCounter()
 	for id, texts := range after {
 		ids = append(ids, id)
 		if d, ok := before[id]; ok {
-			wc.add(d.texts(ix.plan), 0, -1)
+			wc.Add(d.texts(ix.plan), 0, -1)
 		}
 		if texts != nil {
-			wc.add(texts, 0, 1)
+			wc.Add(texts, 0, 1)
 		}
 	}
-	if err := ix.vocab.change(wc.result()); err != nil {
+	if err := ix.vocab.Change(wc.Result()); err != nil {
 		return fmt.Errorf("search: vocabulary: %w", err)
 	}
 	return ix.refreshTable(ids)

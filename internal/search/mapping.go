@@ -15,9 +15,8 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // MappingVersion names the shape of the index: the document mapping, the

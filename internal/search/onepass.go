@@ -389,7 +389,12 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 }
 
 // textMatches calls fn with the table entry and score of every document
-// matching q in rd (caller holds t.mu).
+// matching q in rd (caller holds t.mu). It runs q's searcher itself
+// (Query.Searcher and SearchContext are exported by Bleve's search package,
+// below bleve.Index.Search): the pass needs every match and its score
+// unsorted, as they come, and counts filters and facets from the doc table;
+// Bleve's collector would sort, keep a top n and read facets from doc values
+// for every match, which the one pass exists to avoid.
 func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64) (more bool)) error {
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
@@ -443,6 +448,12 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 // A resolver maps the internal ids of one index snapshot to doc table
 // entries, so that a document's external id is read from the index and
 // looked up in the table once per snapshot rather than once per match.
+//
+// It relies on scorch's internal ids being 8-byte big-endian document
+// numbers within the snapshot, and uses the number as a slot: Bleve's
+// public API only offers IndexReader.ExternalID, a lookup per match (the
+// resolver does it once per document and snapshot). An id of another
+// length (another index type) falls back to ExternalID every time.
 type resolver struct {
 	snap    index.IndexReader // the snapshot the internal ids belong to
 	version uint64            // the doc table version the entries belong to

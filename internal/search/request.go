@@ -90,20 +90,20 @@ func (ix *Index) validate(r Request) (request, error) {
 	v := request{Request: r, first: r.First}
 	switch {
 	case r.First < 0:
-		return v, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return v, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
 	case r.First == 0:
 		v.first = DefaultFirst
 	case r.First > MaxFirst:
-		return v, fmt.Errorf("%w: first mag hoogstens %d zijn", ErrInvalid, MaxFirst)
+		return v, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
 	}
 	if r.Offset < 0 || r.Offset > MaxOffset || (r.Offset > 0 && r.After != "") {
-		return v, fmt.Errorf("%w: offset ligt tussen 0 en %d en gaat niet samen met after", ErrInvalid, MaxOffset)
+		return v, fmt.Errorf("%w: offset must be 0 to %d and not with after", ErrOffset, MaxOffset)
 	}
 	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
-		return v, fmt.Errorf("%w: de zoektekst is langer dan %d tekens", ErrInvalid, MaxQueryLen)
+		return v, fmt.Errorf("%w: longer than %d characters", ErrQuery, MaxQueryLen)
 	}
 	if !utf8.ValidString(r.Query) {
-		return v, fmt.Errorf("%w: de zoektekst is geen geldige UTF-8", ErrInvalid)
+		return v, fmt.Errorf("%w: not valid UTF-8", ErrQuery)
 	}
 	v.Query = strings.TrimSpace(r.Query)
 	switch r.Sort {
@@ -116,7 +116,7 @@ func (ix *Index) validate(r Request) (request, error) {
 	case SortNewest, SortTitle:
 		v.sort = r.Sort
 	default:
-		return v, fmt.Errorf("%w: onbekende sortering %q", ErrInvalid, r.Sort)
+		return v, fmt.Errorf("%w: unknown %q", ErrSort, r.Sort)
 	}
 	if err := validateFilter(r.Filter); err != nil {
 		return v, err

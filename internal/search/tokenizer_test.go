@@ -8,9 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 func tokenStrings(ts analysis.TokenStream) []string {

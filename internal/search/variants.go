@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 // Dutch as people type it. A query word may stand in the texts in a form
@@ -156,7 +157,7 @@ var derivationSuffixes = [][]string{
 const minDerivationStem = 4 // letters left when the suffix is taken off
 
 // addDerivations adds the words of w's family that the texts hold.
-func addDerivations(v *vocabulary, w *qword) {
+func addDerivations(v *vocab.Vocabulary, w *qword) {
 	for _, family := range derivationSuffixes {
 		for _, from := range family {
 			base, ok := strings.CutSuffix(w.raw, from)
@@ -164,7 +165,7 @@ func addDerivations(v *vocabulary, w *qword) {
 				continue
 			}
 			for _, to := range family {
-				if to != from && v.count(base+to) > 0 {
+				if to != from && v.Count(base+to) > 0 {
 					w.addAlt([]string{dutch.Stem(base + to)}, derivationBoost)
 				}
 			}
@@ -173,7 +174,7 @@ func addDerivations(v *vocabulary, w *qword) {
 	// The verb's root starts its other forms: verhuren -> verhuur ->
 	// verhuurt, verhuurkantoor.
 	if root := verbRoot(w.raw); utf8.RuneCountInString(root) >= prefixMinLen {
-		_ = v.withPrefix(root, func(word string, _ int) bool {
+		_ = v.WithPrefix(root, func(word string, _ int) bool {
 			w.addAlt([]string{dutch.Stem(word)}, rootBoost)
 			return true
 		})
@@ -216,11 +217,11 @@ const (
 // addTails adds, for a word the texts do not hold, the compounds they hold
 // that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
 // it looked.
-func addTails(v *vocabulary, w *qword) bool {
-	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.count(w.raw) > 0 {
+func addTails(v *vocab.Vocabulary, w *qword) bool {
+	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.Count(w.raw) > 0 {
 		return false
 	}
-	for _, c := range v.endingWith(w.raw, maxTails) {
+	for _, c := range v.EndingWith(w.raw, maxTails) {
 		w.addAlt([]string{dutch.Stem(c)}, tailBoost)
 	}
 	return true
@@ -230,12 +231,12 @@ func addTails(v *vocabulary, w *qword) bool {
 // not into two words the texts hold (with a linking s, e or en between),
 // for the texts that write it in two words or do not hold it at all:
 // budgetmeter -> budget meter.
-func addKnownSplit(v *vocabulary, w *qword) {
+func addKnownSplit(v *vocab.Vocabulary, w *qword) {
 	if w.whole == "" || len(w.raw) < 2*dutch.MinPartLen {
 		return
 	}
 	known := func(s string) bool {
-		return v.count(s) > 0 || v.count(s+"en") > 0 || v.count(s+"e") > 0 || v.count(s+"s") > 0
+		return v.Count(s) > 0 || v.Count(s+"en") > 0 || v.Count(s+"e") > 0 || v.Count(s+"s") > 0
 	}
 	for j := len(w.raw) - dutch.MinPartLen; j >= dutch.MinPartLen; j-- {
 		head := w.raw[:j]
@@ -255,7 +256,7 @@ func addKnownSplit(v *vocabulary, w *qword) {
 // texts write them as one word (budget meter -> budgetmeter) or as the
 // start of words (energie coach -> energiecoaches): the joined word is an
 // alternative of both.
-func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
+func addJoins(v *vocab.Vocabulary, words []qword, clauses []qclause) error {
 	for i := 0; i+1 < len(clauses); i++ {
 		a, b := clauses[i].opts, clauses[i+1].opts
 		if len(a) != 1 || len(b) != 1 || a[0].word < 0 || b[0].word < 0 {
@@ -265,9 +266,9 @@ func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
 		for _, link := range []string{"", "s"} {
 			joined := wa.raw + link + wb.raw
 			var found []string
-			if v.count(joined) > 0 {
+			if v.Count(joined) > 0 {
 				found = append(found, joined)
-			} else if err := v.withPrefix(joined, func(word string, _ int) bool {
+			} else if err := v.WithPrefix(joined, func(word string, _ int) bool {
 				found = append(found, word)
 				return len(found) < maxJoinPrefixed
 			}); err != nil {
