@@ -14,6 +14,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
@@ -99,6 +100,10 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		pres := graphql.DefaultErrorPresenter(ctx, err)
 		code := codeOf(err)
+		if msg, ok := search.UserMessage(err); ok && (code == CodeBadUserInput || code == CodeNotFound) {
+			// The index's errors are English; users read its Dutch message.
+			pres.Message = msg
+		}
 		if code == CodeInternal || code == CodeUnavailable {
 			log.ErrorContext(ctx, "request failed", "code", code, "err", err, "path", pres.Path.String())
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
@@ -94,5 +95,17 @@ func TestGqlparserMessagesInDutch(t *testing.T) {
 	e := present(context.Background(), &gqlerror.Error{Message: "must not be null"})
 	if e.Message != "must not be null" || e.Extensions["code"] != CodeBadUserInput {
 		t.Errorf("execution error: %q %v", e.Message, e.Extensions)
+	}
+}
+
+// TestSearchRefusalsInDutch: the search index's errors are English; a
+// refused search reaches the user with the index's Dutch message.
+func TestSearchRefusalsInDutch(t *testing.T) {
+	present := ErrorPresenter(slog.New(slog.DiscardHandler), nil)
+	bad := fmt.Errorf("%w: %w", bank.ErrInvalid, fmt.Errorf("%w: unreadable", search.ErrCursor))
+	got := present(context.Background(), bad)
+	want, _ := search.UserMessage(bad)
+	if got.Extensions["code"] != CodeBadUserInput || got.Message != want || strings.Contains(got.Message, "unreadable") {
+		t.Errorf("got %q (%v), want %q", got.Message, got.Extensions["code"], want)
 	}
 }

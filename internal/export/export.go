@@ -291,7 +291,11 @@ func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (exportReques
 				Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
 			return req, false
 		case errors.Is(err, bank.ErrInvalid):
-			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: "Deze zoektekst kan niet gebruikt worden: " + err.Error()})
+			msg, ok := search.UserMessage(err)
+			if !ok {
+				msg = "Deze zoektekst kan niet gebruikt worden."
+			}
+			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: msg})
 			return req, false
 		case err != nil:
 			e.log.ErrorContext(r.Context(), "export search failed", "err", err)

@@ -3,18 +3,12 @@ package insight
 import (
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
-	"github.com/blevesearch/snowballstem"
-	"github.com/blevesearch/snowballstem/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
-// Grouping of factor texts. Two phrasings belong to one group when they
-// differ only in case, spacing, punctuation, articles or inflection: the key
+// Grouping of factor texts, with package dutch's analysis. Two phrasings
+// belong to one group when they differ only in case, spacing, punctuation, articles or inflection: the key
 // is the text lower-cased, its diacritics folded, split into words on
 // everything that is not a letter or digit, the articles (de, het, een, 't,
 // 'n) left out, and every other word reduced by the snowball Dutch stemmer,
@@ -28,49 +22,17 @@ import (
 // The words of a text (for [Insight.Terms]) are its stems without the Dutch
 // stop words, unordered.
 
-var folder = asciifolding.New()
+// isStopWord: package dutch's stop words but the words that turn a factor
+// around: "geen vertrouwen" is not "vertrouwen", "te veel tijd" is not "te
+// weinig tijd".
+func isStopWord(w string) bool { return dutch.IsStopWord(w) && !keptWords[w] }
 
-var stopWords = func() map[string]bool {
-	m := make(map[string]bool)
-	tm := analysis.NewTokenMap()
-	_ = tm.LoadBytes(nl.DutchStopWords)
-	for w := range tm {
-		m[fold(w)] = true
-	}
-	// Words that turn a factor around are kept: "geen vertrouwen" is not
-	// "vertrouwen", "te veel tijd" is not "te weinig tijd".
-	for _, w := range []string{"niet", "geen", "niets", "zonder", "tegen", "veel", "meer", "altijd", "iemand", "alles"} {
-		delete(m, w)
-	}
-	return m
-}()
+var keptWords = map[string]bool{"niet": true, "geen": true, "niets": true, "zonder": true, "tegen": true,
+	"veel": true, "meer": true, "altijd": true, "iemand": true, "alles": true}
 
 // articles are left out of a group key; "t" and "n" are what is left of
 // "'t" and "'n" after splitting on the apostrophe.
 var articles = map[string]bool{"de": true, "het": true, "een": true, "t": true, "n": true}
-
-// fold lower-cases s and folds its diacritics to ASCII ("ideeën" → "ideeen").
-func fold(s string) string {
-	s = strings.ToLower(s)
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return string(folder.Filter([]byte(s)))
-		}
-	}
-	return s
-}
-
-// stem is the snowball Dutch stem of a folded word.
-func stem(w string) string {
-	env := snowballstem.NewEnv(w)
-	dutch.Stem(env)
-	return env.Current()
-}
-
-// words splits a folded text into its words.
-func words(folded string) []string {
-	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
 
 // analysed is a factor text taken apart: its group key and, per content
 // word (stop words left out), the stem and the word as written (folded).
@@ -81,16 +43,16 @@ type analysed struct {
 }
 
 func analyse(text string) analysed {
-	ws := words(fold(text))
+	ws := dutch.Words(text)
 	bySt := make(map[string]string, len(ws))
 	keyWords := make([]string, 0, len(ws))
 	for _, w := range ws {
 		if articles[w] {
 			continue
 		}
-		s := stem(w)
+		s := dutch.Stem(w)
 		keyWords = append(keyWords, s)
-		if stopWords[w] {
+		if isStopWord(w) {
 			continue
 		}
 		if _, ok := bySt[s]; !ok {

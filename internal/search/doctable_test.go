@@ -140,8 +140,8 @@ func TestDocTableFollowsWrites(t *testing.T) {
 func TestOnePassMatchesBleve(t *testing.T) {
 	ctx := context.Background()
 	corpus := GenerateCorpus(2000, 3)
-	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0))
-	ix.rescoreOff = true // Bleve knows no rescoring; rescore_test.go covers it
+	// Bleve knows no rescoring; rescore_test.go covers it.
+	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0), withoutRescoring())
 	filters := []Filter{
 		{},
 		{Regions: []string{"limburg", "antwerpen"}},
@@ -198,11 +198,10 @@ func TestHighlightWordByWord(t *testing.T) {
 	ix, _ := openFilled(t, newMemSource(corpus[:1]...))
 	for _, q := range []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen", "mantelzorgers", "huisbezoek wijkgezondheidscentrum"} {
 		words, _, _ := ix.analyzeQuery(q)
-		fast, slow := ix.newHighlighter(words), ix.newHighlighter(words)
-		slow.wholeText = true
+		h := ix.newHighlighter(words)
 		for _, p := range corpus {
 			for _, text := range append(practiceTexts(p), p.Organisations...) {
-				if got, want := fast.spans(text), slow.spans(text); !reflect.DeepEqual(got, want) {
+				if got, want := h.spans(text), wholeTextSpans(h, text); !reflect.DeepEqual(got, want) {
 					t.Fatalf("%q in %q: word by word %v, whole text %v", q, text, got, want)
 				}
 			}

@@ -3,7 +3,6 @@ package search
 import (
 	"html"
 	"maps"
-	"reflect"
 	"sort"
 	"strings"
 	"unicode"
@@ -26,15 +25,14 @@ const (
 )
 
 type highlighter struct {
-	text, raw analysis.Analyzer
+	text, raw *analysis.DefaultAnalyzer
 	terms     map[string]bool
 	fuzzy     []string
 	words     map[string]hlWord // token text -> what the text analyzer makes of it
-	wholeText bool              // analyse whole texts, not word by word (tests compare the two)
 	// foreign are the text analyzers of the other languages, langTerms
 	// the query's terms in them, and langs the highlighters of the
 	// practices in them (languages.go).
-	foreign   map[string]analysis.Analyzer
+	foreign   map[string]*analysis.DefaultAnalyzer
 	langTerms map[string][]string
 	langs     map[string]*highlighter
 }
@@ -102,7 +100,7 @@ func (h *highlighter) inLanguage(lang string) *highlighter {
 	for _, t := range h.langTerms[lang] {
 		terms[t] = true
 	}
-	l := &highlighter{text: a, raw: h.raw, terms: terms, fuzzy: h.fuzzy, words: make(map[string]hlWord), wholeText: h.wholeText}
+	l := &highlighter{text: a, raw: h.raw, terms: terms, fuzzy: h.fuzzy, words: make(map[string]hlWord)}
 	if h.langs == nil {
 		h.langs = make(map[string]*highlighter)
 	}
@@ -168,62 +166,24 @@ type hlSpan struct{ start, end int }
 
 // spans returns the sorted, non-overlapping byte ranges of matching words.
 func (h *highlighter) spans(text string) []hlSpan {
-	if len(text) > maxHighlightText {
-		cut := maxHighlightText
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
+	text = highlightedPart(text)
 	marked := make(map[hlSpan]bool)
-	da, ok := h.text.(*analysis.DefaultAnalyzer)
-	if ok && len(h.terms) > 0 && len(da.CharFilters) == 0 && !h.wholeText {
-		// The token filters work token by token, so each distinct word is
-		// analysed once per highlighter: the same spans, far less stemming.
-		// The raw analyzer, when it splits words the same way, is applied
-		// to the same tokens.
-		rawDA, rawOK := h.raw.(*analysis.DefaultAnalyzer)
-		rawOK = rawOK && len(rawDA.CharFilters) == 0 && reflect.TypeOf(rawDA.Tokenizer) == reflect.TypeOf(da.Tokenizer)
-		for _, t := range da.Tokenizer.Tokenize([]byte(text)) {
-			w, ok := h.words[string(t.Term)]
-			if !ok {
-				w = h.analyzeWord(da, t)
-				if rawOK {
-					w.fuzzy = h.fuzzyWord(rawDA, t)
-				}
-				h.words[string(t.Term)] = w
-			}
-			if w.match {
-				marked[hlSpan{t.Start + w.start, t.Start + w.end}] = true
-			}
-			for _, f := range w.fuzzy {
-				marked[hlSpan{t.Start + f.start, t.Start + f.end}] = true
-			}
+	// The token filters work token by token (attach checks that the
+	// analyzers have no char filters and one tokenizer), so each distinct
+	// word is analysed once per highlighter: the spans of analysing the
+	// whole text, far less stemming.
+	for _, t := range h.text.Tokenizer.Tokenize([]byte(text)) {
+		w, ok := h.words[string(t.Term)]
+		if !ok {
+			w = h.analyzeWord(h.text, t)
+			w.fuzzy = h.fuzzyWord(h.raw, t)
+			h.words[string(t.Term)] = w
 		}
-		if rawOK {
-			return mergeSpans(marked)
+		if w.match {
+			marked[hlSpan{t.Start + w.start, t.Start + w.end}] = true
 		}
-	} else if len(h.terms) > 0 {
-		word := make(map[int]hlSpan) // position -> the whole word's span
-		for _, t := range h.text.Analyze([]byte(text)) {
-			ws, ok := word[t.Position]
-			if !ok {
-				ws = hlSpan{t.Start, t.End}
-				word[t.Position] = ws
-			}
-			if h.terms[string(t.Term)] {
-				marked[ws] = true
-			}
-		}
-	}
-	if len(h.fuzzy) > 0 {
-		for _, t := range h.raw.Analyze([]byte(text)) {
-			for _, f := range h.fuzzy {
-				if withinOneEdit(string(t.Term), f) {
-					marked[hlSpan{t.Start, t.End}] = true
-					break
-				}
-			}
+		for _, f := range w.fuzzy {
+			marked[hlSpan{t.Start + f.start, t.Start + f.end}] = true
 		}
 	}
 	return mergeSpans(marked)
@@ -251,6 +211,19 @@ func (h *highlighter) fuzzyWord(da *analysis.DefaultAnalyzer, t *analysis.Token)
 		}
 	}
 	return out
+}
+
+// highlightedPart is the start of text that is analysed for highlights:
+// maxHighlightText bytes at most, cut at a character boundary.
+func highlightedPart(text string) string {
+	if len(text) <= maxHighlightText {
+		return text
+	}
+	cut := maxHighlightText
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
 }
 
 // mergeSpans returns the marked spans sorted, overlapping ones merged.

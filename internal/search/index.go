@@ -1,34 +1,3 @@
-// Package search is the full-text index of Praktijkenbank: a Bleve index
-// derived from the store. It maps practices to documents with Dutch analysis
-// (stemming, stop words, diacritics folding, dictionary decompounding), and
-// French and English practices with their own language's; it follows the
-// store's change feed, reconciles with the store on start and is rebuilt
-// when absent, corrupt or of another mapping version. Queries are built
-// programmatically (user input never reaches Bleve's query-string syntax).
-//
-// The path of one search, Index.Search:
-//
-//	validate      query.go        sizes, sort, cursor or page offset
-//	read          querysyntax.go  words, "phrases", -exclusions, OF/OR
-//	analyse       query.go        stems, compound parts, dictionary forms;
-//	              languages.go    the words' French and English terms
-//	expand        variants.go     thesaurus (thesaurus.go), derivations,
-//	                              compounds split into indexed words,
-//	                              two words the texts write as one;
-//	              query.go        prefixes and typos from the vocabulary (vocab.go)
-//	build         query.go        a clause per word, all wanted; relaxed to
-//	                              some of them when few practices have all
-//	                              (Result.Partial), those with all first
-//	match, count  onepass.go      Bleve scores the text; filters, facets,
-//	                              total and page from the doc table (doctable.go)
-//	rescore       rescore.go      a phrase bonus in the best 100
-//	highlight     highlight.go    marks per field, in the practice's language
-//	suggest       onepass.go      did-you-mean, only when it finds other practices
-//
-// Indexing: mapping.go (the document of a practice, a type per language),
-// analysis.go (Dutch analysis and decompounding, dict_nl.go), docbuild.go,
-// index.go (Open, Apply, Reconcile, Follow), rebuild.go, vocab.go (the
-// indexed words as written) and doctable.go (filter, facet and sort values).
 package search
 
 import (
@@ -38,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,20 +17,16 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
-
-// ErrInvalid is wrapped by every error about a bad request (size, cursor,
-// query length, filter).
-var ErrInvalid = errors.New("ongeldige zoekvraag")
-
-// ErrNotFound is returned by Similar for an id the index does not hold.
-var ErrNotFound = errors.New("niet gevonden in de index")
 
 // Source is what the index needs of the store; store.Store satisfies it.
 type Source interface {
@@ -91,10 +57,6 @@ func WithBatchSize(n int) Option {
 	}
 }
 
-// WithOverlap sets how far behind AppliedSeq Follow starts reading, to pick
-// up writes that committed out of seq order (default 64).
-func WithOverlap(n uint64) Option { return func(ix *Index) { ix.overlap = n } }
-
 // DefaultCacheSize is how many recent search results the index keeps.
 const DefaultCacheSize = 2048
 
@@ -106,30 +68,24 @@ func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResult
 // one, DefaultThesaurus); nil applies none.
 func WithThesaurus(t *Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
 
-// WithCorpusDictionary makes Rebuild add the corpus vocabulary (words in at
-// least two practices) to the decompounding dictionary (default true).
-func WithCorpusDictionary(on bool) Option { return func(ix *Index) { ix.corpusDict = on } }
-
 // Index is the search index. It is safe for concurrent use.
 type Index struct {
-	dir        string
-	plan       *actionplan.Plan
-	log        *slog.Logger
-	batchSize  int
-	overlap    uint64
-	corpusDict bool
-	thesaurus  *Thesaurus // applied at query time (variants.go)
-	tag        string
+	dir       string
+	plan      *actionplan.Plan
+	log       *slog.Logger
+	batchSize int
+	thesaurus *Thesaurus // applied at query time (variants.go)
+	tag       string
 
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
 	mu      sync.RWMutex // guards the fields below against Rebuild's swap
 	bl      bleve.Index
-	text    analysis.Analyzer
-	raw     analysis.Analyzer
-	foreign map[string]analysis.Analyzer // the text analyzers of the other languages (languages.go)
-	dc      *decompounder                // the text analyzer's, with the stored dictionary
-	table   *docTable                    // filter, facet and sort values of bl's documents
-	vocab   *vocabulary                  // the words of bl's documents
+	text    *analysis.DefaultAnalyzer
+	raw     *analysis.DefaultAnalyzer
+	foreign map[string]*analysis.DefaultAnalyzer // the text analyzers of the other languages (languages.go)
+	dc      *dutch.Decompounder                  // the text analyzer's, with the stored dictionary
+	table   *docTable                            // filter, facet and sort values of bl's documents
+	vocab   *vocab.Vocabulary                    // the words of bl's documents
 	ids     atomic.Pointer[resolver]
 
 	applied atomic.Uint64
@@ -138,16 +94,14 @@ type Index struct {
 
 	builder *docBuilder // makes the documents of bl's mapping
 
-	// rescoreOff leaves out the phrase rescoring (rescore.go): for the test
-	// that compares the one-pass search with Bleve's own filters and facets.
-	rescoreOff bool
+	rescoring bool // the phrase rescoring of the best matches (rescore.go)
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and
 // recreates it (empty) when it cannot be opened, looks corrupt, or was built
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
-	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, overlap: 64, corpusDict: true,
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true,
 		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
 	for _, o := range opts {
 		o(ix)
@@ -256,13 +210,16 @@ func create(dir string, dict []string, tag string) (bleve.Index, error) {
 }
 
 // attach makes bl the index in use (caller holds mu or is the constructor);
-// vocab is the vocabulary of its documents, nil to read it from them.
-func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
+// voc is the vocabulary of its documents, nil to read it from them.
+func (ix *Index) attach(bl bleve.Index, voc *vocab.Vocabulary) error {
 	m := bl.Mapping()
-	text := m.AnalyzerNamed(textAnalyzerName)
-	raw := m.AnalyzerNamed(rawAnalyzerName)
-	if text == nil || raw == nil {
-		return errors.New("analyzers missing from the stored mapping")
+	text, err := tokenwise(m, textAnalyzerName, nil)
+	if err != nil {
+		return err
+	}
+	raw, err := tokenwise(m, rawAnalyzerName, text)
+	if err != nil {
+		return err
 	}
 	v, err := bl.GetInternal(keyAppliedSeq)
 	if err != nil {
@@ -272,39 +229,50 @@ func (ix *Index) attach(bl bleve.Index, vocab *vocabulary) error {
 	if err != nil {
 		return err
 	}
-	foreign := make(map[string]analysis.Analyzer)
+	foreign := make(map[string]*analysis.DefaultAnalyzer)
 	for lang, name := range languageAnalyzers {
 		if name == textAnalyzerName {
 			continue
 		}
-		if foreign[lang] = m.AnalyzerNamed(name); foreign[lang] == nil {
-			return errors.New("analyzers missing from the stored mapping")
+		if foreign[lang], err = tokenwise(m, name, text); err != nil {
+			return err
 		}
 	}
 	ix.bl, ix.text, ix.raw, ix.foreign, ix.builder = bl, text, raw, foreign, builder
-	ix.dc = nil
-	if da, ok := text.(*analysis.DefaultAnalyzer); ok {
-		for _, f := range da.TokenFilters {
-			if dc, ok := f.(*decompounder); ok {
-				ix.dc = dc
-			}
-		}
+	dict, err := storedDictionary(m)
+	if err != nil {
+		return err
 	}
-	if ix.dc == nil {
-		return errors.New("decompounder missing from the stored mapping")
-	}
+	ix.dc = dutch.NewDecompounder(dict)
 	table := newDocTable()
 	if err := withReader(bl, table.loadAll); err != nil {
 		return fmt.Errorf("load doc table: %w", err)
 	}
-	if vocab == nil {
-		if vocab, err = ix.openVocabulary(bl); err != nil {
+	if voc == nil {
+		if voc, err = ix.openVocabulary(bl); err != nil {
 			return err
 		}
 	}
-	ix.table, ix.vocab = table, vocab
+	ix.table, ix.vocab = table, voc
 	ix.applied.Store(decodeSeq(v))
 	return nil
+}
+
+// tokenwise is the analyzer name of mapping m, which must be a chain of
+// token filters after a tokenizer (like's, when like is not nil): the
+// highlighter analyses text word by word, with both analyzers on the same
+// tokens.
+func tokenwise(m mapping.IndexMapping, name string, like *analysis.DefaultAnalyzer) (*analysis.DefaultAnalyzer, error) {
+	da, ok := m.AnalyzerNamed(name).(*analysis.DefaultAnalyzer)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("analyzer %s missing from the stored mapping", name)
+	case len(da.CharFilters) > 0:
+		return nil, fmt.Errorf("analyzer %s has char filters", name)
+	case like != nil && reflect.TypeOf(da.Tokenizer) != reflect.TypeOf(like.Tokenizer):
+		return nil, fmt.Errorf("analyzer %s has another tokenizer than %s", name, textAnalyzerName)
+	}
+	return da, nil
 }
 
 // withReader calls fn with a reader of bl's current snapshot.
@@ -524,17 +492,17 @@ func (ix *Index) document(p practice.Practice) (*document.Document, []string) {
 // writeMu and mu.
 func (ix *Index) refresh(before map[string]doc, after map[string][]string) error {
 	ids := make([]string, 0, len(after))
-	wc := newWordCounter()
+	wc := vocab.NewCounter()
 	for id, texts := range after {
 		ids = append(ids, id)
 		if d, ok := before[id]; ok {
-			wc.add(d.texts(ix.plan), 0, -1)
+			wc.Add(d.texts(ix.plan), 0, -1)
 		}
 		if texts != nil {
-			wc.add(texts, 0, 1)
+			wc.Add(texts, 0, 1)
 		}
 	}
-	if err := ix.vocab.change(wc.result()); err != nil {
+	if err := ix.vocab.Change(wc.Result()); err != nil {
 		return fmt.Errorf("search: vocabulary: %w", err)
 	}
 	return ix.refreshTable(ids)
@@ -800,6 +768,10 @@ func (ix *Index) Follow(ctx context.Context, src Source, every time.Duration) {
 	}
 }
 
+// followOverlap is how far behind AppliedSeq CatchUp starts reading, to
+// pick up writes that committed out of seq order.
+const followOverlap = 64
+
 // CatchUp applies every change the store has after AppliedSeq (minus the
 // overlap) and returns; Follow calls it on every tick.
 func (ix *Index) CatchUp(ctx context.Context, src Source) error {
@@ -813,7 +785,7 @@ func (ix *Index) CatchUp(ctx context.Context, src Source) error {
 		_, err := ix.Reconcile(ctx, src)
 		return err
 	}
-	from := applied - min(applied, ix.overlap)
+	from := applied - min(applied, followOverlap)
 	for {
 		ps, err := src.ChangedSince(ctx, from, ix.batchSize)
 		if err != nil {

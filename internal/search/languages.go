@@ -10,6 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // Brussels is bilingual. A practice written in French or English (its
@@ -39,13 +41,13 @@ func foreignAnalyzers() map[string]map[string]interface{} {
 	return map[string]map[string]interface{}{
 		frAnalyzerName: {
 			"type":          custom.Name,
-			"tokenizer":     wordsTokenizerName,
-			"token_filters": []interface{}{fr.ElisionName, lowercase.Name, fr.StopName, fr.LightStemmerName, foldFilterName},
+			"tokenizer":     dutch.TokenizerName,
+			"token_filters": []interface{}{fr.ElisionName, lowercase.Name, fr.StopName, fr.LightStemmerName, dutch.FoldFilterName},
 		},
 		enAnalyzerName: {
 			"type":          custom.Name,
-			"tokenizer":     wordsTokenizerName,
-			"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName, foldFilterName},
+			"tokenizer":     dutch.TokenizerName,
+			"token_filters": []interface{}{en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName, dutch.FoldFilterName},
 		},
 	}
 }
@@ -65,7 +67,7 @@ var foreignStopWords = func() map[string]bool {
 		tm := analysis.NewTokenMap()
 		_ = tm.LoadBytes(list)
 		for w := range tm {
-			m[fold(w)] = true
+			m[dutch.Fold(w)] = true
 		}
 	}
 	return m
@@ -74,7 +76,7 @@ var foreignStopWords = func() map[string]bool {
 // isQueryStopWord reports whether a query word is a stop word in any
 // language: the practices of that language do not index it, so it cannot
 // be wanted of them.
-func isQueryStopWord(w string) bool { return isStopWord(w) || foreignStopWords[w] }
+func isQueryStopWord(w string) bool { return dutch.IsStopWord(w) || foreignStopWords[w] }
 
 // foreignTerms are the terms of the raw query word w in the other
 // languages, where they differ from its Dutch stem. Each is matched in

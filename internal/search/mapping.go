@@ -15,6 +15,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -265,7 +266,7 @@ func sortDate(t time.Time) string { return t.UTC().Format("20060102150405.000000
 // sortTitle is the TITLE sort key: folded, lower-cased, without leading
 // punctuation.
 func sortTitle(title string) string {
-	t := strings.TrimLeftFunc(fold(title), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	t := strings.TrimLeftFunc(dutch.Fold(title), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
 	if len(t) > 200 {
 		t = t[:200]
 	}
@@ -360,25 +361,4 @@ func themeNames(krachtlijnen, challenges []string, region string, plan *actionpl
 		}
 	}
 	return out
-}
-
-// distinctWords is each whitespace-separated chunk of texts once. The raw
-// analyzer finds in it the words it would find in the whole texts
-// (whitespace always ends a word), from far fewer tokens.
-func distinctWords(texts []string) string {
-	seen := make(map[string]struct{}, 128)
-	var b strings.Builder
-	for _, t := range texts {
-		for _, w := range strings.Fields(t) {
-			if _, ok := seen[w]; ok {
-				continue
-			}
-			seen[w] = struct{}{}
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(w)
-		}
-	}
-	return b.String()
 }

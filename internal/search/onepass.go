@@ -18,62 +18,6 @@ import (
 // facetSizes are how many values each facet returns, per dimension.
 var facetSizes = [numDims]int{10, 30, 200, 20, 50, 50, 200}
 
-// Search runs a search. Bleve finds the documents matching the text (and
-// scores them); the filters, the total, the disjunctive facets (each facet
-// ignores its own filter) and the page are computed from the doc table in
-// one pass over those matches. An empty query matches every document
-// without asking Bleve.
-func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
-	v, err := ix.validate(r)
-	if err != nil {
-		return Result{}, err
-	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.bl == nil {
-		return Result{}, errClosed
-	}
-	key, gen := v.cacheKey(), ix.gen.Load()
-	if res, ok := ix.cache.get(gen, key); ok {
-		return res, nil
-	}
-	v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
-	adv, err := ix.bl.Advanced()
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	defer rd.Close()
-	if err := ix.expand(&v); err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	strict := ix.textQuery(v, false)
-	res, err := ix.search(ctx, rd, v, strict)
-	if err == nil && v.relaxable() && res.Total < relaxBelow {
-		// Few practices or none have every word: add those with some of
-		// them (or a part of a compound word), after those with all, and
-		// say so.
-		var relaxed Result
-		if relaxed, err = ix.search(ctx, rd, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
-			res = relaxed
-			res.Partial = true
-		}
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	if v.Query != "" {
-		if res.DidYouMean, err = ix.suggestion(ctx, rd, v, strict); err != nil {
-			return Result{}, err
-		}
-	}
-	ix.cache.put(gen, key, res)
-	return res, nil
-}
-
 // compiledFilter is a Filter against the doc table's interned values.
 type compiledFilter struct {
 	active  [numDims]bool
@@ -319,35 +263,6 @@ func (p *onePass) add(e *docEntry, score float64) {
 	p.top.offer(m)
 }
 
-// relaxBelow: a query of several words whose strict result holds fewer
-// practices than this also lists those with only some of its words.
-const relaxBelow = 10
-
-// suggestion is "did you mean": the query with each word unknown to the
-// index replaced by a close known one (didYouMean), when that finds
-// practices the query does not; "" otherwise.
-func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request, text query.Query) (string, error) {
-	q := ix.didYouMean(v.words)
-	if q == "" {
-		return "", nil
-	}
-	s := request{Request: v.Request, sort: SortRelevance, first: 1}
-	s.Query, s.After, s.NoFacets = q, "", true
-	s.words, s.clauses, s.exclude = ix.analyzeQuery(q)
-	other := ix.textQuery(s, false)
-	if other == nil {
-		return "", nil
-	}
-	if text != nil {
-		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
-	}
-	found, err := ix.anyMatch(ctx, rd, s.Filter, other)
-	if err != nil || !found {
-		return "", err
-	}
-	return q, nil
-}
-
 // anyMatch tells whether a document that passes the filter matches text;
 // it stops at the first (a suggestion needs no count, no facets, no page).
 func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filter, text query.Query) (bool, error) {
@@ -376,7 +291,7 @@ func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filt
 // ix.mu).
 func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, text query.Query) (Result, error) {
 	var phrase []phraseSlot
-	if text != nil && v.sort == SortRelevance && !ix.rescoreOff && len(v.words) > 1 {
+	if text != nil && v.sort == SortRelevance && ix.rescoring && len(v.words) > 1 {
 		phrase = ix.phrase(v.Query)
 	}
 	// Rescoring applies to the first rescoreWindow matches: the pass keeps
@@ -474,7 +389,12 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 }
 
 // textMatches calls fn with the table entry and score of every document
-// matching q in rd (caller holds t.mu).
+// matching q in rd (caller holds t.mu). It runs q's searcher itself
+// (Query.Searcher and SearchContext are exported by Bleve's search package,
+// below bleve.Index.Search): the pass needs every match and its score
+// unsorted, as they come, and counts filters and facets from the doc table;
+// Bleve's collector would sort, keep a top n and read facets from doc values
+// for every match, which the one pass exists to avoid.
 func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64) (more bool)) error {
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
@@ -528,6 +448,12 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 // A resolver maps the internal ids of one index snapshot to doc table
 // entries, so that a document's external id is read from the index and
 // looked up in the table once per snapshot rather than once per match.
+//
+// It relies on scorch's internal ids being 8-byte big-endian document
+// numbers within the snapshot, and uses the number as a slot: Bleve's
+// public API only offers IndexReader.ExternalID, a lookup per match (the
+// resolver does it once per document and snapshot). An id of another
+// length (another index type) falls back to ExternalID every time.
 type resolver struct {
 	snap    index.IndexReader // the snapshot the internal ids belong to
 	version uint64            // the doc table version the entries belong to

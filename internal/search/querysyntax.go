@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // The query language a person may type. Words are wanted all together
@@ -97,7 +99,7 @@ func parseQuery(q string) parsedQuery {
 func hasWantedWords(q string) bool {
 	for _, c := range parseQuery(q).clauses {
 		for _, p := range c {
-			for _, w := range words_(p.text) {
+			for _, w := range dutch.Words(p.text) {
 				if !isQueryStopWord(w) {
 					return true
 				}

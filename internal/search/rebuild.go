@@ -14,7 +14,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 // Rebuild builds a new index from the store beside the current one and
@@ -34,11 +36,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	if err != nil {
 		return fmt.Errorf("search: rebuild vocabulary: %w", err)
 	}
-	var extra []string
-	if ix.corpusDict {
-		extra = words.corpusWords()
-	}
-	dict := dictionary(ix.plan, extra)
+	dict := dictionary(ix.plan, words.corpusWords())
 	tmp := ix.dir + ".rebuild"
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
@@ -76,16 +74,16 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	if err == nil {
 		err = nb.SetInternal(keyAppliedSeq, encodeSeq(seq0))
 	}
-	var vocab *vocabulary
+	var voc *vocab.Vocabulary
 	if err == nil {
 		if differs.Load() || indexed.Load() != int64(len(words.seqs)) {
 			ix.log.Info("store changed while rebuilding; reading the vocabulary from the new index")
 			err = withReader(nb, func(r index.IndexReader) (err error) {
-				vocab, err = readVocabulary(r, ix.plan)
+				voc, err = readVocabulary(r, ix.plan)
 				return err
 			})
 		} else {
-			vocab, err = newVocabulary(words.counter.result())
+			voc, err = vocab.New(words.counter.Result())
 		}
 	}
 	if err != nil {
@@ -98,7 +96,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Source) error {
 	// Swap.
 	ix.writeMu.Lock()
 	ix.mu.Lock()
-	err = ix.swap(tmp, vocab)
+	err = ix.swap(tmp, voc)
 	ix.mu.Unlock()
 	ix.writeMu.Unlock()
 	if err != nil {
@@ -144,8 +142,8 @@ func fillIndex(ctx context.Context, bl bleve.Index, src Source, batchSize int, d
 }
 
 // swap replaces the index in use by the one built in tmp, whose vocabulary
-// is vocab (caller holds both locks).
-func (ix *Index) swap(tmp string, vocab *vocabulary) error {
+// is voc (caller holds both locks).
+func (ix *Index) swap(tmp string, voc *vocab.Vocabulary) error {
 	if ix.bl != nil {
 		if err := ix.bl.Close(); err != nil {
 			ix.log.Warn("closing old search index", "err", err)
@@ -165,7 +163,7 @@ func (ix *Index) swap(tmp string, vocab *vocabulary) error {
 	if err != nil {
 		return fmt.Errorf("search: open rebuilt index: %w", err)
 	}
-	if err := ix.attach(bl, vocab); err != nil {
+	if err := ix.attach(bl, voc); err != nil {
 		bl.Close()
 		return fmt.Errorf("search: open rebuilt index: %w", err)
 	}
@@ -206,7 +204,7 @@ func scanChunks(ctx context.Context, src Source, size int, out chan<- []practice
 // storeWords is what the first pass of a rebuild counted: the words of
 // every live practice and the seq of each practice it read.
 type storeWords struct {
-	counter *wordCounter
+	counter *vocab.Counter
 	seqs    map[string]uint64
 }
 
@@ -216,16 +214,16 @@ func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*s
 	const chunkSize = 256
 	g, gctx := errgroup.WithContext(ctx)
 	chunks := make(chan []practice.Practice, batchWriters)
-	var counters [batchWriters]*wordCounter
+	var counters [batchWriters]*vocab.Counter
 	for i := range counters {
-		wc := newWordCounter()
+		wc := vocab.NewCounter()
 		counters[i] = wc
 		g.Go(func() error {
 			for ps := range chunks {
 				for _, p := range ps {
 					texts := practiceTexts(p)
 					own := len(texts)
-					wc.add(append(texts, extraTexts(p, plan)...), own, 1)
+					wc.Add(append(texts, extraTexts(p, plan)...), own, 1)
 				}
 			}
 			return nil
@@ -239,7 +237,7 @@ func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*s
 		return nil, err
 	}
 	for _, wc := range counters[1:] {
-		counters[0].merge(wc)
+		counters[0].Merge(wc)
 	}
 	return &storeWords{counter: counters[0], seqs: seqs}, nil
 }
@@ -248,11 +246,11 @@ func countStoreWords(ctx context.Context, src Source, plan *actionplan.Plan) (*s
 // practices: the corpus part of the decompounding dictionary.
 func (w *storeWords) corpusWords() []string {
 	var out []string
-	for word, e := range w.counter.counts {
-		if e.own >= 2 && len(word) >= minPartLen && len(word) <= 20 {
+	w.counter.Each(func(word string, _, own int32) {
+		if own >= 2 && len(word) >= dutch.MinPartLen && len(word) <= 20 {
 			out = append(out, word)
 		}
-	}
+	})
 	return out
 }
 

@@ -71,14 +71,13 @@ func TestPhraseRanksFirst(t *testing.T) {
 	apart := mk("apart", "Vaste afspraken en een contactpersoon maken het verschil.")
 	together := mk("samen", "Een vaste contactpersoon maakt het verschil voor gezinnen, buren en alle andere mensen in de wijk.")
 	together.Seq = 2
-	ix, _ := openFilled(t, newMemSource(apart, together), WithCacheSize(0))
 	// Without the phrase, the shorter text scores higher.
-	ix.rescoreOff = true
-	res, err := ix.Search(context.Background(), Request{Query: "vaste contactpersoon"})
+	plain, _ := openFilled(t, newMemSource(apart, together), WithCacheSize(0), withoutRescoring())
+	res, err := plain.Search(context.Background(), Request{Query: "vaste contactpersoon"})
 	if err != nil || len(res.Hits) != 2 || res.Hits[0].ID != apart.ID {
 		t.Fatalf("without rescoring: %+v, %v; want %s first", res.Hits, err, apart.ID)
 	}
-	ix.rescoreOff = false
+	ix, _ := openFilled(t, newMemSource(apart, together), WithCacheSize(0))
 	res, err = ix.Search(context.Background(), Request{Query: "vaste contactpersoon"})
 	if err != nil {
 		t.Fatal(err)

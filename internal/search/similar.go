@@ -20,7 +20,7 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return nil, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -139,10 +139,10 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, first int) ([]Sugge
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return nil, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
 	}
 	if utf8.RuneCountInString(prefix) > 100 {
-		return nil, fmt.Errorf("%w: het begin is te lang", ErrInvalid)
+		return nil, fmt.Errorf("%w: the prefix is longer than 100 characters", ErrQuery)
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -148,7 +148,7 @@ func TestOpenRebuildsAndReconcileRestores(t *testing.T) {
 				inLimburg++
 			}
 		}
-		if got := nix.vocab.count("kempenland"); got != inLimburg {
+		if got := nix.vocab.Count("kempenland"); got != inLimburg {
 			t.Errorf("vocabulary: kempenland in %d practices, want %d", got, inLimburg)
 		}
 		res, err := nix.Search(ctx, Request{Query: "kempenland"})

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // A Thesaurus joins words of social work that mean the same (polarisatie,
@@ -81,7 +83,7 @@ func ParseThesaurus(b []byte) (*Thesaurus, error) {
 		var group []string
 		seen := map[string]bool{}
 		for _, e := range strings.Split(text, ",") {
-			e = strings.Join(strings.Fields(fold(e)), " ")
+			e = strings.Join(strings.Fields(dutch.Fold(e)), " ")
 			if e == "" || seen[e] {
 				continue
 			}
@@ -97,8 +99,8 @@ func ParseThesaurus(b []byte) (*Thesaurus, error) {
 		id := len(t.groups)
 		t.groups = append(t.groups, group)
 		for _, e := range group {
-			if ws := words_(e); len(ws) == 1 {
-				k := stem(ws[0])
+			if ws := dutch.Words(e); len(ws) == 1 {
+				k := dutch.Stem(ws[0])
 				if n := len(t.byStem[k]); n == 0 || t.byStem[k][n-1] != id {
 					t.byStem[k] = append(t.byStem[k], id)
 				}
@@ -117,12 +119,12 @@ func (t *Thesaurus) Synonyms(w string) [][]string {
 	if t == nil {
 		return nil
 	}
-	k := stem(w)
+	k := dutch.Stem(w)
 	var out [][]string
 	for _, id := range t.byStem[k] {
 		for _, e := range t.groups[id] {
-			ws := words_(e)
-			if len(ws) == 1 && stem(ws[0]) == k {
+			ws := dutch.Words(e)
+			if len(ws) == 1 && dutch.Stem(ws[0]) == k {
 				continue
 			}
 			out = append(out, ws)

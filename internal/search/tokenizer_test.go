@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -36,7 +37,7 @@ func TestWordsTokenizerAsUnicode(t *testing.T) {
 		texts = append(texts, practiceTexts(p)...)
 	}
 	for _, text := range texts {
-		got, want := tokenStrings(wordsTokenizer{}.Tokenize([]byte(text))), tokenStrings(uni.Tokenize([]byte(text)))
+		got, want := tokenStrings(dutch.Tokenizer{}.Tokenize([]byte(text))), tokenStrings(uni.Tokenize([]byte(text)))
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%q:\n got %v\nwant %v", text, got, want)
 		}
@@ -53,7 +54,7 @@ func BenchmarkTokenizers(b *testing.B) {
 	for _, tk := range []struct {
 		name string
 		t    analysis.Tokenizer
-	}{{"words", wordsTokenizer{}}, {"unicode", unicodetok.NewUnicodeTokenizer()}} {
+	}{{"words", dutch.Tokenizer{}}, {"unicode", unicodetok.NewUnicodeTokenizer()}} {
 		b.Run(tk.name, func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
@@ -72,7 +73,7 @@ func TestWordsTokenizerFormatCharacters(t *testing.T) {
 		"buurt\u200dwerk":                "[buurtwerk@1[0:12]]",
 		"\u00adwijk\u00ad team":          "[wijk@1[2:6] team@2[9:13]]",
 	} {
-		if got := fmt.Sprint(tokenStrings(wordsTokenizer{}.Tokenize([]byte(text)))); got != want {
+		if got := fmt.Sprint(tokenStrings(dutch.Tokenizer{}.Tokenize([]byte(text)))); got != want {
 			t.Errorf("%q: got %s, want %s", text, got, want)
 		}
 	}

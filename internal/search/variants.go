@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 // Dutch as people type it. A query word may stand in the texts in a form
@@ -77,8 +80,8 @@ func (ix *Index) addTypoParts(w *qword) {
 			continue
 		}
 		var parts []string
-		for _, p := range ix.dc.topSplit(n.word) {
-			parts = append(parts, p.part)
+		for _, p := range ix.dc.TopSplit(n.word) {
+			parts = append(parts, p.Word)
 		}
 		if len(parts) > 1 {
 			w.addAlt(stems(parts), typoBoost*splitBoost)
@@ -125,8 +128,8 @@ func (w *qword) addLangAlt(a qalt) {
 func stems(words []string) []string {
 	var out []string
 	for _, w := range words {
-		if !isStopWord(w) {
-			out = append(out, stem(w))
+		if !dutch.IsStopWord(w) {
+			out = append(out, dutch.Stem(w))
 		}
 	}
 	return out
@@ -154,7 +157,7 @@ var derivationSuffixes = [][]string{
 const minDerivationStem = 4 // letters left when the suffix is taken off
 
 // addDerivations adds the words of w's family that the texts hold.
-func addDerivations(v *vocabulary, w *qword) {
+func addDerivations(v *vocab.Vocabulary, w *qword) {
 	for _, family := range derivationSuffixes {
 		for _, from := range family {
 			base, ok := strings.CutSuffix(w.raw, from)
@@ -162,8 +165,8 @@ func addDerivations(v *vocabulary, w *qword) {
 				continue
 			}
 			for _, to := range family {
-				if to != from && v.count(base+to) > 0 {
-					w.addAlt([]string{stem(base + to)}, derivationBoost)
+				if to != from && v.Count(base+to) > 0 {
+					w.addAlt([]string{dutch.Stem(base + to)}, derivationBoost)
 				}
 			}
 		}
@@ -171,8 +174,8 @@ func addDerivations(v *vocabulary, w *qword) {
 	// The verb's root starts its other forms: verhuren -> verhuur ->
 	// verhuurt, verhuurkantoor.
 	if root := verbRoot(w.raw); utf8.RuneCountInString(root) >= prefixMinLen {
-		_ = v.withPrefix(root, func(word string, _ int) bool {
-			w.addAlt([]string{stem(word)}, rootBoost)
+		_ = v.WithPrefix(root, func(word string, _ int) bool {
+			w.addAlt([]string{dutch.Stem(word)}, rootBoost)
 			return true
 		})
 	}
@@ -214,12 +217,12 @@ const (
 // addTails adds, for a word the texts do not hold, the compounds they hold
 // that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
 // it looked.
-func addTails(v *vocabulary, w *qword) bool {
-	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.count(w.raw) > 0 {
+func addTails(v *vocab.Vocabulary, w *qword) bool {
+	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.Count(w.raw) > 0 {
 		return false
 	}
-	for _, c := range v.endingWith(w.raw, maxTails) {
-		w.addAlt([]string{stem(c)}, tailBoost)
+	for _, c := range v.EndingWith(w.raw, maxTails) {
+		w.addAlt([]string{dutch.Stem(c)}, tailBoost)
 	}
 	return true
 }
@@ -228,21 +231,21 @@ func addTails(v *vocabulary, w *qword) bool {
 // not into two words the texts hold (with a linking s, e or en between),
 // for the texts that write it in two words or do not hold it at all:
 // budgetmeter -> budget meter.
-func addKnownSplit(v *vocabulary, w *qword) {
-	if w.whole == "" || len(w.raw) < 2*minPartLen {
+func addKnownSplit(v *vocab.Vocabulary, w *qword) {
+	if w.whole == "" || len(w.raw) < 2*dutch.MinPartLen {
 		return
 	}
 	known := func(s string) bool {
-		return v.count(s) > 0 || v.count(s+"en") > 0 || v.count(s+"e") > 0 || v.count(s+"s") > 0
+		return v.Count(s) > 0 || v.Count(s+"en") > 0 || v.Count(s+"e") > 0 || v.Count(s+"s") > 0
 	}
-	for j := len(w.raw) - minPartLen; j >= minPartLen; j-- {
+	for j := len(w.raw) - dutch.MinPartLen; j >= dutch.MinPartLen; j-- {
 		head := w.raw[:j]
-		if isStopWord(head) || !known(head) {
+		if dutch.IsStopWord(head) || !known(head) {
 			continue
 		}
-		for _, link := range linkMorphemes {
-			if tail, ok := strings.CutPrefix(w.raw[j:], link); ok && len(tail) >= minPartLen && !isStopWord(tail) && known(tail) {
-				w.addAlt([]string{stem(head), stem(tail)}, splitBoost)
+		for _, link := range dutch.LinkMorphemes {
+			if tail, ok := strings.CutPrefix(w.raw[j:], link); ok && len(tail) >= dutch.MinPartLen && !dutch.IsStopWord(tail) && known(tail) {
+				w.addAlt([]string{dutch.Stem(head), dutch.Stem(tail)}, splitBoost)
 				return
 			}
 		}
@@ -253,7 +256,7 @@ func addKnownSplit(v *vocabulary, w *qword) {
 // texts write them as one word (budget meter -> budgetmeter) or as the
 // start of words (energie coach -> energiecoaches): the joined word is an
 // alternative of both.
-func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
+func addJoins(v *vocab.Vocabulary, words []qword, clauses []qclause) error {
 	for i := 0; i+1 < len(clauses); i++ {
 		a, b := clauses[i].opts, clauses[i+1].opts
 		if len(a) != 1 || len(b) != 1 || a[0].word < 0 || b[0].word < 0 {
@@ -263,17 +266,17 @@ func addJoins(v *vocabulary, words []qword, clauses []qclause) error {
 		for _, link := range []string{"", "s"} {
 			joined := wa.raw + link + wb.raw
 			var found []string
-			if v.count(joined) > 0 {
+			if v.Count(joined) > 0 {
 				found = append(found, joined)
-			} else if err := v.withPrefix(joined, func(word string, _ int) bool {
+			} else if err := v.WithPrefix(joined, func(word string, _ int) bool {
 				found = append(found, word)
 				return len(found) < maxJoinPrefixed
 			}); err != nil {
 				return err
 			}
 			for _, f := range found {
-				wa.addAlt([]string{stem(f)}, joinBoost)
-				wb.addAlt([]string{stem(f)}, joinBoost)
+				wa.addAlt([]string{dutch.Stem(f)}, joinBoost)
+				wb.addAlt([]string{dutch.Stem(f)}, joinBoost)
 			}
 		}
 	}

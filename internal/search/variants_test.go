@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 func TestVerbRoot(t *testing.T) {
@@ -50,7 +52,7 @@ func TestDutchAsTyped(t *testing.T) {
 	if err := ix.expand(&tv); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(tv.words[0].alts, func(a qalt) bool { return slices.Equal(a.terms, []string{stem("wijkgezondheidscentrum")}) }) {
+	if !slices.ContainsFunc(tv.words[0].alts, func(a qalt) bool { return slices.Equal(a.terms, []string{dutch.Stem("wijkgezondheidscentrum")}) }) {
 		t.Errorf("gezondheidscentrum does not stand for wijkgezondheidscentrum: %+v", tv.words[0].alts)
 	}
 	// A short typo matches few words: "buurd" is one edit from buurt only

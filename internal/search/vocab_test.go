@@ -6,13 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 // wantVocabulary counts the words of the live practices of src the slow
@@ -40,9 +40,9 @@ func wantVocabulary(t *testing.T, raw analysis.Analyzer, src *memSource) map[str
 }
 
 func vocabCounts(ix *Index) map[string]int32 {
-	ix.vocab.mu.RLock()
-	defer ix.vocab.mu.RUnlock()
-	return maps.Clone(ix.vocab.counts)
+	out := make(map[string]int32)
+	ix.vocab.Each(func(w string, n int32) { out[w] = n })
+	return out
 }
 
 func sameCounts(t *testing.T, what string, got, want map[string]int32) {
@@ -88,150 +88,9 @@ func TestWordCounterIsTheRawAnalyzer(t *testing.T) {
 		for _, tok := range ix.raw.Analyze([]byte(text)) {
 			want[string(tok.Term)] = 1
 		}
-		wc := newWordCounter()
-		wc.add([]string{text}, 0, 1)
-		sameCounts(t, text[:min(len(text), 40)], wc.result(), want)
-	}
-}
-
-// TestVocabularyLookups: prefixes and words within one or two edits, from
-// the transducer and from the words added since it was built alike.
-func TestVocabularyLookups(t *testing.T) {
-	words := map[string]int32{
-		"nabijheid": 5, "nabij": 2, "buurtwerk": 3, "buurtwerker": 1, "buurtwerkers": 4,
-		"buurt": 7, "burgers": 2, "jongeren": 6, "jongere": 1, "mantelzorg": 2, "mantelzorgers": 1,
-	}
-	built, err := newVocabulary(maps.Clone(words))
-	if err != nil {
-		t.Fatal(err)
-	}
-	added, err := newVocabulary(map[string]int32{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := added.change(maps.Clone(words)); err != nil {
-		t.Fatal(err)
-	}
-	if added.inFST != 0 || len(added.fresh) != len(words) {
-		t.Fatalf("added words: %d in the transducer, %d fresh", added.inFST, len(added.fresh))
-	}
-	half, err := newVocabulary(map[string]int32{"buurt": 7, "nabij": 2, "jongeren": 6, "mantelzorg": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rest := maps.Clone(words)
-	for w := range half.counts {
-		delete(rest, w)
-	}
-	if err := half.change(rest); err != nil {
-		t.Fatal(err)
-	}
-
-	collect := func(f func(fn func(string, int) bool) error) []string {
-		var out []string
-		if err := f(func(w string, n int) bool {
-			if int32(n) != words[w] {
-				t.Errorf("%q counted %d, want %d", w, n, words[w])
-			}
-			out = append(out, w)
-			return true
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	cases := []struct {
-		name string
-		look func(v *vocabulary) func(fn func(string, int) bool) error
-		want []string
-	}{
-		{"prefix buurtwerk", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.withPrefix("buurtwerk", fn) }
-		}, []string{"buurtwerk", "buurtwerker", "buurtwerkers"}},
-		{"prefix b", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.withPrefix("b", fn) }
-		}, []string{"burgers", "buurt", "buurtwerk", "buurtwerker", "buurtwerkers"}},
-		{"prefix none", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.withPrefix("zorg", fn) }
-		}, nil},
-		{"one edit nabijheit", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.near("nabijheit", 1, fn) }
-		}, []string{"nabijheid"}},
-		{"transposition jognere", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.near("jognere", 1, fn) }
-		}, []string{"jongere"}},
-		{"one edit buurtwerke", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.near("buurtwerke", 1, fn) }
-		}, []string{"buurtwerk", "buurtwerker"}},
-		{"two edits jongerne", func(v *vocabulary) func(fn func(string, int) bool) error {
-			return func(fn func(string, int) bool) error { return v.near("jongerne", 2, fn) }
-		}, []string{"jongere", "jongeren"}},
-	}
-	for _, c := range cases {
-		for name, v := range map[string]*vocabulary{"built": built, "added": added, "half": half} {
-			if got := collect(c.look(v)); !slices.Equal(got, c.want) {
-				t.Errorf("%s (%s): %q, want %q", c.name, name, got, c.want)
-			}
-		}
-	}
-
-	// Stopping early stops.
-	n := 0
-	if err := built.withPrefix("b", func(string, int) bool { n++; return n < 2 }); err != nil || n != 2 {
-		t.Errorf("stopped after %d (%v), want 2", n, err)
-	}
-	if err := built.near("buurt", 3, func(string, int) bool { return true }); err == nil {
-		t.Error("three edits accepted")
-	}
-}
-
-// TestVocabularyChange: words no longer used disappear from every lookup
-// and come back when used again; the transducer is rebuilt once enough
-// words were added.
-func TestVocabularyChange(t *testing.T) {
-	v, err := newVocabulary(map[string]int32{"buurtwerk": 1, "buurtwerker": 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	words := func() []string {
-		var out []string
-		if err := v.withPrefix("buurt", func(w string, _ int) bool { out = append(out, w); return true }); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(v.change(map[string]int32{"buurtwerk": -1, "buurtwerking": 1}))
-	if got := words(); !slices.Equal(got, []string{"buurtwerker", "buurtwerking"}) {
-		t.Errorf("after change: %q", got)
-	}
-	if v.count("buurtwerk") != 0 || v.dead != 1 {
-		t.Errorf("buurtwerk counted %d, dead %d", v.count("buurtwerk"), v.dead)
-	}
-	var near []string
-	must(v.near("buurtwerc", 1, func(w string, _ int) bool { near = append(near, w); return true }))
-	if len(near) != 0 {
-		t.Errorf("unused word still near: %q", near)
-	}
-	must(v.change(map[string]int32{"buurtwerk": 2, "buurtwerking": -1}))
-	if got := words(); !slices.Equal(got, []string{"buurtwerk", "buurtwerker"}) || v.dead != 0 || len(v.fresh) != 0 {
-		t.Errorf("after second change: %q, dead %d, fresh %q", got, v.dead, v.fresh)
-	}
-	many := map[string]int32{}
-	for i := range 1100 {
-		many["buurt"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+string(rune('a'+i/26))] = 1
-	}
-	must(v.change(many))
-	if len(v.fresh) != 0 || v.inFST != len(v.counts) {
-		t.Errorf("not rebuilt: %d fresh, %d in the transducer, %d words", len(v.fresh), v.inFST, len(v.counts))
-	}
-	if got := len(words()); got != len(many)+2 {
-		t.Errorf("%d words start buurt, want %d", got, len(many)+2)
+		wc := vocab.NewCounter()
+		wc.Add([]string{text}, 0, 1)
+		sameCounts(t, text[:min(len(text), 40)], wc.Result(), want)
 	}
 }
 
@@ -327,7 +186,7 @@ func TestVocabularyFollowsTheIndex(t *testing.T) {
 	}
 	ix = reopen(t, nil, dir)
 	check("with a stranger's file")
-	if ix.vocab.count("onzin") != 0 {
+	if ix.vocab.Count("onzin") != 0 {
 		t.Error("read a vocabulary file of another index")
 	}
 

@@ -1,10 +1,10 @@
-package search
+package dutch
 
-// baseParts is the fixed base dictionary of Dutch word parts common in social
+// BaseParts is the fixed base dictionary of Dutch word parts common in social
 // work, used to split compounds ("buurt|werk", "armoede|bestrijding",
 // "ervaring|s|deskundige"). Changing it changes the dictionary hash stored
 // with the index, so an index built with another list is rebuilt on Open.
-var baseParts = []string{
+var BaseParts = []string{
 	// people
 	"mens", "mensen", "burger", "burgers", "kind", "kinderen", "kinder", "jongere", "jongeren", "jeugd",
 	"tiener", "tieners", "ouder", "ouders", "ouderen", "senior", "senioren", "gezin", "gezinnen",

@@ -1,14 +1,18 @@
-package search
+package dutch
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// wordsTokenizerName is the tokenizer of both analyzers: the words of
+// Word splitting. Words splits a text into its folded words, as insight
+// groups them; Tokenizer is the index's tokenizer (registered with Bleve as
+// TokenizerName): the words of
 // Unicode text segmentation (UAX #29) as they occur in Dutch and French
 // text, found without its general state machine, which was the largest part
 // of analysing a practice. A word is a run of letters, digits and combining
@@ -21,15 +25,24 @@ import (
 // Hiragana and Katakana characters are words of their own. Tokens point
 // into the input, as Bleve's tokenizers do, except terms without their
 // format characters.
-const wordsTokenizerName = "pb_words"
+const TokenizerName = "pb_words"
 
 func init() {
-	registry.RegisterTokenizer(wordsTokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
-		return wordsTokenizer{}, nil
+	registry.RegisterTokenizer(TokenizerName, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return Tokenizer{}, nil
 	})
 }
 
-type wordsTokenizer struct{}
+// Tokenizer is the Bleve tokenizer described above.
+type Tokenizer struct{}
+
+// Words splits text into its lower-cased, folded words: the runs of
+// letters and digits, everything else a separator ("Labo's" -> "labo", "s").
+func Words(text string) []string {
+	return strings.FieldsFunc(Fold(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
 
 // wordClass is what a rune is to the tokenizer.
 type wordClass uint8
@@ -89,10 +102,10 @@ func joins(r rune, before, after wordClass) bool {
 	return false
 }
 
-func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	tokens := make([]analysis.Token, 0, len(input)/7+1)
 	pos := 1
-	scanWords(input, func(start, end int, typ analysis.TokenType, format bool) {
+	ScanWords(input, func(start, end int, typ analysis.TokenType, format bool) {
 		term := input[start:end]
 		if format {
 			term = withoutFormat(term)
@@ -107,10 +120,10 @@ func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// scanWords calls emit with the bounds and type of every word of input, in
+// ScanWords calls emit with the bounds and type of every word of input, in
 // order, and whether the word holds format characters (to be left out of
 // its term).
-func scanWords(input []byte, emit func(start, end int, typ analysis.TokenType, format bool)) {
+func ScanWords(input []byte, emit func(start, end int, typ analysis.TokenType, format bool)) {
 	for i := 0; i < len(input); {
 		r, n := decode(input, i)
 		c := classOf(r)
@@ -171,4 +184,27 @@ func withoutFormat(word []byte) []byte {
 		i += n
 	}
 	return out
+}
+
+var lowerFilter = lowercase.NewLowerCaseFilter()
+
+// RawTerm is the term of the index's raw analysis (Tokenizer, lower case,
+// Fold) of a word ScanWords found: format
+// characters left out, lower-cased, folded. It may change word, which the
+// caller owns, and return it.
+func RawTerm(word []byte, format bool) []byte {
+	if format {
+		word = withoutFormat(word)
+	}
+	if !NeedsFold(word) {
+		for i, b := range word {
+			if 'A' <= b && b <= 'Z' {
+				word[i] = b + 'a' - 'A'
+			}
+		}
+		return word
+	}
+	ts := analysis.TokenStream{&analysis.Token{Term: word}}
+	foldFilter{}.Filter(lowerFilter.Filter(ts))
+	return ts[0].Term
 }

@@ -1,0 +1,68 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// suggestion is "did you mean": the query with each word unknown to the
+// index replaced by a close known one (didYouMean), when that finds
+// practices the query does not; "" otherwise.
+func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request, text query.Query) (string, error) {
+	q := ix.didYouMean(v.words)
+	if q == "" {
+		return "", nil
+	}
+	s := request{Request: v.Request, sort: SortRelevance, first: 1}
+	s.Query, s.After, s.NoFacets = q, "", true
+	s.words, s.clauses, s.exclude = ix.analyzeQuery(q)
+	other := ix.textQuery(s, false)
+	if other == nil {
+		return "", nil
+	}
+	if text != nil {
+		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
+	}
+	found, err := ix.anyMatch(ctx, rd, s.Filter, other)
+	if err != nil || !found {
+		return "", err
+	}
+	return q, nil
+}
+
+// didYouMean proposes the query with each word unknown to the index replaced
+// by the most used indexed word within two edits; "" if none changes.
+func (ix *Index) didYouMean(words []qword) string {
+	changed := false
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		out = append(out, w.raw)
+		if utf8.RuneCountInString(w.raw) < 4 || w.whole == "" || ix.vocab.Count(w.raw) > 0 {
+			continue
+		}
+		best, bestN := "", 0
+		for d := 1; d <= 2 && best == ""; d++ {
+			err := ix.vocab.Near(w.raw, d, func(c string, n int) bool {
+				if n > bestN || (n == bestN && c < best) {
+					best, bestN = c, n
+				}
+				return true
+			})
+			if err != nil {
+				return ""
+			}
+		}
+		if best != "" && best != w.raw {
+			out[len(out)-1] = best
+			changed = true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,101 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
+)
+
+// Query expansion, first part: the indexed words a query word starts and,
+// for a typo, those one edit away (variants.go adds the other ways the
+// texts say a word).
+
+type nearWord struct {
+	word  string
+	count int
+}
+
+type nearTerm struct {
+	stem  string
+	boost float64
+	word  string // as written in the texts
+}
+
+const (
+	prefixBoost = 0.3
+	typoBoost   = 0.25
+	// maxNear caps the words one query word expands to.
+	maxNear = 64
+)
+
+const (
+	fuzzyMinLen   = 4 // words this long tolerate one typo
+	shortWordLen  = 6 // shorter words match only maxShortTypos words one edit away
+	maxShortTypos = 2
+	prefixMinLen  = 6 // words this long also match words they start
+)
+
+// expandWords finds, in the vocabulary (every word of the indexed texts as
+// written), the words each query word starts and, when the word itself is
+// unknown, the words one edit away.
+func expandWords(v *vocab.Vocabulary, words []qword) error {
+	for i := range words {
+		w := &words[i]
+		if w.whole == "" {
+			continue
+		}
+		have := map[string]bool{} // the word's own terms (whole, parts, lemma) and those added
+		for _, t := range w.terms {
+			have[t] = true
+		}
+		add := func(boost float64) func(string, int) bool {
+			return func(word string, _ int) bool {
+				if !dutch.IsStopWord(word) {
+					if st := dutch.Stem(word); !have[st] {
+						have[st] = true
+						w.near = append(w.near, nearTerm{st, boost, word})
+					}
+				}
+				return len(w.near) < maxNear
+			}
+		}
+		n := utf8.RuneCountInString(w.raw)
+		if n >= prefixMinLen {
+			// Inflections and compounds that start with the word:
+			// "huisarts" -> "huisartsen", "mantelzorg" -> "mantelzorgers".
+			if err := v.WithPrefix(w.raw, add(prefixBoost)); err != nil {
+				return err
+			}
+		}
+		if n < fuzzyMinLen || v.Count(w.raw) > 0 {
+			continue
+		}
+		w.typo = true
+		if n >= shortWordLen {
+			if err := v.Near(w.raw, 1, add(typoBoost)); err != nil {
+				return err
+			}
+			continue
+		}
+		// A short word is one edit away from many: only the most used few
+		// that start as it does (typos seldom touch the first letters).
+		var cands []nearWord
+		if err := v.Near(w.raw, 1, func(word string, count int) bool {
+			if len(word) > 2 && strings.HasPrefix(word, w.raw[:2]) {
+				cands = append(cands, nearWord{word, count})
+			}
+			return true
+		}); err != nil {
+			return err
+		}
+		slices.SortFunc(cands, func(a, b nearWord) int { return cmp.Or(b.count-a.count, strings.Compare(a.word, b.word)) })
+		for _, c := range cands[:min(len(cands), maxShortTypos)] {
+			add(typoBoost)(c.word, c.count)
+		}
+	}
+	return nil
+}

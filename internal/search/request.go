@@ -1,0 +1,136 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of a Request.
+const (
+	DefaultFirst   = 20
+	MaxFirst       = 100
+	MaxQueryLen    = 500 // characters
+	MaxOffset      = 1000
+	maxQueryWords  = 32
+	maxFilterVals  = 50
+	maxFilterValSz = 200
+)
+
+// Sort orders search results.
+type Sort string
+
+const (
+	SortRelevance Sort = "RELEVANCE" // default; NEWEST when the query is empty
+	SortNewest    Sort = "NEWEST"    // most recently changed first
+	SortTitle     Sort = "TITLE"     // by title, A-Z
+)
+
+// Request is one search: free text, filters, sort and a page.
+type Request struct {
+	Query  string
+	Filter Filter
+	Sort   Sort
+	First  int    // 1..100; 0 means DefaultFirst
+	After  string // opaque cursor from a previous Hit or Result.EndCursor
+	// Offset skips this many results (0..MaxOffset), for numbered pages;
+	// not with After.
+	Offset int
+	// NoFacets skips the facet counts (Result.Facets stays empty) for callers
+	// that do not show them.
+	NoFacets bool
+	// Strict wants every word of the query: when no practice has them all,
+	// the result is empty rather than partial.
+	Strict bool
+}
+
+// Result is one page of hits with the total and the facets of the whole result.
+type Result struct {
+	Total       int
+	Hits        []Hit
+	HasNextPage bool
+	EndCursor   string
+	Facets      Facets
+	DidYouMean  string // a corrected query when a word is unknown to the index and a close one is known, and it finds other practices
+	// Partial: no practice, or only a few, has every word of the query, and
+	// the result also holds practices with only some of them (best first).
+	Partial bool
+}
+
+// Hit is one practice in a result.
+type Hit struct {
+	ID         string
+	Score      float64
+	Cursor     string
+	Highlights []Highlight
+}
+
+// Highlight holds the fragments of one field that match the query: the text
+// is HTML-escaped and matches are wrapped in <mark>…</mark>.
+type Highlight struct {
+	Field     string
+	Fragments []string
+}
+
+// request is a validated Request.
+type request struct {
+	Request
+	sort    Sort
+	first   int
+	after   []string
+	words   []qword   // the words wanted, analysed (analyzeQuery)
+	clauses []qclause // what the query wants, over words
+	exclude []qoption // what leaves practices out
+	// inWindow: the cursor is a hit of the rescoring window (rescore.go).
+	inWindow bool
+}
+
+// validate checks r against the limits and reads its cursor.
+func (ix *Index) validate(r Request) (request, error) {
+	v := request{Request: r, first: r.First}
+	switch {
+	case r.First < 0:
+		return v, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
+	case r.First == 0:
+		v.first = DefaultFirst
+	case r.First > MaxFirst:
+		return v, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset || (r.Offset > 0 && r.After != "") {
+		return v, fmt.Errorf("%w: offset must be 0 to %d and not with after", ErrOffset, MaxOffset)
+	}
+	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
+		return v, fmt.Errorf("%w: longer than %d characters", ErrQuery, MaxQueryLen)
+	}
+	if !utf8.ValidString(r.Query) {
+		return v, fmt.Errorf("%w: not valid UTF-8", ErrQuery)
+	}
+	v.Query = strings.TrimSpace(r.Query)
+	switch r.Sort {
+	case "", SortRelevance:
+		v.sort = SortRelevance
+		if !hasWantedWords(v.Query) {
+			// Nothing to rank by: browse (textQuery).
+			v.sort = SortNewest
+		}
+	case SortNewest, SortTitle:
+		v.sort = r.Sort
+	default:
+		return v, fmt.Errorf("%w: unknown %q", ErrSort, r.Sort)
+	}
+	if err := validateFilter(r.Filter); err != nil {
+		return v, err
+	}
+	if r.After != "" {
+		after, err := decodeCursor(r.After, v.sort)
+		if err != nil {
+			return v, err
+		}
+		if v.sort == SortRelevance && strings.HasPrefix(after[0], windowKeyPrefix) {
+			v.inWindow = true
+			after[0] = strings.TrimPrefix(after[0], windowKeyPrefix)
+		}
+		v.after = after
+	}
+	return v, nil
+}
