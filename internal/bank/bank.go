@@ -77,9 +77,6 @@ func New(ctx context.Context, st store.Store, ix Index, base *actionplan.Plan, l
 	return b, nil
 }
 
-// Store returns the underlying store (for the command line and health checks).
-func (b *Bank) Store() store.Store { return b.store }
-
 // Plan returns the action plan with the regional actions as they are now.
 func (b *Bank) Plan() *actionplan.Plan {
 	b.mu.RLock()

@@ -57,7 +57,7 @@ func newEnv(t *testing.T, mutate ...func(*server.Options)) env {
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 	opts := server.Defaults()
-	opts.Ready = func(ctx context.Context) error { return b.Store().Ping(ctx) }
+	opts.Ready = func(ctx context.Context) error { return st.Ping(ctx) }
 	opts.CORSOrigins = []string{"https://sociaalwerk.example"}
 	for _, m := range mutate {
 		m(&opts)
