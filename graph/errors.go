@@ -12,8 +12,6 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
 // Error codes in extensions.code.
@@ -39,11 +37,11 @@ func codeOf(err error) string {
 		return CodeUnauthenticated
 	case errors.Is(err, auth.ErrForbidden):
 		return CodeForbidden
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, insight.ErrNotFound):
+	case errors.Is(err, bank.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, insight.ErrInvalid):
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid):
 		return CodeBadUserInput
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, bank.ErrUnavailable):
 		return CodeUnavailable
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return CodeUnavailable

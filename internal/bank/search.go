@@ -10,6 +10,22 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
+// The search's value types, as the bank's callers name them.
+type (
+	SearchRequest = search.Request
+	Filter        = search.Filter
+	Sort          = search.Sort
+	FacetCount    = search.FacetCount
+	Suggestion    = search.Suggestion
+)
+
+// The orders of search results.
+const (
+	SortRelevance = search.SortRelevance
+	SortNewest    = search.SortNewest
+	SortTitle     = search.SortTitle
+)
+
 // errNoIndex answers a search of a bank built without an index.
 var errNoIndex = errors.New("no search index")
 
@@ -22,7 +38,7 @@ type SearchResult struct {
 
 // Search runs a search and reads the practices of its hits. A hit whose
 // practice is no longer live in the store (the index lags behind) is left out.
-func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, error) {
+func (b *Bank) Search(ctx context.Context, req SearchRequest) (SearchResult, error) {
 	if b.index == nil {
 		return SearchResult{}, errNoIndex
 	}
@@ -86,7 +102,7 @@ func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Pr
 }
 
 // Suggest completes a prefix typed in a search box.
-func (b *Bank) Suggest(ctx context.Context, prefix string, first int) ([]search.Suggestion, error) {
+func (b *Bank) Suggest(ctx context.Context, prefix string, first int) ([]Suggestion, error) {
 	if b.index == nil {
 		return nil, errNoIndex
 	}

@@ -95,7 +95,9 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: no /metrics
-	// Insight answers the research aggregations and the regional reports; nil: none.
+	// Insight answers the research pages and the regional reports of the
+	// web site; nil: none. (The GraphQL research fields are the bank's own:
+	// give the bank the same view with bank.WithInsight.)
 	Insight *insight.Insight
 	// Backup writes a consistent copy of the embedded store; nil for MongoDB.
 	Backup func(io.Writer) (int64, error)
@@ -153,7 +155,7 @@ func New(d Deps, o Options) http.Handler {
 // GraphQL returns the /graphql handler: transports, limits, authentication
 // and per-request loaders.
 func GraphQL(d Deps, o Options) http.Handler {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth, Insight: d.Insight}}
+	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	cache := lru.New[*ast.QueryDocument](1000)
