@@ -16,6 +16,7 @@ package rest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // Error is a REST error answer.
@@ -36,4 +37,16 @@ func WriteError(w http.ResponseWriter, e Error) {
 	_ = json.NewEncoder(w).Encode(struct {
 		Error Error `json:"error"`
 	}{e})
+}
+
+// Message is what a client shows of an error answer's body: the message of
+// a REST error, else the body itself, trimmed.
+func Message(body []byte) string {
+	var e struct {
+		Error *Error `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error != nil && e.Error.Message != "" {
+		return e.Error.Message
+	}
+	return strings.TrimSpace(string(body))
 }

@@ -187,7 +187,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 
 	var h http.Handler = srv
 	h = graph.LoaderMiddleware(d.Bank, h)
-	h = authenticate(d.Auth, h)
+	h = authenticate(d.Auth, inGraphQL, h)
 	h = limitBody(o, h)
 	h = limitLarge(o.MaxLargeInFlight, time.Second, h)
 	h = withClient(h)
@@ -196,9 +196,10 @@ func GraphQL(d Deps, o Options) http.Handler {
 }
 
 // authenticate puts the request's principal in its context. A request with a
-// bad token is refused whole (401), so nobody mistakes it for an anonymous read.
-// A principal the rate limiter already found for the token is used as it is.
-func authenticate(a *auth.Service, next http.Handler) http.Handler {
+// bad token is refused whole (401), so nobody mistakes it for an anonymous
+// read, in the route's shape (refuse). A principal the rate limiter already
+// found for the token is used as it is.
+func authenticate(a *auth.Service, refuse refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()) != nil {
 			next.ServeHTTP(w, r)
@@ -212,7 +213,7 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
-			answerTo(w, r).refuse(&refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
+			refuse(w, r, &refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
