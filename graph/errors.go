@@ -13,9 +13,6 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
 // Error codes in extensions.code.
@@ -41,11 +38,11 @@ func codeOf(err error) string {
 		return CodeUnauthenticated
 	case errors.Is(err, auth.ErrForbidden):
 		return CodeForbidden
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, insight.ErrNotFound):
+	case errors.Is(err, bank.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, insight.ErrInvalid):
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid):
 		return CodeBadUserInput
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, bank.ErrUnavailable):
 		return CodeUnavailable
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return CodeUnavailable
@@ -100,10 +97,6 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		pres := graphql.DefaultErrorPresenter(ctx, err)
 		code := codeOf(err)
-		if msg, ok := search.UserMessage(err); ok && (code == CodeBadUserInput || code == CodeNotFound) {
-			// The index's errors are English; users read its Dutch message.
-			pres.Message = msg
-		}
 		if code == CodeInternal || code == CodeUnavailable {
 			log.ErrorContext(ctx, "request failed", "code", code, "err", err, "path", pres.Path.String())
 		}
@@ -130,7 +123,15 @@ func UserMessage(err error) string {
 // text is the one to show.
 func dutchFor(err error) (msg string, ok bool) {
 	var forbidden *auth.ForbiddenError
-	switch code := codeOf(err); {
+	code := codeOf(err)
+	if code == CodeBadUserInput || code == CodeNotFound {
+		// A refusal from below that was written for users (a search's,
+		// the research view's) is shown as it is.
+		if msg, ok := bank.UserMessage(err); ok {
+			return msg, true
+		}
+	}
+	switch {
 	case code == CodeInternal || code == CodeUnavailable:
 		return internalMessage(code), true
 	case code == CodeUnauthenticated:
@@ -143,7 +144,7 @@ func dutchFor(err error) (msg string, ok bool) {
 		return "geen toegang", true
 	case errors.Is(err, auth.ErrNotFound):
 		return "dit token bestaat niet", true
-	case code == CodeNotFound && !errors.Is(err, insight.ErrNotFound):
+	case code == CodeNotFound:
 		return "niet gevonden", true
 	}
 	return "", false

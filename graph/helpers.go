@@ -13,7 +13,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 func deref[T any](p *T) T {
@@ -130,29 +129,29 @@ func submitPayload(res bank.SubmitResult) *model.SubmitInventoryPayload {
 	return out
 }
 
-func filterOf(f *model.PracticeFilter) search.Filter {
+func filterOf(f *model.PracticeFilter) bank.Filter {
 	if f == nil {
-		return search.Filter{}
+		return bank.Filter{}
 	}
-	return search.Filter{
+	return bank.Filter{
 		Krachtlijnen: f.Krachtlijnen, Challenges: f.Challenges, Actions: f.Actions, Regions: f.Regions,
 		TargetGroups: f.TargetGroups, Settings: f.Settings, FromYear: f.FromYear, ToYear: f.ToYear,
 	}
 }
 
-var sorts = map[model.PracticeSort]search.Sort{
-	model.PracticeSortRelevance: search.SortRelevance,
-	model.PracticeSortNewest:    search.SortNewest,
-	model.PracticeSortTitle:     search.SortTitle,
+var sorts = map[model.PracticeSort]bank.Sort{
+	model.PracticeSortRelevance: bank.SortRelevance,
+	model.PracticeSortNewest:    bank.SortNewest,
+	model.PracticeSortTitle:     bank.SortTitle,
 }
 
-func (r *Resolver) search(ctx context.Context, query string, f search.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
-	return r.searchRequest(ctx, search.Request{Query: query, Filter: f}, sort, first, after)
+func (r *Resolver) search(ctx context.Context, query string, f bank.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
+	return r.searchRequest(ctx, bank.SearchRequest{Query: query, Filter: f}, sort, first, after)
 }
 
 // searchRequest runs req (query, filter, strictness) with the page and sort
 // of the GraphQL arguments.
-func (r *Resolver) searchRequest(ctx context.Context, req search.Request, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
+func (r *Resolver) searchRequest(ctx context.Context, req bank.SearchRequest, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
 	req.First, req.After, req.NoFacets = deref(first), deref(after), !selects(ctx, "facets")
 	if sort != nil {
 		req.Sort = sorts[*sort]
@@ -206,7 +205,7 @@ func selects(ctx context.Context, name string) bool {
 	return false
 }
 
-func facetCounts(fs []search.FacetCount) []model.FacetCount {
+func facetCounts(fs []bank.FacetCount) []model.FacetCount {
 	out := make([]model.FacetCount, len(fs))
 	for i, f := range fs {
 		out[i] = model.FacetCount{Value: f.Value, Count: f.Count}

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
@@ -10,7 +10,9 @@ import (
 )
 
 // Helpers of the research fields (successFactors, coverage, regionReport, …),
-// answered by internal/insight.
+// answered by the bank's research use cases. The answers are the analytical
+// view's value types (insight.Group, insight.Coverage, …), bound as GraphQL
+// models in gqlgen.yml; graph names them and calls nothing of insight.
 
 // aggregationCost is the cost of one aggregation over every practice.
 const aggregationCost = 50
@@ -21,62 +23,39 @@ var factorKinds = map[model.FactorKind]insight.Kind{
 	model.FactorKindBottleneck:    insight.Bottlenecks,
 }
 
-var errNoInsight = errors.New("de analyse is niet beschikbaar")
-
-func (r *Resolver) analysis() (*insight.Insight, error) {
-	if r.Insight == nil {
-		return nil, errNoInsight
-	}
-	return r.Insight, nil
-}
-
-// analysisPage returns the analysis and the page size first asks for.
-func (r *Resolver) analysisPage(first *int) (*insight.Insight, int, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return nil, 0, err
-	}
-	n, err := bank.PageSize(first)
-	return in, n, err
-}
-
 func (r *Resolver) factors(kind insight.Kind, filter *model.PracticeFilter, first *int) ([]insight.Group, error) {
-	in, n, err := r.analysisPage(first)
+	n, err := bank.PageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	return in.Factors(insight.FactorQuery{Kind: kind, Filter: filterOf(filter), First: n})
+	return r.Bank.Factors(insight.FactorQuery{Kind: kind, Filter: filterOf(filter), First: n})
 }
 
 func (r *Resolver) factorTerms(kind model.FactorKind, filter *model.PracticeFilter, first *int) ([]insight.Term, error) {
-	in, n, err := r.analysisPage(first)
+	n, err := bank.PageSize(first)
 	if err != nil {
 		return nil, err
 	}
-	return in.Terms(insight.FactorQuery{Kind: factorKinds[kind], Filter: filterOf(filter), First: n})
+	return r.Bank.FactorTerms(insight.FactorQuery{Kind: factorKinds[kind], Filter: filterOf(filter), First: n})
 }
 
 func (r *Resolver) distinctive(kind model.FactorKind, filter *model.PracticeFilter, minSupport, first *int) ([]insight.Group, error) {
-	in, n, err := r.analysisPage(first)
+	n, err := bank.PageSize(first)
 	if err != nil {
 		return nil, err
 	}
 	q := insight.DistinctiveQuery{Kind: factorKinds[kind], Filter: filterOf(filter), First: n}
 	if minSupport != nil {
 		if *minSupport < 1 {
-			return nil, errors.Join(insight.ErrInvalid, errors.New("minSupport moet minstens 1 zijn"))
+			return nil, fmt.Errorf("%w: minSupport moet minstens 1 zijn", bank.ErrInvalid)
 		}
 		q.MinSupport = *minSupport
 	}
-	return in.Distinctive(q)
+	return r.Bank.Distinctive(q)
 }
 
 func (r *Resolver) coverage(rows, cols model.Dimension, filter *model.PracticeFilter) (*insight.Coverage, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return nil, err
-	}
-	c, err := in.Coverage(insight.Dimension(rows), insight.Dimension(cols), filterOf(filter))
+	c, err := r.Bank.Coverage(insight.Dimension(rows), insight.Dimension(cols), filterOf(filter))
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +63,7 @@ func (r *Resolver) coverage(rows, cols model.Dimension, filter *model.PracticeFi
 }
 
 func (r *Resolver) regionReport(region string, year int) (*insight.Report, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return nil, err
-	}
-	rep, err := in.Report(region, year)
+	rep, err := r.Bank.RegionReport(region, year)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +71,7 @@ func (r *Resolver) regionReport(region string, year int) (*insight.Report, error
 }
 
 func (r *Resolver) actionPracticeCount(action string, region *string) (int, error) {
-	in, err := r.analysis()
-	if err != nil {
-		return 0, err
-	}
-	return in.ActionCount(action, deref(region))
+	return r.Bank.ActionPracticeCount(action, deref(region))
 }
 
 // practicesOf pages through a fixed list of practice ids (a factor group's)

@@ -8,13 +8,10 @@ package graph
 import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 )
 
 // Resolver holds the dependencies of every resolver.
 type Resolver struct {
 	Bank *bank.Bank
 	Auth *auth.Service
-	// Insight answers the research aggregations (successFactors, coverage, …).
-	Insight *insight.Insight
 }

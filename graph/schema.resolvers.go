@@ -15,7 +15,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 // Challenge is the resolver for the challenge field.
@@ -242,7 +241,7 @@ func (r *queryResolver) PracticeByRef(ctx context.Context, region string, ref st
 
 // SearchPractices is the resolver for the searchPractices field.
 func (r *queryResolver) SearchPractices(ctx context.Context, query *string, filter *model.PracticeFilter, sort *model.PracticeSort, first *int, after *string, strict *bool) (*model.PracticeSearchResult, error) {
-	return r.searchRequest(ctx, search.Request{Query: deref(query), Filter: filterOf(filter), Strict: deref(strict)}, sort, first, after)
+	return r.searchRequest(ctx, bank.SearchRequest{Query: deref(query), Filter: filterOf(filter), Strict: deref(strict)}, sort, first, after)
 }
 
 // SimilarPractices is the resolver for the similarPractices field.

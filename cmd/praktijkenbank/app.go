@@ -18,7 +18,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/demo"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
@@ -124,8 +123,7 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	}
 	log.Info("search index reconciled with the store", "report", rep, "took", time.Since(started).Round(time.Millisecond))
 	a.insight = insight.New(a.currentPlan, insight.WithLogger(log))
-	a.bank, err = bank.New(ctx, a.store, a.index, a.plan, log,
-		bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { a.insight.Apply(ps) }))
+	a.bank, err = bank.New(ctx, a.store, a.index, a.plan, log, bank.WithInsight(a.insight))
 	if err != nil {
 		a.close()
 		return nil, err

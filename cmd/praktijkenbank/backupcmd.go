@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
@@ -102,7 +102,7 @@ func downloadBackup(ctx context.Context, server, token string, w io.Writer) (int
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return 0, fmt.Errorf("de server weigert de reservekopie: %s %s", resp.Status, strings.TrimSpace(string(msg)))
+		return 0, fmt.Errorf("de server weigert de reservekopie: %s %s", resp.Status, rest.Message(msg))
 	}
 	return io.Copy(w, resp.Body)
 }

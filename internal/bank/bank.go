@@ -19,13 +19,20 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
-// Sentinel errors of the use cases (besides store.ErrNotFound and the auth errors).
-var ErrInvalid = errors.New("ongeldige invoer")
+// Sentinel errors of the use cases (besides the auth errors). ErrNotFound
+// and ErrUnavailable are the store's: what the store does not know, or
+// cannot reach now, the bank passes on as it is.
+var (
+	ErrInvalid     = errors.New("ongeldige invoer")
+	ErrNotFound    = store.ErrNotFound
+	ErrUnavailable = store.ErrUnavailable
+)
 
 // Index is what the bank needs of the search index: keeping it current and
 // asking it. *search.Index implements it.
@@ -38,11 +45,12 @@ type Index interface {
 
 // Bank is the application service. It is safe for concurrent use.
 type Bank struct {
-	store store.Store
-	index Index
-	base  *actionplan.Plan
-	log   *slog.Logger
-	now   func() time.Time
+	store   store.Store
+	index   Index
+	insight *insight.Insight // the analytical view (WithInsight); nil: no research queries
+	base    *actionplan.Plan
+	log     *slog.Logger
+	now     func() time.Time
 
 	mu   sync.RWMutex
 	plan *actionplan.Plan // base with the regional actions
@@ -76,9 +84,6 @@ func New(ctx context.Context, st store.Store, ix Index, base *actionplan.Plan, l
 	}
 	return b, nil
 }
-
-// Store returns the underlying store (for the command line and health checks).
-func (b *Bank) Store() store.Store { return b.store }
 
 // Plan returns the action plan with the regional actions as they are now.
 func (b *Bank) Plan() *actionplan.Plan {

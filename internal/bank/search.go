@@ -10,6 +10,25 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
+// The search's value types, as the bank's callers name them.
+type (
+	SearchRequest = search.Request
+	Filter        = search.Filter
+	Sort          = search.Sort
+	FacetCount    = search.FacetCount
+	Suggestion    = search.Suggestion
+)
+
+// The orders of search results.
+const (
+	SortRelevance = search.SortRelevance
+	SortNewest    = search.SortNewest
+	SortTitle     = search.SortTitle
+)
+
+// errNoIndex answers a search of a bank built without an index.
+var errNoIndex = errors.New("no search index")
+
 // SearchResult is a page of search hits with their practices read from the
 // store (the truth), in the same order.
 type SearchResult struct {
@@ -19,9 +38,9 @@ type SearchResult struct {
 
 // Search runs a search and reads the practices of its hits. A hit whose
 // practice is no longer live in the store (the index lags behind) is left out.
-func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, error) {
+func (b *Bank) Search(ctx context.Context, req SearchRequest) (SearchResult, error) {
 	if b.index == nil {
-		return SearchResult{}, errors.New("no search index")
+		return SearchResult{}, errNoIndex
 	}
 	res, err := b.index.Search(ctx, req)
 	if err != nil {
@@ -50,7 +69,7 @@ func (b *Bank) Search(ctx context.Context, req search.Request) (SearchResult, er
 // found or it has no more.
 func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Practice, error) {
 	if b.index == nil {
-		return nil, errors.New("no search index")
+		return nil, errNoIndex
 	}
 	if first < 1 || first > search.MaxFirst {
 		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, search.MaxFirst)
@@ -83,9 +102,9 @@ func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Pr
 }
 
 // Suggest completes a prefix typed in a search box.
-func (b *Bank) Suggest(ctx context.Context, prefix string, first int) ([]search.Suggestion, error) {
+func (b *Bank) Suggest(ctx context.Context, prefix string, first int) ([]Suggestion, error) {
 	if b.index == nil {
-		return nil, errors.New("no search index")
+		return nil, errNoIndex
 	}
 	s, err := b.index.Suggest(ctx, prefix, first)
 	return s, invalidIf(err)
@@ -110,35 +129,4 @@ func invalidIf(err error) error {
 		return fmt.Errorf("%w: %w", store.ErrNotFound, err)
 	}
 	return err
-}
-
-// ErrTooMany is returned by MatchingIDs when more than the limit match.
-var ErrTooMany = errors.New("too many results")
-
-// MatchingIDs returns the ids of the practices the search finds for query
-// and filter (every page of it), without reading them: for an export of what
-// a search shows. More than limit matches is ErrTooMany, found from the
-// first page's total before any further page is read.
-func (b *Bank) MatchingIDs(ctx context.Context, query string, f search.Filter, limit int) (map[string]bool, error) {
-	if b.index == nil {
-		return nil, errors.New("no search index")
-	}
-	ids := map[string]bool{}
-	req := search.Request{Query: query, Filter: f, Sort: search.SortNewest, First: search.MaxFirst, NoFacets: true}
-	for pages := 0; ; pages++ {
-		res, err := b.index.Search(ctx, req)
-		if err != nil {
-			return nil, invalidIf(err)
-		}
-		if res.Total > limit || pages > limit/search.MaxFirst+1 {
-			return nil, fmt.Errorf("%w: %d practices match, at most %d can be exported together", ErrTooMany, res.Total, limit)
-		}
-		for _, h := range res.Hits {
-			ids[h.ID] = true
-		}
-		if !res.HasNextPage || res.EndCursor == "" || len(res.Hits) == 0 {
-			return ids, nil
-		}
-		req.After = res.EndCursor
-	}
 }

@@ -15,21 +15,23 @@
 //   - JSON: {"format":"praktijkenbank.export/v1","practices":[{"region",
 //     "id","version","createdAt","updatedAt","practice":{a v1 practice}}]}.
 //
+// What an export holds is the bank's use case (bank.SelectExport and
+// bank.ScanExport); this package parses the request and writes the formats.
 // Without a text query the practices are read from the store (the truth)
-// with ScanPractices and written one by one as they pass the filter; the
-// result is never held in memory. With a query, the search gives the ids
-// first (at most MaxSearchExport of them, else 400 TOO_MANY_RESULTS). Only
-// live practices are exported.
+// and written one by one as they pass the filter; the result is never held
+// in memory. With a query, the search gives the ids first (at most
+// MaxSearchExport of them, else 400 TOO_MANY_RESULTS). Only live practices
+// are exported.
 //
 // Contact e-mail addresses and phone numbers are personal data: an export
-// is a list, so bank.ContactOf leaves them out unless the request carries the
-// admin token or the platform token of the practice's region; the contact's
-// organisation and website stay.
+// is a list, so the bank's contact policy leaves them out unless the request
+// carries the admin token or the platform token of the practice's region;
+// the contact's organisation and website stay.
 //
 // A bad request (an unknown parameter, region, krachtlijn, challenge or
 // action, a year that is not a number or out of range, a query too long) is
 // refused with 400 and a JSON body {"error":{"code":…,"message":…,"parameter":…}}
-// in Dutch.
+// in Dutch: the REST error shape of internal/rest.
 package export
 
 import (
@@ -53,45 +55,35 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 // MaxSearchExport is the most practices an export with a text query holds.
 const MaxSearchExport = 10000
 
-// Searcher finds the practices of a text query; *bank.Bank satisfies it.
-type Searcher interface {
-	MatchingIDs(ctx context.Context, query string, f search.Filter, limit int) (map[string]bool, error)
-}
-
-// Source is what an export reads; store.Store satisfies it.
+// Source is what the exports need of the bank (*bank.Bank satisfies it):
+// the action plan to check filters against, and the export use case, which
+// settles the selection first and then reads it practice by practice.
 type Source interface {
-	ScanPractices(ctx context.Context, fn func(practice.Practice) error) error
+	Plan() *actionplan.Plan
+	SelectExport(ctx context.Context, query string, f search.Filter, limit int) (bank.ExportSelection, error)
+	ScanExport(ctx context.Context, sel bank.ExportSelection, who *auth.Principal, fn func(practice.Practice) error) error
 }
 
 // Exporter serves the exports.
 type Exporter struct {
-	src    Source
-	plan   func() *actionplan.Plan
-	log    *slog.Logger
-	now    func() time.Time
-	search Searcher
+	src Source
+	log *slog.Logger
+	now func() time.Time
 }
 
-// New returns an exporter over src; plan gives the action plan (with the
-// regional actions) to check filters against.
-func New(src Source, plan func() *actionplan.Plan, log *slog.Logger) *Exporter {
+// New returns an exporter over the bank's export use case.
+func New(src Source, log *slog.Logger) *Exporter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Exporter{src: src, plan: plan, log: log, now: time.Now}
-}
-
-// WithSearch lets the exports take a text query (the parameter query),
-// answered by s.
-func (e *Exporter) WithSearch(s Searcher) *Exporter {
-	e.search = s
-	return e
+	return &Exporter{src: src, log: log, now: time.Now}
 }
 
 // Query parameters of an export: the fields of search.Filter.
@@ -224,8 +216,8 @@ func (e *Exporter) handler(ext, contentType string, write func(io.Writer, rowFun
 		}
 		who := auth.FromContext(r.Context())
 		name := "praktijkenbank"
-		if len(req.filter.Regions) == 1 {
-			name += "-" + req.filter.Regions[0]
+		if len(req.Filter.Regions) == 1 {
+			name += "-" + req.Filter.Regions[0]
 		}
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", attachment(name+"-"+e.now().Format("20060102")+"."+ext))
@@ -237,31 +229,21 @@ func (e *Exporter) handler(ext, contentType string, write func(io.Writer, rowFun
 	})
 }
 
-// scan calls fn with every live practice that the request selects, as a v1
-// practice with its record and its contact as the contact policy gives it
-// to who.
-func (e *Exporter) scan(ctx context.Context, req exportRequest, who *auth.Principal, fn func(importer.Record, practice.PracticeInput) error) error {
-	return e.src.ScanPractices(ctx, func(p practice.Practice) error {
-		if !p.Live() || !insight.Matches(req.filter, &p) || (req.ids != nil && !req.ids[p.ID]) {
-			return nil
-		}
+// scan calls fn with every practice the request selects, as a v1 practice
+// with its record; the bank applies the contact policy for who.
+func (e *Exporter) scan(ctx context.Context, sel bank.ExportSelection, who *auth.Principal, fn func(importer.Record, practice.PracticeInput) error) error {
+	return e.src.ScanExport(ctx, sel, who, func(p practice.Practice) error {
 		in := practice.PracticeInput{Ref: p.Ref, Content: p.Content}
-		in.Contact = bank.ContactOf(who, &p, false)
+		in.Contact = p.Contact
 		rec := importer.Record{Region: p.Region, ID: p.ID, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 		return fn(rec, in)
 	})
 }
 
-// exportRequest is what an export request selects.
-type exportRequest struct {
-	filter search.Filter
-	ids    map[string]bool // with a text query: the practices the search finds
-}
-
-// request parses and checks the filter and the query; with a query it asks
-// the search for the ids (bounded by MaxSearchExport).
-func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (exportRequest, bool) {
-	plan := e.plan()
+// request parses and checks the filter and the query, and has the bank
+// settle the selection (with a query: the ids the search finds, at most
+// MaxSearchExport), all before anything is written.
+func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (bank.ExportSelection, bool) {
 	q := r.URL.Query()
 	queries := q["query"]
 	delete(q, "query")
@@ -269,45 +251,37 @@ func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (exportReques
 	if len(queries) > 0 {
 		query = strings.TrimSpace(queries[0])
 	}
-	f, err := ParseFilter(q, plan)
+	f, err := ParseFilter(q, e.src.Plan())
 	if err == nil && (len(queries) > 1 || !utf8.ValidString(query) || utf8.RuneCountInString(query) > search.MaxQueryLen) {
 		err = &insight.FilterError{Field: "query", Code: "INVALID_QUERY",
 			Message: fmt.Sprintf("Geef de zoektekst (query) één keer op, in hoogstens %d tekens.", search.MaxQueryLen)}
 	}
 	if err != nil {
 		writeError(w, err)
-		return exportRequest{}, false
+		return bank.ExportSelection{}, false
 	}
-	req := exportRequest{filter: f}
-	if query != "" {
-		if e.search == nil {
-			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: "Zoeken in een export is hier niet mogelijk."})
-			return req, false
+	sel, err := e.src.SelectExport(r.Context(), query, f, MaxSearchExport)
+	switch {
+	case errors.Is(err, bank.ErrTooMany):
+		writeError(w, &insight.FilterError{Field: "query", Code: "TOO_MANY_RESULTS",
+			Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
+		return sel, false
+	case errors.Is(err, bank.ErrInvalid):
+		msg, ok := bank.UserMessage(err)
+		if !ok {
+			msg = "Deze zoektekst kan niet gebruikt worden."
 		}
-		req.ids, err = e.search.MatchingIDs(r.Context(), query, f, MaxSearchExport)
-		switch {
-		case errors.Is(err, bank.ErrTooMany):
-			writeError(w, &insight.FilterError{Field: "query", Code: "TOO_MANY_RESULTS",
-				Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
-			return req, false
-		case errors.Is(err, bank.ErrInvalid):
-			msg, ok := search.UserMessage(err)
-			if !ok {
-				msg = "Deze zoektekst kan niet gebruikt worden."
-			}
-			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: msg})
-			return req, false
-		case err != nil:
-			e.log.ErrorContext(r.Context(), "export search failed", "err", err)
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `{"error":{"code":"UNAVAILABLE","message":"Het zoeken lukt nu niet. Probeer het zo meteen opnieuw."}}`+"\n")
-			return req, false
-		}
+		writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: msg})
+		return sel, false
+	case err != nil:
+		e.log.ErrorContext(r.Context(), "export search failed", "err", err)
+		rest.WriteError(w, rest.Error{Status: http.StatusServiceUnavailable, Code: "UNAVAILABLE",
+			Message: "Het zoeken lukt nu niet. Probeer het zo meteen opnieuw."})
+		return sel, false
 	}
 	// Exports run longer than an ordinary request.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(15 * time.Minute))
-	return req, true
+	return sel, true
 }
 
 // failed logs an error after the response started (its status is sent).
@@ -317,23 +291,15 @@ func (e *Exporter) failed(r *http.Request, err error) {
 	}
 }
 
+// writeError answers a bad request: 400 with the code, the Dutch message
+// and the parameter at fault.
 func writeError(w http.ResponseWriter, err error) {
-	body := struct {
-		Error struct {
-			Code      string `json:"code"`
-			Message   string `json:"message"`
-			Parameter string `json:"parameter,omitempty"`
-		} `json:"error"`
-	}{}
+	e := rest.Error{Status: http.StatusBadRequest, Code: "BAD_REQUEST", Message: "Ongeldige vraag: " + err.Error()}
 	var fe *insight.FilterError
 	if errors.As(err, &fe) {
-		body.Error.Code, body.Error.Message, body.Error.Parameter = fe.Code, fe.Message, fe.Field
-	} else {
-		body.Error.Code, body.Error.Message = "BAD_REQUEST", "Ongeldige vraag: "+err.Error()
+		e.Code, e.Message, e.Parameter = fe.Code, fe.Message, fe.Field
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusBadRequest)
-	_ = json.NewEncoder(w).Encode(body)
+	rest.WriteError(w, e)
 }
 
 func attachment(name string) string { return `attachment; filename="` + name + `"` }

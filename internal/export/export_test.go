@@ -71,7 +71,7 @@ func submitAll(t *testing.T, b *bank.Bank, invs []practice.InventoryInput) {
 func source(t *testing.T) (*export.Exporter, store.Store) {
 	b, st := instance(t)
 	submitAll(t, b, fixtureInventories(t))
-	return export.New(st, b.Plan, nil), st
+	return export.New(b, nil), st
 }
 
 func get(t *testing.T, h http.Handler, target string, who *auth.Principal) *httptest.ResponseRecorder {
@@ -194,20 +194,24 @@ func TestImportForOneRegionRefusesRowsOfAnother(t *testing.T) {
 	}
 }
 
-type searcher map[string]bool
+// searcher is the bank with a search that finds the given ids.
+type searcher struct {
+	*bank.Bank
+	ids map[string]bool
+}
 
-func (s searcher) MatchingIDs(_ context.Context, query string, _ search.Filter, limit int) (map[string]bool, error) {
-	if len(s) > limit {
-		return nil, bank.ErrTooMany
+func (s searcher) SelectExport(_ context.Context, query string, f search.Filter, limit int) (bank.ExportSelection, error) {
+	if len(s.ids) > limit {
+		return bank.ExportSelection{}, bank.ErrTooMany
 	}
-	return s, nil
+	return bank.ExportSelection{Filter: f, IDs: s.ids}, nil
 }
 
 func TestQueryExportsWhatTheSearchFinds(t *testing.T) {
-	b, st := instance(t)
+	b, _ := instance(t)
 	submitAll(t, b, fixtureInventories(t))
 	lim1, lim3 := practice.ID("limburg", "lim-01"), practice.ID("limburg", "lim-03")
-	ex := export.New(st, b.Plan, nil).WithSearch(searcher{lim1: true, lim3: true, practice.ID("antwerpen", "ant-01"): true})
+	ex := export.New(searcher{b, map[string]bool{lim1: true, lim3: true, practice.ID("antwerpen", "ant-01"): true}}, nil)
 	w := get(t, ex.JSON(), "/export.json?query=buurt&regions=limburg", nil)
 	var doc export.Document
 	if err := json.NewDecoder(w.Body).Decode(&doc); err != nil {
@@ -224,11 +228,11 @@ func TestQueryExportsWhatTheSearchFinds(t *testing.T) {
 		t.Errorf("format %q, ids %v, want %v (the search's hits within the filter)", doc.Format, ids, want)
 	}
 
-	many := searcher{}
+	many := searcher{b, map[string]bool{}}
 	for i := range export.MaxSearchExport + 1 {
-		many[strconv.Itoa(i)] = true
+		many.ids[strconv.Itoa(i)] = true
 	}
-	w = get(t, export.New(st, b.Plan, nil).WithSearch(many).CSV(), "/export.csv?query=a", nil)
+	w = get(t, export.New(many, nil).CSV(), "/export.csv?query=a", nil)
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "TOO_MANY_RESULTS") {
 		t.Errorf("too many hits: %d %s", w.Code, w.Body)
 	}
@@ -355,7 +359,7 @@ func TestCSVFormulaCellsAreSafeAndRoundTrip(t *testing.T) {
 		},
 	}}}
 	submitAll(t, b, []practice.InventoryInput{in})
-	ex := export.New(st, b.Plan, nil)
+	ex := export.New(b, nil)
 	w := get(t, ex.CSV(), "/export.csv?regions=limburg", auth.Admin)
 	if w.Code != 200 {
 		t.Fatalf("status %d", w.Code)

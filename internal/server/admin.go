@@ -1,13 +1,18 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 )
+
+const backupAdminOnly = "alleen de beheerder kan een reservekopie nemen"
 
 // backupHandler streams a consistent copy of the embedded store to the admin.
 func backupHandler(a *auth.Service, backup func(io.Writer) (int64, error)) http.Handler {
@@ -16,16 +21,23 @@ func backupHandler(a *auth.Service, backup func(io.Writer) (int64, error)) http.
 		if err == nil {
 			err = auth.RequireAdmin(p)
 		}
-		if err != nil {
-			status := http.StatusForbidden
-			if p == nil {
-				status = http.StatusUnauthorized
-			}
-			http.Error(w, "alleen de beheerder kan een reservekopie nemen", status)
+		switch {
+		case err == nil:
+		case errors.Is(err, auth.ErrUnauthenticated):
+			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
+			rest.WriteError(w, rest.Error{Status: http.StatusUnauthorized, Code: graph.CodeUnauthenticated, Message: backupAdminOnly})
+			return
+		case errors.Is(err, auth.ErrForbidden):
+			rest.WriteError(w, rest.Error{Status: http.StatusForbidden, Code: graph.CodeForbidden, Message: backupAdminOnly})
+			return
+		default:
+			rest.WriteError(w, rest.Error{Status: http.StatusServiceUnavailable, Code: graph.CodeUnavailable,
+				Message: "aanmelden is tijdelijk niet mogelijk"})
 			return
 		}
 		if backup == nil {
-			http.Error(w, "deze server gebruikt MongoDB: maak een reservekopie met mongodump", http.StatusNotImplemented)
+			rest.WriteError(w, rest.Error{Status: http.StatusNotImplemented, Code: "NOT_IMPLEMENTED",
+				Message: "deze server gebruikt MongoDB: maak een reservekopie met mongodump"})
 			return
 		}
 		// A large store takes longer than the server's write timeout.

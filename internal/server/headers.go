@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/rs/cors"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 )
 
 // defaultCSP is the Content-Security-Policy of every answer whose handler
@@ -55,7 +58,7 @@ func requireToken(token string, next http.Handler) http.Handler {
 		got := sha256.Sum256([]byte(strings.TrimSpace(secret)))
 		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank-metrics"`)
-			http.Error(w, "deze metrics vragen een token", http.StatusUnauthorized)
+			rest.WriteError(w, rest.Error{Status: http.StatusUnauthorized, Code: graph.CodeUnauthenticated, Message: "deze metrics vragen een token"})
 			return
 		}
 		next.ServeHTTP(w, r)

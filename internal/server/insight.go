@@ -11,9 +11,9 @@ import (
 // pages and the regional reports are pages of the web site (internal/web).
 func mountInsight(mux *http.ServeMux, d Deps, lim *limiter) {
 	if d.Bank != nil {
-		ex := export.New(d.Bank.Store(), d.Bank.Plan, d.Log).WithSearch(d.Bank)
-		mux.Handle("GET /export.csv", limitRequests(lim, d.Auth, classExport, refuseExport, authenticate(d.Auth, ex.CSV())))
-		mux.Handle("GET /export.json", limitRequests(lim, d.Auth, classExport, refuseExport, authenticate(d.Auth, ex.JSON())))
-		mux.Handle("GET /export.xlsx", limitRequests(lim, d.Auth, classExport, refuseExport, authenticate(d.Auth, ex.XLSX())))
+		ex := export.New(d.Bank, d.Log)
+		mux.Handle("GET /export.csv", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, ex.CSV())))
+		mux.Handle("GET /export.json", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, ex.JSON())))
+		mux.Handle("GET /export.xlsx", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, ex.XLSX())))
 	}
 }

@@ -37,7 +37,7 @@ func newInsightEnv(t *testing.T) env {
 	var b *bank.Bank
 	in := insight.New(func() *actionplan.Plan { return b.Plan() })
 	b, err = bank.New(context.Background(), st, nil, plan, nil,
-		bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { in.Apply(ps) }))
+		bank.WithInsight(in))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
@@ -43,7 +42,7 @@ func newFullEnv(t *testing.T, log *slog.Logger) env {
 	var b *bank.Bank
 	in := insight.New(func() *actionplan.Plan { return b.Plan() })
 	b, err = bank.New(context.Background(), st, ix, plan, nil,
-		bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { in.Apply(ps) }))
+		bank.WithInsight(in))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -230,13 +230,6 @@ func refusePlain(w http.ResponseWriter, _ *http.Request, secs int) {
 	_, _ = fmt.Fprintf(w, "Te veel verzoeken na elkaar. Probeer het over %d seconden opnieuw.\n", secs)
 }
 
-// refuseExport answers a refused export in the exports' JSON error shape.
-func refuseExport(w http.ResponseWriter, _ *http.Request, secs int) {
-	writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": map[string]any{
-		"code": CodeRateLimited, "message": rateLimitedMessage(secs), "retryAfter": secs,
-	}})
-}
-
 // rateLimit is the gqlgen extension that counts mutations against the
 // write budget, per operation (reads are counted per request, before the
 // request is parsed).

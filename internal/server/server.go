@@ -95,7 +95,9 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: no /metrics
-	// Insight answers the research aggregations and the regional reports; nil: none.
+	// Insight answers the research pages and the regional reports of the
+	// web site; nil: none. (The GraphQL research fields are the bank's own:
+	// give the bank the same view with bank.WithInsight.)
 	Insight *insight.Insight
 	// Backup writes a consistent copy of the embedded store; nil for MongoDB.
 	Backup func(io.Writer) (int64, error)
@@ -153,7 +155,7 @@ func New(d Deps, o Options) http.Handler {
 // GraphQL returns the /graphql handler: transports, limits, authentication
 // and per-request loaders.
 func GraphQL(d Deps, o Options) http.Handler {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth, Insight: d.Insight}}
+	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	cache := lru.New[*ast.QueryDocument](1000)
@@ -185,7 +187,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 
 	var h http.Handler = srv
 	h = graph.LoaderMiddleware(d.Bank, h)
-	h = authenticate(d.Auth, h)
+	h = authenticate(d.Auth, inGraphQL, h)
 	h = limitBody(o, h)
 	h = limitLarge(o.MaxLargeInFlight, time.Second, h)
 	h = withClient(h)
@@ -194,9 +196,10 @@ func GraphQL(d Deps, o Options) http.Handler {
 }
 
 // authenticate puts the request's principal in its context. A request with a
-// bad token is refused whole (401), so nobody mistakes it for an anonymous read.
-// A principal the rate limiter already found for the token is used as it is.
-func authenticate(a *auth.Service, next http.Handler) http.Handler {
+// bad token is refused whole (401), so nobody mistakes it for an anonymous
+// read, in the route's shape (refuse). A principal the rate limiter already
+// found for the token is used as it is.
+func authenticate(a *auth.Service, refuse refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()) != nil {
 			next.ServeHTTP(w, r)
@@ -210,7 +213,7 @@ func authenticate(a *auth.Service, next http.Handler) http.Handler {
 				code, status, msg = graph.CodeUnavailable, http.StatusServiceUnavailable, "aanmelden is tijdelijk niet mogelijk"
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
-			answerTo(w, r).refuse(&refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
+			refuse(w, r, &refusal{status: status, code: code, reason: "TOKEN_REFUSED", msg: msg})
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))

@@ -51,13 +51,14 @@ func newEnv(t *testing.T, mutate ...func(*server.Options)) env {
 	}
 	t.Cleanup(func() { ix.Close() })
 	m := metrics.New()
-	b, err := bank.New(context.Background(), m.Store(st), ix, plan, nil)
+	measured := m.Store(st)
+	b, err := bank.New(context.Background(), measured, ix, plan, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 	opts := server.Defaults()
-	opts.Ready = func(ctx context.Context) error { return b.Store().Ping(ctx) }
+	opts.Ready = func(ctx context.Context) error { return measured.Ping(ctx) }
 	opts.CORSOrigins = []string{"https://sociaalwerk.example"}
 	for _, m := range mutate {
 		m(&opts)

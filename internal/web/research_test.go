@@ -22,7 +22,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
@@ -72,7 +71,7 @@ func newResearchEnv() (researchEnvT, error) {
 	}
 	var b *bank.Bank
 	in := insight.New(func() *actionplan.Plan { return b.Plan() })
-	b, err = bank.New(ctx, st, ix, plan, nil, bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { in.Apply(ps) }))
+	b, err = bank.New(ctx, st, ix, plan, nil, bank.WithInsight(in))
 	if err != nil {
 		return researchEnvT{}, err
 	}

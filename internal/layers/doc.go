@@ -1,0 +1,23 @@
+// Package layers holds no code: it states which way Praktijkenbank's
+// packages may depend on each other, and its test fails when an import goes
+// the other way.
+//
+//	cmd/praktijkenbank                     wires everything
+//	internal/server                        the HTTP face: composes the three below
+//	graph  internal/web  internal/export   presentation: GraphQL, the site, exports
+//	internal/bank                          the use cases
+//	internal/store  internal/search  internal/insight  internal/follow  internal/metrics
+//	internal/importer  internal/demo       inventories in and out
+//	internal/practice  internal/auth       the domain
+//	internal/actionplan  internal/rest     the plan; the REST error shape
+//
+// A package imports only packages of its own row or a lower one, and of its
+// own row only what the rows below it do not see (server composes graph, web
+// and export; insight uses search's filter; follow keeps search current from
+// the store). graph goes through the bank: it imports neither store nor
+// search, and of insight it names only the value types that gqlgen.yml binds
+// as GraphQL models (gqlgen resolves an alias to the type it stands for, so a
+// re-export in the bank could not hide them) and calls nothing of it. HTML is
+// rendered in internal/web only; the server's GraphiQL page is a constant,
+// the playground's static shell.
+package layers
