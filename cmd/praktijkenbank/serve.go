@@ -81,7 +81,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.SessionKey = []byte(c.SessionKey)
 	opts.TLSProxy = c.TLSProxy
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
-	deps.Insight = a.insight
 	if b, ok := a.raw.(*bolt.Store); ok {
 		deps.Backup = b.Backup
 	}

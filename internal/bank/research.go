@@ -24,6 +24,10 @@ func WithInsight(in *insight.Insight) Option {
 	}
 }
 
+// HasInsight reports whether the bank answers research queries (it was
+// given the analytical view with WithInsight).
+func (b *Bank) HasInsight() bool { return b.insight != nil }
+
 // Factors groups the factor texts of one kind in the practices that pass
 // the query's filter, the groups with the most practices first.
 func (b *Bank) Factors(q insight.FactorQuery) ([]insight.Group, error) {

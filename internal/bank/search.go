@@ -26,6 +26,10 @@ const (
 	SortTitle     = search.SortTitle
 )
 
+// QueryParts is how a search reads q (the words it wants, with their
+// alternatives, and the words it excludes), for showing a query back.
+func QueryParts(q string) search.QueryParts { return search.Parts(q) }
+
 // errNoIndex answers a search of a bank built without an index.
 var errNoIndex = errors.New("no search index")
 

@@ -14,10 +14,13 @@
 // A package imports only packages of its own row or a lower one, and of its
 // own row only what the rows below it do not see (server composes graph, web
 // and export; insight uses search's filter; follow keeps search current from
-// the store). graph goes through the bank: it imports neither store nor
-// search, and of insight it names only the value types that gqlgen.yml binds
+// the store). graph and the site go through the bank: neither imports the
+// store, and of the search and the research view they use only the value
+// types and constants they hand to the bank or get from it, calling nothing
+// of them. graph does not import the search at all (the bank names its
+// types), and of insight it names only the value types that gqlgen.yml binds
 // as GraphQL models (gqlgen resolves an alias to the type it stands for, so a
-// re-export in the bank could not hide them) and calls nothing of it. HTML is
+// re-export in the bank could not hide them). HTML is
 // rendered in internal/web only; the server's GraphiQL page is a constant,
 // the playground's static shell.
 package layers

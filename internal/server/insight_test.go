@@ -51,7 +51,7 @@ func newInsightEnv(t *testing.T) env {
 		}
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
-	h := server.New(server.Deps{Bank: b, Auth: a, Insight: in, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
 	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
 }
 

@@ -53,7 +53,7 @@ func newFullEnv(t *testing.T, log *slog.Logger) env {
 		}
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
-	h := server.New(server.Deps{Bank: b, Auth: a, Insight: in, Log: log}, server.Defaults())
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: log}, server.Defaults())
 	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
 }
 

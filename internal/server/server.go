@@ -35,7 +35,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/web"
 )
@@ -95,10 +94,6 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // nil: no /metrics
-	// Insight answers the research pages and the regional reports of the
-	// web site; nil: none. (The GraphQL research fields are the bank's own:
-	// give the bank the same view with bank.WithInsight.)
-	Insight *insight.Insight
 	// Backup writes a consistent copy of the embedded store; nil for MongoDB.
 	Backup func(io.Writer) (int64, error)
 }
@@ -140,7 +135,7 @@ func New(d Deps, o Options) http.Handler {
 	})
 	// The web site; the routes above keep precedence. Its pages and
 	// suggestions are rate limited, its static files are not.
-	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithInsight(d.Insight), web.WithAuth(d.Auth),
+	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithAuth(d.Auth),
 		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy))
 	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
 	mux.Handle("/static/", site)

@@ -19,7 +19,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
 // /indienen is where a regional platform submits: it signs in with its
@@ -620,7 +619,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		}})
 	case errors.Is(err, auth.ErrUnauthenticated):
 		http.Redirect(w, r, "/indienen?afgemeld=1", http.StatusSeeOther)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, bank.ErrNotFound):
 		h.notFoundWith(w, r, "Praktijk niet gevonden", "Deze praktijk bestaat niet (meer).")
 	default:
 		h.serverError(w, r, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -191,7 +192,7 @@ var factorKinds = []struct {
 }
 
 func (h *handler) research(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.insight == nil {
+	if !h.bank.HasInsight() {
 		h.noResearch(w, r)
 		return
 	}
@@ -220,14 +221,14 @@ func (h *handler) research(w http.ResponseWriter, r *http.Request) {
 	f := s.filter()
 	var ids []string
 	for _, k := range factorKinds {
-		gs, err := h.cfg.insight.Factors(insight.FactorQuery{Kind: k.kind, Filter: f, First: researchFirst})
+		gs, err := h.bank.Factors(insight.FactorQuery{Kind: k.kind, Filter: f, First: researchFirst})
 		if err != nil {
 			h.researchError(w, r, err)
 			return
 		}
 		v.Kinds = append(v.Kinds, factorKindView{ID: k.id, Title: k.title, Intro: k.intro, Groups: groupViews(gs, &ids)})
 		if v.Filtered && k.kind != insight.Bottlenecks {
-			ds, err := h.cfg.insight.Distinctive(insight.DistinctiveQuery{Kind: k.kind, Filter: f, First: 10})
+			ds, err := h.bank.Distinctive(insight.DistinctiveQuery{Kind: k.kind, Filter: f, First: 10})
 			if err != nil {
 				h.researchError(w, r, err)
 				return
@@ -290,7 +291,7 @@ func (h *handler) namePractices(r *http.Request, ids []string, lists ...[]factor
 
 // researchError shows a refused analysis as a 400 and anything else as a 500.
 func (h *handler) researchError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, insight.ErrInvalid) {
+	if errors.Is(err, bank.ErrInvalid) {
 		h.render(w, r, "message", page{Title: "Ongeldige vraag", Nav: "onderzoek", Status: http.StatusBadRequest, Content: messagePage{
 			Heading: "Deze analyse kan niet gemaakt worden", Message: err.Error(),
 			Links: []link{{"/onderzoek", "Begin opnieuw bij Onderzoek"}},
@@ -352,7 +353,7 @@ type coverageCell struct {
 }
 
 func (h *handler) coverage(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.insight == nil {
+	if !h.bank.HasInsight() {
 		h.noResearch(w, r)
 		return
 	}
@@ -392,7 +393,7 @@ func (h *handler) coverage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	cov, err := h.cfg.insight.Coverage(rows, cols, s.filter())
+	cov, err := h.bank.Coverage(rows, cols, s.filter())
 	if err != nil {
 		h.researchError(w, r, err)
 		return
@@ -534,7 +535,7 @@ func (h *handler) reportYear(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) report(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.insight == nil {
+	if !h.bank.HasInsight() {
 		h.noResearch(w, r)
 		return
 	}
@@ -552,8 +553,8 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		h.notFoundWith(w, r, "Rapport niet gevonden", "Het jaar in het adres is geen jaartal. Gebruik een jaar in cijfers, bv. /rapport/limburg/2024.")
 		return
 	}
-	rep, err := h.cfg.insight.Report(region, year)
-	if errors.Is(err, insight.ErrNotFound) {
+	rep, err := h.bank.RegionReport(region, year)
+	if errors.Is(err, bank.ErrNotFound) {
 		h.notFoundWith(w, r, "Rapport niet gevonden", "Er is geen rapport voor deze regio en dit jaar (1970 tot 2100). De regio's zijn: "+regionNames()+".")
 		return
 	}

@@ -90,7 +90,7 @@ func newResearchEnv() (researchEnvT, error) {
 	a := auth.NewService(st, "test-admin-token-0123456789", func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
 	opts := server.Defaults()
 	opts.RateLimits = server.RateLimits{} // these tests follow every cell of a heat map; the limits have their own tests
-	h := server.New(server.Deps{Bank: b, Auth: a, Insight: in, Log: slog.New(slog.DiscardHandler)}, opts)
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, opts)
 	return researchEnvT{handler: h, bank: b, store: st}, nil
 }
 

@@ -415,7 +415,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		s.Strict = false
 		view.BroadURL = s.url()
 	}
-	if parts := search.Parts(state.Q); usesSyntax(parts) {
+	if parts := bank.QueryParts(state.Q); usesSyntax(parts) {
 		view.Parts = &parts
 	}
 	view.Offers = filterOffers(plan, state)

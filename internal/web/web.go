@@ -38,7 +38,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 )
 
 //go:embed templates/*.html
@@ -57,7 +56,6 @@ type config struct {
 	sessionKey []byte
 	trustProxy bool
 	maxUpload  int64
-	insight    *insight.Insight
 }
 
 // WithAuth turns on /indienen, where regional platforms sign in with their
@@ -88,13 +86,6 @@ func WithUploadLimit(n int64) Option {
 			c.maxUpload = n
 		}
 	}
-}
-
-// WithInsight gives the site its research pages (/onderzoek, the coverage
-// heat map, the regional reports); without it they say they are not
-// available.
-func WithInsight(in *insight.Insight) Option {
-	return func(c *config) { c.insight = in }
 }
 
 // WithPageSize sets how many practices a result page shows (1..100; default 20).
