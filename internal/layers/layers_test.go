@@ -23,9 +23,9 @@ var ranks = []struct {
 	{"graph", 5}, {"internal/web", 5}, {"internal/export", 5},
 	{"internal/bank", 4},
 	{"internal/store", 3}, {"internal/search", 3}, {"internal/insight", 3}, {"internal/follow", 3}, {"internal/metrics", 3},
-	{"internal/importer", 2}, {"internal/demo", 2},
+	{"internal/importer", 2}, {"internal/demo", 2}, {"internal/filter", 2},
 	{"internal/practice", 1}, {"internal/auth", 1},
-	{"internal/actionplan", 0}, {"internal/rest", 0}, {"internal/layers", 0},
+	{"internal/actionplan", 0}, {"internal/rest", 0}, {"internal/dutch", 0}, {"internal/layers", 0},
 }
 
 // sameRank are the imports allowed within a rank.
