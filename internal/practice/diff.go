@@ -5,13 +5,6 @@ import (
 	"reflect"
 )
 
-// ChangedFields lists, by their v1 names and in v1 order, the fields in which
-// cur differs from prev. With prev nil it lists every field of cur that has a
-// value.
-func ChangedFields(prev *Content, cur Content) []string {
-	return changedBetween(fieldsOf(prev), fieldsOf(&cur))
-}
-
 // Change is one revision of a practice with the fields it changed.
 type Change struct {
 	Revision

@@ -113,7 +113,7 @@ func TestApplyVersions(t *testing.T) {
 	if o != practice.Updated || next.Version != 2 || next.Seq != 3 || next.Inventory != "inv_3" {
 		t.Fatalf("update: %v %+v", o, next)
 	}
-	if got := practice.ChangedFields(&p.Content, next.Content); len(got) != 1 || got[0] != "summary" {
-		t.Errorf("changed fields = %v", got)
+	if ch := practice.Changes([]practice.Revision{practice.RevisionOf(p), practice.RevisionOf(next)}); len(ch[1].ChangedFields) != 1 || ch[1].ChangedFields[0] != "summary" {
+		t.Errorf("changed fields = %v", ch[1].ChangedFields)
 	}
 }

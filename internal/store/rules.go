@@ -14,11 +14,12 @@ import (
 // of these rules, and applies what the rule returns. The rules touch no
 // database; the backends decide nothing.
 //
-//	Submit:       PrepareSubmission (no state needed), then PlanSubmission
-//	Withdraw:     Withdraw
-//	EraseContact: EraseContact
-//	PutRegionalAction: CheckRegionalAction
-//	CreateToken:  PrepareToken; RevokeToken: RevokedAt
+//	Submit             PrepareSubmission (needs no state), then PlanSubmission
+//	Withdraw           Withdraw
+//	EraseContact       EraseContact
+//	PutRegionalAction  CheckRegionalAction
+//	CreateToken        PrepareToken
+//	RevokeToken        RevokedAt
 
 // TakeSeqs hands out n consecutive Seqs of a store, inside its atomic write,
 // and returns the first.

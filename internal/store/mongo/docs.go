@@ -167,9 +167,6 @@ func toDate(t time.Time) bson.DateTime { return bson.NewDateTimeFromTime(t) }
 // fromDate returns a stored time in UTC.
 func fromDate(d bson.DateTime) time.Time { return d.Time().UTC() }
 
-// ms truncates t to what a BSON date keeps, in UTC.
-func ms(t time.Time) time.Time { return fromDate(toDate(t)) }
-
 // ---- conversions ----
 
 func int64p(p *int) *int64 {
