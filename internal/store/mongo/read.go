@@ -28,8 +28,35 @@ func (s *Store) read(ctx context.Context) (func(), error) {
 	if err := s.settle(ctx); err != nil {
 		return nil, err
 	}
-	s.gate.RLock()
-	return s.gate.RUnlock, nil
+	wctx, cancel := s.waitBound(ctx)
+	defer cancel()
+	if err := s.gate.Acquire(wctx, 1); err != nil {
+		return nil, s.waitErr(ctx, "waiting for a write being applied", err)
+	}
+	return func() { s.gate.Release(1) }, nil
+}
+
+// gateAll is the whole gate: what a write being applied holds.
+const gateAll = 1 << 30
+
+// waitBound bounds a wait of this process for its own work (a write being
+// applied, a committed write being completed): the caller's deadline, or
+// else the operation timeout, the longest any single operation of the store
+// takes. Without either, the caller's context alone.
+func (s *Store) waitBound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || s.o.operationTimeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.o.operationTimeout)
+}
+
+// waitErr is the error of a wait that waitBound ended: the caller's own
+// context error, or ErrUnavailable when the bound ran out first.
+func (s *Store) waitErr(ctx context.Context, what string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return fmt.Errorf("mongo: %s: %w: %w", what, store.ErrUnavailable, err)
 }
 
 // findAll runs a find and decodes every document with conv.
