@@ -253,19 +253,6 @@ func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]prac
 	if !ok {
 		return nil, nil
 	}
-	// Every Seq a practice holds was taken from the counter first: while
-	// the counter is at most seq, nothing changed. One lookup by _id
-	// answers the followers' polls of every second where a query on seq
-	// would cost FerretDB 1.24 a pass over all practices (it pushes down
-	// only a filter on _id alone).
-	var c counterDoc
-	err = s.counters.FindOne(ctx, idFilter(counterSeq)).Decode(&c)
-	switch {
-	case err == nil && c.Value >= 0 && uint64(c.Value) <= seq:
-		return nil, nil
-	case err != nil && !errors.Is(err, mongo.ErrNoDocuments):
-		return nil, s.mapErr(ctx, "wijzigingen", err)
-	}
 	return findAll(ctx, s, "wijzigingen", s.practices, f, practiceFromDoc, changedSinceOptions(limit))
 }
 
