@@ -35,9 +35,8 @@ const readLimit = 2 * time.Minute
 // (reads answering again, 5,000 practices read by id, the index equal). On
 // two cores at a load of 20 a check took about 7 minutes, FerretDB spending
 // most of its time on the followers' polls (a pass over all practices for
-// LastSeq and one for ChangedSince, each second); without the load, well
-// under a minute. Before the fix of the hang, one read alone waited longer
-// than 8 minutes.
+// LastSeq and one for ChangedSince, each second). Before the fix of the
+// hang, one read alone waited longer than 8 minutes.
 const checkLimit = 15 * time.Minute
 
 // ferret is one FerretDB on SQLite in a directory, on a fixed port, so that
