@@ -180,7 +180,7 @@ type storeState struct {
 func readStore(t *testing.T, url string, refs []string) storeState {
 	t.Helper()
 	s := storeState{variants: map[int]int{}, versions: map[int]int{}}
-	const per = 250
+	const per = 500 // 1,500 fields, within MaxFields (2,000)
 	for i := 0; i < len(refs); i += per {
 		var q strings.Builder
 		q.WriteString("{")

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -36,9 +37,15 @@ type Store struct {
 
 	// The non-transactional path (txn false) only:
 	writeSem chan struct{} // one write of this process at a time
-	gate     sync.RWMutex  // readers of this process wait while a write is being applied
+	// gate: readers of this process take 1 and wait while a write is being
+	// applied, which takes gateAll; unlike a sync.RWMutex, a reader's wait
+	// ends at its deadline (see waitBound).
+	gate *semaphore.Weighted
 
 	unfinished      atomic.Bool // a committed write this process could not complete: reads complete it first
+	settleMu        sync.Mutex
+	settling        chan struct{} // closed when the running completion of an unfinished write ends; nil when none runs
+	settleErr       error         // why the last such completion failed
 	abandonedMu     sync.Mutex
 	abandonedTokens map[string]bool // slot tokens whose insert was cut off: drop such a slot at once
 
@@ -144,7 +151,7 @@ func Open(ctx context.Context, uri string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", redact(err, uri))
 	}
-	s := &Store{client: client, name: name, o: o, writeSem: make(chan struct{}, 1)}
+	s := &Store{client: client, name: name, o: o, writeSem: make(chan struct{}, 1), gate: semaphore.NewWeighted(gateAll)}
 	if err := s.init(ctx); err != nil {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()

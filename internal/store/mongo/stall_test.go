@@ -3,7 +3,9 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,4 +163,91 @@ func waitPing(t *testing.T, s *Store) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestReadsWhileCompleting stalls a write right after its commit point,
+// then lets the server answer again, slowly: one completion of the
+// committed write runs in the background, and every read of the process
+// meanwhile ends within its bound (the wait for the completion and then its
+// own operation, each at most the operation timeout) with ErrUnavailable or
+// with the whole write, never a part of it. (The first read used to
+// complete the write itself, reading its items back one round trip each,
+// while every other read waited on a lock without a deadline: minutes for
+// 5,000 practices on FerretDB after it restarted.)
+func TestReadsWhileCompleting(t *testing.T) {
+	ts := newTestServer(t)
+	p, uri := proxied(t, ts)
+	defer p.stop()
+	db := ts.freshDatabase(t)
+	ctx := context.Background()
+	const opTimeout = 1500 * time.Millisecond
+	s, err := Open(ctx, uriWithDatabase(uri, db), WithOperationTimeout(opTimeout), WithServerSelectionTimeout(time.Second),
+		WithPingTimeout(time.Second), WithTransactions(false))
+	if err != nil {
+		t.Fatalf("Open through the proxy: %v", err)
+	}
+	defer s.Close()
+	const n = 60
+	var ins []practice.PracticeInput
+	var ids []string
+	for i := range n {
+		ref := fmt.Sprintf("p%02d", i)
+		ins = append(ins, in(ref, "Praktijk "+ref))
+		ids = append(ids, practice.ID("limburg", ref))
+	}
+	h, items, err := submitToCommit(ctx, s, sub("limburg", t0, ins...))
+	if err != nil {
+		t.Fatalf("Submit up to its commit point: %v", err)
+	}
+	p.freeze()
+	if err := s.applyCommitted(ctx, h, items); !errors.Is(err, store.ErrUnavailable) { // what Submit does next
+		t.Fatalf("Submit stalled after its commit point: %v, want ErrUnavailable", err)
+	}
+
+	// Every message to the server now waits 250 ms: the completion (about
+	// ten round trips) takes longer than the operation timeout.
+	p.slow(250 * time.Millisecond)
+	p.thaw()
+	const bound = 2*opTimeout + 2*time.Second + raceSlack
+	start := time.Now()
+	var unavailable, whole atomic.Int32
+	for whole.Load() == 0 && time.Since(start) < time.Minute {
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				began := time.Now()
+				ps, err := s.Practices(ctx, ids)
+				took := time.Since(began)
+				if took > bound {
+					t.Errorf("a read while the write was being completed took %s, want at most %s", took.Round(time.Millisecond), bound)
+				}
+				if err != nil {
+					if !errors.Is(err, store.ErrUnavailable) {
+						t.Errorf("a read while the write was being completed: %v, want ErrUnavailable or the whole write", err)
+					}
+					unavailable.Add(1)
+					return
+				}
+				found := 0
+				for _, pr := range ps {
+					if pr.ID != "" {
+						found++
+					}
+				}
+				if found != n {
+					t.Errorf("a read saw %d of the %d practices of the committed write", found, n)
+				}
+				whole.Add(1)
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+	}
+	if whole.Load() == 0 {
+		t.Fatalf("no read saw the committed write a minute after the server answered again (%d unavailable)", unavailable.Load())
+	}
+	t.Logf("the write was read whole %s after the server answered again; %d reads unavailable before, %d whole",
+		time.Since(start).Round(time.Millisecond), unavailable.Load(), whole.Load())
 }

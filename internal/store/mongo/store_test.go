@@ -396,14 +396,24 @@ func proxied(t *testing.T, ts *testServer) (*proxy, string) {
 
 // proxy forwards TCP connections to a target and can be stopped and
 // started again on the same address, or frozen: connections stay open but
-// no byte goes through until it thaws (a server that stops answering).
+// no byte goes through until it thaws (a server that stops answering). With
+// a lag, every chunk a client sends waits that long before it is forwarded
+// (a slow server).
 type proxy struct {
 	target, addr string
 	mu           sync.Mutex
 	l            net.Listener
 	conns        []net.Conn
 	frozen       bool
+	lag          time.Duration
 	thawed       *sync.Cond // on mu
+}
+
+// slow sets the lag (0: none).
+func (p *proxy) slow(lag time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lag = lag
 }
 
 // freeze stops forwarding; thaw forwards again what was held.
@@ -420,8 +430,9 @@ func (p *proxy) thaw() {
 	p.thawed.Broadcast()
 }
 
-// pump copies src to dst, holding every chunk while the proxy is frozen.
-func (p *proxy) pump(dst, src net.Conn) {
+// pump copies src to dst, holding every chunk while the proxy is frozen,
+// and a chunk from a client for the lag.
+func (p *proxy) pump(dst, src net.Conn, fromClient bool) {
 	defer dst.Close()
 	buf := make([]byte, 32<<10)
 	for {
@@ -431,7 +442,11 @@ func (p *proxy) pump(dst, src net.Conn) {
 			for p.frozen {
 				p.thawed.Wait()
 			}
+			lag := p.lag
 			p.mu.Unlock()
+			if fromClient && lag > 0 {
+				time.Sleep(lag)
+			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
@@ -481,8 +496,8 @@ func (p *proxy) serve(l net.Listener) {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
-			go p.pump(u, c)
-			go p.pump(c, u)
+			go p.pump(u, c, true)
+			go p.pump(c, u, false)
 		}
 	}()
 }
