@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -19,20 +20,24 @@ import (
 // write batch, so a search asks Bleve only for the text matches and does
 // the rest in one pass over them.
 
-// Facet dimensions, in the order of dims (query.go).
+// Facet dimensions: the filter's list fields at their positions in
+// filter.Lists, then the years.
 const (
-	dimKrachtlijnen = iota
-	dimChallenges
-	dimActions
-	dimRegions
-	dimTargetGroups
-	dimSettings
-	dimYears
-	numDims
+	dimKrachtlijnen = filter.ListKrachtlijnen
+	dimChallenges   = filter.ListChallenges
+	dimActions      = filter.ListActions
+	dimRegions      = filter.ListRegions
+	dimTargetGroups = filter.ListTargetGroups
+	dimSettings     = filter.ListSettings
+	dimYears        = len(filter.Lists)
+	numDims         = dimYears + 1
 )
 
 // dimFields are the doc-value fields of the dimensions.
-var dimFields = [numDims]string{fKrachtlijnen, fChallenges, fActions, fRegion, fTargetGroupsKey, fSettingsKey, fYearKeys}
+var dimFields = [numDims]string{
+	dimKrachtlijnen: fKrachtlijnen, dimChallenges: fChallenges, dimActions: fActions, dimRegions: fRegion,
+	dimTargetGroups: fTargetGroupsKey, dimSettings: fSettingsKey, dimYears: fYearKeys,
+}
 
 // tableFields are the doc-value fields the table reads.
 var tableFields = append(dimFields[:], fSortDate, fSortTitle)

@@ -13,10 +13,14 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // facetSizes are how many values each facet returns, per dimension.
-var facetSizes = [numDims]int{10, 30, 200, 20, 50, 50, 200}
+var facetSizes = [numDims]int{
+	dimKrachtlijnen: 10, dimChallenges: 30, dimActions: 200, dimRegions: 20, dimTargetGroups: 50, dimSettings: 50, dimYears: 200,
+}
 
 // Search runs a search. Bleve finds the documents matching the text (and
 // scores them); the filters, the total, the disjunctive facets (each facet
@@ -86,7 +90,8 @@ type compiledFilter struct {
 // compile translates f (caller holds t.mu).
 func (t *docTable) compile(f Filter) compiledFilter {
 	var c compiledFilter
-	for d, vals := range [...][]string{f.Krachtlijnen, f.Challenges, f.Actions, f.Regions, f.TargetGroups, f.Settings} {
+	for d := range filter.Lists {
+		vals := *filter.Lists[d].Values(&f)
 		if len(vals) == 0 {
 			continue
 		}

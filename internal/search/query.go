@@ -13,17 +13,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // Limits of a Request.
 const (
-	DefaultFirst   = 20
-	MaxFirst       = 100
-	MaxQueryLen    = 500 // characters
-	MaxOffset      = 1000
-	maxQueryWords  = 32
-	maxFilterVals  = 50
-	maxFilterValSz = 200
+	DefaultFirst  = 20
+	MaxFirst      = 100
+	MaxQueryLen   = 500 // characters
+	MaxOffset     = 1000
+	maxQueryWords = 32
 )
 
 // Sort orders search results.
@@ -53,11 +53,10 @@ type Request struct {
 	Strict bool
 }
 
-// Filter selects practices: OR within a field, AND across fields.
-type Filter struct {
-	Krachtlijnen, Challenges, Actions, Regions, TargetGroups, Settings []string
-	FromYear, ToYear                                                   *int // any year of the practice in range
-}
+// Filter selects practices: the one practice filter (internal/filter). The
+// index checks its bounds, not its values against the plan: a value no
+// document has matches nothing.
+type Filter = filter.Filter
 
 // Result is one page of hits with the total and the facets of the whole result.
 type Result struct {
@@ -144,25 +143,8 @@ func (ix *Index) validate(r Request) (request, error) {
 	default:
 		return v, fmt.Errorf("%w: onbekende sortering %q", ErrInvalid, r.Sort)
 	}
-	f := r.Filter
-	for name, vals := range map[string][]string{"krachtlijnen": f.Krachtlijnen, "challenges": f.Challenges, "actions": f.Actions,
-		"regions": f.Regions, "targetGroups": f.TargetGroups, "settings": f.Settings} {
-		if len(vals) > maxFilterVals {
-			return v, fmt.Errorf("%w: meer dan %d waarden voor %s", ErrInvalid, maxFilterVals, name)
-		}
-		for _, s := range vals {
-			if len(s) > maxFilterValSz || !utf8.ValidString(s) {
-				return v, fmt.Errorf("%w: ongeldige waarde voor %s", ErrInvalid, name)
-			}
-		}
-	}
-	for _, y := range []*int{f.FromYear, f.ToYear} {
-		if y != nil && (*y < 0 || *y > 9999) {
-			return v, fmt.Errorf("%w: een jaar ligt tussen 0 en 9999", ErrInvalid)
-		}
-	}
-	if f.FromYear != nil && f.ToYear != nil && *f.FromYear > *f.ToYear {
-		return v, fmt.Errorf("%w: fromYear ligt na toYear", ErrInvalid)
+	if err := r.Filter.Validate(nil); err != nil {
+		return v, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if r.After != "" {
 		after, err := decodeCursor(r.After, v.sort)
