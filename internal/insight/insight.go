@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -68,15 +69,16 @@ func (k Kind) String() string {
 
 func (k Kind) valid() bool { return k >= 0 && k < numKinds }
 
-// dimensions with interned values.
+// dimensions with interned values: the filter's list fields, at their
+// positions in filter.Lists.
 const (
-	dimKrachtlijn = iota
-	dimChallenge
-	dimAction
-	dimRegion
-	dimTargetGroup
-	dimSetting
-	numDims
+	dimKrachtlijn  = filter.ListKrachtlijnen
+	dimChallenge   = filter.ListChallenges
+	dimAction      = filter.ListActions
+	dimRegion      = filter.ListRegions
+	dimTargetGroup = filter.ListTargetGroups
+	dimSetting     = filter.ListSettings
+	numDims        = len(filter.Lists)
 )
 
 // dict interns strings as dense ids. It only grows: an id stays valid.
@@ -332,12 +334,12 @@ func (v *view) upsert(p *practice.Practice, bulk bool) {
 		created: p.CreatedAt, updated: p.UpdatedAt,
 	}
 	var vals [numDims][]int32
-	vals[dimKrachtlijn] = v.internAll(dimKrachtlijn, p.Krachtlijnen)
-	vals[dimChallenge] = v.internAll(dimChallenge, p.Challenges)
-	vals[dimAction] = v.internAll(dimAction, p.Actions)
-	vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
-	vals[dimTargetGroup] = v.internAll(dimTargetGroup, p.TargetGroups)
-	vals[dimSetting] = v.internAll(dimSetting, p.Settings)
+	for d := range filter.Lists {
+		vals[d] = v.internAll(d, filter.Lists[d].Of(p))
+	}
+	if len(vals[dimRegion]) == 0 { // record.region wants one
+		vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
+	}
 	r.fromYear, r.toYear, r.hasYears = yearsOf(p)
 	var factors [numKinds][]factor
 	var groups [numKinds][]int32

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // ReportTop is how many success factors and pitfalls a report shows.
@@ -69,8 +70,8 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 	if !ok {
 		return Report{}, fmt.Errorf("%w: onbekende regio %q", ErrNotFound, region)
 	}
-	if year < minYear || year > maxYear {
-		return Report{}, fmt.Errorf("%w: geen rapport voor het jaar %d (%d-%d)", ErrNotFound, year, minYear, maxYear)
+	if year < practice.MinYear || year > practice.MaxYear {
+		return Report{}, fmt.Errorf("%w: geen rapport voor het jaar %d (%d-%d)", ErrNotFound, year, practice.MinYear, practice.MaxYear)
 	}
 	rep := Report{Region: reg, Year: year,
 		NewPractices: []PracticeRef{}, UpdatedPractices: []PracticeRef{}, Gaps: []*actionplan.Action{}}
