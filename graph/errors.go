@@ -12,6 +12,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -41,7 +42,7 @@ func codeOf(err error) string {
 		return CodeForbidden
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, auth.ErrNotFound), errors.Is(err, insight.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, insight.ErrInvalid):
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, insight.ErrInvalid), errors.Is(err, filter.ErrInvalid):
 		return CodeBadUserInput
 	case errors.Is(err, store.ErrUnavailable):
 		return CodeUnavailable
@@ -103,6 +104,12 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			pres.Message = internalMessage(code)
 		}
 		pres.Extensions = map[string]any{"code": code}
+		var fe *filter.Error
+		if errors.As(err, &fe) {
+			// A filter value: the input field it is in, and why.
+			pres.Extensions["field"] = "filter." + fe.Field
+			pres.Extensions["reason"] = fe.Code
+		}
 		return pres
 	}
 }

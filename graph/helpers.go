@@ -12,6 +12,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -130,14 +131,13 @@ func submitPayload(res bank.SubmitResult) *model.SubmitInventoryPayload {
 	return out
 }
 
-func filterOf(f *model.PracticeFilter) search.Filter {
+// filterOf is the filter of the GraphQL input: the same fields, so a
+// conversion (bank and insight check it against the plan).
+func filterOf(f *model.PracticeFilter) filter.Filter {
 	if f == nil {
-		return search.Filter{}
+		return filter.Filter{}
 	}
-	return search.Filter{
-		Krachtlijnen: f.Krachtlijnen, Challenges: f.Challenges, Actions: f.Actions, Regions: f.Regions,
-		TargetGroups: f.TargetGroups, Settings: f.Settings, FromYear: f.FromYear, ToYear: f.ToYear,
-	}
+	return filter.Filter(*f)
 }
 
 var sorts = map[model.PracticeSort]search.Sort{
@@ -146,7 +146,7 @@ var sorts = map[model.PracticeSort]search.Sort{
 	model.PracticeSortTitle:     search.SortTitle,
 }
 
-func (r *Resolver) search(ctx context.Context, query string, f search.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
+func (r *Resolver) search(ctx context.Context, query string, f filter.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
 	return r.searchRequest(ctx, search.Request{Query: query, Filter: f}, sort, first, after)
 }
 

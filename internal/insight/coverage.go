@@ -205,8 +205,8 @@ func yearRange(recs []*record, f filter.Filter) (lo, hi int, ok bool) {
 func (in *Insight) ActionCount(action, region string) (int, error) {
 	plan := in.plan()
 	if region != "" {
-		if err := validFilter(plan, filter.Filter{Regions: []string{region}}); err != nil {
-			return 0, err
+		if _, ok := plan.Region(region); !ok {
+			return 0, fmt.Errorf("%w: Onbekende regio: „%s”.", ErrInvalid, region)
 		}
 	}
 	in.mu.RLock()
