@@ -169,12 +169,7 @@ func (r *Resolver) searchRequest(ctx context.Context, req search.Request, sort *
 		Partial:  res.Partial,
 		Edges:    make([]model.PracticeEdge, 0, len(res.Hits)),
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage},
-		Facets: &model.Facets{
-			Krachtlijnen: facetCounts(res.Facets.Krachtlijnen), Challenges: facetCounts(res.Facets.Challenges),
-			Actions: facetCounts(res.Facets.Actions), Regions: facetCounts(res.Facets.Regions),
-			TargetGroups: facetCounts(res.Facets.TargetGroups), Settings: facetCounts(res.Facets.Settings),
-			Years: facetCounts(res.Facets.Years),
-		},
+		Facets:   &res.Facets,
 	}
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor
@@ -204,14 +199,6 @@ func selects(ctx context.Context, name string) bool {
 		}
 	}
 	return false
-}
-
-func facetCounts(fs []search.FacetCount) []model.FacetCount {
-	out := make([]model.FacetCount, len(fs))
-	for i, f := range fs {
-		out[i] = model.FacetCount{Value: f.Value, Count: f.Count}
-	}
-	return out
 }
 
 func (r *Resolver) similar(ctx context.Context, id string, first *int) ([]practice.Practice, error) {
