@@ -30,14 +30,11 @@ const (
 	pAfter  = "na"     // a cursor (action pages)
 )
 
-// The filter's list parameters this package names.
+// The filter parameters of the fields a query word may name (filterOffers).
 var (
 	pKrachtlijn = filter.Lists[filter.ListKrachtlijnen].Param
 	pChallenge  = filter.Lists[filter.ListChallenges].Param
-	pAction     = filter.Lists[filter.ListActions].Param
 	pRegion     = filter.Lists[filter.ListRegions].Param
-	pTarget     = filter.Lists[filter.ListTargetGroups].Param
-	pSetting    = filter.Lists[filter.ListSettings].Param
 )
 
 // maxCursor bounds a cursor in the URL (the search enforces its own as well).
@@ -535,6 +532,48 @@ func yearsText(p practice.Practice) string {
 	return ""
 }
 
+// facetViews show the filter's list fields (at their positions in
+// filter.Lists) as checkbox groups and active filters: the legend, a
+// value's label, the order of the plan's values (nil: by count) and the
+// field's counts in a result.
+var facetViews = [len(filter.Lists)]struct {
+	legend string
+	label  func(labeler, string) string
+	order  func(*actionplan.Plan) []string
+	counts func(search.Facets) []search.FacetCount
+}{
+	filter.ListKrachtlijnen: {"Krachtlijn", labeler.krachtlijn, func(p *actionplan.Plan) (out []string) {
+		for _, k := range p.Krachtlijnen {
+			out = append(out, k.Code)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Krachtlijnen }},
+	filter.ListChallenges: {"Uitdaging", labeler.challenge, func(p *actionplan.Plan) (out []string) {
+		for _, c := range p.Challenges {
+			out = append(out, c.ID)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Challenges }},
+	filter.ListActions: {"Actie", labeler.action, func(p *actionplan.Plan) (out []string) {
+		for _, c := range p.Challenges {
+			for _, a := range c.Actions {
+				out = append(out, a.ID)
+			}
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Actions }},
+	filter.ListRegions: {"Regio", labeler.region, func(p *actionplan.Plan) (out []string) {
+		for _, r := range p.Regions {
+			out = append(out, r.ID)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Regions }},
+	filter.ListTargetGroups: {"Doelgroep", asIs, nil, func(f search.Facets) []search.FacetCount { return f.TargetGroups }},
+	filter.ListSettings:     {"Setting", asIs, nil, func(f search.Facets) []search.FacetCount { return f.Settings }},
+}
+
+func asIs(_ labeler, v string) string { return v }
+
 // facetGroups builds the checkbox groups: the plan's own values in plan
 // order, free values (doelgroep, setting) by count; values with no
 // practices are left out unless they are checked.
@@ -571,27 +610,13 @@ func facetGroups(l labeler, plan *actionplan.Plan, s searchState, f search.Facet
 		}
 		return g
 	}
-	var krachtlijnen, challenges, actions, regions []string
-	for _, k := range plan.Krachtlijnen {
-		krachtlijnen = append(krachtlijnen, k.Code)
-	}
-	for _, c := range plan.Challenges {
-		challenges = append(challenges, c.ID)
-		for _, a := range c.Actions {
-			actions = append(actions, a.ID)
+	groups := make([]facetGroup, 0, len(facetViews))
+	for i, fv := range facetViews {
+		var order []string
+		if fv.order != nil {
+			order = fv.order(plan)
 		}
-	}
-	for _, r := range plan.Regions {
-		regions = append(regions, r.ID)
-	}
-	same := func(v string) string { return v }
-	groups := []facetGroup{
-		group(pKrachtlijn, "Krachtlijn", krachtlijnen, f.Krachtlijnen, l.krachtlijn),
-		group(pChallenge, "Uitdaging", challenges, f.Challenges, l.challenge),
-		group(pAction, "Actie", actions, f.Actions, l.action),
-		group(pRegion, "Regio", regions, f.Regions, l.region),
-		group(pTarget, "Doelgroep", nil, f.TargetGroups, same),
-		group(pSetting, "Setting", nil, f.Settings, same),
+		groups = append(groups, group(filter.Lists[i].Param, fv.legend, order, fv.counts(f), func(v string) string { return fv.label(l, v) }))
 	}
 	out := groups[:0]
 	for _, g := range groups {
@@ -638,20 +663,12 @@ func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from
 // activeFilters lists the chosen filters, each with the link that drops it.
 func activeFilters(l labeler, s searchState) []activeFilter {
 	var out []activeFilter
-	names := map[string]struct {
-		what  string
-		label func(string) string
-	}{
-		pKrachtlijn: {"Krachtlijn", l.krachtlijn}, pChallenge: {"Uitdaging", l.challenge},
-		pAction: {"Actie", l.action}, pRegion: {"Regio", l.region},
-		pTarget: {"Doelgroep", func(v string) string { return v }}, pSetting: {"Setting", func(v string) string { return v }},
-	}
-	for _, fl := range filter.Lists {
+	for i, fl := range filter.Lists {
 		p := fl.Param
 		for _, v := range *s.list(p) {
 			c := s.clone()
 			*c.list(p) = slices.DeleteFunc(*c.list(p), func(x string) bool { return x == v })
-			out = append(out, activeFilter{names[p].what + ": " + names[p].label(v), c.url()})
+			out = append(out, activeFilter{facetViews[i].legend + ": " + facetViews[i].label(l, v), c.url()})
 		}
 	}
 	if s.FromYear != nil {
