@@ -136,24 +136,24 @@ func (v *view) axis(plan *actionplan.Plan, d Dimension, recs []*record, f filter
 	}
 	switch d {
 	case DimKrachtlijn:
-		prepare(dimKrachtlijn)
+		prepare(filter.ListKrachtlijnen)
 		for _, k := range plan.Krachtlijnen {
-			add(dimKrachtlijn, k.Code, k.Name)
+			add(filter.ListKrachtlijnen, k.Code, k.Name)
 		}
 	case DimChallenge:
-		prepare(dimChallenge)
+		prepare(filter.ListChallenges)
 		for _, c := range plan.Challenges {
-			add(dimChallenge, c.ID, c.Section+" "+c.Name)
+			add(filter.ListChallenges, c.ID, c.Section+" "+c.Name)
 		}
 	case DimAction:
-		prepare(dimAction)
+		prepare(filter.ListActions)
 		for _, act := range plan.Actions() {
-			add(dimAction, act.ID, actionLabel(act))
+			add(filter.ListActions, act.ID, actionLabel(act))
 		}
 	case DimRegion:
-		prepare(dimRegion)
+		prepare(filter.ListRegions)
 		for _, r := range plan.Regions {
-			add(dimRegion, r.ID, r.Name)
+			add(filter.ListRegions, r.ID, r.Name)
 		}
 	case DimYear:
 		lo, hi, ok := yearRange(recs, f)
@@ -212,7 +212,7 @@ func (in *Insight) ActionCount(action, region string) (int, error) {
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	a, ok := v.dims[dimAction].lookup(action)
+	a, ok := v.dims[filter.ListActions].lookup(action)
 	if !ok {
 		return 0, nil
 	}
@@ -223,7 +223,7 @@ func (in *Insight) ActionCount(action, region string) (int, error) {
 	if region == "" {
 		return int(c[numRegionSlots-1]), nil
 	}
-	r, ok := v.dims[dimRegion].lookup(region)
+	r, ok := v.dims[filter.ListRegions].lookup(region)
 	if !ok || r >= numRegionSlots-1 {
 		return 0, nil
 	}

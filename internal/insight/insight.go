@@ -69,17 +69,9 @@ func (k Kind) String() string {
 
 func (k Kind) valid() bool { return k >= 0 && k < numKinds }
 
-// dimensions with interned values: the filter's list fields, at their
-// positions in filter.Lists.
-const (
-	dimKrachtlijn  = filter.ListKrachtlijnen
-	dimChallenge   = filter.ListChallenges
-	dimAction      = filter.ListActions
-	dimRegion      = filter.ListRegions
-	dimTargetGroup = filter.ListTargetGroups
-	dimSetting     = filter.ListSettings
-	numDims        = len(filter.Lists)
-)
+// numDims are the dimensions with interned values: the filter's list
+// fields, each at its position in filter.Lists (filter.ListRegions, …).
+const numDims = len(filter.Lists)
 
 // dict interns strings as dense ids. It only grows: an id stays valid.
 type dict struct {
@@ -123,7 +115,7 @@ type record struct {
 	created, updated time.Time
 }
 
-func (r *record) region() int32 { return r.vals[dimRegion][0] }
+func (r *record) region() int32 { return r.vals[filter.ListRegions][0] }
 
 // variantInfo is what is known of one phrasing.
 type variantInfo struct {
@@ -337,8 +329,8 @@ func (v *view) upsert(p *practice.Practice, bulk bool) {
 	for d := range filter.Lists {
 		vals[d] = v.internAll(d, filter.Lists[d].Of(p))
 	}
-	if len(vals[dimRegion]) == 0 { // record.region wants one
-		vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
+	if len(vals[filter.ListRegions]) == 0 { // record.region wants one
+		vals[filter.ListRegions] = []int32{v.dims[filter.ListRegions].intern(p.Region)}
 	}
 	r.fromYear, r.toYear, r.hasYears = yearsOf(p)
 	var factors [numKinds][]factor
@@ -480,7 +472,7 @@ func (v *view) release(r *record) {
 
 func (v *view) countActions(r *record, d int32) {
 	reg := r.region()
-	for _, a := range r.vals[dimAction] {
+	for _, a := range r.vals[filter.ListActions] {
 		c := v.actions[a]
 		if c == nil {
 			c = new([numRegionSlots]int32)

@@ -5,28 +5,17 @@ import (
 	"encoding/json"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/99designs/gqlgen/client"
-
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
 
 // One filter, every entry point: searchPractices and the research fields
@@ -152,7 +141,9 @@ func TestOneFilterEveryEntryPoint(t *testing.T) {
 			w := getPage(e.handler, "/export.json?"+q.Encode())
 			raw, _ := io.ReadAll(w.Body)
 			if tc.code != "" {
-				var body struct{ Error struct{ Code, Parameter string } }
+				var body struct {
+					Error struct{ Code, Parameter string }
+				}
 				_ = json.Unmarshal(raw, &body)
 				param := map[string]string{"regions": "regio", "krachtlijnen": "krachtlijn", "challenges": "uitdaging", "actions": "actie",
 					"targetGroups": "doelgroep", "fromYear": "van", "toYear": "tot"}[tc.field]
@@ -201,44 +192,13 @@ func TestFilterOlderParameterNames(t *testing.T) {
 	}
 }
 
-// newFilterEnv is a server with a search index and the analytical view,
-// the insight fixture's 12 practices submitted, and rate limits high enough
-// for the many requests of one test.
+// newFilterEnv is the insight env with rate limits high enough for the
+// many requests of one test.
 func newFilterEnv(t *testing.T) env {
-	t.Helper()
-	dir := t.TempDir()
-	st, err := bolt.Open(filepath.Join(dir, "pkb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	plan := actionplan.Default()
-	ix, err := search.Open(filepath.Join(dir, "index"), plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	var b *bank.Bank
-	in := insight.New(func() *actionplan.Plan { return b.Plan() })
-	b, err = bank.New(context.Background(), st, ix, plan, nil,
-		bank.WithAfterWrite(func(_ context.Context, ps []practice.Practice) { in.Apply(ps) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Load(context.Background(), st); err != nil {
-		t.Fatal(err)
-	}
-	for _, inv := range fixtureInventories(t) {
-		if res, err := b.Submit(context.Background(), auth.Admin, inv, bank.SubmitOptions{Source: "test"}); err != nil || len(res.Problems) > 0 {
-			t.Fatalf("%s: %v %v", inv.Region, err, res.Problems)
-		}
-	}
-	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
-	opts := server.Defaults()
-	opts.RateLimits = server.RateLimits{ReadsPerSecond: 1000, ReadBurst: 1000, WritesPerMinute: 1000, WriteBurst: 1000,
-		PagesPerSecond: 1000, PageBurst: 1000, ExportsPerMinute: 1000, ExportBurst: 1000}
-	h := server.New(server.Deps{Bank: b, Auth: a, Insight: in, Log: slog.New(slog.DiscardHandler)}, opts)
-	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
+	return newInsightEnv(t, func(o *server.Options) {
+		o.RateLimits = server.RateLimits{ReadsPerSecond: 1000, ReadBurst: 1000, WritesPerMinute: 1000, WriteBurst: 1000,
+			PagesPerSecond: 1000, PageBurst: 1000, ExportsPerMinute: 1000, ExportBurst: 1000}
+	})
 }
 
 // graphqlCount runs a searchPractices or coverage query and returns the
