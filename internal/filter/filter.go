@@ -380,10 +380,11 @@ func (f Filter) Key() string {
 }
 
 // Matches reports whether practice p passes f (live or not: the caller
-// decides). Values are compared with the practice's values trimmed.
-func (f Filter) Matches(p *practice.Practice) bool {
+// decides). Values are compared with the practice's values trimmed. (A
+// pointer receiver: a scan over every practice copies nothing.)
+func (f *Filter) Matches(p *practice.Practice) bool {
 	for i := range Lists {
-		want := *Lists[i].Values(&f)
+		want := *Lists[i].Values(f)
 		if len(want) > 0 && !anyIn(want, Lists[i].Of(p)) {
 			return false
 		}

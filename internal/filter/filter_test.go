@@ -201,7 +201,7 @@ func TestMatches(t *testing.T) {
 		}
 	}
 	noYears := &practice.Practice{Region: "limburg"}
-	if (Filter{FromYear: y(2000)}).Matches(noYears) || !(Filter{Regions: []string{"limburg"}}).Matches(noYears) {
+	if (&Filter{FromYear: y(2000)}).Matches(noYears) || !(&Filter{Regions: []string{"limburg"}}).Matches(noYears) {
 		t.Errorf("a practice without years")
 	}
 }
