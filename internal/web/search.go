@@ -532,16 +532,36 @@ func yearsText(p practice.Practice) string {
 	return ""
 }
 
-// facetViews show the filter's list fields (at their positions in
-// filter.Lists) as checkbox groups and active filters: the legend, a
-// value's label, the order of the plan's values (nil: by count) and the
-// field's counts in a result.
-var facetViews = [len(filter.Lists)]struct {
+// facetView shows a filter list field as a checkbox group and as active
+// filters: the legend, a value's label, the order of the plan's values (nil:
+// by count) and the field's counts in a result (nil: not a facet of the
+// search, so only its chosen values are shown).
+type facetView struct {
 	legend string
 	label  func(labeler, string) string
 	order  func(*actionplan.Plan) []string
 	counts func(search.Facets) []search.FacetCount
-}{
+}
+
+// viewOf is the view of filter.Lists[i]; a field without an entry in
+// facetViews shows its values as they are, under its label.
+func viewOf(i int) facetView {
+	fv := facetViews[i]
+	if fv.legend == "" {
+		fv.legend = capitalize(filter.Lists[i].Label)
+	}
+	if fv.label == nil {
+		fv.label = asIs
+	}
+	if fv.counts == nil {
+		fv.counts = func(search.Facets) []search.FacetCount { return nil }
+	}
+	return fv
+}
+
+// facetViews are the views of the filter's list fields, at their positions
+// in filter.Lists.
+var facetViews = [len(filter.Lists)]facetView{
 	filter.ListKrachtlijnen: {"Krachtlijn", labeler.krachtlijn, func(p *actionplan.Plan) (out []string) {
 		for _, k := range p.Krachtlijnen {
 			out = append(out, k.Code)
@@ -611,7 +631,8 @@ func facetGroups(l labeler, plan *actionplan.Plan, s searchState, f search.Facet
 		return g
 	}
 	groups := make([]facetGroup, 0, len(facetViews))
-	for i, fv := range facetViews {
+	for i := range facetViews {
+		fv := viewOf(i)
 		var order []string
 		if fv.order != nil {
 			order = fv.order(plan)
@@ -664,11 +685,11 @@ func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from
 func activeFilters(l labeler, s searchState) []activeFilter {
 	var out []activeFilter
 	for i, fl := range filter.Lists {
-		p := fl.Param
+		p, fv := fl.Param, viewOf(i)
 		for _, v := range *s.list(p) {
 			c := s.clone()
 			*c.list(p) = slices.DeleteFunc(*c.list(p), func(x string) bool { return x == v })
-			out = append(out, activeFilter{facetViews[i].legend + ": " + facetViews[i].label(l, v), c.url()})
+			out = append(out, activeFilter{fv.legend + ": " + fv.label(l, v), c.url()})
 		}
 	}
 	if s.FromYear != nil {
