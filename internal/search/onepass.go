@@ -17,11 +17,6 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
-// facetSizes are how many values each facet returns, per dimension.
-var facetSizes = [numDims]int{
-	dimKrachtlijnen: 10, dimChallenges: 30, dimActions: 200, dimRegions: 20, dimTargetGroups: 50, dimSettings: 50, dimYears: 200,
-}
-
 // Search runs a search. Bleve finds the documents matching the text (and
 // scores them); the filters, the total, the disjunctive facets (each facet
 // ignores its own filter) and the page are computed from the doc table in
@@ -444,10 +439,10 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 	}
 	if p.facets {
 		p.yearCounts(t)
-		f := func(d int) []FacetCount { return facetCounts(d, p.counts[d], t.names[d]) }
-		out.Facets = Facets{
-			Krachtlijnen: f(dimKrachtlijnen), Challenges: f(dimChallenges), Actions: f(dimActions), Regions: f(dimRegions),
-			TargetGroups: f(dimTargetGroups), Settings: f(dimSettings), Years: f(dimYears),
+		for d := range dimSpecs {
+			if dimSpecs[d].facet != nil { // a filter field that is no facet has none
+				*dimSpecs[d].facet(&out.Facets) = facetCounts(d, p.counts[d], t.names[d])
+			}
 		}
 	}
 	return out, nil
@@ -469,8 +464,8 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 		}
 		return strings.Compare(a.Value, b.Value)
 	})
-	if len(out) > facetSizes[d] {
-		out = out[:facetSizes[d]]
+	if len(out) > dimSpecs[d].size {
+		out = out[:dimSpecs[d].size]
 	}
 	if d == dimYears {
 		slices.SortFunc(out, func(a, b FacetCount) int { return strings.Compare(a.Value, b.Value) })
