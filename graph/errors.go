@@ -13,6 +13,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // Error codes in extensions.code.
@@ -40,7 +41,7 @@ func codeOf(err error) string {
 		return CodeForbidden
 	case errors.Is(err, bank.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid):
+	case errors.Is(err, bank.ErrInvalid), errors.Is(err, auth.ErrInvalid), errors.Is(err, filter.ErrInvalid):
 		return CodeBadUserInput
 	case errors.Is(err, bank.ErrUnavailable):
 		return CodeUnavailable
@@ -104,6 +105,12 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			pres.Message = msg
 		}
 		pres.Extensions = map[string]any{"code": code}
+		var fe *filter.Error
+		if errors.As(err, &fe) {
+			// A filter value: the input field it is in, and why.
+			pres.Extensions["field"] = "filter." + fe.Field
+			pres.Extensions["reason"] = fe.Code
+		}
 		return pres
 	}
 }

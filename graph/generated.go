@@ -19,6 +19,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -5491,7 +5492,7 @@ func (ec *executionContext) fieldContext_EraseContactPayload_practice(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _FacetCount_value(ctx context.Context, field graphql.CollectedField, obj *model.FacetCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacetCount_value(ctx context.Context, field graphql.CollectedField, obj *search.FacetCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5514,7 +5515,7 @@ func (ec *executionContext) fieldContext_FacetCount_value(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FacetCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _FacetCount_count(ctx context.Context, field graphql.CollectedField, obj *model.FacetCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacetCount_count(ctx context.Context, field graphql.CollectedField, obj *search.FacetCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5537,7 +5538,7 @@ func (ec *executionContext) fieldContext_FacetCount_count(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FacetCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Facets_krachtlijnen(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_krachtlijnen(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5549,8 +5550,8 @@ func (ec *executionContext) _Facets_krachtlijnen(ctx context.Context, field grap
 			return obj.Krachtlijnen, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5569,7 +5570,7 @@ func (ec *executionContext) fieldContext_Facets_krachtlijnen(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_challenges(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_challenges(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5581,8 +5582,8 @@ func (ec *executionContext) _Facets_challenges(ctx context.Context, field graphq
 			return obj.Challenges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5601,7 +5602,7 @@ func (ec *executionContext) fieldContext_Facets_challenges(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_actions(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_actions(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5613,8 +5614,8 @@ func (ec *executionContext) _Facets_actions(ctx context.Context, field graphql.C
 			return obj.Actions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5633,7 +5634,7 @@ func (ec *executionContext) fieldContext_Facets_actions(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_regions(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_regions(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5645,8 +5646,8 @@ func (ec *executionContext) _Facets_regions(ctx context.Context, field graphql.C
 			return obj.Regions, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5665,7 +5666,7 @@ func (ec *executionContext) fieldContext_Facets_regions(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_targetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_targetGroups(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5677,8 +5678,8 @@ func (ec *executionContext) _Facets_targetGroups(ctx context.Context, field grap
 			return obj.TargetGroups, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5697,7 +5698,7 @@ func (ec *executionContext) fieldContext_Facets_targetGroups(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_settings(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_settings(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5709,8 +5710,8 @@ func (ec *executionContext) _Facets_settings(ctx context.Context, field graphql.
 			return obj.Settings, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5729,7 +5730,7 @@ func (ec *executionContext) fieldContext_Facets_settings(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Facets_years(ctx context.Context, field graphql.CollectedField, obj *model.Facets) (ret graphql.Marshaler) {
+func (ec *executionContext) _Facets_years(ctx context.Context, field graphql.CollectedField, obj *search.Facets) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5741,8 +5742,8 @@ func (ec *executionContext) _Facets_years(ctx context.Context, field graphql.Col
 			return obj.Years, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
-			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
+			return ec.marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8845,8 +8846,8 @@ func (ec *executionContext) _PracticeSearchResult_facets(ctx context.Context, fi
 			return obj.Facets, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Facets) graphql.Marshaler {
-			return ec.marshalNFacets2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacets(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *search.Facets) graphql.Marshaler {
+			return ec.marshalNFacets2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacets(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12899,7 +12900,7 @@ func (ec *executionContext) _EraseContactPayload(ctx context.Context, sel ast.Se
 
 var facetCountImplementors = []string{"FacetCount"}
 
-func (ec *executionContext) _FacetCount(ctx context.Context, sel ast.SelectionSet, obj *model.FacetCount) graphql.Marshaler {
+func (ec *executionContext) _FacetCount(ctx context.Context, sel ast.SelectionSet, obj *search.FacetCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facetCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12937,7 +12938,7 @@ func (ec *executionContext) _FacetCount(ctx context.Context, sel ast.SelectionSe
 
 var facetsImplementors = []string{"Facets"}
 
-func (ec *executionContext) _Facets(ctx context.Context, sel ast.SelectionSet, obj *model.Facets) graphql.Marshaler {
+func (ec *executionContext) _Facets(ctx context.Context, sel ast.SelectionSet, obj *search.Facets) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facetsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15456,15 +15457,15 @@ func (ec *executionContext) marshalNEraseContactPayload2ᚖgithubᚗcomᚋsterk�
 	return ec._EraseContactPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCount(ctx context.Context, sel ast.SelectionSet, v model.FacetCount) graphql.Marshaler {
+func (ec *executionContext) marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCount(ctx context.Context, sel ast.SelectionSet, v search.FacetCount) graphql.Marshaler {
 	return ec._FacetCount(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FacetCount) graphql.Marshaler {
+func (ec *executionContext) marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCountᚄ(ctx context.Context, sel ast.SelectionSet, v []search.FacetCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacetCount(ctx, sel, v[i])
+		return ec.marshalNFacetCount2githubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacetCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -15476,7 +15477,7 @@ func (ec *executionContext) marshalNFacetCount2ᚕgithubᚗcomᚋsterkᚑsociaal
 	return ret
 }
 
-func (ec *executionContext) marshalNFacets2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋgraphᚋmodelᚐFacets(ctx context.Context, sel ast.SelectionSet, v *model.Facets) graphql.Marshaler {
+func (ec *executionContext) marshalNFacets2ᚖgithubᚗcomᚋsterkᚑsociaalᚑwerkᚋpraktijkenbankᚋinternalᚋsearchᚐFacets(ctx context.Context, sel ast.SelectionSet, v *search.Facets) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Facets!")
 		return graphql.Null

@@ -12,6 +12,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -129,14 +130,13 @@ func submitPayload(res bank.SubmitResult) *model.SubmitInventoryPayload {
 	return out
 }
 
-func filterOf(f *model.PracticeFilter) bank.Filter {
+// filterOf is the filter of the GraphQL input: the same fields, so a
+// conversion (bank and insight check it against the plan).
+func filterOf(f *model.PracticeFilter) filter.Filter {
 	if f == nil {
-		return bank.Filter{}
+		return filter.Filter{}
 	}
-	return bank.Filter{
-		Krachtlijnen: f.Krachtlijnen, Challenges: f.Challenges, Actions: f.Actions, Regions: f.Regions,
-		TargetGroups: f.TargetGroups, Settings: f.Settings, FromYear: f.FromYear, ToYear: f.ToYear,
-	}
+	return filter.Filter(*f)
 }
 
 var sorts = map[model.PracticeSort]bank.Sort{
@@ -145,7 +145,7 @@ var sorts = map[model.PracticeSort]bank.Sort{
 	model.PracticeSortTitle:     bank.SortTitle,
 }
 
-func (r *Resolver) search(ctx context.Context, query string, f bank.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
+func (r *Resolver) search(ctx context.Context, query string, f filter.Filter, sort *model.PracticeSort, first *int, after *string) (*model.PracticeSearchResult, error) {
 	return r.searchRequest(ctx, bank.SearchRequest{Query: query, Filter: f}, sort, first, after)
 }
 
@@ -168,12 +168,7 @@ func (r *Resolver) searchRequest(ctx context.Context, req bank.SearchRequest, so
 		Partial:  res.Partial,
 		Edges:    make([]model.PracticeEdge, 0, len(res.Hits)),
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage},
-		Facets: &model.Facets{
-			Krachtlijnen: facetCounts(res.Facets.Krachtlijnen), Challenges: facetCounts(res.Facets.Challenges),
-			Actions: facetCounts(res.Facets.Actions), Regions: facetCounts(res.Facets.Regions),
-			TargetGroups: facetCounts(res.Facets.TargetGroups), Settings: facetCounts(res.Facets.Settings),
-			Years: facetCounts(res.Facets.Years),
-		},
+		Facets:   &res.Facets,
 	}
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor
@@ -203,14 +198,6 @@ func selects(ctx context.Context, name string) bool {
 		}
 	}
 	return false
-}
-
-func facetCounts(fs []bank.FacetCount) []model.FacetCount {
-	out := make([]model.FacetCount, len(fs))
-	for i, f := range fs {
-		out[i] = model.FacetCount{Value: f.Value, Count: f.Count}
-	}
-	return out
 }
 
 func (r *Resolver) similar(ctx context.Context, id string, first *int) ([]practice.Practice, error) {

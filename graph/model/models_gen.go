@@ -11,6 +11,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 type CreatePlatformTokenPayload struct {
@@ -21,22 +22,6 @@ type CreatePlatformTokenPayload struct {
 
 type EraseContactPayload struct {
 	Practice *practice.Practice `json:"practice"`
-}
-
-// value: the id or code the filter takes (labels via actionPlan).
-type FacetCount struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
-
-type Facets struct {
-	Krachtlijnen []FacetCount `json:"krachtlijnen"`
-	Challenges   []FacetCount `json:"challenges"`
-	Actions      []FacetCount `json:"actions"`
-	Regions      []FacetCount `json:"regions"`
-	TargetGroups []FacetCount `json:"targetGroups"`
-	Settings     []FacetCount `json:"settings"`
-	Years        []FacetCount `json:"years"`
 }
 
 type Highlight struct {
@@ -113,7 +98,7 @@ type PracticeSearchResult struct {
 	Edges    []PracticeEdge `json:"edges"`
 	PageInfo *PageInfo      `json:"pageInfo"`
 	// Counts per value; each facet ignores its own selection.
-	Facets *Facets `json:"facets"`
+	Facets *search.Facets `json:"facets"`
 	// A spelling suggestion when a word is unknown and the suggestion finds other practices.
 	DidYouMean *string `json:"didYouMean,omitempty"`
 	// True when the results match only some of the query's words: few practices

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -62,7 +61,7 @@ func (b *Bank) SelectExport(ctx context.Context, query string, f search.Filter, 
 // practice's own regional platform.
 func (b *Bank) ScanExport(ctx context.Context, sel ExportSelection, who *auth.Principal, fn func(practice.Practice) error) error {
 	return b.store.ScanPractices(ctx, func(p practice.Practice) error {
-		if !p.Live() || !insight.Matches(sel.Filter, &p) || (sel.IDs != nil && !sel.IDs[p.ID]) {
+		if !p.Live() || !sel.Filter.Matches(&p) || (sel.IDs != nil && !sel.IDs[p.ID]) {
 			return nil
 		}
 		p.Contact = ContactOf(who, &p, false)

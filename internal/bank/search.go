@@ -42,9 +42,14 @@ type SearchResult struct {
 
 // Search runs a search and reads the practices of its hits. A hit whose
 // practice is no longer live in the store (the index lags behind) is left out.
+// A filter value the plan does not know is refused (a *filter.Error), as
+// the research fields and the exports refuse it.
 func (b *Bank) Search(ctx context.Context, req SearchRequest) (SearchResult, error) {
 	if b.index == nil {
 		return SearchResult{}, errNoIndex
+	}
+	if err := req.Filter.Validate(b.Plan()); err != nil {
+		return SearchResult{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	res, err := b.index.Search(ctx, req)
 	if err != nil {

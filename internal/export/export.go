@@ -1,7 +1,9 @@
 // Package export streams practices out of Praktijkenbank for analysis, in
 // formats that re-import: GET /export.csv, /export.json and /export.xlsx,
-// with the search filter and text query as query parameters
-// (?regions=limburg&regions=antwerpen&krachtlijnen=NABIJHEID&fromYear=2020&query=jongeren).
+// with the search page's filter and text query as query parameters
+// (?regio=limburg&regio=antwerpen&krachtlijn=NABIJHEID&van=2020&q=jongeren;
+// the older names regions, krachtlijnen, challenges, actions, targetGroups,
+// settings, fromYear, toYear and query are still read: see filter.Fields).
 //
 // Every format is one flat table: a row per practice with its record (region,
 // id, version, createdAt, updatedAt) and then the v1 fields, so one file
@@ -36,6 +38,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,7 +47,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,8 +55,8 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/importer"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
@@ -86,52 +89,32 @@ func New(src Source, log *slog.Logger) *Exporter {
 	return &Exporter{src: src, log: log, now: time.Now}
 }
 
-// Query parameters of an export: the fields of search.Filter.
-var listParams = map[string]func(*search.Filter) *[]string{
-	"regions":      func(f *search.Filter) *[]string { return &f.Regions },
-	"krachtlijnen": func(f *search.Filter) *[]string { return &f.Krachtlijnen },
-	"challenges":   func(f *search.Filter) *[]string { return &f.Challenges },
-	"actions":      func(f *search.Filter) *[]string { return &f.Actions },
-	"targetGroups": func(f *search.Filter) *[]string { return &f.TargetGroups },
-	"settings":     func(f *search.Filter) *[]string { return &f.Settings },
+// The text query's parameter: the search page's, and its older name.
+var queryParams = []string{"q", "query"}
+
+// ParseFilter reads a filter from query parameters (filter.ParseQuery: the
+// search page's names or their older ones; a list field may be repeated)
+// and checks it against the plan. Any other parameter but the text query
+// is refused.
+func ParseFilter(q url.Values, plan *actionplan.Plan) (filter.Filter, error) {
+	known := append(filter.Params(), queryParams...)
+	for name := range q {
+		if !slices.Contains(known, name) {
+			return filter.Filter{}, &requestError{param: name, code: "UNKNOWN_PARAMETER",
+				message: fmt.Sprintf("Onbekende parameter %q. Mogelijk: %s.", name, strings.Join(known, ", "))}
+		}
+	}
+	f, problems := filter.ParseQuery(q, plan)
+	if len(problems) > 0 {
+		return f, problems[0]
+	}
+	return f, nil
 }
 
-// ParseFilter reads a filter from query parameters: every list field may be
-// repeated (regions=limburg&regions=antwerpen); fromYear and toYear are
-// years. It is checked against the plan.
-func ParseFilter(q url.Values, plan *actionplan.Plan) (search.Filter, error) {
-	var f search.Filter
-	for name, vals := range q {
-		if get, ok := listParams[name]; ok {
-			for _, v := range vals {
-				if v = strings.TrimSpace(v); v != "" {
-					*get(&f) = append(*get(&f), v)
-				}
-			}
-			continue
-		}
-		var year **int
-		switch name {
-		case "fromYear":
-			year = &f.FromYear
-		case "toYear":
-			year = &f.ToYear
-		default:
-			return f, &insight.FilterError{Field: name, Code: "UNKNOWN_PARAMETER",
-				Message: fmt.Sprintf("Onbekende parameter %q. Mogelijk: query, regions, krachtlijnen, challenges, actions, targetGroups, settings, fromYear, toYear.", name)}
-		}
-		if len(vals) != 1 {
-			return f, &insight.FilterError{Field: name, Code: "INVALID_YEAR", Message: fmt.Sprintf("Geef %s één keer op.", name)}
-		}
-		y, err := strconv.Atoi(strings.TrimSpace(vals[0]))
-		if err != nil {
-			return f, &insight.FilterError{Field: name, Value: vals[0], Code: "INVALID_YEAR",
-				Message: fmt.Sprintf("%s moet een jaartal zijn, bv. 2021, niet %q.", name, vals[0])}
-		}
-		*year = &y
-	}
-	return f, insight.ValidateFilter(plan, f)
-}
+// requestError is a refused parameter other than a filter's.
+type requestError struct{ param, code, message string }
+
+func (e *requestError) Error() string { return e.message }
 
 // CSV serves GET /export.csv.
 func (e *Exporter) CSV() http.Handler {
@@ -245,16 +228,22 @@ func (e *Exporter) scan(ctx context.Context, sel bank.ExportSelection, who *auth
 // MaxSearchExport), all before anything is written.
 func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (bank.ExportSelection, bool) {
 	q := r.URL.Query()
-	queries := q["query"]
-	delete(q, "query")
+	var queries []string
+	queryParam := queryParams[0]
+	for _, p := range queryParams {
+		if len(q[p]) > 0 && len(queries) == 0 {
+			queryParam = p
+		}
+		queries = append(queries, q[p]...)
+	}
 	query := ""
 	if len(queries) > 0 {
 		query = strings.TrimSpace(queries[0])
 	}
 	f, err := ParseFilter(q, e.src.Plan())
 	if err == nil && (len(queries) > 1 || !utf8.ValidString(query) || utf8.RuneCountInString(query) > search.MaxQueryLen) {
-		err = &insight.FilterError{Field: "query", Code: "INVALID_QUERY",
-			Message: fmt.Sprintf("Geef de zoektekst (query) één keer op, in hoogstens %d tekens.", search.MaxQueryLen)}
+		err = &requestError{param: queryParam, code: "INVALID_QUERY",
+			message: fmt.Sprintf("Geef de zoektekst (%s) één keer op, in hoogstens %d tekens.", queryParam, search.MaxQueryLen)}
 	}
 	if err != nil {
 		writeError(w, err)
@@ -263,15 +252,15 @@ func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (bank.ExportS
 	sel, err := e.src.SelectExport(r.Context(), query, f, MaxSearchExport)
 	switch {
 	case errors.Is(err, bank.ErrTooMany):
-		writeError(w, &insight.FilterError{Field: "query", Code: "TOO_MANY_RESULTS",
-			Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
+		writeError(w, &requestError{param: queryParam, code: "TOO_MANY_RESULTS",
+			message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
 		return sel, false
 	case errors.Is(err, bank.ErrInvalid):
 		msg, ok := bank.UserMessage(err)
 		if !ok {
 			msg = "Deze zoektekst kan niet gebruikt worden."
 		}
-		writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: msg})
+		writeError(w, &requestError{param: queryParam, code: "INVALID_QUERY", message: msg})
 		return sel, false
 	case err != nil:
 		e.log.ErrorContext(r.Context(), "export search failed", "err", err)
@@ -295,9 +284,13 @@ func (e *Exporter) failed(r *http.Request, err error) {
 // and the parameter at fault.
 func writeError(w http.ResponseWriter, err error) {
 	e := rest.Error{Status: http.StatusBadRequest, Code: "BAD_REQUEST", Message: "Ongeldige vraag: " + err.Error()}
-	var fe *insight.FilterError
-	if errors.As(err, &fe) {
-		e.Code, e.Message, e.Parameter = fe.Code, fe.Message, fe.Field
+	var fe *filter.Error
+	var re *requestError
+	switch {
+	case errors.As(err, &fe):
+		e.Code, e.Message, e.Parameter = fe.Code, fe.Message, cmp.Or(fe.Param, fe.Field)
+	case errors.As(err, &re):
+		e.Code, e.Message, e.Parameter = re.code, re.message, re.param
 	}
 	rest.WriteError(w, e)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -74,9 +75,9 @@ func Workloads(plan *actionplan.Plan) []Workload {
 		krachtlijnen = append(krachtlijnen, k.Code)
 	}
 	reg := func(i int) string { return regions[i%len(regions)] }
-	filtered := func(i int) search.Filter {
+	filtered := func(i int) filter.Filter {
 		from := 2010 + i%12
-		return search.Filter{Regions: []string{reg(i)}, Krachtlijnen: []string{krachtlijnen[i%len(krachtlijnen)]}, FromYear: &from}
+		return filter.Filter{Regions: []string{reg(i)}, Krachtlijnen: []string{krachtlijnen[i%len(krachtlijnen)]}, FromYear: &from}
 	}
 	discard := func(_ any, err error) error { return err }
 	return []Workload{
@@ -84,10 +85,10 @@ func Workloads(plan *actionplan.Plan) []Workload {
 			return discard(in.Factors(FactorQuery{Kind: SuccessFactors, Filter: filtered(i), First: 20}))
 		}},
 		{"coverage(ACTION×REGION)", func(in *Insight, i int) error {
-			return discard(in.Coverage(DimAction, DimRegion, search.Filter{}))
+			return discard(in.Coverage(DimAction, DimRegion, filter.Filter{}))
 		}},
 		{"distinctiveFactors(region)", func(in *Insight, i int) error {
-			return discard(in.Distinctive(DistinctiveQuery{Kind: Kind(i % 2), Filter: search.Filter{Regions: []string{reg(i)}}, First: 20}))
+			return discard(in.Distinctive(DistinctiveQuery{Kind: Kind(i % 2), Filter: filter.Filter{Regions: []string{reg(i)}}, First: 20}))
 		}},
 		{"regionReport", func(in *Insight, i int) error {
 			return discard(in.Report(reg(i), 2020+i%5))
@@ -102,7 +103,7 @@ func Workloads(plan *actionplan.Plan) []Workload {
 			return discard(in.Coverage(DimYear, DimChallenge, filtered(i)))
 		}},
 		{"coverage(KRACHTLIJN×KRACHTLIJN)", func(in *Insight, i int) error {
-			return discard(in.Coverage(DimKrachtlijn, DimKrachtlijn, search.Filter{}))
+			return discard(in.Coverage(DimKrachtlijn, DimKrachtlijn, filter.Filter{}))
 		}},
 	}
 }

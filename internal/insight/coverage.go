@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // Dimension is an axis of a coverage matrix.
@@ -76,9 +76,9 @@ func (a *axis) positions(r *record, buf []int32) []int32 {
 // an action (regional actions included), and for YEAR every year from the
 // filter's range, or else from the first to the last year of the selected
 // practices. rows and cols may be the same dimension.
-func (in *Insight) Coverage(rows, cols Dimension, f search.Filter) (Coverage, error) {
+func (in *Insight) Coverage(rows, cols Dimension, f filter.Filter) (Coverage, error) {
 	plan := in.plan()
-	if err := ValidateFilter(plan, f); err != nil {
+	if err := validFilter(plan, f); err != nil {
 		return Coverage{}, err
 	}
 	in.mu.RLock()
@@ -119,7 +119,7 @@ func (in *Insight) Coverage(rows, cols Dimension, f search.Filter) (Coverage, er
 	return cov, nil
 }
 
-func (v *view) axis(plan *actionplan.Plan, d Dimension, recs []*record, f search.Filter) (*axis, error) {
+func (v *view) axis(plan *actionplan.Plan, d Dimension, recs []*record, f filter.Filter) (*axis, error) {
 	a := &axis{dim: -1}
 	add := func(dim int, id, label string) {
 		a.labels = append(a.labels, Label{ID: id, Label: label})
@@ -136,24 +136,24 @@ func (v *view) axis(plan *actionplan.Plan, d Dimension, recs []*record, f search
 	}
 	switch d {
 	case DimKrachtlijn:
-		prepare(dimKrachtlijn)
+		prepare(filter.ListKrachtlijnen)
 		for _, k := range plan.Krachtlijnen {
-			add(dimKrachtlijn, k.Code, k.Name)
+			add(filter.ListKrachtlijnen, k.Code, k.Name)
 		}
 	case DimChallenge:
-		prepare(dimChallenge)
+		prepare(filter.ListChallenges)
 		for _, c := range plan.Challenges {
-			add(dimChallenge, c.ID, c.Section+" "+c.Name)
+			add(filter.ListChallenges, c.ID, c.Section+" "+c.Name)
 		}
 	case DimAction:
-		prepare(dimAction)
+		prepare(filter.ListActions)
 		for _, act := range plan.Actions() {
-			add(dimAction, act.ID, actionLabel(act))
+			add(filter.ListActions, act.ID, actionLabel(act))
 		}
 	case DimRegion:
-		prepare(dimRegion)
+		prepare(filter.ListRegions)
 		for _, r := range plan.Regions {
-			add(dimRegion, r.ID, r.Name)
+			add(filter.ListRegions, r.ID, r.Name)
 		}
 	case DimYear:
 		lo, hi, ok := yearRange(recs, f)
@@ -178,8 +178,8 @@ func actionLabel(a actionplan.Action) string { return a.ID + " " + a.Title }
 
 // yearRange is the filter's range where it has bounds, else the first and
 // last year of the records.
-func yearRange(recs []*record, f search.Filter) (lo, hi int, ok bool) {
-	lo, hi = maxYear+1, minYear-1
+func yearRange(recs []*record, f filter.Filter) (lo, hi int, ok bool) {
+	lo, hi = filter.MaxYear+1, filter.MinYear-1
 	for _, r := range recs {
 		if r.hasYears {
 			lo, hi = min(lo, r.fromYear), max(hi, r.toYear)
@@ -206,14 +206,13 @@ func (in *Insight) ActionCount(action, region string) (int, error) {
 	plan := in.plan()
 	if region != "" {
 		if _, ok := plan.Region(region); !ok {
-			return 0, &FilterError{Field: "region", Value: region, Code: "UNKNOWN_REGION",
-				Message: fmt.Sprintf("Onbekende regio %q.%s", region, hint(plan, "regions"))}
+			return 0, fmt.Errorf("%w: Onbekende regio: „%s”.", ErrInvalid, region)
 		}
 	}
 	in.mu.RLock()
 	defer in.mu.RUnlock()
 	v := in.v
-	a, ok := v.dims[dimAction].lookup(action)
+	a, ok := v.dims[filter.ListActions].lookup(action)
 	if !ok {
 		return 0, nil
 	}
@@ -224,7 +223,7 @@ func (in *Insight) ActionCount(action, region string) (int, error) {
 	if region == "" {
 		return int(c[numRegionSlots-1]), nil
 	}
-	r, ok := v.dims[dimRegion].lookup(region)
+	r, ok := v.dims[filter.ListRegions].lookup(region)
 	if !ok || r >= numRegionSlots-1 {
 		return 0, nil
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 // TestDemoPracticesAreNotCounted loads the fixture with a demo copy of every
@@ -42,9 +42,9 @@ func TestDemoPracticesAreNotCounted(t *testing.T) {
 		{"factors", func(x *Insight) (any, error) { return x.Factors(FactorQuery{Kind: SuccessFactors, First: 50}) }},
 		{"pitfalls", func(x *Insight) (any, error) { return x.Factors(FactorQuery{Kind: Pitfalls, First: 50}) }},
 		{"distinctive", func(x *Insight) (any, error) {
-			return x.Distinctive(DistinctiveQuery{Kind: SuccessFactors, Filter: search.Filter{Regions: []string{"limburg"}}, MinSupport: 1, First: 50})
+			return x.Distinctive(DistinctiveQuery{Kind: SuccessFactors, Filter: filter.Filter{Regions: []string{"limburg"}}, MinSupport: 1, First: 50})
 		}},
-		{"coverage", func(x *Insight) (any, error) { return x.Coverage(DimAction, DimRegion, search.Filter{}) }},
+		{"coverage", func(x *Insight) (any, error) { return x.Coverage(DimAction, DimRegion, filter.Filter{}) }},
 		{"report", func(x *Insight) (any, error) { return x.Report("antwerpen", 2022) }},
 		{"action count", func(x *Insight) (any, error) { return x.ActionCount("vertrouwen-1", "antwerpen") }},
 	} {
@@ -64,9 +64,9 @@ func TestDemoPracticesAreNotCounted(t *testing.T) {
 	// A real submission of the same region and ref makes a demo practice real.
 	taken := withDemo[0]
 	taken.Demo, taken.Seq, taken.Version = false, 200, 2
-	before, _ := in.Coverage(DimRegion, DimKrachtlijn, search.Filter{})
+	before, _ := in.Coverage(DimRegion, DimKrachtlijn, filter.Filter{})
 	in.Apply([]practice.Practice{taken})
-	after, _ := in.Coverage(DimRegion, DimKrachtlijn, search.Filter{})
+	after, _ := in.Coverage(DimRegion, DimKrachtlijn, filter.Filter{})
 	if in.Len() != want.Len()+1 || after.Total != before.Total+1 {
 		t.Errorf("after a real submission took a demo practice over: len %d, total %d -> %d", in.Len(), before.Total, after.Total)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // Page sizes of the aggregations.
@@ -36,7 +36,7 @@ type Group struct {
 // FactorQuery asks for the groups of one kind of factor text.
 type FactorQuery struct {
 	Kind   Kind
-	Filter search.Filter
+	Filter filter.Filter
 	First  int // 1..MaxFirst; 0 means DefaultFirst
 }
 
@@ -67,7 +67,7 @@ func (in *Insight) Factors(q FactorQuery) ([]Group, error) {
 // DistinctiveQuery asks for the groups over-represented in a selection.
 type DistinctiveQuery struct {
 	Kind       Kind
-	Filter     search.Filter
+	Filter     filter.Filter
 	MinSupport int // the least number of practices in the selection; 0 means 2
 	First      int
 }
@@ -182,7 +182,7 @@ func (v *view) surface(t int32) string {
 	return best
 }
 
-func (in *Insight) check(k Kind, f search.Filter, first int) (int, error) {
+func (in *Insight) check(k Kind, f filter.Filter, first int) (int, error) {
 	if !k.valid() {
 		return 0, fmt.Errorf("%w: onbekende soort %d", ErrInvalid, int(k))
 	}
@@ -192,7 +192,7 @@ func (in *Insight) check(k Kind, f search.Filter, first int) (int, error) {
 	if first < 1 || first > MaxFirst {
 		return 0, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
 	}
-	return first, ValidateFilter(in.plan(), f)
+	return first, validFilter(in.plan(), f)
 }
 
 // topByCount returns the first groups with the most practices (ties: by key).

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -68,16 +69,9 @@ func (k Kind) String() string {
 
 func (k Kind) valid() bool { return k >= 0 && k < numKinds }
 
-// dimensions with interned values.
-const (
-	dimKrachtlijn = iota
-	dimChallenge
-	dimAction
-	dimRegion
-	dimTargetGroup
-	dimSetting
-	numDims
-)
+// numDims are the dimensions with interned values: the filter's list
+// fields, each at its position in filter.Lists (filter.ListRegions, …).
+const numDims = len(filter.Lists)
 
 // dict interns strings as dense ids. It only grows: an id stays valid.
 type dict struct {
@@ -121,7 +115,7 @@ type record struct {
 	created, updated time.Time
 }
 
-func (r *record) region() int32 { return r.vals[dimRegion][0] }
+func (r *record) region() int32 { return r.vals[filter.ListRegions][0] }
 
 // variantInfo is what is known of one phrasing.
 type variantInfo struct {
@@ -332,12 +326,12 @@ func (v *view) upsert(p *practice.Practice, bulk bool) {
 		created: p.CreatedAt, updated: p.UpdatedAt,
 	}
 	var vals [numDims][]int32
-	vals[dimKrachtlijn] = v.internAll(dimKrachtlijn, p.Krachtlijnen)
-	vals[dimChallenge] = v.internAll(dimChallenge, p.Challenges)
-	vals[dimAction] = v.internAll(dimAction, p.Actions)
-	vals[dimRegion] = []int32{v.dims[dimRegion].intern(p.Region)}
-	vals[dimTargetGroup] = v.internAll(dimTargetGroup, p.TargetGroups)
-	vals[dimSetting] = v.internAll(dimSetting, p.Settings)
+	for d := range filter.Lists {
+		vals[d] = v.internAll(d, filter.Lists[d].Of(p))
+	}
+	if len(vals[filter.ListRegions]) == 0 { // record.region wants one
+		vals[filter.ListRegions] = []int32{v.dims[filter.ListRegions].intern(p.Region)}
+	}
 	r.fromYear, r.toYear, r.hasYears = yearsOf(p)
 	var factors [numKinds][]factor
 	var groups [numKinds][]int32
@@ -478,7 +472,7 @@ func (v *view) release(r *record) {
 
 func (v *view) countActions(r *record, d int32) {
 	reg := r.region()
-	for _, a := range r.vals[dimAction] {
+	for _, a := range r.vals[filter.ListActions] {
 		c := v.actions[a]
 		if c == nil {
 			c = new([numRegionSlots]int32)

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
 // The figures below were counted by hand from insighttest/practices.json:
@@ -135,26 +135,26 @@ func TestFactorsWithFilters(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		kind Kind
-		f    search.Filter
+		f    filter.Filter
 		want map[string]int
 	}{
-		{"antwerpen", SuccessFactors, search.Filter{Regions: []string{"antwerpen"}},
+		{"antwerpen", SuccessFactors, filter.Filter{Regions: []string{"antwerpen"}},
 			// representatives: ties go to the earliest created practice (ant-04, 2021)
 			map[string]int{"Vertrouwen opbouwen met de buurten": 3, "Vaste contactpersonen": 2, "Samenwerking met het OCMW": 1}},
-		{"nabijheid", SuccessFactors, search.Filter{Krachtlijnen: []string{"NABIJHEID"}}, // ant-01 ant-02 lim-01 lim-03 ovl-02 bru-01
+		{"nabijheid", SuccessFactors, filter.Filter{Krachtlijnen: []string{"NABIJHEID"}}, // ant-01 ant-02 lim-01 lim-03 ovl-02 bru-01
 			map[string]int{"Vertrouwen opbouwen met de buurt": 4, "Een vaste contactpersoon": 2, // bru-01 (2022-01-20) before ant-01 (2022-03-01)
 				"laagdrempelige onthaal": 1, "Ervaringsdeskundigheid": 1}},
-		{"2024", SuccessFactors, search.Filter{FromYear: y(2024), ToYear: y(2024)}, // lim-02 lim-03 ovl-01 ovl-03
+		{"2024", SuccessFactors, filter.Filter{FromYear: y(2024), ToYear: y(2024)}, // lim-02 lim-03 ovl-01 ovl-03
 			map[string]int{"Laagdrempelig onthaal": 2, "Vaste contactpersoon": 1, "Ervaringsdeskundigheid": 1, "Betrokkenheid van bewoners": 1}},
-		{"limburg or brussel, nabijheid", SuccessFactors, search.Filter{Regions: []string{"limburg", "brussel"}, Krachtlijnen: []string{"NABIJHEID"}}, // lim-01 lim-03 bru-01
+		{"limburg or brussel, nabijheid", SuccessFactors, filter.Filter{Regions: []string{"limburg", "brussel"}, Krachtlijnen: []string{"NABIJHEID"}}, // lim-01 lim-03 bru-01
 			map[string]int{"Vertrouwen opbouwen met 't buurt": 1, "laagdrempelige onthaal": 1, "Een vaste contactpersoon": 1}},
-		{"target group jongeren, setting OCMW", SuccessFactors, search.Filter{TargetGroups: []string{"jongeren"}, Settings: []string{"OCMW"}}, // ant-04
+		{"target group jongeren, setting OCMW", SuccessFactors, filter.Filter{TargetGroups: []string{"jongeren"}, Settings: []string{"OCMW"}}, // ant-04
 			map[string]int{"Vertrouwen opbouwen met de buurten": 1, "Vaste contactpersonen": 1}},
-		{"pitfalls", Pitfalls, search.Filter{},
+		{"pitfalls", Pitfalls, filter.Filter{},
 			map[string]int{"Te veel administratie": 4, "Projectfinanciering": 3, "Overbelaste vrijwilligers": 2, "Versnipperd aanbod": 1}},
-		{"bottlenecks", Bottlenecks, search.Filter{},
+		{"bottlenecks", Bottlenecks, filter.Filter{},
 			map[string]int{"Wachtlijsten": 2, "Complexe regelgeving": 1}},
-		{"nothing", SuccessFactors, search.Filter{Regions: []string{"west-vlaanderen"}}, map[string]int{}},
+		{"nothing", SuccessFactors, filter.Filter{Regions: []string{"west-vlaanderen"}}, map[string]int{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gs, err := in.Factors(FactorQuery{Kind: tc.kind, Filter: tc.f})
@@ -174,7 +174,7 @@ func TestRepresentativeTieGoesToFirstSeen(t *testing.T) {
 	// one "vertrouwen  opbouwen met buurt." (ant-02, created 2022-05-10)
 	// and one "... de buurten" (ant-04, created 2021-06-01).
 	y := 2023
-	gs, err := in.Factors(FactorQuery{Kind: SuccessFactors, Filter: search.Filter{Regions: []string{"antwerpen"}, FromYear: &y, ToYear: &y}})
+	gs, err := in.Factors(FactorQuery{Kind: SuccessFactors, Filter: filter.Filter{Regions: []string{"antwerpen"}, FromYear: &y, ToYear: &y}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestRepresentativeTieGoesToFirstSeen(t *testing.T) {
 
 func TestDistinctive(t *testing.T) {
 	in := loaded(t)
-	gs, err := in.Distinctive(DistinctiveQuery{Kind: SuccessFactors, Filter: search.Filter{Regions: []string{"antwerpen"}}})
+	gs, err := in.Distinctive(DistinctiveQuery{Kind: SuccessFactors, Filter: filter.Filter{Regions: []string{"antwerpen"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestDistinctive(t *testing.T) {
 	}
 	// Limburg's pitfalls with support 1: projectfinanciering (1/4)/(3/12) = 1,
 	// administratie (1/4)/(4/12) = 0.75, vrijwilligers (1/4)/(2/12) = 1.5.
-	gs, err = in.Distinctive(DistinctiveQuery{Kind: Pitfalls, Filter: search.Filter{Regions: []string{"limburg"}}, MinSupport: 1})
+	gs, err = in.Distinctive(DistinctiveQuery{Kind: Pitfalls, Filter: filter.Filter{Regions: []string{"limburg"}}, MinSupport: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestTerms(t *testing.T) {
 
 func TestCoverage(t *testing.T) {
 	in := loaded(t)
-	cov, err := in.Coverage(DimRegion, DimKrachtlijn, search.Filter{})
+	cov, err := in.Coverage(DimRegion, DimKrachtlijn, filter.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestCoverage(t *testing.T) {
 		t.Errorf("totals = %d %v %v", cov.Total, cov.RowTotals, cov.ColumnTotals)
 	}
 
-	diag, err := in.Coverage(DimRegion, DimRegion, search.Filter{})
+	diag, err := in.Coverage(DimRegion, DimRegion, filter.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestCoverage(t *testing.T) {
 		}
 	}
 
-	ar, err := in.Coverage(DimAction, DimRegion, search.Filter{})
+	ar, err := in.Coverage(DimAction, DimRegion, filter.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func TestCoverage(t *testing.T) {
 		t.Errorf("gaps = %v, want %v", gaps, want)
 	}
 
-	yr, err := in.Coverage(DimYear, DimRegion, search.Filter{})
+	yr, err := in.Coverage(DimYear, DimRegion, filter.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +356,7 @@ func TestCoverage(t *testing.T) {
 	}
 
 	from, to := 2021, 2022
-	yk, err := in.Coverage(DimYear, DimChallenge, search.Filter{FromYear: &from, ToYear: &to, Regions: []string{"antwerpen"}})
+	yk, err := in.Coverage(DimYear, DimChallenge, filter.Filter{FromYear: &from, ToYear: &to, Regions: []string{"antwerpen"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,17 +478,17 @@ func TestReport(t *testing.T) {
 func TestFilterValidation(t *testing.T) {
 	in := loaded(t)
 	y := 1800
-	for _, f := range []search.Filter{
+	for _, f := range []filter.Filter{
 		{Regions: []string{"gent"}}, {Krachtlijnen: []string{"nabijheid"}}, {Challenges: []string{"armoede"}},
 		{Actions: []string{"digitalisering-9"}}, {FromYear: &y},
 	} {
 		_, err := in.Factors(FactorQuery{Kind: SuccessFactors, Filter: f})
-		var fe *FilterError
+		var fe *filter.Error
 		if !errors.As(err, &fe) || !errors.Is(err, ErrInvalid) || fe.Code == "" {
 			t.Errorf("filter %+v: %v", f, err)
 		}
 	}
-	if _, err := in.Coverage("ROW", DimRegion, search.Filter{}); !errors.Is(err, ErrInvalid) {
+	if _, err := in.Coverage("ROW", DimRegion, filter.Filter{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("unknown dimension: %v", err)
 	}
 	if _, err := in.Factors(FactorQuery{Kind: SuccessFactors, First: 101}); !errors.Is(err, ErrInvalid) {
@@ -583,8 +583,8 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("incremental view differs from a fresh one")
 	}
-	ca, _ := in.Coverage(DimAction, DimRegion, search.Filter{})
-	cb, _ := fresh.Coverage(DimAction, DimRegion, search.Filter{})
+	ca, _ := in.Coverage(DimAction, DimRegion, filter.Filter{})
+	cb, _ := fresh.Coverage(DimAction, DimRegion, filter.Filter{})
 	if !reflect.DeepEqual(ca, cb) {
 		t.Errorf("incremental coverage differs from a fresh one")
 	}

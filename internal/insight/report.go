@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // ReportTop is how many success factors and pitfalls a report shows.
@@ -69,8 +71,8 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 	if !ok {
 		return Report{}, fmt.Errorf("%w: onbekende regio %q", ErrNotFound, region)
 	}
-	if year < minYear || year > maxYear {
-		return Report{}, fmt.Errorf("%w: geen rapport voor het jaar %d (%d-%d)", ErrNotFound, year, minYear, maxYear)
+	if year < practice.MinYear || year > practice.MaxYear {
+		return Report{}, fmt.Errorf("%w: geen rapport voor het jaar %d (%d-%d)", ErrNotFound, year, practice.MinYear, practice.MaxYear)
 	}
 	rep := Report{Region: reg, Year: year,
 		NewPractices: []PracticeRef{}, UpdatedPractices: []PracticeRef{}, Gaps: []*actionplan.Action{}}
@@ -79,7 +81,7 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 	defer in.mu.RUnlock()
 	v := in.v
 	var recs []*record
-	if rid, ok := v.dims[dimRegion].lookup(region); ok {
+	if rid, ok := v.dims[filter.ListRegions].lookup(region); ok {
 		for _, r := range v.recs {
 			if r.region() != rid {
 				continue
@@ -121,16 +123,16 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 		}
 		return 0
 	}
-	cc, ac := count(dimChallenge), count(dimAction)
+	cc, ac := count(filter.ListChallenges), count(filter.ListActions)
 	for i := range plan.Challenges {
 		ch := &plan.Challenges[i]
-		rep.Challenges = append(rep.Challenges, ChallengeCount{Challenge: ch, Count: of(dimChallenge, cc, ch.ID)})
+		rep.Challenges = append(rep.Challenges, ChallengeCount{Challenge: ch, Count: of(filter.ListChallenges, cc, ch.ID)})
 		for j := range ch.Actions {
 			a := &ch.Actions[j]
 			if a.Regional() && a.Region != region {
 				continue
 			}
-			n := of(dimAction, ac, a.ID)
+			n := of(filter.ListActions, ac, a.ID)
 			rep.Actions = append(rep.Actions, ActionCount{Action: a, Count: n})
 			if n == 0 {
 				rep.Gaps = append(rep.Gaps, a)

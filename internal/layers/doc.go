@@ -17,10 +17,9 @@
 // the store). graph and the site go through the bank: neither imports the
 // store, and of the search and the research view they use only the value
 // types and constants they hand to the bank or get from it, calling nothing
-// of them. graph does not import the search at all (the bank names its
-// types), and of insight it names only the value types that gqlgen.yml binds
-// as GraphQL models (gqlgen resolves an alias to the type it stands for, so a
-// re-export in the bank could not hide them). HTML is
+// of them: of the search and of insight graph names only the value types
+// that gqlgen.yml binds as GraphQL models (the facets; the research results),
+// which gqlgen names by their own package even through an alias. HTML is
 // rendered in internal/web only; the server's GraphiQL page is a constant,
 // the playground's static shell.
 package layers

@@ -107,21 +107,8 @@ func (ix *Index) CacheStats() CacheStats {
 // cacheKey identifies a validated request: filter values are sets, so their
 // order does not matter.
 func (v request) cacheKey() string {
-	set := func(ss []string) string {
-		ss = slices.Clone(ss)
-		slices.Sort(ss)
-		return strings.Join(slices.Compact(ss), "\x1f")
-	}
-	year := func(y *int) string {
-		if y == nil {
-			return "-"
-		}
-		return fmt.Sprint(*y)
-	}
-	f := v.Filter
 	return strings.Join([]string{
 		v.Query, string(v.sort), fmt.Sprint(v.first), v.Request.After, fmt.Sprint(v.NoFacets), fmt.Sprint(v.Strict), fmt.Sprint(v.Offset),
-		set(f.Krachtlijnen), set(f.Challenges), set(f.Actions), set(f.Regions), set(f.TargetGroups), set(f.Settings),
-		year(f.FromYear), year(f.ToYear),
+		v.Filter.Key(),
 	}, "\x1e")
 }

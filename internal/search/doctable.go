@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
@@ -19,23 +20,40 @@ import (
 // write batch, so a search asks Bleve only for the text matches and does
 // the rest in one pass over them.
 
-// Facet dimensions, in the order of dims (query.go).
+// Facet dimensions: the filter's list fields at their positions in
+// filter.Lists (filter.ListRegions, …), then the years.
 const (
-	dimKrachtlijnen = iota
-	dimChallenges
-	dimActions
-	dimRegions
-	dimTargetGroups
-	dimSettings
-	dimYears
-	numDims
+	dimYears = len(filter.Lists)
+	numDims  = dimYears + 1
 )
 
-// dimFields are the doc-value fields of the dimensions.
-var dimFields = [numDims]string{fKrachtlijnen, fChallenges, fActions, fRegion, fTargetGroupsKey, fSettingsKey, fYearKeys}
+// dimSpecs are what the doc table and the facets need of each dimension: the
+// doc-value field holding its values, how many values its facet returns,
+// and its place in Facets (nil: a filter field that is no facet). A filter
+// field is one entry in filter.Lists and one here; a facet of it, a field
+// of Facets.
+var dimSpecs = [numDims]struct {
+	field string
+	size  int
+	facet func(*Facets) *[]FacetCount
+}{
+	filter.ListKrachtlijnen: {fKrachtlijnen, 10, func(f *Facets) *[]FacetCount { return &f.Krachtlijnen }},
+	filter.ListChallenges:   {fChallenges, 30, func(f *Facets) *[]FacetCount { return &f.Challenges }},
+	filter.ListActions:      {fActions, 200, func(f *Facets) *[]FacetCount { return &f.Actions }},
+	filter.ListRegions:      {fRegion, 20, func(f *Facets) *[]FacetCount { return &f.Regions }},
+	filter.ListTargetGroups: {fTargetGroupsKey, 50, func(f *Facets) *[]FacetCount { return &f.TargetGroups }},
+	filter.ListSettings:     {fSettingsKey, 50, func(f *Facets) *[]FacetCount { return &f.Settings }},
+	dimYears:                {fYearKeys, 200, func(f *Facets) *[]FacetCount { return &f.Years }},
+}
 
 // tableFields are the doc-value fields the table reads.
-var tableFields = append(dimFields[:], fSortDate, fSortTitle)
+var tableFields = func() []string {
+	out := []string{fSortDate, fSortTitle}
+	for _, d := range dimSpecs {
+		out = append(out, d.field)
+	}
+	return out
+}()
 
 // docEntry is one document of the table; it is never changed once in the
 // table (a refresh replaces it).
@@ -110,8 +128,8 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 			e.sortTitle, hasTitle = string(term), true
 			return
 		}
-		for d, f := range dimFields {
-			if f != field {
+		for d := range dimSpecs {
+			if dimSpecs[d].field != field {
 				continue
 			}
 			v := t.intern(d, string(term))

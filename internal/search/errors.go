@@ -3,6 +3,7 @@ package search
 import (
 	"errors"
 	"fmt"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
 // ErrInvalid is wrapped by every error about a bad request; each such
@@ -29,6 +30,7 @@ var ErrNotFound = errors.New("practice not in the search index")
 // (an error of one of the kinds above, or ErrNotFound); ok is false for
 // any other error.
 func UserMessage(err error) (msg string, ok bool) {
+	var fe *filter.Error
 	switch {
 	case errors.Is(err, ErrPageSize):
 		return fmt.Sprintf("Vraag 1 tot %d resultaten per pagina (first).", MaxFirst), true
@@ -40,8 +42,10 @@ func UserMessage(err error) (msg string, ok bool) {
 		return "Deze sortering bestaat niet.", true
 	case errors.Is(err, ErrCursor):
 		return "Deze cursor is onleesbaar of hoort bij een andere sortering; gebruik een cursor uit een eerder antwoord.", true
+	case errors.As(err, &fe):
+		return fe.Message, true // the filter's own Dutch, naming the field
 	case errors.Is(err, ErrFilter):
-		return fmt.Sprintf("Deze filter kan niet gebruikt worden: hoogstens %d waarden per veld, en het beginjaar niet na het eindjaar.", maxFilterVals), true
+		return fmt.Sprintf("Deze filter kan niet gebruikt worden: hoogstens %d waarden per veld, en het beginjaar niet na het eindjaar.", filter.MaxValues), true
 	case errors.Is(err, ErrNotFound):
 		return "Deze praktijk staat niet in de zoekindex.", true
 	}

@@ -13,10 +13,9 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-)
 
-// facetSizes are how many values each facet returns, per dimension.
-var facetSizes = [numDims]int{10, 30, 200, 20, 50, 50, 200}
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
+)
 
 // compiledFilter is a Filter against the doc table's interned values.
 type compiledFilter struct {
@@ -30,7 +29,8 @@ type compiledFilter struct {
 // compile translates f (caller holds t.mu).
 func (t *docTable) compile(f Filter) compiledFilter {
 	var c compiledFilter
-	for d, vals := range [...][]string{f.Krachtlijnen, f.Challenges, f.Actions, f.Regions, f.TargetGroups, f.Settings} {
+	for d := range filter.Lists {
+		vals := *filter.Lists[d].Values(&f)
 		if len(vals) == 0 {
 			continue
 		}
@@ -354,10 +354,10 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 	}
 	if p.facets {
 		p.yearCounts(t)
-		f := func(d int) []FacetCount { return facetCounts(d, p.counts[d], t.names[d]) }
-		out.Facets = Facets{
-			Krachtlijnen: f(dimKrachtlijnen), Challenges: f(dimChallenges), Actions: f(dimActions), Regions: f(dimRegions),
-			TargetGroups: f(dimTargetGroups), Settings: f(dimSettings), Years: f(dimYears),
+		for d := range dimSpecs {
+			if dimSpecs[d].facet != nil { // a filter field that is no facet has none
+				*dimSpecs[d].facet(&out.Facets) = facetCounts(d, p.counts[d], t.names[d])
+			}
 		}
 	}
 	return out, nil
@@ -379,8 +379,8 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 		}
 		return strings.Compare(a.Value, b.Value)
 	})
-	if len(out) > facetSizes[d] {
-		out = out[:facetSizes[d]]
+	if len(out) > dimSpecs[d].size {
+		out = out[:dimSpecs[d].size]
 	}
 	if d == dimYears {
 		slices.SortFunc(out, func(a, b FacetCount) int { return strings.Compare(a.Value, b.Value) })

@@ -8,13 +8,11 @@ import (
 
 // Limits of a Request.
 const (
-	DefaultFirst   = 20
-	MaxFirst       = 100
-	MaxQueryLen    = 500 // characters
-	MaxOffset      = 1000
-	maxQueryWords  = 32
-	maxFilterVals  = 50
-	maxFilterValSz = 200
+	DefaultFirst  = 20
+	MaxFirst      = 100
+	MaxQueryLen   = 500 // characters
+	MaxOffset     = 1000
+	maxQueryWords = 32
 )
 
 // Sort orders search results.

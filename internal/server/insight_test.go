@@ -19,24 +19,32 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight/insighttest"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/server"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
 
-// newInsightEnv is a server whose analytical view is fed by the bank's
-// writes, with the 12 practices of the insight fixture submitted.
-func newInsightEnv(t *testing.T) env {
+// newInsightEnv is a server whose analytical view and search index are fed
+// by the bank's writes, with the 12 practices of the insight fixture
+// submitted.
+func newInsightEnv(t *testing.T, mutate ...func(*server.Options)) env {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "pkb.db"))
+	dir := t.TempDir()
+	st, err := bolt.Open(filepath.Join(dir, "pkb.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	plan := actionplan.Default()
+	ix, err := search.Open(filepath.Join(dir, "index"), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
 	var b *bank.Bank
 	in := insight.New(func() *actionplan.Plan { return b.Plan() })
-	b, err = bank.New(context.Background(), st, nil, plan, nil,
+	b, err = bank.New(context.Background(), st, ix, plan, nil,
 		bank.WithInsight(in))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +59,11 @@ func newInsightEnv(t *testing.T) env {
 		}
 	}
 	a := auth.NewService(st, adminToken, func(id string) bool { _, ok := plan.Region(id); return ok }, store.ErrNotFound)
-	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, server.Defaults())
+	opts := server.Defaults()
+	for _, m := range mutate {
+		m(&opts)
+	}
+	h := server.New(server.Deps{Bank: b, Auth: a, Log: slog.New(slog.DiscardHandler)}, opts)
 	return env{handler: h, client: client.New(h, client.Path("/graphql")), auth: a, store: st}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -67,9 +68,9 @@ func (h *handler) practice(w http.ResponseWriter, r *http.Request) {
 	// The page shows one practice: the contact policy gives its contact whole.
 	p.Contact = bank.ContactOf(nil, &p, true)
 	v := practiceView{P: p, Years: yearsText(p), Description: paragraphs(p.Description)}
-	v.Region = tag{l.region(p.Region), searchState{Regions: []string{p.Region}}.url()}
+	v.Region = tag{l.region(p.Region), searchState{Filter: filter.Filter{Regions: []string{p.Region}}}.url()}
 	for _, k := range p.Krachtlijnen {
-		v.Krachtlijnen = append(v.Krachtlijnen, tag{l.krachtlijn(k), searchState{Krachtlijnen: []string{k}}.url()})
+		v.Krachtlijnen = append(v.Krachtlijnen, tag{l.krachtlijn(k), searchState{Filter: filter.Filter{Krachtlijnen: []string{k}}}.url()})
 	}
 	for _, c := range p.Challenges {
 		v.Challenges = append(v.Challenges, tag{l.challenge(c), "/uitdaging/" + url.PathEscape(c)})
@@ -88,10 +89,10 @@ func (h *handler) practice(w http.ResponseWriter, r *http.Request) {
 		v.ImpactDomains = append(v.ImpactDomains, l.impactDomain(d))
 	}
 	for _, t := range p.TargetGroups {
-		v.TargetGroups = append(v.TargetGroups, tag{t, searchState{Targets: []string{strings.TrimSpace(t)}}.url()})
+		v.TargetGroups = append(v.TargetGroups, tag{t, searchState{Filter: filter.Filter{TargetGroups: []string{strings.TrimSpace(t)}}}.url()})
 	}
 	for _, s := range p.Settings {
-		v.Settings = append(v.Settings, tag{s, searchState{Settings: []string{strings.TrimSpace(s)}}.url()})
+		v.Settings = append(v.Settings, tag{s, searchState{Filter: filter.Filter{Settings: []string{strings.TrimSpace(s)}}}.url()})
 	}
 	if name, ok := languageNames[p.Language]; ok {
 		v.Language = name
@@ -164,7 +165,7 @@ func (h *handler) actionPlan(w http.ResponseWriter, r *http.Request) {
 	var v planView
 	for _, k := range plan.Krachtlijnen {
 		v.Krachtlijnen = append(v.Krachtlijnen, krachtlijnView{
-			Name: k.Name, URL: searchState{Krachtlijnen: []string{k.Code}}.url(), Description: paragraphs(k.Description),
+			Name: k.Name, URL: searchState{Filter: filter.Filter{Krachtlijnen: []string{k.Code}}}.url(), Description: paragraphs(k.Description),
 		})
 	}
 	for i := range plan.Challenges {
@@ -181,7 +182,7 @@ func (h *handler) actionPlan(w http.ResponseWriter, r *http.Request) {
 func challengeOf(plan *actionplan.Plan, c *actionplan.Challenge) challengeView {
 	cv := challengeView{
 		ID: c.ID, Section: c.Section, Name: c.Name, Title: c.Title, Thema: c.Kind == actionplan.KindThema,
-		URL: "/uitdaging/" + url.PathEscape(c.ID), SearchURL: searchState{Challenges: []string{c.ID}}.url(),
+		URL: "/uitdaging/" + url.PathEscape(c.ID), SearchURL: searchState{Filter: filter.Filter{Challenges: []string{c.ID}}}.url(),
 	}
 	for i := range c.Actions {
 		cv.Actions = append(cv.Actions, actionOf(plan, &c.Actions[i]))
@@ -192,7 +193,7 @@ func challengeOf(plan *actionplan.Plan, c *actionplan.Challenge) challengeView {
 func actionOf(plan *actionplan.Plan, a *actionplan.Action) actionView {
 	av := actionView{
 		ID: a.ID, Label: strings.TrimSuffix(actionPrefix(plan, a), ": "), Title: capitalize(a.Title),
-		URL: "/actie/" + url.PathEscape(a.ID), SearchURL: searchState{Actions: []string{a.ID}}.url(),
+		URL: "/actie/" + url.PathEscape(a.ID), SearchURL: searchState{Filter: filter.Filter{Actions: []string{a.ID}}}.url(),
 		Description: paragraphs(a.Description), Initiatives: a.Initiatives,
 	}
 	if a.Regional() {
@@ -222,7 +223,7 @@ func (h *handler) action(w http.ResponseWriter, r *http.Request) {
 		h.notFoundWith(w, r, "Actie niet gevonden", "Het actieplan kent geen actie met dit adres. Bekijk de acties in het actieplan.")
 		return
 	}
-	v := actionPageView{A: actionOf(plan, a), Export: exportsOf(searchState{Actions: []string{a.ID}})}
+	v := actionPageView{A: actionOf(plan, a), Export: exportsOf(searchState{Filter: filter.Filter{Actions: []string{a.ID}}})}
 	title := v.A.Label + ": " + shorten(v.A.Title, 80)
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	after := q.Get(pAfter)

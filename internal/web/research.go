@@ -12,6 +12,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
@@ -67,24 +68,13 @@ func dimensionByParam(p string) (insight.Dimension, string, bool) {
 type exportLinks struct{ CSV, JSON, XLSX string }
 
 // exportsOf gives the export addresses for what a search state selects (its
-// filters and text query), in the export's own parameters.
+// filters and text query): the exports take the search page's parameters.
 func exportsOf(s searchState) exportLinks {
 	v := url.Values{}
 	if s.Q != "" {
-		v.Set("query", s.Q)
+		v.Set(pQuery, s.Q)
 	}
-	for param, name := range map[string]string{pKrachtlijn: "krachtlijnen", pChallenge: "challenges", pAction: "actions",
-		pRegion: "regions", pTarget: "targetGroups", pSetting: "settings"} {
-		for _, x := range *s.list(param) {
-			v.Add(name, x)
-		}
-	}
-	if s.From != nil {
-		v.Set("fromYear", strconv.Itoa(*s.From))
-	}
-	if s.To != nil {
-		v.Set("toYear", strconv.Itoa(*s.To))
-	}
+	s.Filter.Encode(v)
 	q := ""
 	if len(v) > 0 {
 		q = "?" + v.Encode()
@@ -107,7 +97,7 @@ type filterPanel struct {
 // hit) to give the filter panel its counts.
 func (h *handler) panel(r *http.Request, s searchState, clear string) (filterPanel, int, error) {
 	plan := h.bank.Plan()
-	res, err := h.bank.Search(r.Context(), search.Request{Filter: s.filter(), First: 1})
+	res, err := h.bank.Search(r.Context(), search.Request{Filter: s.Filter, First: 1})
 	if err != nil {
 		return filterPanel{}, 0, err
 	}
@@ -218,7 +208,7 @@ func (h *handler) research(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	f := s.filter()
+	f := s.Filter
 	var ids []string
 	for _, k := range factorKinds {
 		gs, err := h.bank.Factors(insight.FactorQuery{Kind: k.kind, Filter: f, First: researchFirst})
@@ -393,7 +383,7 @@ func (h *handler) coverage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	cov, err := h.bank.Coverage(rows, cols, s.filter())
+	cov, err := h.bank.Coverage(rows, cols, s.Filter)
 	if err != nil {
 		h.researchError(w, r, err)
 		return
@@ -461,7 +451,7 @@ func narrow(s *searchState, d insight.Dimension, id string) {
 		s.Regions = []string{id}
 	case insight.DimYear:
 		if y, err := strconv.Atoi(id); err == nil {
-			s.From, s.To = &y, &y
+			s.FromYear, s.ToYear = &y, &y
 		}
 	}
 }
@@ -471,7 +461,7 @@ func narrow(s *searchState, d insight.Dimension, id string) {
 func (h *handler) coverageHead(l labeler, d insight.Dimension, c insight.Label, s searchState) coverageHead {
 	switch d {
 	case insight.DimKrachtlijn:
-		return coverageHead{Label: l.krachtlijn(c.ID), URL: searchState{Krachtlijnen: []string{c.ID}}.url()}
+		return coverageHead{Label: l.krachtlijn(c.ID), URL: searchState{Filter: filter.Filter{Krachtlijnen: []string{c.ID}}}.url()}
 	case insight.DimChallenge:
 		return coverageHead{Label: l.challenge(c.ID), URL: "/uitdaging/" + url.PathEscape(c.ID)}
 	case insight.DimAction:
@@ -481,8 +471,8 @@ func (h *handler) coverageHead(l labeler, d insight.Dimension, c insight.Label, 
 		}
 	case insight.DimRegion:
 		year := time.Now().Year()
-		if s.To != nil {
-			year = *s.To
+		if s.ToYear != nil {
+			year = *s.ToYear
 		}
 		return coverageHead{Label: l.region(c.ID), URL: fmt.Sprintf("/rapport/%s/%d", url.PathEscape(c.ID), year)}
 	}
@@ -563,10 +553,10 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := labeler{plan}
-	s := searchState{Regions: []string{region}, From: &year, To: &year}
-	v := reportView{R: rep, Export: exportsOf(searchState{Regions: []string{region}}), Generated: dutchDate(time.Now()),
-		SearchURL:   searchState{Regions: []string{region}}.url(),
-		CoverageURL: rebase(searchState{Regions: []string{region}}.url(), "/onderzoek/dekking")}
+	s := searchState{Filter: filter.Filter{Regions: []string{region}, FromYear: &year, ToYear: &year}}
+	v := reportView{R: rep, Export: exportsOf(searchState{Filter: filter.Filter{Regions: []string{region}}}), Generated: dutchDate(time.Now()),
+		SearchURL:   searchState{Filter: filter.Filter{Regions: []string{region}}}.url(),
+		CoverageURL: rebase(searchState{Filter: filter.Filter{Regions: []string{region}}}.url(), "/onderzoek/dekking")}
 	now := time.Now().Year()
 	for y := now + 1; y > now-reportYears; y-- {
 		v.Years = append(v.Years, y)

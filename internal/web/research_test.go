@@ -156,7 +156,7 @@ func TestResearchFactors(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, "Kenmerkend voor deze selectie") {
 		t.Fatalf("filtered: status %d, distinctive section %v", r.status, strings.Contains(r.body, "Kenmerkend"))
 	}
-	if !strings.Contains(r.body, `href="/export.csv?krachtlijnen=NABIJHEID&amp;regions=antwerpen"`) {
+	if !strings.Contains(r.body, `href="/export.csv?krachtlijn=NABIJHEID&amp;regio=antwerpen"`) {
 		t.Errorf("the export link does not carry the filters")
 	}
 	if !regexp.MustCompile(`<input type="checkbox" name="regio" value="antwerpen" id="[^"]+" checked>`).MatchString(r.body) {
@@ -294,12 +294,12 @@ func TestEveryPageLinksResearchAndExports(t *testing.T) {
 			t.Errorf("%s: no link to /onderzoek in the navigation", path)
 		}
 	}
-	if !strings.Contains(get(t, e.handler, "/actie/vertrouwen-1").body, `href="/export.json?actions=vertrouwen-1"`) {
+	if !strings.Contains(get(t, e.handler, "/actie/vertrouwen-1").body, `href="/export.json?actie=vertrouwen-1"`) {
 		t.Errorf("the action page lacks the export of its practices")
 	}
 	r := get(t, e.handler, "/?q=buurt&regio=limburg")
 	for _, f := range []string{"csv", "xlsx", "json"} {
-		if !strings.Contains(r.body, `href="/export.`+f+`?query=buurt&amp;regions=limburg"`) {
+		if !strings.Contains(r.body, `href="/export.`+f+`?q=buurt&amp;regio=limburg"`) {
 			t.Errorf("the search page lacks the %s export with its query and filter", f)
 		}
 	}

@@ -15,35 +15,30 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
-// URL query parameters of the search page.
+// URL query parameters of the search page besides the filter's
+// (filter.Fields), which the research pages and the exports share.
 const (
-	pQuery      = "q"
-	pKrachtlijn = "krachtlijn"
-	pChallenge  = "uitdaging"
-	pAction     = "actie"
-	pRegion     = "regio"
-	pTarget     = "doelgroep"
-	pSetting    = "setting"
-	pFrom       = "van"
-	pTo         = "tot"
-	pSort       = "sort"
-	pPage       = "pagina" // 1-based page number (search page)
-	pStrict     = "alle"   // "1": only practices with every word
-	pAfter      = "na"     // a cursor (action pages)
+	pQuery  = "q"
+	pSort   = "sort"
+	pPage   = "pagina" // 1-based page number (search page)
+	pStrict = "alle"   // "1": only practices with every word
+	pAfter  = "na"     // a cursor (action pages)
 )
 
-// Limits of the URL state (the search enforces its own as well).
-const (
-	maxValues     = 50
-	maxValueBytes = 200
-	minYear       = 1970
-	maxYear       = 2100
-	maxCursor     = 2048
+// The filter parameters of the fields a query word may name (filterOffers).
+var (
+	pKrachtlijn = filter.Lists[filter.ListKrachtlijnen].Param
+	pChallenge  = filter.Lists[filter.ListChallenges].Param
+	pRegion     = filter.Lists[filter.ListRegions].Param
 )
+
+// maxCursor bounds a cursor in the URL (the search enforces its own as well).
+const maxCursor = 2048
 
 // sortNames maps the sort parameter to the search's sort.
 var sortNames = map[string]search.Sort{
@@ -54,31 +49,19 @@ var sortNames = map[string]search.Sort{
 
 // searchState is everything a search page shows, as its URL carries it.
 type searchState struct {
-	Q                                                             string
-	Krachtlijnen, Challenges, Actions, Regions, Targets, Settings []string
-	From, To                                                      *int
-	Sort                                                          string // "" (relevance), "nieuwste" or "titel"
-	Page                                                          int    // 0 or 1: the first
-	Strict                                                        bool   // only practices with every word of Q
+	Q string
+	filter.Filter
+	Sort   string // "" (relevance), "nieuwste" or "titel"
+	Page   int    // 0 or 1: the first
+	Strict bool   // only practices with every word of Q
 }
 
-// listParams are the multi-valued filters with their place in a state.
-var listParams = []string{pKrachtlijn, pChallenge, pAction, pRegion, pTarget, pSetting}
-
+// list is the filter's list field with URL parameter param.
 func (s *searchState) list(param string) *[]string {
-	switch param {
-	case pKrachtlijn:
-		return &s.Krachtlijnen
-	case pChallenge:
-		return &s.Challenges
-	case pAction:
-		return &s.Actions
-	case pRegion:
-		return &s.Regions
-	case pTarget:
-		return &s.Targets
-	case pSetting:
-		return &s.Settings
+	for i := range filter.Lists {
+		if filter.Lists[i].Param == param {
+			return filter.Lists[i].Values(&s.Filter)
+		}
 	}
 	panic("web: unknown list parameter " + param)
 }
@@ -88,9 +71,7 @@ func (s *searchState) list(param string) *[]string {
 func (s searchState) clone() searchState {
 	c := s
 	c.Page = 0
-	for _, p := range listParams {
-		*c.list(p) = slices.Clone(*s.list(p))
-	}
+	c.Filter = s.Filter.Clone()
 	return c
 }
 
@@ -100,17 +81,7 @@ func (s searchState) values() url.Values {
 	if s.Q != "" {
 		v.Set(pQuery, s.Q)
 	}
-	for _, p := range listParams {
-		for _, x := range *s.list(p) {
-			v.Add(p, x)
-		}
-	}
-	if s.From != nil {
-		v.Set(pFrom, strconv.Itoa(*s.From))
-	}
-	if s.To != nil {
-		v.Set(pTo, strconv.Itoa(*s.To))
-	}
+	s.Filter.Encode(v)
 	if s.Sort != "" {
 		v.Set(pSort, s.Sort)
 	}
@@ -131,25 +102,13 @@ func (s searchState) url() string {
 	return "/"
 }
 
-func (s searchState) filtered() bool {
-	for _, p := range listParams {
-		if len(*s.list(p)) > 0 {
-			return true
-		}
-	}
-	return s.From != nil || s.To != nil
-}
-
-func (s searchState) filter() search.Filter {
-	return search.Filter{
-		Krachtlijnen: s.Krachtlijnen, Challenges: s.Challenges, Actions: s.Actions,
-		Regions: s.Regions, TargetGroups: s.Targets, Settings: s.Settings,
-		FromYear: s.From, ToYear: s.To,
-	}
-}
+func (s searchState) filtered() bool { return !s.Filter.Empty() }
 
 // parseState reads and checks the URL query. Problems are Dutch sentences
-// for the user; the returned state keeps only the valid values.
+// for the user; the returned state keeps only the valid values. The filter
+// is read by filter.ParseQuery, which also takes the older parameter names
+// of the exports (regions=…), so their links keep working: the page
+// redirects them to its own names.
 func parseState(raw string, plan *actionplan.Plan) (searchState, []string) {
 	var s searchState
 	var problems []string
@@ -178,56 +137,10 @@ func parseState(raw string, plan *actionplan.Plan) (searchState, []string) {
 		s.Q = string([]rune(s.Q)[:search.MaxQueryLen])
 	}
 
-	known := map[string]func(string) bool{
-		pKrachtlijn: func(v string) bool { _, ok := plan.Krachtlijn(v); return ok },
-		pChallenge:  func(v string) bool { _, ok := plan.Challenge(v); return ok },
-		pAction:     func(v string) bool { _, ok := plan.Action(v); return ok },
-		pRegion:     func(v string) bool { _, ok := plan.Region(v); return ok },
-	}
-	what := map[string]string{pKrachtlijn: "krachtlijn", pChallenge: "uitdaging", pAction: "actie",
-		pRegion: "regio", pTarget: "doelgroep", pSetting: "setting"}
-	for _, p := range listParams {
-		var out []string
-		for _, v := range q[p] {
-			v = strings.TrimSpace(v)
-			if v == "" || slices.Contains(out, v) {
-				continue
-			}
-			if !utf8.ValidString(v) || len(v) > maxValueBytes {
-				problems = append(problems, fmt.Sprintf("Een waarde voor %s is ongeldig of te lang.", what[p]))
-				continue
-			}
-			if ok := known[p]; ok != nil && !ok(v) {
-				problems = append(problems, fmt.Sprintf("Onbekende %s: „%s”.", what[p], v))
-				continue
-			}
-			if len(out) == maxValues {
-				problems = append(problems, fmt.Sprintf("Kies hoogstens %d waarden voor %s.", maxValues, what[p]))
-				break
-			}
-			out = append(out, v)
-		}
-		*s.list(p) = out
-	}
-
-	year := func(name, label string) *int {
-		v := one(name)
-		if v == "" {
-			return nil
-		}
-		y, err := strconv.Atoi(v)
-		if err != nil || y < minYear || y > maxYear {
-			problems = append(problems, fmt.Sprintf("„%s” is geen geldig jaar voor „%s”: kies een jaar van %d tot %d.",
-				shorten(v, 20), label, minYear, maxYear))
-			return nil
-		}
-		return &y
-	}
-	s.From = year(pFrom, "van")
-	s.To = year(pTo, "tot")
-	if s.From != nil && s.To != nil && *s.From > *s.To {
-		problems = append(problems, fmt.Sprintf("Het jaar „van” (%d) ligt na het jaar „tot” (%d).", *s.From, *s.To))
-		s.From, s.To = nil, nil
+	var bad []*filter.Error
+	s.Filter, bad = filter.ParseQuery(q, plan)
+	for _, e := range bad {
+		problems = append(problems, e.Message)
 	}
 
 	if v := one(pSort); v != "" {
@@ -376,7 +289,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.bank.Search(r.Context(), search.Request{
-		Query: state.Q, Filter: state.filter(), Sort: sortNames[state.Sort],
+		Query: state.Q, Filter: state.Filter, Sort: sortNames[state.Sort],
 		First: h.cfg.pageSize, Offset: offset, Strict: state.Strict,
 	})
 	if err != nil {
@@ -545,7 +458,7 @@ func (h *handler) resultItem(l labeler, p practice.Practice, hit search.Hit) res
 		Demo:   p.Demo,
 	}
 	for _, k := range p.Krachtlijnen {
-		it.Krachtlijnen = append(it.Krachtlijnen, tag{l.krachtlijn(k), searchState{Krachtlijnen: []string{k}}.url()})
+		it.Krachtlijnen = append(it.Krachtlijnen, tag{l.krachtlijn(k), searchState{Filter: filter.Filter{Krachtlijnen: []string{k}}}.url()})
 	}
 	for _, hl := range hit.Highlights {
 		if len(hl.Fragments) == 0 {
@@ -619,6 +532,68 @@ func yearsText(p practice.Practice) string {
 	return ""
 }
 
+// facetView shows a filter list field as a checkbox group and as active
+// filters: the legend, a value's label, the order of the plan's values (nil:
+// by count) and the field's counts in a result (nil: not a facet of the
+// search, so only its chosen values are shown).
+type facetView struct {
+	legend string
+	label  func(labeler, string) string
+	order  func(*actionplan.Plan) []string
+	counts func(search.Facets) []search.FacetCount
+}
+
+// viewOf is the view of filter.Lists[i]; a field without an entry in
+// facetViews shows its values as they are, under its label.
+func viewOf(i int) facetView {
+	fv := facetViews[i]
+	if fv.legend == "" {
+		fv.legend = capitalize(filter.Lists[i].Label)
+	}
+	if fv.label == nil {
+		fv.label = asIs
+	}
+	if fv.counts == nil {
+		fv.counts = func(search.Facets) []search.FacetCount { return nil }
+	}
+	return fv
+}
+
+// facetViews are the views of the filter's list fields, at their positions
+// in filter.Lists.
+var facetViews = [len(filter.Lists)]facetView{
+	filter.ListKrachtlijnen: {"Krachtlijn", labeler.krachtlijn, func(p *actionplan.Plan) (out []string) {
+		for _, k := range p.Krachtlijnen {
+			out = append(out, k.Code)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Krachtlijnen }},
+	filter.ListChallenges: {"Uitdaging", labeler.challenge, func(p *actionplan.Plan) (out []string) {
+		for _, c := range p.Challenges {
+			out = append(out, c.ID)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Challenges }},
+	filter.ListActions: {"Actie", labeler.action, func(p *actionplan.Plan) (out []string) {
+		for _, c := range p.Challenges {
+			for _, a := range c.Actions {
+				out = append(out, a.ID)
+			}
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Actions }},
+	filter.ListRegions: {"Regio", labeler.region, func(p *actionplan.Plan) (out []string) {
+		for _, r := range p.Regions {
+			out = append(out, r.ID)
+		}
+		return out
+	}, func(f search.Facets) []search.FacetCount { return f.Regions }},
+	filter.ListTargetGroups: {"Doelgroep", asIs, nil, func(f search.Facets) []search.FacetCount { return f.TargetGroups }},
+	filter.ListSettings:     {"Setting", asIs, nil, func(f search.Facets) []search.FacetCount { return f.Settings }},
+}
+
+func asIs(_ labeler, v string) string { return v }
+
 // facetGroups builds the checkbox groups: the plan's own values in plan
 // order, free values (doelgroep, setting) by count; values with no
 // practices are left out unless they are checked.
@@ -655,27 +630,14 @@ func facetGroups(l labeler, plan *actionplan.Plan, s searchState, f search.Facet
 		}
 		return g
 	}
-	var krachtlijnen, challenges, actions, regions []string
-	for _, k := range plan.Krachtlijnen {
-		krachtlijnen = append(krachtlijnen, k.Code)
-	}
-	for _, c := range plan.Challenges {
-		challenges = append(challenges, c.ID)
-		for _, a := range c.Actions {
-			actions = append(actions, a.ID)
+	groups := make([]facetGroup, 0, len(facetViews))
+	for i := range facetViews {
+		fv := viewOf(i)
+		var order []string
+		if fv.order != nil {
+			order = fv.order(plan)
 		}
-	}
-	for _, r := range plan.Regions {
-		regions = append(regions, r.ID)
-	}
-	same := func(v string) string { return v }
-	groups := []facetGroup{
-		group(pKrachtlijn, "Krachtlijn", krachtlijnen, f.Krachtlijnen, l.krachtlijn),
-		group(pChallenge, "Uitdaging", challenges, f.Challenges, l.challenge),
-		group(pAction, "Actie", actions, f.Actions, l.action),
-		group(pRegion, "Regio", regions, f.Regions, l.region),
-		group(pTarget, "Doelgroep", nil, f.TargetGroups, same),
-		group(pSetting, "Setting", nil, f.Settings, same),
+		groups = append(groups, group(filter.Lists[i].Param, fv.legend, order, fv.counts(f), func(v string) string { return fv.label(l, v) }))
 	}
 	out := groups[:0]
 	for _, g := range groups {
@@ -695,7 +657,7 @@ func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from
 			years[y] = c.Count
 		}
 	}
-	for _, y := range []*int{s.From, s.To} {
+	for _, y := range []*int{s.FromYear, s.ToYear} {
 		if y != nil {
 			if _, ok := years[*y]; !ok {
 				years[*y] = 0
@@ -710,11 +672,11 @@ func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from
 	for _, y := range keys {
 		opts = append(opts, yearOption{strconv.Itoa(y), fmt.Sprintf("%d (%d)", y, years[y])})
 	}
-	if s.From != nil {
-		from = strconv.Itoa(*s.From)
+	if s.FromYear != nil {
+		from = strconv.Itoa(*s.FromYear)
 	}
-	if s.To != nil {
-		to = strconv.Itoa(*s.To)
+	if s.ToYear != nil {
+		to = strconv.Itoa(*s.ToYear)
 	}
 	return opts, from, to
 }
@@ -722,30 +684,23 @@ func yearOptions(s searchState, fc []search.FacetCount) (opts []yearOption, from
 // activeFilters lists the chosen filters, each with the link that drops it.
 func activeFilters(l labeler, s searchState) []activeFilter {
 	var out []activeFilter
-	names := map[string]struct {
-		what  string
-		label func(string) string
-	}{
-		pKrachtlijn: {"Krachtlijn", l.krachtlijn}, pChallenge: {"Uitdaging", l.challenge},
-		pAction: {"Actie", l.action}, pRegion: {"Regio", l.region},
-		pTarget: {"Doelgroep", func(v string) string { return v }}, pSetting: {"Setting", func(v string) string { return v }},
-	}
-	for _, p := range listParams {
+	for i, fl := range filter.Lists {
+		p, fv := fl.Param, viewOf(i)
 		for _, v := range *s.list(p) {
 			c := s.clone()
 			*c.list(p) = slices.DeleteFunc(*c.list(p), func(x string) bool { return x == v })
-			out = append(out, activeFilter{names[p].what + ": " + names[p].label(v), c.url()})
+			out = append(out, activeFilter{fv.legend + ": " + fv.label(l, v), c.url()})
 		}
 	}
-	if s.From != nil {
+	if s.FromYear != nil {
 		c := s.clone()
-		c.From = nil
-		out = append(out, activeFilter{fmt.Sprintf("Van %d", *s.From), c.url()})
+		c.FromYear = nil
+		out = append(out, activeFilter{fmt.Sprintf("Van %d", *s.FromYear), c.url()})
 	}
-	if s.To != nil {
+	if s.ToYear != nil {
 		c := s.clone()
-		c.To = nil
-		out = append(out, activeFilter{fmt.Sprintf("Tot %d", *s.To), c.url()})
+		c.ToYear = nil
+		out = append(out, activeFilter{fmt.Sprintf("Tot %d", *s.ToYear), c.url()})
 	}
 	return out
 }
