@@ -48,15 +48,6 @@ type Option func(*Index)
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(ix *Index) { ix.log = l } }
 
-// WithBatchSize sets how many practices go in one index batch (default 500).
-func WithBatchSize(n int) Option {
-	return func(ix *Index) {
-		if n > 0 {
-			ix.batchSize = n
-		}
-	}
-}
-
 // DefaultCacheSize is how many recent search results the index keeps.
 const DefaultCacheSize = 2048
 
