@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Similar returns up to first practices like the one with id (more like
@@ -237,4 +238,14 @@ func (ix *Index) completes(value string, words []string, lastIsPrefix bool) bool
 		}
 	}
 	return true
+}
+
+// termCount is the number of documents with term in field.
+func termCount(r index.IndexReader, field, t string) (uint64, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(t), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
 }
