@@ -28,21 +28,21 @@ func validateFilter(f Filter) error {
 	for name, vals := range map[string][]string{"krachtlijnen": f.Krachtlijnen, "challenges": f.Challenges, "actions": f.Actions,
 		"regions": f.Regions, "targetGroups": f.TargetGroups, "settings": f.Settings} {
 		if len(vals) > maxFilterVals {
-			return fmt.Errorf("%w: more than %d values for %s", ErrFilter, maxFilterVals, name)
+			return refuse(ErrFilter, fmt.Sprintf("more than %d values for %s", maxFilterVals, name), fmt.Sprintf("meer dan %d waarden voor %s", maxFilterVals, name))
 		}
 		for _, s := range vals {
 			if len(s) > maxFilterValSz || !utf8.ValidString(s) {
-				return fmt.Errorf("%w: a value of %s is too long or not UTF-8", ErrFilter, name)
+				return refuse(ErrFilter, "a value of "+name+" is too long or not UTF-8", "ongeldige waarde voor "+name)
 			}
 		}
 	}
 	for _, y := range []*int{f.FromYear, f.ToYear} {
 		if y != nil && (*y < 0 || *y > 9999) {
-			return fmt.Errorf("%w: a year must be 0 to 9999", ErrFilter)
+			return refuse(ErrFilter, "a year out of 0..9999", "een jaar ligt tussen 0 en 9999")
 		}
 	}
 	if f.FromYear != nil && f.ToYear != nil && *f.FromYear > *f.ToYear {
-		return fmt.Errorf("%w: fromYear is after toYear", ErrFilter)
+		return refuse(ErrFilter, "fromYear after toYear", "fromYear ligt na toYear")
 	}
 	return nil
 }
