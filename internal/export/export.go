@@ -291,9 +291,9 @@ func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (exportReques
 				Message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
 			return req, false
 		case errors.Is(err, bank.ErrInvalid):
-			msg, ok := search.UserMessage(err)
-			if !ok {
-				msg = "Deze zoektekst kan niet gebruikt worden."
+			msg := "Deze zoektekst kan niet gebruikt worden."
+			if why, ok := search.UserMessage(err); ok {
+				msg = "Deze zoektekst kan niet gebruikt worden: " + why + "."
 			}
 			writeError(w, &insight.FilterError{Field: "query", Code: "INVALID_QUERY", Message: msg})
 			return req, false
