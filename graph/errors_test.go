@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
@@ -102,10 +104,14 @@ func TestGqlparserMessagesInDutch(t *testing.T) {
 // refused search reaches the user with the index's Dutch message.
 func TestSearchRefusalsInDutch(t *testing.T) {
 	present := ErrorPresenter(slog.New(slog.DiscardHandler), nil)
-	bad := fmt.Errorf("%w: %w", bank.ErrInvalid, fmt.Errorf("%w: unreadable", search.ErrCursor))
-	got := present(context.Background(), bad)
-	want, _ := search.UserMessage(bad)
-	if got.Extensions["code"] != CodeBadUserInput || got.Message != want || strings.Contains(got.Message, "unreadable") {
-		t.Errorf("got %q (%v), want %q", got.Message, got.Extensions["code"], want)
+	ix, err := search.Open(filepath.Join(t.TempDir(), "index"), actionplan.Default(), search.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	_, refused := ix.Search(context.Background(), search.Request{After: "not-a-cursor"})
+	got := present(context.Background(), fmt.Errorf("%w: %w", bank.ErrInvalid, refused))
+	if got.Extensions["code"] != CodeBadUserInput || !strings.Contains(got.Message, "onleesbare cursor") || strings.Contains(got.Message, "unreadable") {
+		t.Errorf("got %q (%v), want the Dutch message", got.Message, got.Extensions["code"])
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/metrics"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store/bolt"
 )
@@ -102,15 +103,15 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		a.close()
 		return nil, fmt.Errorf("datamap %s aanmaken: %w", c.DataDir, err)
 	}
-	thesaurus := search.DefaultThesaurus()
+	synonyms := thesaurus.Default()
 	if c.Thesaurus != "" {
-		if thesaurus, err = search.LoadThesaurus(c.Thesaurus); err != nil {
+		if synonyms, err = thesaurus.Load(c.Thesaurus); err != nil {
 			a.close()
 			return nil, fmt.Errorf("synoniemenbestand lezen: %w", err)
 		}
 	}
-	log.Info("search thesaurus", "file", cmp.Or(c.Thesaurus, "shipped"), "groups", thesaurus.Groups())
-	a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log), search.WithThesaurus(thesaurus))
+	log.Info("search thesaurus", "file", cmp.Or(c.Thesaurus, "shipped"), "groups", synonyms.Groups())
+	a.index, err = search.Open(filepath.Join(c.DataDir, "index"), a.plan, search.WithLogger(log), search.WithThesaurus(synonyms))
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("zoekindex openen: %w", err)

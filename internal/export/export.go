@@ -256,9 +256,9 @@ func (e *Exporter) request(w http.ResponseWriter, r *http.Request) (bank.ExportS
 			message: fmt.Sprintf("Deze zoekopdracht vindt meer dan %d praktijken. Verfijn ze met filters, of exporteer zonder zoektekst (dan is er geen grens).", MaxSearchExport)})
 		return sel, false
 	case errors.Is(err, bank.ErrInvalid):
-		msg, ok := bank.UserMessage(err)
-		if !ok {
-			msg = "Deze zoektekst kan niet gebruikt worden."
+		msg := "Deze zoektekst kan niet gebruikt worden."
+		if why, ok := bank.UserMessage(err); ok {
+			msg = "Deze zoektekst kan niet gebruikt worden: " + why + "."
 		}
 		writeError(w, &requestError{param: queryParam, code: "INVALID_QUERY", message: msg})
 		return sel, false

@@ -79,7 +79,3 @@ func analyse(text string) analysed {
 	a.key = strings.Join(keyWords, " ")
 	return a
 }
-
-// GroupKey is the key under which a factor text is grouped; equivalent
-// phrasings have the same key.
-func GroupKey(text string) string { return analyse(text).key }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -28,7 +27,7 @@ func encodeCursor(s Sort, key, id string) string {
 }
 
 func decodeCursor(c string, s Sort) ([]string, error) {
-	bad := fmt.Errorf("%w: unreadable; use a cursor from an earlier answer", ErrCursor)
+	bad := refuse(ErrCursor, "unreadable", "onleesbare cursor; gebruik een cursor uit een eerder antwoord")
 	if len(c) > 2048 {
 		return nil, bad
 	}
@@ -45,7 +44,7 @@ func decodeCursor(c string, s Sort) ([]string, error) {
 		return nil, bad
 	}
 	if cur.S != s {
-		return nil, fmt.Errorf("%w: it belongs to sort order %s", ErrCursor, cur.S)
+		return nil, refuse(ErrCursor, "of sort order "+string(cur.S), "deze cursor hoort bij sortering "+string(cur.S))
 	}
 	if s == SortRelevance {
 		f, err := strconv.ParseFloat(strings.TrimPrefix(cur.K[0], windowKeyPrefix), 64)

@@ -14,7 +14,8 @@
 //	        ─ analyse ──────── analyse.go              stems, compound parts, dictionary forms
 //	                           languages.go            the words' French and English terms
 //	        ─ expand ───────── expand.go               prefixes and typos from the vocabulary (package vocab)
-//	                           variants.go             thesaurus, derivations, splits, joins
+//	                           variants.go             synonyms (package thesaurus), derivations,
+//	                                                   splits, joins
 //	        ─ build ────────── build.go                a Bleve query: every word wanted, or
 //	                                                   relaxed to some (Result.Partial)
 //	        ─ match, count ─── onepass.go              Bleve scores the text; filter, facets,

@@ -275,10 +275,3 @@ func (t *docTable) refresh(r index.IndexReader, ids []string) error {
 	}
 	return nil
 }
-
-// len is the number of documents in the table.
-func (t *docTable) len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return len(t.docs)
-}

@@ -4,3 +4,13 @@ package search
 // index's searches: for the tests that compare a search with Bleve's own
 // ranking, which knows no rescoring.
 func withoutRescoring() Option { return func(ix *Index) { ix.rescoring = false } }
+
+// WithBatchSize sets how many practices go in one index batch (default
+// 500): tests fill an index in many batches.
+func WithBatchSize(n int) Option {
+	return func(ix *Index) {
+		if n > 0 {
+			ix.batchSize = n
+		}
+	}
+}

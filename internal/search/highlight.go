@@ -137,15 +137,6 @@ func (h *highlighter) highlight(fields map[string][]string) []Highlight {
 	return out
 }
 
-// storedValues turns the stored fields of a Bleve hit into field -> values.
-func storedValues(fields map[string]interface{}) map[string][]string {
-	out := make(map[string][]string, len(fields))
-	for f, v := range fields {
-		out[f] = values(v)
-	}
-	return out
-}
-
 func values(v interface{}) []string {
 	switch x := v.(type) {
 	case string:

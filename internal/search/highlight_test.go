@@ -27,3 +27,12 @@ func wholeTextSpans(h *highlighter, text string) []hlSpan {
 	}
 	return mergeSpans(marked)
 }
+
+// storedValues turns the stored fields of a Bleve hit into field -> values.
+func storedValues(fields map[string]interface{}) map[string][]string {
+	out := make(map[string][]string, len(fields))
+	for f, v := range fields {
+		out[f] = values(v)
+	}
+	return out
+}

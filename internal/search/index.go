@@ -25,6 +25,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
@@ -48,15 +49,6 @@ type Option func(*Index)
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(ix *Index) { ix.log = l } }
 
-// WithBatchSize sets how many practices go in one index batch (default 500).
-func WithBatchSize(n int) Option {
-	return func(ix *Index) {
-		if n > 0 {
-			ix.batchSize = n
-		}
-	}
-}
-
 // DefaultCacheSize is how many recent search results the index keeps.
 const DefaultCacheSize = 2048
 
@@ -65,8 +57,8 @@ const DefaultCacheSize = 2048
 func WithCacheSize(n int) Option { return func(ix *Index) { ix.cache = newResultCache(n) } }
 
 // WithThesaurus sets the thesaurus searches apply (default: the shipped
-// one, DefaultThesaurus); nil applies none.
-func WithThesaurus(t *Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
+// one, thesaurus.Default); nil applies none.
+func WithThesaurus(t *thesaurus.Thesaurus) Option { return func(ix *Index) { ix.thesaurus = t } }
 
 // Index is the search index. It is safe for concurrent use.
 type Index struct {
@@ -74,7 +66,7 @@ type Index struct {
 	plan      *actionplan.Plan
 	log       *slog.Logger
 	batchSize int
-	thesaurus *Thesaurus // applied at query time (variants.go)
+	thesaurus *thesaurus.Thesaurus // applied at query time (variants.go)
 	tag       string
 
 	writeMu sync.Mutex   // serialises writes (Apply, Reconcile, Rebuild's swap)
@@ -102,7 +94,7 @@ type Index struct {
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true,
-		cache: newResultCache(DefaultCacheSize), thesaurus: DefaultThesaurus()}
+		cache: newResultCache(DefaultCacheSize), thesaurus: thesaurus.Default()}
 	for _, o := range opts {
 		o(ix)
 	}

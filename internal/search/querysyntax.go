@@ -14,7 +14,7 @@ import (
 // -word and -"a phrase" leave out the practices that have them; OF (or OR)
 // between two words or phrases wants either. Everything else is a word:
 // the syntax never fails, and user text only ever becomes terms and
-// phrases (query.go), never Bleve's query-string syntax.
+// phrases (build.go), never Bleve's query-string syntax.
 
 // queryPart is a word or a quoted phrase as the user typed it.
 type queryPart struct {

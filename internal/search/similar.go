@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Similar returns up to first practices like the one with id (more like
@@ -20,7 +21,7 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
+		return nil, refuse(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -139,10 +140,10 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, first int) ([]Sugge
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, fmt.Errorf("%w: first must be 1 to %d", ErrPageSize, MaxFirst)
+		return nil, refuse(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
 	}
 	if utf8.RuneCountInString(prefix) > 100 {
-		return nil, fmt.Errorf("%w: the prefix is longer than 100 characters", ErrQuery)
+		return nil, refuse(ErrQuery, "prefix longer than 100 characters", "het begin is te lang")
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -237,4 +238,14 @@ func (ix *Index) completes(value string, words []string, lastIsPrefix bool) bool
 		}
 	}
 	return true
+}
+
+// termCount is the number of documents with term in field.
+func termCount(r index.IndexReader, field, t string) (uint64, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(t), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
 }

@@ -4,47 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
 )
-
-func TestShippedThesaurus(t *testing.T) {
-	th := DefaultThesaurus()
-	if th.Groups() < 20 {
-		t.Fatalf("%d groups", th.Groups())
-	}
-	// Inflections find the group; a word does not list itself.
-	got := th.Synonyms("polarisering")
-	if !slices.ContainsFunc(got, func(ws []string) bool { return slices.Equal(ws, []string{"polarisatie"}) }) {
-		t.Errorf("polarisering: %v", got)
-	}
-	if got := th.Synonyms("daklozen"); !slices.ContainsFunc(got, func(ws []string) bool { return slices.Equal(ws, []string{"sans", "abri"}) }) {
-		t.Errorf("daklozen: %v", got)
-	}
-	if got := th.Synonyms("fiets"); got != nil {
-		t.Errorf("fiets: %v", got)
-	}
-}
-
-func TestParseThesaurusErrors(t *testing.T) {
-	for _, tc := range []struct{ text, want string }{
-		{"# comment\n\nalleen", "line 3"},
-		{"a, b\n\xff, c", "line 2: not UTF-8"},
-		{"a, " + strings.Repeat("x", maxEntryLen+1), "longer than"},
-	} {
-		if _, err := ParseThesaurus([]byte(tc.text)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: err %v, want %q", tc.text, err, tc.want)
-		}
-	}
-	big := filepath.Join(t.TempDir(), "big.txt")
-	if err := os.WriteFile(big, []byte(strings.Repeat("a, b\n", maxThesaurusBytes/5+1)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadThesaurus(big); err == nil || !strings.Contains(err.Error(), "larger than") {
-		t.Errorf("big file: %v", err)
-	}
-}
 
 // TestThesaurusReplaced: a thesaurus given to the index is the one its
 // searches apply, without a reindex.
@@ -54,20 +17,20 @@ func TestThesaurusReplaced(t *testing.T) {
 	if err := os.WriteFile(path, []byte("# own words\nfietsbib, rijwiel\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	own, err := LoadThesaurus(path)
+	own, err := thesaurus.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	refs := refIndex(corpus)
 	for _, tc := range []struct {
 		name      string
-		th        *Thesaurus
+		th        *thesaurus.Thesaurus
 		query     string
 		wantFound bool
 	}{
 		{"own file", own, "rijwiel", true},
 		{"own file replaces the shipped one", own, "vereenzaming", false},
-		{"shipped", DefaultThesaurus(), "vereenzaming", true},
+		{"shipped", thesaurus.Default(), "vereenzaming", true},
 		{"none", nil, "vereenzaming", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

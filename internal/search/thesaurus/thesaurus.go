@@ -1,4 +1,7 @@
-package search
+// Package thesaurus is the synonym list of the search index: groups of
+// words of social work that mean the same, looked up by a query word's
+// stem when a search is made.
+package thesaurus
 
 import (
 	"bufio"
@@ -18,7 +21,7 @@ import (
 // finds the others, a little below the word itself. It is applied when a
 // search is made (variants.go), so a changed file needs no reindex. The
 // binary ships one (thesaurus.txt); the Vlaams platform may give the
-// server its own (LoadThesaurus), in the same format: one group of words
+// server its own (Load), in the same format: one group of words
 // per line, separated by commas, # for comments.
 type Thesaurus struct {
 	groups [][]string       // the words of each group: lower-cased, folded
@@ -35,17 +38,17 @@ const (
 	maxEntryLen       = 60 // bytes
 )
 
-// DefaultThesaurus is the thesaurus shipped with the binary.
-func DefaultThesaurus() *Thesaurus {
-	t, err := ParseThesaurus(shippedThesaurus)
+// Default is the thesaurus shipped with the binary.
+func Default() *Thesaurus {
+	t, err := Parse(shippedThesaurus)
 	if err != nil {
-		panic("search: the shipped thesaurus: " + err.Error()) // a test reads it
+		panic("thesaurus: the shipped one: " + err.Error()) // a test reads it
 	}
 	return t
 }
 
-// LoadThesaurus reads a thesaurus file.
-func LoadThesaurus(path string) (*Thesaurus, error) {
+// Load reads a thesaurus file.
+func Load(path string) (*Thesaurus, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -58,18 +61,18 @@ func LoadThesaurus(path string) (*Thesaurus, error) {
 	if len(b) > maxThesaurusBytes {
 		return nil, fmt.Errorf("thesaurus %s: larger than %d bytes", path, maxThesaurusBytes)
 	}
-	t, perr := ParseThesaurus(b)
+	t, perr := Parse(b)
 	if perr != nil {
 		return nil, fmt.Errorf("thesaurus %s: %w", path, perr)
 	}
 	return t, nil
 }
 
-// ParseThesaurus reads a thesaurus: one group per line, its words separated
+// Parse reads a thesaurus: one group per line, its words separated
 // by commas; empty lines and lines starting with # are skipped. A line with
 // fewer than two words, an entry that is too long or not UTF-8 is an
 // error with its line number.
-func ParseThesaurus(b []byte) (*Thesaurus, error) {
+func Parse(b []byte) (*Thesaurus, error) {
 	t := &Thesaurus{byStem: make(map[string][]int)}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for line := 1; sc.Scan(); line++ {
