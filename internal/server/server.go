@@ -146,6 +146,7 @@ func New(d Deps, o Options) http.Handler {
 	mux.Handle("/", limitedSite)
 	var h http.Handler = compress(mux)
 	h = withCORS(o.CORSOrigins, h)
+	h = limitURL(h)
 	h = securityHeaders(h)
 	return h
 }
