@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -19,7 +18,8 @@ import (
 )
 
 // RateLimits are per client: per platform token when a request carries a
-// valid one, else per client address; the admin is not limited. Every route
+// valid one, else per client address (behind trusted proxies, the address
+// they forward; see Proxies); the admin is not limited. Every route
 // that computes has a class with its own budget, counted per HTTP request
 // before anything is read or parsed, so refused, invalid and oversized
 // requests pay too:
@@ -83,19 +83,12 @@ const CodeRateLimited = "RATE_LIMITED"
 
 type clientKey struct{}
 
-// withClient remembers the client address of a request for the limiter.
-func withClient(next http.Handler) http.Handler {
+// withClient remembers the client address of a request for the limiter
+// (see Proxies.client).
+func withClient(ps Proxies, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientAddr(r))))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, ps.client(r))))
 	})
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return host
 }
 
 // maxBuckets bounds the limiter's memory under a flood from many addresses;
@@ -105,6 +98,7 @@ const maxBuckets = 100_000
 // limiter keeps a token bucket per client and class; idle buckets are dropped.
 type limiter struct {
 	limits  RateLimits
+	proxies Proxies // whose X-Forwarded-For names the client
 	onLimit func(class string)
 	now     func() time.Time
 
@@ -118,8 +112,8 @@ type bucket struct {
 	used time.Time
 }
 
-func newLimiter(l RateLimits, onLimit func(class string)) *limiter {
-	return &limiter{limits: l, onLimit: onLimit, now: time.Now, buckets: map[string]*bucket{}}
+func newLimiter(l RateLimits, proxies Proxies, onLimit func(class string)) *limiter {
+	return &limiter{limits: l, proxies: proxies, onLimit: onLimit, now: time.Now, buckets: map[string]*bucket{}}
 }
 
 // allow reports whether the client may make one more request of the class,
@@ -189,7 +183,7 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		client := clientAddr(r)
+		client := l.proxies.client(r)
 		if h := r.Header.Get("Authorization"); h != "" && a != nil {
 			// A bad token is refused later; it counts against the address.
 			// A good one is passed on, so authenticate need not look it up
