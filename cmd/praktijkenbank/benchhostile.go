@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,8 +33,9 @@ import (
 // class at a time, and prints per class the answer (status and error code),
 // its time and the growth of the server's peak memory (VmHWM after
 // resetting it through /proc/PID/clear_refs). With --attackers it then runs
-// the classes concurrently for --duration while probing /healthz, and checks
-// that the server serves normally afterwards.
+// the classes concurrently for --duration while a process of its own
+// (bench hostile --probe) probes /healthz, and checks that the server serves
+// normally afterwards.
 //
 // Without --url it starts this binary's server itself on a temporary data
 // dir (with GOMEMLIMIT from --gomemlimit); with --url it needs --pid for the
@@ -49,8 +52,15 @@ func benchHostile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	attackers := fs.Int("attackers", 0, "aantal gelijktijdige aanvallers na de reeks; 0: geen")
 	duration := fs.Duration("duration", time.Minute, "hoe lang de gelijktijdige aanvallers aanvallen")
 	timeout := fs.Duration("timeout", 2*time.Minute, "hoe lang één aanval op een antwoord wacht")
+	probe := fs.Bool("probe", false, "alleen /healthz van --url peilen, elke 50 ms gedurende --duration, en de tijden samenvatten (met --attackers doet bench hostile dat zelf in een eigen proces)")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
+	}
+	if *probe {
+		if *target == "" || *duration <= 0 {
+			return usageError{errors.New("--probe vraagt --url en een positieve --duration")}
+		}
+		return probeHealth(ctx, strings.TrimRight(*target, "/"), *duration, stdout)
 	}
 	if *versions < 2 || *attackers < 0 || *duration <= 0 {
 		return usageError{errors.New("--versions moet minstens 2 zijn, --attackers ≥ 0 en --duration positief")}
@@ -500,6 +510,19 @@ func (h *hostile) concurrent(ctx context.Context, classes []attackClass, n int, 
 	defer cancel()
 	var sent atomic.Int64
 	var wg sync.WaitGroup
+	// The probe runs in a process of its own: in this one it would wait
+	// behind the attackers' goroutines, and measure them rather than the
+	// server.
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var probeOut bytes.Buffer
+	prober := exec.CommandContext(ctx, exe, "bench", "hostile", "--probe", "--url", h.url, "--duration", d.String())
+	prober.Stdout, prober.Stderr = &probeOut, &probeOut
+	if err := prober.Start(); err != nil {
+		return err
+	}
 	for a := 0; a < n; a++ {
 		wg.Add(1)
 		go func() {
@@ -510,26 +533,13 @@ func (h *hostile) concurrent(ctx context.Context, classes []attackClass, n int, 
 			}
 		}()
 	}
-	var worst time.Duration
-	var probes, failed int
-	probe := &http.Client{Timeout: 5 * time.Second}
-	for attackCtx.Err() == nil {
-		start := time.Now()
-		resp, err := probe.Get(h.url + "/healthz")
-		took := time.Since(start)
-		probes++
-		if err != nil || resp.StatusCode != 200 {
-			failed++
-		}
-		if resp != nil {
-			resp.Body.Close()
-		}
-		worst = max(worst, took)
-		time.Sleep(50 * time.Millisecond)
-	}
+	probeErr := prober.Wait()
 	wg.Wait()
-	fmt.Fprintf(h.out, "aanvalsrondes (één klasse, een vloed telt als één) %d; /healthz: %d keer, %d mislukt, max %s; piek RSS %s\n",
-		sent.Load(), probes, failed, worst.Round(time.Millisecond), h.growth(base))
+	fmt.Fprintf(h.out, "aanvalsrondes (één klasse, een vloed telt als één) %d; piek RSS %s\n", sent.Load(), h.growth(base))
+	_, _ = h.out.Write(probeOut.Bytes())
+	if probeErr != nil {
+		return fmt.Errorf("de peiling van /healthz: %w", probeErr)
+	}
 	time.Sleep(2 * time.Second) // rate limits refill a little
 	var res struct {
 		Data struct {
@@ -537,7 +547,7 @@ func (h *hostile) concurrent(ctx context.Context, classes []attackClass, n int, 
 		}
 		Errors []struct{ Message string }
 	}
-	err := h.graphql(ctx, h.token, `{ searchPractices(query: "praktijk") { total } }`, nil, &res)
+	err = h.graphql(ctx, h.token, `{ searchPractices(query: "praktijk") { total } }`, nil, &res)
 	switch {
 	case err != nil:
 		fmt.Fprintf(h.out, "na afloop: de server zoekt niet normaal: %v\n", err)
@@ -548,6 +558,46 @@ func (h *hostile) concurrent(ctx context.Context, classes []attackClass, n int, 
 	}
 	fmt.Fprintf(h.out, "na afloop: de server antwoordt normaal (zoeken: %d praktijken gevonden)\n", res.Data.SearchPractices.Total)
 	return nil
+}
+
+// probeHealth asks url/healthz every 50 ms for d and prints how many
+// answers took over 100 ms, and the median, 99th percentile and slowest.
+func probeHealth(ctx context.Context, url string, d time.Duration, out io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	client := &http.Client{Timeout: 5 * time.Second}
+	var took []time.Duration
+	var failed int
+	for ctx.Err() == nil {
+		start := time.Now()
+		resp, err := client.Get(url + "/healthz")
+		took = append(took, time.Since(start))
+		if err != nil || resp.StatusCode != http.StatusOK {
+			failed++
+		}
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	slices.Sort(took)
+	over := len(took) - sort.Search(len(took), func(i int) bool { return took[i] > 100*time.Millisecond })
+	fmt.Fprintf(out, "/healthz (eigen proces): %d keer, %d mislukt, %d boven 100 ms; p50 %s, p99 %s, max %s\n", len(took), failed, over,
+		quantile(took, 0.5), quantile(took, 0.99), quantile(took, 1))
+	return nil
+}
+
+// quantile is the q-quantile of sorted durations (nearest rank), rounded.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[max(i, 0)].Round(time.Millisecond)
 }
 
 // multipartRequest is a GraphQL multipart request with one file (or none).

@@ -36,10 +36,12 @@ type config struct {
 	ExportsPerMin   float64 // exports per client; 0: no limit
 	MetricsToken    string  // bearer token of /metrics; empty: open
 	Timeouts        server.Timeouts
-	SessionKey      string // signs the sessions of /indienen; shared by replicas
-	TLSProxy        bool   // behind a proxy that ends TLS (X-Forwarded-Proto)
-	tlsProxy        string // TLSProxy as given, until validated
-	Thesaurus       string // file of the search thesaurus; "": the shipped one
+	SessionKey      string         // signs the sessions of /indienen; shared by replicas
+	TLSProxy        bool           // behind a proxy that ends TLS (X-Forwarded-Proto)
+	tlsProxy        string         // TLSProxy as given, until validated
+	TrustedProxies  server.Proxies // whose X-Forwarded-For names the client
+	trustedProxies  string         // TrustedProxies as given, until validated
+	Thesaurus       string         // file of the search thesaurus; "": the shipped one
 }
 
 // env names of the configuration.
@@ -64,6 +66,7 @@ const (
 	envSessionKey    = "PRAKTIJKENBANK_SESSION_KEY"
 	envTLSProxy      = "PRAKTIJKENBANK_TLS_PROXY"
 	envThesaurus     = "PRAKTIJKENBANK_THESAURUS"
+	envTrustedProxy  = "PRAKTIJKENBANK_TRUSTED_PROXIES"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -94,6 +97,7 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.DurationVar(&c.Timeouts.Idle, "idle-timeout", t.Idle, "hoe lang een open verbinding zonder verzoek mag wachten")
 	fs.StringVar(&c.SessionKey, "session-key", getenv(envSessionKey), "sleutel (≥ 32 tekens) die de aanmeldingen op /indienen ondertekent; geef alle replica's dezelfde; leeg: een willekeurige per proces ($"+envSessionKey+")")
 	fs.StringVar(&c.tlsProxy, "tls-proxy", envOr(getenv, envTLSProxy, "false"), "de server staat achter een proxy die TLS afhandelt en X-Forwarded-Proto zet ($"+envTLSProxy+")")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv(envTrustedProxy), "IP-adressen en CIDR-bereiken van reverse proxies waarvan X-Forwarded-For de client aanwijst voor de limieten, met komma's gescheiden; leeg: geen ($"+envTrustedProxy+")")
 	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
 	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
 	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
@@ -148,6 +152,9 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 	}
 	if c.TLSProxy, err = parseBool("tls-proxy", envTLSProxy, c.tlsProxy); err != nil {
 		errs = append(errs, err)
+	}
+	if c.TrustedProxies, err = server.ParseProxies(c.trustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("-trusted-proxies / $%s: %w", envTrustedProxy, err))
 	}
 	if c.SessionKey != "" && len(c.SessionKey) < 32 {
 		errs = append(errs, fmt.Errorf("-session-key / $%s: te kort (%d tekens); gebruik minstens 32, bv. openssl rand -hex 32", envSessionKey, len(c.SessionKey)))
@@ -253,6 +260,7 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("adminToken", c.AdminToken != ""),
 		slog.Bool("sessionKey", c.SessionKey != ""),
 		slog.Bool("tlsProxy", c.TLSProxy),
+		slog.Any("trustedProxies", c.TrustedProxies),
 		slog.Any("corsOrigins", c.CORSOrigins),
 		slog.Bool("demo", c.Demo),
 		slog.String("logLevel", c.LogLevel.String()),

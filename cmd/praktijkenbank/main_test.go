@@ -48,6 +48,8 @@ func TestConfigIsValidatedAtTheEdge(t *testing.T) {
 		{"short admin token", map[string]string{envAdminToken: "kort"}, nil, "te kort"},
 		{"short session key", map[string]string{envSessionKey: "kort"}, nil, envSessionKey},
 		{"bad tls proxy", map[string]string{envTLSProxy: "soms"}, nil, envTLSProxy},
+		{"bad trusted proxy", map[string]string{envTrustedProxy: "10.0.0.1, proxy.example"}, nil, envTrustedProxy},
+		{"bad trusted proxy range", nil, []string{"serve", "-trusted-proxies", "10.0.0.0/33"}, "-trusted-proxies"},
 		{"bad mongodb uri", map[string]string{envMongoURI: "http://x"}, nil, "mongodb://"},
 		{"unknown command", nil, []string{"maakkapot"}, "onbekend commando"},
 		{"import without region", nil, []string{"import", fixture("limburg.json")}, "--region"},

@@ -80,6 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.Ready = func(ctx context.Context) error { return a.store.Ping(ctx) }
 	opts.SessionKey = []byte(c.SessionKey)
 	opts.TLSProxy = c.TLSProxy
+	opts.TrustedProxies = c.TrustedProxies
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
 	if b, ok := a.raw.(*bolt.Store); ok {
 		deps.Backup = b.Backup

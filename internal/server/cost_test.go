@@ -145,7 +145,8 @@ func TestHostileRepeatedFields(t *testing.T) {
 	h := startHostileWith(t, costTimeouts, func(o *server.Options) { o.MaxBodyBytes = server.Defaults().MaxBodyBytes })
 	const n = 1800
 	same := repeat("{ actionPlan { actions { ", `practiceCount(region: "r%d") `, "} } }", n)
-	getQuery := repeat("{actionPlan{actions{", "practiceCount(region:%d) ", "}}}", n)
+	getQuery := repeat("{actionPlan{actions{", "practiceCount(region:%d) ", "}}}", 400) // within MaxURLBytes
+	longGetQuery := repeat("{actionPlan{actions{", "practiceCount(region:%d) ", "}}}", n)
 	inline := repeat("{ actionPlan { actions { ", `... on Action { practiceCount(region: "r%d") } `, "} } }", n/2)
 	named := repeat("{ actionPlan { actions { ", "...F%d ", "} } }\n", 600) +
 		repeat("", "fragment F%[1]d on Action { practiceCount(region: \"r%[1]d\") }\n", "", 600)
@@ -166,6 +167,8 @@ func TestHostileRepeatedFields(t *testing.T) {
 		post("an unused fragment", unused),
 		{name: "as a GET URL", method: http.MethodGet, target: "/graphql?query=" + url.QueryEscape(getQuery),
 			status: http.StatusOK, code: "BAD_USER_INPUT", reason: "REPEATED_FIELD_LIMIT_EXCEEDED"},
+		{name: "as a GET URL over the URL limit", method: http.MethodGet, target: "/graphql?query=" + url.QueryEscape(longGetQuery),
+			status: http.StatusRequestURITooLong, code: "BAD_USER_INPUT", reason: server.ReasonURLTooLong},
 		{name: "accepting graphql-response+json", method: http.MethodPost, target: "/graphql", contentType: "application/json",
 			accept: "application/graphql-response+json", body: jsonRequest(same, nil),
 			status: http.StatusBadRequest, code: "BAD_USER_INPUT", reason: "REPEATED_FIELD_LIMIT_EXCEEDED"},

@@ -21,8 +21,12 @@ func DefaultTimeouts() Timeouts {
 	return Timeouts{ReadHeader: 5 * time.Second, Read: 60 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
 }
 
-// MaxHeaderBytes bounds the request line and headers together.
-const MaxHeaderBytes = 64 << 10
+// MaxHeaderBytes bounds the request line and headers together, and so
+// what one connection holds while its request head is read. It is well
+// above MaxURLBytes, so that an over-long URL is read whole and refused
+// with a coded 414 (see limitURL); only a head beyond it gets net/http's
+// own 431.
+const MaxHeaderBytes = 128 << 10
 
 // HTTPServer returns the http.Server the binary runs h in, with the
 // timeouts and the header limit; the caller sets Addr and BaseContext.

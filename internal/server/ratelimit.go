@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -19,7 +18,8 @@ import (
 )
 
 // RateLimits are per client: per platform token when a request carries a
-// valid one, else per client address; the admin is not limited. Every route
+// valid one, else per client address (behind trusted proxies, the address
+// they forward; see Proxies); the admin is not limited. Every route
 // that computes has a class with its own budget, counted per HTTP request
 // before anything is read or parsed, so refused, invalid and oversized
 // requests pay too:
@@ -32,7 +32,8 @@ import (
 //   - export: /export.csv and /export.json.
 //
 // A refused request gets 429 with Retry-After (and in GraphQL the code
-// RATE_LIMITED with retryAfter in seconds). Zero turns a class's limit off.
+// RATE_LIMITED with retryAfter in seconds), after a short pause (see
+// refusalPause). Zero turns a class's limit off.
 type RateLimits struct {
 	ReadsPerSecond   float64
 	ReadBurst        int
@@ -83,19 +84,12 @@ const CodeRateLimited = "RATE_LIMITED"
 
 type clientKey struct{}
 
-// withClient remembers the client address of a request for the limiter.
-func withClient(next http.Handler) http.Handler {
+// withClient remembers the client address of a request for the limiter
+// (see Proxies.client).
+func withClient(ps Proxies, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientAddr(r))))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, ps.client(r))))
 	})
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return host
 }
 
 // maxBuckets bounds the limiter's memory under a flood from many addresses;
@@ -105,6 +99,7 @@ const maxBuckets = 100_000
 // limiter keeps a token bucket per client and class; idle buckets are dropped.
 type limiter struct {
 	limits  RateLimits
+	proxies Proxies // whose X-Forwarded-For names the client
 	onLimit func(class string)
 	now     func() time.Time
 
@@ -118,8 +113,8 @@ type bucket struct {
 	used time.Time
 }
 
-func newLimiter(l RateLimits, onLimit func(class string)) *limiter {
-	return &limiter{limits: l, onLimit: onLimit, now: time.Now, buckets: map[string]*bucket{}}
+func newLimiter(l RateLimits, proxies Proxies, onLimit func(class string)) *limiter {
+	return &limiter{limits: l, proxies: proxies, onLimit: onLimit, now: time.Now, buckets: map[string]*bucket{}}
 }
 
 // allow reports whether the client may make one more request of the class,
@@ -189,7 +184,7 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		client := clientAddr(r)
+		client := l.proxies.client(r)
 		if h := r.Header.Get("Authorization"); h != "" && a != nil {
 			// A bad token is refused later; it counts against the address.
 			// A good one is passed on, so authenticate need not look it up
@@ -204,6 +199,7 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 			}
 		}
 		if ok, wait := l.allow(client, class); !ok {
+			pauseBeforeRefusal(r, wait)
 			secs := retrySeconds(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			refuse(w, r, secs)
@@ -211,6 +207,30 @@ func limitRequests(l *limiter, a *auth.Service, class string, refuse func(w http
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refusalPause is how long a request refused by rate waits for its answer
+// (less if the client may try again sooner).
+//
+// A flood is many connections that each send their next request as soon
+// as the last is answered. Answered at once, refusals are what the server
+// does all day: a trace of 10 such attackers (issue 13) showed 30 to 365
+// goroutines runnable ahead of each slow /healthz, most of them flood
+// requests on their way to a refusal, and the Go scheduler serves runnable
+// goroutines first come, first served. Paused, each of the flood's connections waits parked, off
+// the run queue, and makes at most 1/refusalPause requests a second; a
+// client that keeps to its budget never waits.
+const refusalPause = 100 * time.Millisecond
+
+// pauseBeforeRefusal waits refusalPause, or wait if that is shorter, or
+// until the client goes.
+func pauseBeforeRefusal(r *http.Request, wait time.Duration) {
+	t := time.NewTimer(min(wait, refusalPause))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
 }
 
 // refuseGraphQL answers a refused /graphql request as a request that never

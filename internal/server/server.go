@@ -67,6 +67,9 @@ type Options struct {
 	// TLSProxy: the server runs behind a proxy that ends TLS and sets
 	// X-Forwarded-Proto, so session cookies are Secure for https requests.
 	TLSProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client that rate limits count; empty: the direct peer is the client.
+	TrustedProxies Proxies
 }
 
 // Defaults are sensible limits for a public server.
@@ -108,7 +111,7 @@ func New(d Deps, o Options) http.Handler {
 	if d.Metrics != nil {
 		onLimit = func(class string) { d.Metrics.RateLimited.WithLabelValues(class).Inc() }
 	}
-	pages := newLimiter(o.RateLimits, onLimit)
+	pages := newLimiter(o.RateLimits, o.TrustedProxies, onLimit)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mountInsight(mux, d, pages)
@@ -143,6 +146,7 @@ func New(d Deps, o Options) http.Handler {
 	mux.Handle("/", limitedSite)
 	var h http.Handler = compress(mux)
 	h = withCORS(o.CORSOrigins, h)
+	h = limitURL(h)
 	h = securityHeaders(h)
 	return h
 }
@@ -176,7 +180,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log, onError))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
-	lim := newLimiter(o.RateLimits, onLimit)
+	lim := newLimiter(o.RateLimits, o.TrustedProxies, onLimit)
 	srv.Use(rateLimit{l: lim})
 	observe(srv, d.Metrics, d.Log)
 
@@ -185,7 +189,7 @@ func GraphQL(d Deps, o Options) http.Handler {
 	h = authenticate(d.Auth, inGraphQL, h)
 	h = limitBody(o, h)
 	h = limitLarge(o.MaxLargeInFlight, time.Second, h)
-	h = withClient(h)
+	h = withClient(o.TrustedProxies, h)
 	h = limitRequests(lim, d.Auth, classRead, refuseGraphQL, h)
 	return h
 }
