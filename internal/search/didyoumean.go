@@ -2,11 +2,14 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 )
 
 // suggestion is "did you mean": the query with each word unknown to the
@@ -35,7 +38,11 @@ func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request
 }
 
 // didYouMean proposes the query with each word unknown to the index replaced
-// by the most used indexed word within two edits; "" if none changes.
+// by the most used indexed word within two edits; "" if none changes. A
+// word whose clause already searches that word's stem (the stem is the
+// same, or the word's expansion reached it) is left as it is: the
+// suggestion could find no practice the query does not, and proving so
+// would cost a pass over all the practices both find.
 func (ix *Index) didYouMean(words []qword) string {
 	changed := false
 	out := make([]string, 0, len(words))
@@ -56,7 +63,7 @@ func (ix *Index) didYouMean(words []qword) string {
 				return ""
 			}
 		}
-		if best != "" && best != w.raw {
+		if best != "" && best != w.raw && !w.searches(dutch.Stem(best)) {
 			out[len(out)-1] = best
 			changed = true
 		}
@@ -65,4 +72,24 @@ func (ix *Index) didYouMean(words []qword) string {
 		return ""
 	}
 	return strings.Join(out, " ")
+}
+
+// searches reports whether the word's clause already matches the body term
+// st: as its own stem, a compound part or dictionary form, a neighbour
+// (prefix or typo) or a one-term variant.
+func (w qword) searches(st string) bool {
+	if slices.Contains(w.terms, st) {
+		return true
+	}
+	for _, n := range w.near {
+		if n.stem == st {
+			return true
+		}
+	}
+	for _, a := range w.alts {
+		if a.lang == "" && len(a.terms) == 1 && a.terms[0] == st {
+			return true
+		}
+	}
+	return false
 }
