@@ -191,10 +191,10 @@ func (f tokenFile) load() ([]byte, error) {
 	}
 	var d tokenFileDoc
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, fmt.Errorf("%s is beschadigd: %w", f.path, err)
+		return nil, fmt.Errorf("%s is damaged: %w", f.path, err)
 	}
 	if d.Stream != f.stream {
-		return nil, fmt.Errorf("%s hoort bij %q, niet bij %q", f.path, d.Stream, f.stream)
+		return nil, fmt.Errorf("%s belongs to stream %q, not %q", f.path, d.Stream, f.stream)
 	}
 	if len(d.Token) == 0 {
 		return nil, nil
