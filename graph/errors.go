@@ -101,9 +101,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if code == CodeInternal || code == CodeUnavailable {
 			log.ErrorContext(ctx, "request failed", "code", code, "err", err, "path", pres.Path.String())
 		}
-		if msg, ok := dutchFor(err); ok {
-			pres.Message = msg
-		}
+		pres.Message = UserMessage(err)
 		pres.Extensions = map[string]any{"code": code}
 		var fe *filter.Error
 		if errors.As(err, &fe) {
@@ -115,46 +113,34 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// UserMessage is the Dutch a user reads for err, chosen by its kind. The
-// errors of the domain whose text is written for users (the ErrInvalid
-// kinds, and insight's) keep it; every other text is internal, in English,
-// and never shown.
+// UserMessage is the Dutch a user reads for err, chosen by its kind. A
+// refusal from below carries the Dutch written for it (bank.UserMessage);
+// every error's own text is internal, in English, and never shown.
 func UserMessage(err error) string {
-	if msg, ok := dutchFor(err); ok {
-		return msg
-	}
-	return err.Error()
-}
-
-// dutchFor is the presenter's own Dutch for err; ok is false when err's
-// text is the one to show.
-func dutchFor(err error) (msg string, ok bool) {
 	var forbidden *auth.ForbiddenError
 	code := codeOf(err)
 	if code == CodeBadUserInput || code == CodeNotFound {
-		// A refusal from below that was written for users (a search's,
-		// the research view's) is shown as it is.
 		if msg, ok := bank.UserMessage(err); ok {
-			return msg, true
+			return msg
 		}
 	}
 	switch {
 	case code == CodeInternal || code == CodeUnavailable:
-		return internalMessage(code), true
+		return internalMessage(code)
 	case code == CodeUnauthenticated:
-		return "niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'", true
+		return "niet aangemeld: stuur een geldig token als 'Authorization: Bearer <token>'"
 	case errors.As(err, &forbidden) && forbidden.AdminOnly:
-		return "geen toegang: alleen de beheerder mag dit", true
+		return "geen toegang: alleen de beheerder mag dit"
 	case errors.As(err, &forbidden):
-		return fmt.Sprintf("geen toegang: dit token schrijft alleen in regio %q, niet in %q", forbidden.TokenRegion, forbidden.Region), true
+		return fmt.Sprintf("geen toegang: dit token schrijft alleen in regio %q, niet in %q", forbidden.TokenRegion, forbidden.Region)
 	case code == CodeForbidden:
-		return "geen toegang", true
+		return "geen toegang"
 	case errors.Is(err, auth.ErrNotFound):
-		return "dit token bestaat niet", true
+		return "dit token bestaat niet"
 	case code == CodeNotFound:
-		return "niet gevonden", true
+		return "niet gevonden"
 	}
-	return "", false
+	return "ongeldige invoer"
 }
 
 // complexityLimit finds the limit in gqlgen's complexity error.

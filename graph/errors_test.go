@@ -15,6 +15,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -34,7 +35,9 @@ func TestErrorPresenterCodes(t *testing.T) {
 		{auth.RequireAdmin(&auth.Principal{Role: auth.RolePlatform, Region: "limburg"}), CodeForbidden, false, "geen toegang: alleen de beheerder mag dit"},
 		{fmt.Errorf("bolt: practice pr_1: %w", store.ErrNotFound), CodeNotFound, true, "niet gevonden"},
 		{fmt.Errorf("revoke: %w: tok_1", auth.ErrNotFound), CodeNotFound, true, "dit token bestaat niet"},
-		{fmt.Errorf("%w: first te groot", bank.ErrInvalid), CodeBadUserInput, false, "ongeldige invoer: first te groot"},
+		{fmt.Errorf("field first: %w", refusal.New(bank.ErrInvalid, "first too large", "first te groot")), CodeBadUserInput, false, "first te groot"},
+		{refusal.New(auth.ErrInvalid, "label too long", "het label is te lang"), CodeBadUserInput, false, "het label is te lang"},
+		{fmt.Errorf("%w: db: first too large", bank.ErrInvalid), CodeBadUserInput, true, "ongeldige invoer"},
 		{fmt.Errorf("db: %w", store.ErrUnavailable), CodeUnavailable, true, "de dienst is tijdelijk niet beschikbaar; probeer het later opnieuw"},
 		{errors.New("disk full at /var/lib/secret"), CodeInternal, true, "interne fout; de beheerders zijn verwittigd"},
 		{&gqlerror.Error{Message: "Cannot query field", Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}, CodeBadUserInput, false, ""},

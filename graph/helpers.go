@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"encoding/base64"
-	"fmt"
 	"github.com/99designs/gqlgen/graphql"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 func deref[T any](p *T) T {
@@ -96,7 +96,7 @@ func offsetAfter(after *string) (int, error) {
 	s, ok := strings.CutPrefix(string(raw), offsetPrefix)
 	n, convErr := strconv.Atoi(s)
 	if err != nil || !ok || convErr != nil || n < 0 {
-		return 0, fmt.Errorf("%w: ongeldige cursor", bank.ErrInvalid)
+		return 0, refusal.New(bank.ErrInvalid, "unreadable cursor", "ongeldige cursor")
 	}
 	return n + 1, nil
 }
@@ -157,7 +157,7 @@ func (r *Resolver) searchRequest(ctx context.Context, req bank.SearchRequest, so
 		req.Sort = sorts[*sort]
 	}
 	if first != nil && *first <= 0 {
-		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", bank.ErrInvalid, bank.MaxFirst)
+		return nil, refusal.New(bank.ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", bank.MaxFirst)
 	}
 	res, err := r.Bank.Search(ctx, req)
 	if err != nil {

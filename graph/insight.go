@@ -2,11 +2,11 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph/model"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/bank"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Helpers of the research fields (successFactors, coverage, regionReport, …),
@@ -47,7 +47,7 @@ func (r *Resolver) distinctive(kind model.FactorKind, filter *model.PracticeFilt
 	q := insight.DistinctiveQuery{Kind: factorKinds[kind], Filter: filterOf(filter), First: n}
 	if minSupport != nil {
 		if *minSupport < 1 {
-			return nil, fmt.Errorf("%w: minSupport moet minstens 1 zijn", bank.ErrInvalid)
+			return nil, refusal.New(bank.ErrInvalid, "minSupport below 1", "minSupport moet minstens 1 zijn")
 		}
 		q.MinSupport = *minSupport
 	}

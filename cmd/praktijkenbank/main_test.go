@@ -169,8 +169,8 @@ func TestTokenCommands(t *testing.T) {
 	if out, _ = runCmd(t, env, "token", "list"); !strings.Contains(out, "ingetrokken") {
 		t.Errorf("after revoke: %s", out)
 	}
-	if _, err = runCmd(t, env, "token", "create", "--region", "gent"); err == nil {
-		t.Error("a token for an unknown region was made")
+	if _, err = runCmd(t, env, "token", "create", "--region", "gent"); err == nil || err.Error() != `onbekende regio "gent"` {
+		t.Errorf("a token for an unknown region: %v; want it refused in Dutch", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
@@ -45,6 +46,9 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 			return usageError{errors.New("gebruik: praktijkenbank token create --region R [--label L]")}
 		}
 		secret, t, err := svc.CreatePlatformToken(ctx, auth.Admin, *region, *label)
+		if msg, ok := refusal.Dutch(err); ok {
+			return dutchError{msg, err}
+		}
 		if err != nil {
 			return err
 		}

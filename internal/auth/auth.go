@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Sentinel errors; the error presenters map them to UNAUTHENTICATED,
@@ -175,11 +177,11 @@ func (s *Service) CreatePlatformToken(ctx context.Context, by *Principal, region
 		return "", Token{}, err
 	}
 	if !s.isRegion(region) {
-		return "", Token{}, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+		return "", Token{}, refusal.New(ErrInvalid, "unknown region %q", "onbekende regio %q", region)
 	}
 	label = strings.TrimSpace(label)
 	if len(label) > 100 {
-		return "", Token{}, fmt.Errorf("%w: het label is langer dan 100 tekens", ErrInvalid)
+		return "", Token{}, refusal.New(ErrInvalid, "label over 100 characters", "het label is langer dan 100 tekens")
 	}
 	if label == "" {
 		label = "platform " + region
@@ -231,7 +233,7 @@ func (s *Service) Revoke(ctx context.Context, by *Principal, id string) (Token, 
 }
 
 // ErrInvalid marks bad input to a token operation.
-var ErrInvalid = errors.New("ongeldige invoer")
+var ErrInvalid = errors.New("invalid token request")
 
 func randomString(n int) string {
 	b := make([]byte, n)

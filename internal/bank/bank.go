@@ -21,6 +21,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/auth"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -29,7 +30,7 @@ import (
 // and ErrUnavailable are the store's: what the store does not know, or
 // cannot reach now, the bank passes on as it is.
 var (
-	ErrInvalid     = errors.New("ongeldige invoer")
+	ErrInvalid     = errors.New("invalid input")
 	ErrNotFound    = store.ErrNotFound
 	ErrUnavailable = store.ErrUnavailable
 )
@@ -162,12 +163,12 @@ func (b *Bank) Withdraw(ctx context.Context, who *auth.Principal, id, reason str
 	}
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n == 0 || n > 1000 {
-		return practice.Practice{}, fmt.Errorf("%w: geef een reden op van hoogstens 1000 tekens", ErrInvalid)
+		return practice.Practice{}, refusal.New(ErrInvalid, "reason empty or over 1000 characters", "geef een reden op van hoogstens 1000 tekens")
 	}
 	p, err = b.store.Withdraw(ctx, id, practice.Withdrawal{At: b.stamp(), By: who.Name(), Reason: reason})
 	if err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return practice.Practice{}, fmt.Errorf("%w: deze praktijk is al ingetrokken", ErrInvalid)
+			return practice.Practice{}, refusal.New(ErrInvalid, "practice already withdrawn", "deze praktijk is al ingetrokken")
 		}
 		return practice.Practice{}, err
 	}
@@ -202,10 +203,11 @@ func (b *Bank) PutRegionalAction(ctx context.Context, who *auth.Principal, in Re
 	id := strings.TrimSpace(in.ID)
 	region, _, ok := strings.Cut(id, ":")
 	if !ok || !actionplan.ValidRegionalActionID(region, id) {
-		return actionplan.Action{}, fmt.Errorf("%w: een regionale actie heeft een id van de vorm <regio>:<naam>, bv. limburg:buurtpensioen (kleine letters, cijfers en streepjes)", ErrInvalid)
+		return actionplan.Action{}, refusal.New(ErrInvalid, "regional action id not of the form <region>:<slug>",
+			"een regionale actie heeft een id van de vorm <regio>:<naam>, bv. limburg:buurtpensioen (kleine letters, cijfers en streepjes)")
 	}
 	if _, known := b.base.Region(region); !known {
-		return actionplan.Action{}, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+		return actionplan.Action{}, refusal.New(ErrInvalid, "unknown region %q", "onbekende regio %q", region)
 	}
 	if who == nil {
 		return actionplan.Action{}, auth.ErrUnauthenticated
@@ -219,16 +221,16 @@ func (b *Bank) PutRegionalAction(ctx context.Context, who *auth.Principal, in Re
 		Initiatives: []actionplan.Initiative{},
 	}
 	if _, ok := b.base.Challenge(a.ChallengeID); !ok {
-		return actionplan.Action{}, fmt.Errorf("%w: onbekende uitdaging %q", ErrInvalid, a.ChallengeID)
+		return actionplan.Action{}, refusal.New(ErrInvalid, "unknown challenge %q", "onbekende uitdaging %q", a.ChallengeID)
 	}
 	if n := utf8.RuneCountInString(a.Title); n < practice.MinTitle || n > practice.MaxTitle {
-		return actionplan.Action{}, fmt.Errorf("%w: de titel telt %d tot %d tekens", ErrInvalid, practice.MinTitle, practice.MaxTitle)
+		return actionplan.Action{}, refusal.New(ErrInvalid, "title not of %d to %d characters", "de titel telt %d tot %d tekens", practice.MinTitle, practice.MaxTitle)
 	}
 	if utf8.RuneCountInString(a.Description) > practice.MaxSummary*2 {
-		return actionplan.Action{}, fmt.Errorf("%w: de beschrijving is langer dan %d tekens", ErrInvalid, practice.MaxSummary*2)
+		return actionplan.Action{}, refusal.New(ErrInvalid, "description over %d characters", "de beschrijving is langer dan %d tekens", practice.MaxSummary*2)
 	}
 	if err := b.base.ValidateRegional(a); err != nil {
-		return actionplan.Action{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return actionplan.Action{}, refusal.New(ErrInvalid, err.Error(), "deze actie past niet in het actieplan")
 	}
 	if err := b.store.PutRegionalAction(ctx, a); err != nil {
 		return actionplan.Action{}, err
@@ -271,7 +273,8 @@ func (b *Bank) RemoveRegionalAction(ctx context.Context, who *auth.Principal, id
 		after = ps[len(ps)-1].ID
 	}
 	if citing > 0 {
-		return fmt.Errorf("%w: %d praktijk(en) verwijzen nog naar deze actie; haal de actie eerst uit die praktijken (of trek ze in)", ErrInvalid, citing)
+		return refusal.New(ErrInvalid, "%d practice(s) still cite the action",
+			"%d praktijk(en) verwijzen nog naar deze actie; haal de actie eerst uit die praktijken (of trek ze in)", citing)
 	}
 	if err := b.store.DeleteRegionalAction(ctx, a.ID); err != nil {
 		return err

@@ -42,7 +42,7 @@ func (b *Bank) SelectExport(ctx context.Context, query string, f search.Filter, 
 			return ExportSelection{}, invalidIf(err)
 		}
 		if res.Total > limit || pages > limit/search.MaxFirst+1 {
-			return ExportSelection{}, fmt.Errorf("%w: %d praktijken passen, hoogstens %d kunnen samen uitgevoerd worden", ErrTooMany, res.Total, limit)
+			return ExportSelection{}, fmt.Errorf("%w: %d practices match, an export holds at most %d", ErrTooMany, res.Total, limit)
 		}
 		for _, h := range res.Hits {
 			sel.IDs[h.ID] = true

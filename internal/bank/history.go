@@ -2,9 +2,9 @@ package bank
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // HistoryPage asks for part of a practice's history: at most First
@@ -43,10 +43,10 @@ func (b *Bank) Changes(ctx context.Context, id string) ([]practice.Change, error
 
 func (page HistoryPage) check() error {
 	if page.First < 0 || page.First > MaxFirst {
-		return fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return refusal.New(ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", MaxFirst)
 	}
 	if page.AfterVersion < 0 {
-		return fmt.Errorf("%w: afterVersion kan niet negatief zijn", ErrInvalid)
+		return refusal.New(ErrInvalid, "negative afterVersion", "afterVersion kan niet negatief zijn")
 	}
 	return nil
 }

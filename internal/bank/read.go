@@ -3,9 +3,9 @@ package bank
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
 
@@ -22,7 +22,7 @@ func PageSize(first *int) (int, error) {
 		return DefaultFirst, nil
 	}
 	if *first < 1 || *first > MaxFirst {
-		return 0, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return 0, refusal.New(ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", MaxFirst)
 	}
 	return *first, nil
 }
@@ -59,7 +59,7 @@ func (b *Bank) Inventory(ctx context.Context, id string) (practice.Inventory, bo
 func (b *Bank) Inventories(ctx context.Context, region string, first int, before string) ([]practice.Inventory, bool, error) {
 	if region != "" {
 		if _, ok := b.base.Region(region); !ok {
-			return nil, false, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+			return nil, false, refusal.New(ErrInvalid, "unknown region %q", "onbekende regio %q", region)
 		}
 	}
 	invs, err := b.store.Inventories(ctx, store.InventoryQuery{Region: region, Before: before, Limit: first + 1})
@@ -77,10 +77,10 @@ func (b *Bank) Inventories(ctx context.Context, region string, first int, before
 // after the given id, and whether more follow.
 func (b *Bank) RegionPractices(ctx context.Context, region, after string, first int) ([]practice.Practice, bool, error) {
 	if _, ok := b.base.Region(region); !ok {
-		return nil, false, fmt.Errorf("%w: onbekende regio %q", ErrInvalid, region)
+		return nil, false, refusal.New(ErrInvalid, "unknown region %q", "onbekende regio %q", region)
 	}
 	if first < 1 || first > MaxFirst {
-		return nil, false, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return nil, false, refusal.New(ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", MaxFirst)
 	}
 	ps, err := b.store.ListPractices(ctx, store.PracticeQuery{Region: region, After: after, Limit: first + 1})
 	if err != nil {

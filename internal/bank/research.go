@@ -6,6 +6,7 @@ import (
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/insight"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 )
 
@@ -89,8 +90,8 @@ func (b *Bank) ActionPracticeCount(action, region string) (int, error) {
 }
 
 // researchError marks the analytical view's input errors as the bank's
-// ErrInvalid and its unknown regions and years as ErrNotFound, keeping
-// their (Dutch, user-facing) text.
+// ErrInvalid and its unknown regions and years as ErrNotFound; their text
+// and their Dutch (UserMessage) stay theirs.
 func researchError(err error) error {
 	switch {
 	case errors.Is(err, insight.ErrInvalid):
@@ -108,17 +109,13 @@ type sentinelError struct{ err, kind error }
 func (e sentinelError) Error() string   { return e.err.Error() }
 func (e sentinelError) Unwrap() []error { return []error{e.err, e.kind} }
 
-// UserMessage is the Dutch text written for users that err carries from a
-// layer below: a refused search's message, or the research view's own text
-// for a bad filter or an unknown region or year. ok is false for any other
-// error, whose text is internal.
+// UserMessage is the Dutch sentence written for users that err carries: a
+// refusal's, of the bank, the tokens or the research view (refusal.Dutch),
+// or a refused search's or filter's (search.UserMessage). ok is false for
+// any other error, whose text is internal and English.
 func UserMessage(err error) (msg string, ok bool) {
-	if msg, ok := search.UserMessage(err); ok {
+	if msg, ok := refusal.Dutch(err); ok {
 		return msg, true
 	}
-	var s sentinelError
-	if errors.As(err, &s) {
-		return s.Error(), true
-	}
-	return "", false
+	return search.UserMessage(err)
 }

@@ -45,11 +45,17 @@ func TestResearchGoesThroughTheBank(t *testing.T) {
 	}
 
 	_, err = b.Factors(insight.FactorQuery{Kind: insight.SuccessFactors, Filter: search.Filter{Regions: []string{"nergens"}}})
-	if !errors.Is(err, bank.ErrInvalid) || !strings.Contains(err.Error(), "Onbekende regio") || strings.Contains(err.Error(), "ongeldige invoer") {
-		t.Errorf("unknown region in a filter: %v; want ErrInvalid with the view's text", err)
+	if msg, ok := bank.UserMessage(err); !errors.Is(err, bank.ErrInvalid) || !ok || !strings.HasPrefix(msg, "Onbekende regio: „nergens”") {
+		t.Errorf("unknown region in a filter: %v, Dutch %q; want ErrInvalid with the filter's Dutch", err, msg)
 	}
-	if _, err = b.RegionReport("nergens", 2024); !errors.Is(err, bank.ErrNotFound) {
-		t.Errorf("report of an unknown region: %v; want ErrNotFound", err)
+	_, err = b.ActionPracticeCount("digitalisering-3", "nergens")
+	if msg, ok := bank.UserMessage(err); !errors.Is(err, bank.ErrInvalid) || !ok || msg != "Onbekende regio: „nergens”." ||
+		err.Error() != `invalid analysis request: unknown region "nergens"` {
+		t.Errorf("unknown region of an action count: %v, Dutch %q; want ErrInvalid, English text, the view's Dutch", err, msg)
+	}
+	_, err = b.RegionReport("nergens", 2024)
+	if msg, ok := bank.UserMessage(err); !errors.Is(err, bank.ErrNotFound) || !ok || msg != `onbekende regio "nergens"` || strings.Contains(err.Error(), "onbekende") {
+		t.Errorf("report of an unknown region: %v, Dutch %q; want ErrNotFound, English text, the view's Dutch", err, msg)
 	}
 
 	plain, err := bank.New(ctx, st, nil, actionplan.Default(), nil)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/store"
 )
@@ -81,7 +82,7 @@ func (b *Bank) Similar(ctx context.Context, id string, first int) ([]practice.Pr
 		return nil, errNoIndex
 	}
 	if first < 1 || first > search.MaxFirst {
-		return nil, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, search.MaxFirst)
+		return nil, refusal.New(ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", search.MaxFirst)
 	}
 	keep := practice.Practice.Live
 	if self, ok, err := b.Practice(ctx, id); err != nil {

@@ -157,14 +157,17 @@ var ErrInvalid = errors.New("invalid filter")
 
 // Error is a filter value that is not allowed. Field is the field's Name
 // (the GraphQL path under filter), Param the URL parameter as the request
-// wrote it ("" from GraphQL); Code is stable, Message Dutch.
+// wrote it ("" from GraphQL); Code is stable, Message Dutch, for users; its
+// error text is English, for logs.
 type Error struct {
 	Field, Param, Value string
 	Code                string // UNKNOWN_REGION, UNKNOWN_KRACHTLIJN, UNKNOWN_CHALLENGE, UNKNOWN_ACTION, INVALID_VALUE, TOO_MANY_VALUES, INVALID_YEAR, REPEATED_PARAMETER
 	Message             string
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	return fmt.Sprintf("%v: %s %s %q", ErrInvalid, e.Field, e.Code, e.Value)
+}
 func (e *Error) Unwrap() error { return ErrInvalid }
 
 // Validate returns the first value of f that is not allowed, as an *Error:

@@ -1,11 +1,11 @@
 package insight
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Dimension is an axis of a coverage matrix.
@@ -165,7 +165,7 @@ func (v *view) axis(plan *actionplan.Plan, d Dimension, recs []*record, f filter
 			}
 		}
 	default:
-		return nil, fmt.Errorf("%w: onbekende dimensie %q (KRACHTLIJN, CHALLENGE, ACTION, REGION of YEAR)", ErrInvalid, d)
+		return nil, refusal.New(ErrInvalid, "unknown dimension %q", "onbekende dimensie %q (KRACHTLIJN, CHALLENGE, ACTION, REGION of YEAR)", d)
 	}
 	if a.labels == nil {
 		a.labels = []Label{}
@@ -206,7 +206,7 @@ func (in *Insight) ActionCount(action, region string) (int, error) {
 	plan := in.plan()
 	if region != "" {
 		if _, ok := plan.Region(region); !ok {
-			return 0, fmt.Errorf("%w: Onbekende regio: „%s”.", ErrInvalid, region)
+			return 0, refusal.New(ErrInvalid, "unknown region %q", "Onbekende regio: „%s”.", region)
 		}
 	}
 	in.mu.RLock()

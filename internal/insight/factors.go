@@ -2,10 +2,10 @@ package insight
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Page sizes of the aggregations.
@@ -87,7 +87,7 @@ func (in *Insight) Distinctive(q DistinctiveQuery) ([]Group, error) {
 		support = 2
 	}
 	if support < 1 {
-		return nil, fmt.Errorf("%w: minSupport moet minstens 1 zijn", ErrInvalid)
+		return nil, refusal.New(ErrInvalid, "minSupport below 1", "minSupport moet minstens 1 zijn")
 	}
 	in.mu.RLock()
 	defer in.mu.RUnlock()
@@ -184,13 +184,13 @@ func (v *view) surface(t int32) string {
 
 func (in *Insight) check(k Kind, f filter.Filter, first int) (int, error) {
 	if !k.valid() {
-		return 0, fmt.Errorf("%w: onbekende soort %d", ErrInvalid, int(k))
+		return 0, refusal.New(ErrInvalid, "unknown kind %d", "onbekende soort %d", int(k))
 	}
 	if first == 0 {
 		first = DefaultFirst
 	}
 	if first < 1 || first > MaxFirst {
-		return 0, fmt.Errorf("%w: first moet tussen 1 en %d liggen", ErrInvalid, MaxFirst)
+		return 0, refusal.New(ErrInvalid, "first not in 1-%d", "first moet tussen 1 en %d liggen", MaxFirst)
 	}
 	return first, validFilter(in.plan(), f)
 }

@@ -34,8 +34,8 @@ import (
 
 // Sentinel errors; errors of this package wrap them with %w.
 var (
-	ErrInvalid  = errors.New("ongeldige vraag")
-	ErrNotFound = errors.New("niet gevonden")
+	ErrInvalid  = errors.New("invalid analysis request")
+	ErrNotFound = errors.New("not found")
 )
 
 // Source is what the view needs of the store; store.Store satisfies it.

@@ -2,7 +2,6 @@ package insight
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/actionplan"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // ReportTop is how many success factors and pitfalls a report shows.
@@ -69,10 +69,10 @@ func (in *Insight) Report(region string, year int) (Report, error) {
 	plan := in.plan()
 	reg, ok := plan.Region(region)
 	if !ok {
-		return Report{}, fmt.Errorf("%w: onbekende regio %q", ErrNotFound, region)
+		return Report{}, refusal.New(ErrNotFound, "unknown region %q", "onbekende regio %q", region)
 	}
 	if year < practice.MinYear || year > practice.MaxYear {
-		return Report{}, fmt.Errorf("%w: geen rapport voor het jaar %d (%d-%d)", ErrNotFound, year, practice.MinYear, practice.MaxYear)
+		return Report{}, refusal.New(ErrNotFound, "no report for the year %d (%d-%d)", "geen rapport voor het jaar %d (%d-%d)", year, practice.MinYear, practice.MaxYear)
 	}
 	rep := Report{Region: reg, Year: year,
 		NewPractices: []PracticeRef{}, UpdatedPractices: []PracticeRef{}, Gaps: []*actionplan.Action{}}

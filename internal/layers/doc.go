@@ -9,7 +9,8 @@
 //	internal/store  internal/search  internal/insight  internal/follow  internal/metrics
 //	internal/importer  internal/demo  internal/filter   inventories in and out; the one filter
 //	internal/practice  internal/auth       the domain
-//	internal/actionplan  internal/rest  internal/dutch  the plan; the REST error shape; Dutch text analysis
+//	internal/actionplan  internal/rest  internal/dutch  internal/refusal
+//	                                       the plan; the REST error shape; Dutch text analysis; a refusal's English (logs) and Dutch (users)
 //
 // A package imports only packages of its own row or a lower one, and of its
 // own row only what the rows below it do not see (server composes graph, web

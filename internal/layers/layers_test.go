@@ -25,7 +25,7 @@ var ranks = []struct {
 	{"internal/store", 3}, {"internal/search", 3}, {"internal/insight", 3}, {"internal/follow", 3}, {"internal/metrics", 3},
 	{"internal/importer", 2}, {"internal/demo", 2}, {"internal/filter", 2},
 	{"internal/practice", 1}, {"internal/auth", 1},
-	{"internal/actionplan", 0}, {"internal/rest", 0}, {"internal/dutch", 0}, {"internal/layers", 0},
+	{"internal/actionplan", 0}, {"internal/rest", 0}, {"internal/dutch", 0}, {"internal/layers", 0}, {"internal/refusal", 0},
 }
 
 // sameRank are the imports allowed within a rank.

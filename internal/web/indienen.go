@@ -778,8 +778,10 @@ func actionProblem(err error, f actionFormData) string {
 	case utf8.RuneCountInString(f.Title) < practice.MinTitle || utf8.RuneCountInString(f.Title) > practice.MaxTitle:
 		return fmt.Sprintf("Geef de actie een titel van %d tot %d tekens.", practice.MinTitle, practice.MaxTitle)
 	}
-	msg := strings.TrimPrefix(err.Error(), bank.ErrInvalid.Error()+": ")
-	return capitalize(msg) + "."
+	if msg, ok := bank.UserMessage(err); ok {
+		return capitalize(msg) + "."
+	}
+	return "Deze actie kan niet bewaard worden."
 }
 
 // sentence capitalizes a message and ends it with a full stop.
@@ -806,8 +808,9 @@ func (h *handler) removeAction(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		http.Redirect(w, r, "/indienen?verwijderd=1#acties", http.StatusSeeOther)
 	case errors.Is(err, bank.ErrInvalid):
+		why, _ := bank.UserMessage(err)
 		form := actionFormData{ID: a.ID, Title: a.Title, Description: a.Description, Challenge: a.ChallengeID, Existing: true,
-			Problem: "De actie kan niet weg: " + strings.TrimPrefix(err.Error(), bank.ErrInvalid.Error()+": ") + "."}
+			Problem: "De actie kan niet weg: " + why + "."}
 		h.render(w, r, "indienen_actie", page{Title: "Actie wijzigen", Nav: "indienen", Status: http.StatusConflict, Content: actionPage{
 			CSRF: p.csrf, Region: p.region, Form: form, Challenges: challengeOptions(h.bank.Plan(), a.ChallengeID),
 		}})

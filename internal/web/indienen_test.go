@@ -517,7 +517,7 @@ func TestIndienenRegionalActions(t *testing.T) {
 		t.Fatalf("preview with the regional action:\n%s", preview.body)
 	}
 	v.post("/indienen/indienen", url.Values{"csrf": {csrf}, "bestand": {uid[1]}})
-	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{"csrf": {csrf}}); a.status != 409 || !strings.Contains(a.body, "1 praktijk") {
+	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{"csrf": {csrf}}); a.status != 409 || !strings.Contains(a.body, "De actie kan niet weg: 1 praktijk(en) verwijzen nog naar deze actie") || strings.Contains(a.body, "invalid input") {
 		t.Errorf("removing a cited action: %d", a.status)
 	}
 	if a := v.post("/indienen/acties/limburg:buurtpensioen/verwijderen", url.Values{}); a.status != 403 {

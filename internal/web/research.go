@@ -282,8 +282,12 @@ func (h *handler) namePractices(r *http.Request, ids []string, lists ...[]factor
 // researchError shows a refused analysis as a 400 and anything else as a 500.
 func (h *handler) researchError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, bank.ErrInvalid) {
+		why, ok := bank.UserMessage(err)
+		if !ok {
+			why = "Deze vraag kan niet beantwoord worden."
+		}
 		h.render(w, r, "message", page{Title: "Ongeldige vraag", Nav: "onderzoek", Status: http.StatusBadRequest, Content: messagePage{
-			Heading: "Deze analyse kan niet gemaakt worden", Message: err.Error(),
+			Heading: "Deze analyse kan niet gemaakt worden", Message: why,
 			Links: []link{{"/onderzoek", "Begin opnieuw bij Onderzoek"}},
 		}})
 		return
