@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -56,6 +58,8 @@ type transportHTTP struct {
 	write   VariableLimits
 	maxBody int64 // a JSON body, and the operations part of a multipart request
 	cache   graphql.Cache[*ast.QueryDocument]
+	heavy   *gate // operations of heavyAt complexity or more run in one of its slots
+	heavyAt int
 }
 
 var _ graphql.Transport = transportHTTP{}
@@ -166,8 +170,30 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		out.requestErrors(exec.DispatchError(graphql.WithOperationContext(ctx, rc), capErrors(errs)))
 		return
 	}
+	if t.isHeavy(graphql.WithOperationContext(ctx, rc)) {
+		var release func()
+		var ok bool
+		if ctx, release, ok = t.heavy.enter(ctx); !ok {
+			if ctx.Err() == nil {
+				w.Header().Set("Retry-After", "1")
+				refuseBusyGraphQL(w, r, busy)
+			}
+			return
+		}
+		defer release()
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	out.result(responses(ctx))
+}
+
+// isHeavy reports whether the validated operation of ctx costs at least
+// heavyAt (by the complexity the limit measured): a search, a long list.
+func (t transportHTTP) isHeavy(ctx context.Context) bool {
+	if t.heavy == nil || t.heavyAt <= 0 {
+		return false
+	}
+	stats := extension.GetComplexityStats(ctx)
+	return stats != nil && stats.Complexity >= t.heavyAt
 }
 
 // fromURL reads a GET request's parameters.
