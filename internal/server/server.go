@@ -13,9 +13,9 @@
 //	transportHTTP.Do           reads the body once (transport.go), then
 //	  queryLimits.preflight    parse within the token limit, expanded fields, fields of one
 //	                           name, depth, the operation (query.go, fields.go, depth.go)
-//	  mutation?                only POST, only with a token
+//	  mutation?                only POST, only with a token, within the write budget
 //	  VariableLimits           the variables measured as JSON text, then decoded (budget.go)
-//	  gqlgen executor          validation, complexity, rate limit
+//	  gqlgen executor          validation, complexity
 //	  heavy?                   a slot of the gate of heavy work (gate.go)
 //	  resolvers
 //	answer (answer.go)         the accepted media type; no data on request errors
@@ -192,6 +192,7 @@ func graphQL(d Deps, o Options, heavy *gate) http.Handler {
 		write:   o.WriteVariables,
 		maxBody: o.MaxBodyBytes,
 		cache:   cache,
+		writes:  lim,
 		heavy:   heavy,
 		heavyAt: o.HeavyComplexity,
 	})
@@ -204,7 +205,6 @@ func graphQL(d Deps, o Options, heavy *gate) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log, onError))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
-	srv.Use(rateLimit{l: lim})
 	observe(srv, d.Metrics, d.Log)
 
 	var h http.Handler = srv

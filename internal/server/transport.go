@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -58,7 +59,8 @@ type transportHTTP struct {
 	write   VariableLimits
 	maxBody int64 // a JSON body, and the operations part of a multipart request
 	cache   graphql.Cache[*ast.QueryDocument]
-	heavy   *gate // operations of heavyAt complexity or more run in one of its slots
+	writes  *limiter // the write budget of mutations
+	heavy   *gate    // operations of heavyAt complexity or more run in one of its slots
 	heavyAt int
 }
 
@@ -135,6 +137,13 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			w.Header().Set("WWW-Authenticate", `Bearer realm="praktijkenbank"`)
 			out.refuse(&refusal{status: http.StatusUnauthorized, code: graph.CodeUnauthenticated, reason: "TOKEN_REQUIRED",
 				msg: "wijzigen vraagt een token: stuur Authorization: Bearer <token>"})
+			return
+		}
+		if ok, wait := t.writes.allowMutation(ctx); !ok {
+			pauseBeforeRefusal(r, wait)
+			secs := retrySeconds(wait)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			refuseGraphQL(w, r, secs)
 			return
 		}
 		budget = t.write
