@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -466,14 +467,21 @@ func isMultipart(r *http.Request) bool {
 	return media == "multipart/form-data"
 }
 
+// multipartBuffer is the read buffer of a multipart request.
+const multipartBuffer = 64 << 10
+
 // fromMultipart reads the operations part of a multipart request, bounded
 // like a JSON body; the caller reads the map and the files once the
 // operation has passed its checks.
 func (t transportHTTP) fromMultipart(r *http.Request) (request, *multipart.Reader, *refusal) {
-	mr, err := r.MultipartReader()
-	if err != nil {
+	_, ps, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ps["boundary"] == "" {
 		return request{}, nil, refused(http.StatusBadRequest, "INVALID_REQUEST", "het verzoek is geen geldige multipart/form-data")
 	}
+	// The multipart reader reads through a buffer of its own of 4 kB, a
+	// system call per 4 kB of an upload; a larger one in front of it
+	// (which it then uses as its own) reads the upload in fewer.
+	mr := multipart.NewReader(bufio.NewReaderSize(r.Body, multipartBuffer), ps["boundary"])
 	part, err := mr.NextPart()
 	if fail := readFailure(err); fail != nil {
 		return request{}, nil, fail
