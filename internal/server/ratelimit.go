@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 
@@ -26,8 +24,8 @@ import (
 //
 //   - read: every request to /graphql (queries, mutations, and requests
 //     that turn out to be invalid);
-//   - write: GraphQL mutations, counted again per operation (a stricter,
-//     per-minute budget);
+//   - write: GraphQL mutations, counted again per mutation (a stricter,
+//     per-minute budget) before their variables and files are read;
 //   - page: the web site's pages, its suggestions and the printable reports;
 //   - export: /export.csv and /export.json.
 //
@@ -250,37 +248,17 @@ func refusePlain(w http.ResponseWriter, _ *http.Request, secs int) {
 	_, _ = fmt.Fprintf(w, "Te veel verzoeken na elkaar. Probeer het over %d seconden opnieuw.\n", secs)
 }
 
-// rateLimit is the gqlgen extension that counts mutations against the
-// write budget, per operation (reads are counted per request, before the
-// request is parsed).
-type rateLimit struct{ l *limiter }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationInterceptor
-} = rateLimit{}
-
-func (rateLimit) ExtensionName() string                   { return "RateLimit" }
-func (rateLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (rl rateLimit) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	op := graphql.GetOperationContext(ctx)
-	if op.Operation == nil || op.Operation.Operation != ast.Mutation {
-		return next(ctx)
-	}
+// allowMutation counts one mutation against the write budget of the
+// request's client (of its token when it has one; the admin is not
+// limited), and if it is refused, says after how long it may try again.
+// The transport asks before it decodes the variables or reads a file.
+func (l *limiter) allowMutation(ctx context.Context) (bool, time.Duration) {
 	client, _ := ctx.Value(clientKey{}).(string)
 	if p := auth.FromContext(ctx); p != nil {
 		if p.Role == auth.RoleAdmin {
-			return next(ctx)
+			return true, 0
 		}
 		client = "token:" + p.TokenID
 	}
-	if ok, wait := rl.l.allow(client, classWrite); !ok {
-		secs := retrySeconds(wait)
-		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-			Message:    rateLimitedMessage(secs),
-			Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": secs},
-		}}})
-	}
-	return next(ctx)
+	return l.allow(client, classWrite)
 }

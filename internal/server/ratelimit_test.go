@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -47,5 +48,33 @@ func TestRefusalsArePaced(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("a refused request whose client left is still held")
+	}
+}
+
+// A mutation over its client's write budget is refused before its
+// variables are decoded or its files read: an upload whose body breaks off
+// after its operations is refused as rate limited, not as a broken upload.
+func TestWriteBudgetBeforeFiles(t *testing.T) {
+	e := newEnv(t, func(o *server.Options) {
+		o.RateLimits = server.RateLimits{WritesPerMinute: 0.001, WriteBurst: 1}
+	})
+	token := platformToken(t, e, "limburg")
+	ops := `{"query":"mutation($f: Upload!) { uploadInventory(file: $f, region: \"limburg\", title: \"x\", dryRun: true) { errors { code } } }","variables":{"f":null}}`
+	whole, ct := multipartRequest(t, ops, `{"0":["variables.f"]}`)
+	broken := whole[:bytes.Index(whole, []byte(`name="map"`))]
+	send := func(body []byte) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Authorization", "Bearer "+token)
+		e.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := send(whole); strings.Contains(rec.Body.String(), "RATE_LIMITED") || rec.Code != http.StatusOK {
+		t.Fatalf("the first upload: %d %s", rec.Code, rec.Body)
+	}
+	rec := send(broken)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"RATE_LIMITED"`) {
+		t.Errorf("a second upload over the budget, its body broken off: %d %s", rec.Code, rec.Body)
 	}
 }

@@ -6,14 +6,18 @@
 //
 // A request to /graphql goes, each step before the costlier next one:
 //
+//	limitRequests              the client's read budget, before anything is read (ratelimit.go)
+//	gateHeavy                  a large body waits for a slot of the gate of heavy work (gate.go)
 //	limitBody (guard.go)       method, Accept, Content-Type, announced size; bounds the body
 //	authenticate               a bad token is refused whole; else the principal, or none
 //	transportHTTP.Do           reads the body once (transport.go), then
 //	  queryLimits.preflight    parse within the token limit, expanded fields, fields of one
 //	                           name, depth, the operation (query.go, fields.go, depth.go)
-//	  mutation?                only POST, only with a token
+//	  mutation?                only POST, only with a token, within the write budget
 //	  VariableLimits           the variables measured as JSON text, then decoded (budget.go)
-//	  gqlgen executor          validation, complexity, rate limit, resolvers
+//	  gqlgen executor          validation, complexity
+//	  heavy?                   a slot of the gate of heavy work (gate.go)
+//	  resolvers
 //	answer (answer.go)         the accepted media type; no data on request errors
 package server
 
@@ -44,19 +48,26 @@ type Options struct {
 	CORSOrigins    []string // allowed browser origins; empty: none
 	MaxBodyBytes   int64    // GraphQL request bodies (JSON)
 	MaxUploadBytes int64    // multipart uploads
-	// MaxLargeInFlight bounds the requests with a large body (uploads,
-	// inventories) worked on at once, from all clients together.
-	MaxLargeInFlight int
-	MaxComplexity    int
-	MaxDepth         int
-	MaxFields        int            // field selections with fragments expanded, checked before validation
-	MaxSameField     int            // fields of one response name in one selection set, checked before validation
-	MaxTokens        int            // parser tokens of a query document
-	ReadVariables    VariableLimits // the variables of a query, checked before they are decoded
-	WriteVariables   VariableLimits // the variables of a mutation, checked before they are decoded
-	Introspection    bool           // off in production if wanted
-	FieldSuggestion  bool           // "did you mean" in validation errors
-	RateLimits       RateLimits
+	// HeavySlots bounds the CPU-heavy requests worked on at once, from all
+	// clients together: GraphQL requests with a large body (uploads,
+	// inventories) and operations of HeavyComplexity or more, exports, and
+	// the web site's searches, research pages, reports and submissions.
+	// HeavyQueue more may wait up to HeavyWait for a slot; the rest get 503
+	// with Retry-After. HeavySlots ≤ 0: no bound.
+	HeavySlots      int
+	HeavyQueue      int
+	HeavyWait       time.Duration
+	HeavyComplexity int
+	MaxComplexity   int
+	MaxDepth        int
+	MaxFields       int            // field selections with fragments expanded, checked before validation
+	MaxSameField    int            // fields of one response name in one selection set, checked before validation
+	MaxTokens       int            // parser tokens of a query document
+	ReadVariables   VariableLimits // the variables of a query, checked before they are decoded
+	WriteVariables  VariableLimits // the variables of a mutation, checked before they are decoded
+	Introspection   bool           // off in production if wanted
+	FieldSuggestion bool           // "did you mean" in validation errors
+	RateLimits      RateLimits
 	// MetricsToken, when set, is the bearer token /metrics asks for; empty:
 	// /metrics is open (keep it on an internal network then).
 	MetricsToken string
@@ -75,19 +86,22 @@ type Options struct {
 // Defaults are sensible limits for a public server.
 func Defaults() Options {
 	return Options{
-		MaxBodyBytes:     8 << 20,
-		MaxUploadBytes:   64 << 20,
-		MaxLargeInFlight: 2,
-		MaxComplexity:    20000,
-		MaxDepth:         12,
-		MaxFields:        2000,
-		MaxSameField:     10,
-		MaxTokens:        15000,
-		ReadVariables:    DefaultReadVariables(),
-		WriteVariables:   DefaultWriteVariables(),
-		Introspection:    true,
-		FieldSuggestion:  true,
-		RateLimits:       DefaultRateLimits(),
+		MaxBodyBytes:    8 << 20,
+		MaxUploadBytes:  64 << 20,
+		HeavySlots:      HeavySlots(),
+		HeavyQueue:      32,
+		HeavyWait:       time.Second,
+		HeavyComplexity: 50, // a search
+		MaxComplexity:   20000,
+		MaxDepth:        12,
+		MaxFields:       2000,
+		MaxSameField:    10,
+		MaxTokens:       15000,
+		ReadVariables:   DefaultReadVariables(),
+		WriteVariables:  DefaultWriteVariables(),
+		Introspection:   true,
+		FieldSuggestion: true,
+		RateLimits:      DefaultRateLimits(),
 	}
 }
 
@@ -106,7 +120,8 @@ func New(d Deps, o Options) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	gql := GraphQL(d, o)
+	heavy := newGate(o.HeavySlots, o.HeavyQueue, o.HeavyWait)
+	gql := graphQL(d, o, heavy)
 	var onLimit func(string)
 	if d.Metrics != nil {
 		onLimit = func(class string) { d.Metrics.RateLimited.WithLabelValues(class).Inc() }
@@ -114,7 +129,7 @@ func New(d Deps, o Options) http.Handler {
 	pages := newLimiter(o.RateLimits, o.TrustedProxies, onLimit)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	mountInsight(mux, d, pages)
+	mountInsight(mux, d, pages, heavy)
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", requireToken(o.MetricsToken, d.Metrics.Handler()))
 	}
@@ -140,7 +155,7 @@ func New(d Deps, o Options) http.Handler {
 	// suggestions are rate limited, its static files are not.
 	site := web.New(d.Bank, web.WithLogger(d.Log), web.WithAuth(d.Auth),
 		web.WithUploadLimit(o.MaxUploadBytes), web.WithSessionKey(o.SessionKey), web.WithTLSProxy(o.TLSProxy))
-	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, site)
+	limitedSite := limitRequests(pages, d.Auth, classPage, refusePlain, gateHeavy(heavy, isHeavyPage, refuseBusyPage, site))
 	mux.Handle("/static/", site)
 	mux.Handle("GET /favicon.ico", site)
 	mux.Handle("/", limitedSite)
@@ -154,10 +169,22 @@ func New(d Deps, o Options) http.Handler {
 // GraphQL returns the /graphql handler: transports, limits, authentication
 // and per-request loaders.
 func GraphQL(d Deps, o Options) http.Handler {
+	return graphQL(d, o, newGate(o.HeavySlots, o.HeavyQueue, o.HeavyWait))
+}
+
+// graphQL is GraphQL with the gate of heavy work it shares with the other
+// routes.
+func graphQL(d Deps, o Options, heavy *gate) http.Handler {
 	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
 	graph.SetComplexity(&cfg.Complexity)
 	srv := handler.New(graph.NewExecutableSchema(cfg))
 	cache := lru.New[*ast.QueryDocument](1000)
+	var onLimit, onError func(string)
+	if d.Metrics != nil {
+		onLimit = func(kind string) { d.Metrics.RateLimited.WithLabelValues(kind).Inc() }
+		onError = func(code string) { d.Metrics.Errors.WithLabelValues(code).Inc() }
+	}
+	lim := newLimiter(o.RateLimits, o.TrustedProxies, onLimit)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transportHTTP{
 		limits:  queryLimits{tokens: o.MaxTokens, fields: o.MaxFields, repeats: o.MaxSameField, depth: o.MaxDepth},
@@ -165,6 +192,9 @@ func GraphQL(d Deps, o Options) http.Handler {
 		write:   o.WriteVariables,
 		maxBody: o.MaxBodyBytes,
 		cache:   cache,
+		writes:  lim,
+		heavy:   heavy,
+		heavyAt: o.HeavyComplexity,
 	})
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(o.MaxTokens)
@@ -173,22 +203,15 @@ func GraphQL(d Deps, o Options) http.Handler {
 	}
 	srv.SetDisableSuggestion(!o.FieldSuggestion)
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
-	var onLimit, onError func(string)
-	if d.Metrics != nil {
-		onLimit = func(kind string) { d.Metrics.RateLimited.WithLabelValues(kind).Inc() }
-		onError = func(code string) { d.Metrics.Errors.WithLabelValues(code).Inc() }
-	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log, onError))
 	srv.SetRecoverFunc(graph.Recover(d.Log))
-	lim := newLimiter(o.RateLimits, o.TrustedProxies, onLimit)
-	srv.Use(rateLimit{l: lim})
 	observe(srv, d.Metrics, d.Log)
 
 	var h http.Handler = srv
 	h = graph.LoaderMiddleware(d.Bank, h)
 	h = authenticate(d.Auth, inGraphQL, h)
 	h = limitBody(o, h)
-	h = limitLarge(o.MaxLargeInFlight, time.Second, h)
+	h = gateHeavy(heavy, isLarge, refuseBusyGraphQL, h)
 	h = withClient(o.TrustedProxies, h)
 	h = limitRequests(lim, d.Auth, classRead, refuseGraphQL, h)
 	return h
