@@ -50,10 +50,10 @@ func (b bitset) and(o bitset) {
 	}
 }
 
-// or adds the rows of o to b (b at least as long as o).
+// or adds the rows of o to b, those within b's length.
 func (b bitset) or(o bitset) {
-	for i, w := range o {
-		b[i] |= w
+	for i := range min(len(b), len(o)) {
+		b[i] |= o[i]
 	}
 }
 
