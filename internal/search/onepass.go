@@ -27,9 +27,6 @@ type compiledFilter struct {
 // compile translates f (caller holds t.mu).
 func (t *docTable) compile(f Filter) compiledFilter {
 	var c compiledFilter
-	allow := func(d int, id uint32) {
-		c.rows[d].or(t.has[d][id])
-	}
 	for d := range filter.Lists {
 		vals := *filter.Lists[d].Values(&f)
 		if len(vals) == 0 {
@@ -38,7 +35,7 @@ func (t *docTable) compile(f Filter) compiledFilter {
 		c.active[d], c.rows[d] = true, make(bitset, len(t.live))
 		for _, s := range vals {
 			if id, ok := t.ids[d][s]; ok {
-				allow(d, id)
+				c.rows[d].or(t.has[d][id])
 			}
 		}
 	}
@@ -53,7 +50,7 @@ func (t *docTable) compile(f Filter) compiledFilter {
 		}
 		for id, y := range t.years {
 			if y >= 0 && y >= from && y <= to {
-				allow(dimYears, uint32(id))
+				c.rows[dimYears].or(t.has[dimYears][id])
 			}
 		}
 	}
@@ -208,6 +205,8 @@ type onePass struct {
 	kscore  float64
 }
 
+// add takes a matching row with its score: among the matched, and when it
+// passes the filter, in the total and offered to the page.
 func (p *onePass) add(row int32, score float64) {
 	if p.matched != nil {
 		p.matched.set(row)
