@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -59,5 +61,52 @@ func TestBenchSearchSmall(t *testing.T) {
 	}
 	if _, err := runCmd(t, nil, "bench", "search", "--n", "0"); err == nil {
 		t.Error("--n 0 accepted")
+	}
+	for _, bad := range []string{"-1", "1001"} {
+		if _, err := runCmd(t, nil, "bench", "search", "--n", "10", "--distinct", bad); err == nil {
+			t.Errorf("--distinct %s accepted", bad)
+		}
+	}
+}
+
+// TestBenchSearchDistinct runs the distinct searches: each once per round,
+// every one different, and GraphQL agreeing with the index on their totals.
+func TestBenchSearchDistinct(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an index and runs the searches")
+	}
+	out, err := runCmd(t, nil, "bench", "search", "--n", "300", "--rounds", "1", "--settle", "0s", "--distinct", "40", "--per-query")
+	if err != nil {
+		t.Fatalf("bench search --distinct: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "40 zoekopdrachten × 1 rondes") {
+		t.Errorf("output does not run 40 searches:\n%s", out)
+	}
+	lines := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, `  "`) {
+			lines++
+		}
+	}
+	if lines != 40 {
+		t.Errorf("%d searches listed, want 40:\n%s", lines, out)
+	}
+	a, b := distinctSearches(160, 1), distinctSearches(160, 1)
+	if !reflect.DeepEqual(a, b) {
+		t.Error("the distinct searches differ for the same seed")
+	}
+	seen := map[string]bool{}
+	filtered := 0
+	for _, s := range a {
+		seen[fmt.Sprint(s.q, s.filter)] = true
+		if s.String() != fmt.Sprintf("%q", s.q) {
+			filtered++
+		}
+	}
+	if filtered < 160/5 || filtered > 160/2 {
+		t.Errorf("%d of 160 distinct searches have a filter, want about a third", filtered)
+	}
+	if len(seen) != 160 {
+		t.Errorf("%d different of 160 distinct searches", len(seen))
 	}
 }

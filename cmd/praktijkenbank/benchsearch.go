@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -49,6 +50,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van de zoekopdrachten naar dit bestand (met meer aantallen: bestand.N)")
 	perQuery := fs.Bool("per-query", false, "toon ook de mediaan per zoekopdracht")
 	buildProfile := fs.String("build-cpuprofile", "", "schrijf een CPU-profiel van het opbouwen van de index naar dit bestand")
+	distinct := fs.Int("distinct", 0, "zoek dit aantal verschillende zoekopdrachten (1 tot 3 woorden, een derde met een filter, de top 10 en alle facetten) in plaats van de vaste reeks")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -60,14 +62,18 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		ns = append(ns, n)
 	}
-	if *rounds < 1 || *settle < 0 {
-		return usageError{errors.New("--rounds moet positief zijn en --settle mag niet negatief zijn")}
+	if *rounds < 1 || *settle < 0 || *distinct < 0 || *distinct > maxDistinctSearches {
+		return usageError{fmt.Errorf("--rounds moet positief zijn, --settle mag niet negatief zijn en --distinct ligt tussen 0 en %d", maxDistinctSearches)}
+	}
+	searches := benchSearches
+	if *distinct > 0 {
+		searches = distinctSearches(*distinct, *seed)
 	}
 	if *keep != "" && len(ns) > 1 {
 		return usageError{errors.New("--dir kan maar met één aantal in --n")}
 	}
 	fmt.Fprintf(stdout, "zoeken: %d zoekopdrachten × %d rondes per grootte, GOMAXPROCS %d, GOGC %s, geheugenlimiet %s, load average %s\n",
-		len(benchSearches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), setMemoryLimit(os.Getenv, availableMemory), loadAverage())
+		len(searches), *rounds, runtime.GOMAXPROCS(0), serverGC(os.Getenv), setMemoryLimit(os.Getenv, availableMemory), loadAverage())
 	for _, n := range ns {
 		profile := func(path string) string { // one file per size
 			if path == "" || len(ns) == 1 {
@@ -75,15 +81,15 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			return fmt.Sprintf("%s.%d", path, n)
 		}
-		r, err := benchSearchSize(ctx, n, *seed, *rounds, *settle, *keep, profile(*cpuProfile), profile(*buildProfile))
+		r, err := benchSearchSize(ctx, n, *seed, searches, *rounds, *settle, *keep, profile(*cpuProfile), profile(*buildProfile))
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, r)
 		if *perQuery {
-			for i, q := range benchSearches {
+			for i, q := range searches {
 				var raw, e2e []time.Duration
-				for j := i; j < len(r.raw); j += len(benchSearches) {
+				for j := i; j < len(r.raw); j += len(searches) {
 					raw, e2e = append(raw, r.raw[j]), append(e2e, r.e2e[j])
 				}
 				fmt.Fprintf(stdout, "  %-40s index %8s  GraphQL %8s\n", q, quantiles(raw)[0], quantiles(e2e)[0])
@@ -137,7 +143,7 @@ func quantiles(ds []time.Duration) [4]time.Duration {
 	return out
 }
 
-func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle time.Duration, keep, cpuProfile, buildProfile string) (searchBenchResult, error) {
+func benchSearchSize(ctx context.Context, n int, seed int64, searches []benchQuery, rounds int, settle time.Duration, keep, cpuProfile, buildProfile string) (searchBenchResult, error) {
 	res := searchBenchResult{n: n, peakRSS: -1}
 	dir := keep
 	if dir == "" {
@@ -221,9 +227,9 @@ func benchSearchSize(ctx context.Context, n int, seed int64, rounds int, settle 
 	url := "http://" + ln.Addr().String() + "/graphql"
 	client := &http.Client{Timeout: 30 * time.Second}
 
-	reqs := make([]search.Request, len(benchSearches))
-	bodies := make([][]byte, len(benchSearches))
-	for i, s := range benchSearches {
+	reqs := make([]search.Request, len(searches))
+	bodies := make([][]byte, len(searches))
+	for i, s := range searches {
 		reqs[i], bodies[i] = s.request(), s.graphQL()
 	}
 	// Warm up: each search once both ways, and check they agree on the total.
@@ -451,6 +457,56 @@ var benchSearches = []benchQuery{
 	{filter: search.Filter{FromYear: year(2010), ToYear: year(2012)}, sort: search.SortTitle, first: 20},
 	{filter: search.Filter{Regions: []string{"brussel"}}, sort: search.SortNewest, first: 50, noFacet: true},
 	{q: "gemeenschapstuinen duurzaamheid", first: 20},
+}
+
+// benchWords are the words the distinct searches are made of: the fixed
+// mix's and others practitioners use, some as they mistype them.
+var benchWords = []string{
+	"jongeren", "buurtwerk", "armoede", "armoedebestrijding", "wijkteam", "mantelzorgers", "ondersteunen",
+	"digitale", "inclusie", "kloof", "werken", "buurt", "vertrouwen", "opbouwen", "ouderen", "schuldhulpverlening",
+	"gezinnen", "taalcafé", "nieuwkomers", "vrijwilligers", "vrijwiligers", "straathoekwerk", "buurthuis",
+	"ontmoeting", "energiecoaching", "samenwerking", "huisartsen", "casusoverleg", "sociale", "restaurants",
+	"rechten", "vorming", "gemeenschapstuinen", "duurzaamheid", "eenzaamheid", "dakloosheid", "huiswerkbegeleiding",
+	"ervaringsdeskundigen", "onderbescherming", "wonen", "gezondheid", "school", "ouders", "kinderen", "participatie",
+	"netwerk", "toegankelijk", "hulpverlening", "outreach", "nabijheid", "nabijheit", "psychisch", "welzijn",
+	"Gent", "Antwerpen", "Brussel", "Hasselt", "Leuven", "Brugge",
+}
+
+// maxDistinctSearches bounds --distinct: distinctSearches draws from
+// benchWords and the filters below, which make far more than this.
+const maxDistinctSearches = 1000
+
+// distinctSearches are n different searches of one to three of benchWords,
+// a third with a region, krachtlijn or challenge filter, each asking the top
+// 10 and every facet: the mix of issue 16, in which no search repeats
+// within a round. The same n and seed give the same searches.
+func distinctSearches(n int, seed int64) []benchQuery {
+	r := rand.New(rand.NewPCG(uint64(seed), 16))
+	regions := []string{"antwerpen", "limburg", "brussel", "oost-vlaanderen", "west-vlaanderen", "vlaams-brabant"}
+	krachtlijnen := []string{"NABIJHEID", "POLITISEREND", "VERBINDEND", "GENERALISTISCH"}
+	challenges := []string{"onderbescherming", "samenwerking", "vertrouwen", "digitalisering"}
+	seen := map[string]bool{}
+	out := make([]benchQuery, 0, n)
+	for len(out) < n {
+		words := make([]string, 1+r.IntN(3))
+		for i := range words {
+			words[i] = benchWords[r.IntN(len(benchWords))]
+		}
+		b := benchQuery{q: strings.Join(words, " "), first: 10}
+		switch r.IntN(9) {
+		case 0:
+			b.filter.Regions = []string{regions[r.IntN(len(regions))]}
+		case 1:
+			b.filter.Krachtlijnen = []string{krachtlijnen[r.IntN(len(krachtlijnen))]}
+		case 2:
+			b.filter.Challenges = []string{challenges[r.IntN(len(challenges))]}
+		}
+		if key := fmt.Sprint(b.q, b.filter); !seen[key] {
+			seen[key] = true
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // dirSize is the size of the files under dir.

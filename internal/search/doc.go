@@ -20,6 +20,7 @@
 //	                                                   relaxed to some (Result.Partial)
 //	        ─ match, count ─── onepass.go              Bleve scores the text; filter, facets,
 //	                           doctable.go             total and page from the doc table
+//	                           bitset.go               (its rows per facet value, the matches' rows)
 //	        ─ rescore ──────── rescore.go              a phrase bonus in the best 100
 //	        ─ highlight ────── highlight.go            marks per field, in the practice's language
 //	        ─ did you mean ─── didyoumean.go           a close known word that finds other practices

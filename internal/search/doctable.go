@@ -9,16 +9,17 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
 
 // The doc table mirrors, for every document in the index, what filters,
-// facets and sorting need: the values of each facet dimension (interned),
-// the active years and the sort keys. It is read from the index's own doc
-// values (the same terms Bleve's filters, facets and sorts use), loaded
-// whole when an index is attached and refreshed for the documents of every
-// write batch, so a search asks Bleve only for the text matches and does
-// the rest in one pass over them.
+// facets and sorting need: the values of each facet dimension (interned,
+// the active years among them) and the sort keys. It is read from the
+// index's own doc values (the same terms Bleve's filters, facets and sorts
+// use), loaded whole when an index is attached and refreshed for the
+// documents of every write batch, so a search asks Bleve only for the text
+// matches and does the rest in one pass over them. By row, the table is
+// also a column store: a filter is the bitset of the rows it lets through,
+// a facet value's count the rows of its bitset among the matches'.
 
 // Facet dimensions: the filter's list fields at their positions in
 // filter.Lists (filter.ListRegions, …), then the years.
@@ -56,48 +57,35 @@ var tableFields = func() []string {
 }()
 
 // docEntry is one document of the table; it is never changed once in the
-// table (a refresh replaces it).
+// table (a refresh replaces it, in the same row).
 type docEntry struct {
 	id        string
+	row       int32             // its row: its bit in the table's bitsets
 	vals      [numDims][]uint32 // interned values per dimension, distinct
-	mask      [numDims]uint64   // bit v set for each value v < 64 in vals
-	big       [numDims]bool     // vals holds a value >= 64
-	years     []int             // the years, for the year range filter
-	span      bool              // years are every year from minYear to maxYear
-	minYear   int
-	maxYear   int
-	sortDate  string // NEWEST key
-	sortTitle string // TITLE key (search.HighTerm when missing, as Bleve sorts it)
-	// yearRange: the years are a span within firstSpanYear..lastSpanYear,
-	// counted as a range rather than year by year.
-	yearRange bool
-	// flat is every value of vals in one slice, for counting facets: d<<24
-	// | v, in dimension order; the years only without yearRange.
-	flat []uint32
+	sortDate  string            // NEWEST key
+	sortTitle string            // TITLE key (search.HighTerm when missing, as Bleve sorts it)
 }
 
-// Years in a span are counted as ranges over these years (validation keeps
-// years in them); years outside are counted one by one.
-const (
-	firstSpanYear = practice.MinYear
-	lastSpanYear  = practice.MaxYear
-)
-
-// docTable is the table of the documents of one index.
+// docTable is the table of the documents of one index. Each document has a
+// row, kept while it is in the table; filters and facets see the table by
+// column: per dimension and value, the bitset of the rows holding it.
 type docTable struct {
 	mu    sync.RWMutex
 	docs  map[string]*docEntry
-	list  []*docEntry                // the entries of docs, for iterating, in load order (memory order: passes over it stay cache-friendly)
-	at    map[string]int             // id -> position in list
+	rows  []*docEntry                // row -> entry, nil for a free row
+	free  []int32                    // the free rows, reused first
+	live  bitset                     // the rows in use
+	has   [numDims][]bitset          // per dimension and interned value: the rows holding it
 	names [numDims][]string          // interned id -> value
 	ids   [numDims]map[string]uint32 // value -> interned id
-	// version counts the changes of docs; entries resolved for one
-	// version are not used with another.
+	years []int                      // interned year id -> the year (-1: unreadable)
+	// version counts the changes of docs; rows resolved for one version
+	// are not used with another.
 	version uint64
 }
 
 func newDocTable() *docTable {
-	t := &docTable{docs: make(map[string]*docEntry), at: make(map[string]int)}
+	t := &docTable{docs: make(map[string]*docEntry)}
 	for d := range t.ids {
 		t.ids[d] = make(map[string]uint32)
 	}
@@ -112,6 +100,14 @@ func (t *docTable) intern(d int, v string) uint32 {
 	id := uint32(len(t.names[d]))
 	t.names[d] = append(t.names[d], v)
 	t.ids[d][v] = id
+	t.has[d] = append(t.has[d], nil)
+	if d == dimYears {
+		y, err := strconv.Atoi(v)
+		if err != nil {
+			y = -1
+		}
+		t.years = append(t.years, y)
+	}
 	return id
 }
 
@@ -132,47 +128,14 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 			if dimSpecs[d].field != field {
 				continue
 			}
-			v := t.intern(d, string(term))
-			if !slices.Contains(e.vals[d], v) {
+			if v := t.intern(d, string(term)); !slices.Contains(e.vals[d], v) {
 				e.vals[d] = append(e.vals[d], v)
-				if d == dimYears {
-					if y, err := strconv.Atoi(string(term)); err == nil {
-						e.years = append(e.years, y)
-					}
-				}
 			}
 			return
 		}
 	})
 	if !hasTitle {
 		e.sortTitle = search.HighTerm
-	}
-	for d, vs := range e.vals {
-		for _, v := range vs {
-			if v < 64 {
-				e.mask[d] |= 1 << v
-			} else {
-				e.big[d] = true
-			}
-		}
-	}
-	if len(e.years) > 0 {
-		e.minYear, e.maxYear = slices.Min(e.years), slices.Max(e.years)
-		e.span = e.maxYear-e.minYear+1 == len(e.years)
-	}
-	e.yearRange = e.span && e.minYear >= firstSpanYear && e.maxYear <= lastSpanYear
-	n := 0
-	for _, vs := range e.vals {
-		n += len(vs)
-	}
-	e.flat = make([]uint32, 0, n)
-	for d, vs := range e.vals {
-		if d == dimYears && e.yearRange {
-			continue
-		}
-		for _, v := range vs {
-			e.flat = append(e.flat, uint32(d)<<24|v)
-		}
 	}
 	return e, err
 }
@@ -192,8 +155,11 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 	defer t.mu.Unlock()
 	t.version++
 	clear(t.docs)
-	clear(t.at)
-	t.list = t.list[:0]
+	clear(t.rows)
+	t.rows, t.free, t.live = t.rows[:0], t.free[:0], t.live[:0]
+	for d := range t.has {
+		clear(t.has[d])
+	}
 	for {
 		iid, err := all.Next()
 		if err != nil {
@@ -214,30 +180,48 @@ func (t *docTable) loadAll(r index.IndexReader) error {
 	}
 }
 
-// put adds or replaces the entry of id (caller holds mu).
+// put adds or replaces the entry of id (caller holds mu): a new one takes a
+// free row, a replacement the row of the entry it replaces.
 func (t *docTable) put(id string, e *docEntry) {
-	t.docs[id] = e
-	if i, ok := t.at[id]; ok {
-		t.list[i] = e
-		return
+	if old := t.docs[id]; old != nil {
+		t.mark(old, false)
+		e.row = old.row
+	} else if n := len(t.free); n > 0 {
+		e.row, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		e.row = int32(len(t.rows))
+		t.rows = append(t.rows, nil)
 	}
-	t.at[id] = len(t.list)
-	t.list = append(t.list, e)
+	t.docs[id] = e
+	t.rows[e.row] = e
+	t.live.set(e.row)
+	t.mark(e, true)
 }
 
 // remove drops the entry of id (caller holds mu).
 func (t *docTable) remove(id string) {
-	i, ok := t.at[id]
-	if !ok {
+	e := t.docs[id]
+	if e == nil {
 		return
 	}
-	last := t.list[len(t.list)-1]
-	t.list[i] = last
-	t.at[last.id] = i
-	t.list[len(t.list)-1] = nil
-	t.list = t.list[:len(t.list)-1]
-	delete(t.at, id)
+	t.mark(e, false)
+	t.live.unset(e.row)
+	t.rows[e.row] = nil
+	t.free = append(t.free, e.row)
 	delete(t.docs, id)
+}
+
+// mark sets (on) or clears e's row in the bitsets of its values.
+func (t *docTable) mark(e *docEntry, on bool) {
+	for d, vs := range e.vals {
+		for _, v := range vs {
+			if on {
+				t.has[d][v].set(e.row)
+			} else {
+				t.has[d][v].unset(e.row)
+			}
+		}
+	}
 }
 
 // refresh re-reads the documents ids from r: present ones are replaced,

@@ -23,12 +23,19 @@ func tableSnapshot(t *testing.T, ix *Index) map[string]string {
 	tb := ix.table
 	tb.mu.RLock()
 	defer tb.mu.RUnlock()
-	if len(tb.list) != len(tb.docs) || len(tb.at) != len(tb.docs) {
-		t.Errorf("doc table lists %d entries, places %d, of %d", len(tb.list), len(tb.at), len(tb.docs))
+	if n := tb.live.count(); n != len(tb.docs) || len(tb.rows)-len(tb.free) != n {
+		t.Errorf("doc table has %d live rows, %d rows of which %d free, for %d entries", n, len(tb.rows), len(tb.free), len(tb.docs))
 	}
-	for i, e := range tb.list {
-		if tb.docs[e.id] != e || tb.at[e.id] != i {
-			t.Errorf("doc table list[%d] = %s, not its entry or place", i, e.id)
+	for id, e := range tb.docs {
+		if tb.rows[e.row] != e || !tb.live.has(e.row) {
+			t.Errorf("doc table row %d is not %s's entry or not live", e.row, id)
+		}
+		for d := range numDims {
+			for v, rows := range tb.has[d] {
+				if rows.has(e.row) != slices.Contains(e.vals[d], uint32(v)) {
+					t.Errorf("doc table: %s's row in the bitset of %s is not its value", id, tb.names[d][v])
+				}
+			}
 		}
 	}
 	out := make(map[string]string, len(tb.docs))
@@ -40,7 +47,7 @@ func tableSnapshot(t *testing.T, ix *Index) map[string]string {
 			}
 			slices.Sort(vals[d])
 		}
-		out[id] = fmt.Sprint(vals, e.years, e.sortDate, e.sortTitle)
+		out[id] = fmt.Sprint(vals, e.sortDate, e.sortTitle)
 	}
 	return out
 }

@@ -17,13 +17,11 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
 
-// compiledFilter is a Filter against the doc table's interned values.
+// compiledFilter is a Filter as doc table rows.
 type compiledFilter struct {
-	active  [numDims]bool
-	allowed [numDims][]bool // per interned value (dimensions but years)
-	mask    [numDims]uint64 // the allowed values < 64
-	from    int
-	to      int
+	active [numDims]bool
+	rows   [numDims]bitset // per active dimension: the rows it lets through
+	all    bitset          // the rows every dimension lets through; nil without a filter
 }
 
 // compile translates f (caller holds t.mu).
@@ -34,55 +32,61 @@ func (t *docTable) compile(f Filter) compiledFilter {
 		if len(vals) == 0 {
 			continue
 		}
-		c.active[d] = true
-		c.allowed[d] = make([]bool, len(t.names[d]))
+		c.active[d], c.rows[d] = true, make(bitset, len(t.live))
 		for _, s := range vals {
 			if id, ok := t.ids[d][s]; ok {
-				c.allowed[d][id] = true
-				if id < 64 {
-					c.mask[d] |= 1 << id
-				}
+				c.rows[d].or(t.has[d][id])
 			}
 		}
 	}
 	if f.FromYear != nil || f.ToYear != nil {
-		c.active[dimYears] = true
-		c.from, c.to = -1<<31, 1<<31-1
+		c.active[dimYears], c.rows[dimYears] = true, make(bitset, len(t.live))
+		from, to := -1<<31, 1<<31-1
 		if f.FromYear != nil {
-			c.from = *f.FromYear
+			from = *f.FromYear
 		}
 		if f.ToYear != nil {
-			c.to = *f.ToYear
+			to = *f.ToYear
+		}
+		for id, y := range t.years {
+			if y >= 0 && y >= from && y <= to {
+				c.rows[dimYears].or(t.has[dimYears][id])
+			}
+		}
+	}
+	for d := range numDims {
+		if c.active[d] {
+			if c.all == nil {
+				c.all = slices.Clone(t.live)
+			}
+			c.all.and(c.rows[d])
 		}
 	}
 	return c
 }
 
-// pass reports whether e satisfies the filter of dimension d.
-func (c *compiledFilter) pass(e *docEntry, d int) bool {
-	if d == dimYears {
-		if e.span {
-			return len(e.years) > 0 && e.maxYear >= c.from && e.minYear <= c.to
+// passes reports whether row passes the filter.
+func (c *compiledFilter) passes(row int32) bool {
+	return c.all == nil || c.all.has(row)
+}
+
+// except is the rows of in that pass every dimension of the filter but d:
+// a facet counts the values of its own dimension as if it were not
+// filtered (disjunctive facets). It is in itself when no other dimension
+// is filtered.
+func (c *compiledFilter) except(in bitset, d int) bitset {
+	out := in
+	cloned := false
+	for d2 := range numDims {
+		if d2 == d || !c.active[d2] {
+			continue
 		}
-		for _, y := range e.years {
-			if y >= c.from && y <= c.to {
-				return true
-			}
+		if !cloned {
+			out, cloned = slices.Clone(in), true
 		}
-		return false
+		out.and(c.rows[d2])
 	}
-	if e.mask[d]&c.mask[d] != 0 {
-		return true
-	}
-	if !e.big[d] {
-		return false
-	}
-	for _, v := range e.vals[d] {
-		if int(v) < len(c.allowed[d]) && c.allowed[d][v] {
-			return true
-		}
-	}
-	return false
+	return out
 }
 
 // match is a document in the result with its score.
@@ -188,79 +192,60 @@ func (h *topN) offer(m match) {
 	}
 }
 
-// pass is the state of one search pass over the matches.
+// onePass is the state of one search pass over the matches.
 type onePass struct {
-	v      request
-	f      compiledFilter
-	facets bool
-	total  int
-	counts [numDims][]int
-	// spans counts the year spans as ranges: +1 at the first year, -1
-	// after the last (index year - firstSpanYear).
-	spans  []int
-	top    topN
-	kscore float64
+	v    request
+	rows []*docEntry // the doc table's
+	f    compiledFilter
+	// matched are the rows of the text matches, whether they pass the
+	// filter or not (the facets count both); nil without facets.
+	matched bitset
+	total   int
+	top     topN
+	kscore  float64
 }
 
-// countDim counts e's values of dimension d.
-func (p *onePass) countDim(e *docEntry, d int) {
-	if d == dimYears && e.yearRange {
-		p.countYearRange(e)
-		return
+// add takes a matching row with its score: among the matched, and when it
+// passes the filter, in the total and offered to the page.
+func (p *onePass) add(row int32, score float64) {
+	if p.matched != nil {
+		p.matched.set(row)
 	}
-	for _, v := range e.vals[d] {
-		p.counts[d][v]++
-	}
-}
-
-// countYearRange counts e's years as a range (e.yearRange).
-func (p *onePass) countYearRange(e *docEntry) {
-	p.spans[e.minYear-firstSpanYear]++
-	p.spans[e.maxYear-firstSpanYear+1]--
-}
-
-// yearCounts adds the counted spans to the year counts (caller holds t.mu).
-func (p *onePass) yearCounts(t *docTable) {
-	n := 0
-	for i, c := range p.spans {
-		if n += c; n > 0 {
-			if id, ok := t.ids[dimYears][yearKey(firstSpanYear+i)]; ok {
-				p.counts[dimYears][id] += n
-			}
-		}
-	}
-}
-
-func (p *onePass) add(e *docEntry, score float64) {
-	failed, fails := -1, 0
-	for d := range numDims {
-		if p.f.active[d] && !p.f.pass(e, d) {
-			failed = d
-			if fails++; fails > 1 {
-				return
-			}
-		}
-	}
-	if fails == 1 {
-		if p.facets {
-			p.countDim(e, failed)
-		}
+	if !p.f.passes(row) {
 		return
 	}
 	p.total++
-	if p.facets {
-		for _, x := range e.flat {
-			p.counts[x>>24][x&(1<<24-1)]++
-		}
-		if e.yearRange {
-			p.countYearRange(e)
-		}
-	}
-	m := match{e: e, score: score}
+	m := match{e: p.rows[row], score: score}
 	if p.v.after != nil && !afterCursor(p.v.sort, m, p.v.after, p.kscore) {
 		return
 	}
 	p.top.offer(m)
+}
+
+// countFacets counts the values of every dimension in the matched rows
+// that pass the filter of every other dimension (caller holds t.mu).
+func (p *onePass) countFacets(t *docTable) [numDims][]int {
+	var counts [numDims][]int
+	var shared bitset // the rows counted for a dimension without a filter
+	var sharedNZ []int32
+	for d := range numDims {
+		var in bitset
+		var nz []int32
+		if !p.f.active[d] && shared != nil {
+			in, nz = shared, sharedNZ
+		} else {
+			in = p.f.except(p.matched, d)
+			nz = in.nonzero()
+			if !p.f.active[d] {
+				shared, sharedNZ = in, nz
+			}
+		}
+		counts[d] = make([]int, len(t.names[d]))
+		for v, rows := range t.has[d] {
+			counts[d][v] = in.countIn(rows, nz)
+		}
+	}
+	return counts
 }
 
 // anyMatch tells whether a document that passes the filter matches text;
@@ -271,14 +256,9 @@ func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filt
 	defer t.mu.RUnlock()
 	f := t.compile(filter)
 	found := false
-	err := ix.textMatches(ctx, rd, t, text, func(e *docEntry, _ float64) bool {
-		for d := range numDims {
-			if f.active[d] && !f.pass(e, d) {
-				return true
-			}
-		}
-		found = true
-		return false
+	err := ix.textMatches(ctx, rd, t, text, func(row int32, _ float64) bool {
+		found = f.passes(row)
+		return !found
 	})
 	if err != nil {
 		return false, fmt.Errorf("search: %w", err)
@@ -301,26 +281,30 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	p := &onePass{v: v, f: t.compile(v.Filter), facets: !v.NoFacets, top: topN{s: v.sort, n: v.Offset + v.first + 1}}
+	p := &onePass{v: v, rows: t.rows, f: t.compile(v.Filter), top: topN{s: v.sort, n: v.Offset + v.first + 1}}
 	if windowed {
 		p.top.n = rescoreWindow + v.Offset + v.first + 1
 		p.v.after = nil
-	}
-	if p.facets {
-		for d := range numDims {
-			p.counts[d] = make([]int, len(t.names[d]))
-		}
-		p.spans = make([]int, lastSpanYear-firstSpanYear+2)
 	}
 	if v.after != nil && v.sort == SortRelevance {
 		p.kscore = parseScore(v.after[0])
 	}
 	if text == nil {
-		for _, e := range t.list {
-			p.add(e, 1)
+		// Every document matches: the rows the filter lets through are
+		// the result, every row is matched for the facets.
+		in := t.live
+		if p.f.all != nil {
+			in = p.f.all
 		}
-	} else if err := ix.textMatches(ctx, rd, t, text, func(e *docEntry, score float64) bool { p.add(e, score); return true }); err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
+		in.each(func(row int32) bool { p.add(row, 1); return true })
+		p.matched = t.live
+	} else {
+		if !v.NoFacets {
+			p.matched = make(bitset, len(t.live))
+		}
+		if err := ix.textMatches(ctx, rd, t, text, func(row int32, score float64) bool { p.add(row, score); return true }); err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
+		}
 	}
 
 	out := Result{Total: p.total}
@@ -352,11 +336,11 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 	if n := len(out.Hits); n > 0 {
 		out.EndCursor = out.Hits[n-1].Cursor
 	}
-	if p.facets {
-		p.yearCounts(t)
+	if !v.NoFacets {
+		counts := p.countFacets(t)
 		for d := range dimSpecs {
 			if dimSpecs[d].facet != nil { // a filter field that is no facet has none
-				*dimSpecs[d].facet(&out.Facets) = facetCounts(d, p.counts[d], t.names[d])
+				*dimSpecs[d].facet(&out.Facets) = facetCounts(d, counts[d], t.names[d])
 			}
 		}
 	}
@@ -388,14 +372,14 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 	return out
 }
 
-// textMatches calls fn with the table entry and score of every document
+// textMatches calls fn with the table row and score of every document
 // matching q in rd (caller holds t.mu). It runs q's searcher itself
 // (Query.Searcher and SearchContext are exported by Bleve's search package,
 // below bleve.Index.Search): the pass needs every match and its score
 // unsorted, as they come, and counts filters and facets from the doc table;
 // Bleve's collector would sort, keep a top n and read facets from doc values
 // for every match, which the one pass exists to avoid.
-func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(e *docEntry, score float64) (more bool)) error {
+func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(row int32, score float64) (more bool)) error {
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
 		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
@@ -418,11 +402,11 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTa
 		if dm == nil {
 			return nil
 		}
-		e, err := res.entry(rd, t, dm.IndexInternalID)
+		row, err := res.row(rd, t, dm.IndexInternalID)
 		if err != nil {
 			return err
 		}
-		if e != nil && !fn(e, dm.Score) {
+		if row >= 0 && !fn(row, dm.Score) {
 			return nil
 		}
 		sctx.DocumentMatchPool.Put(dm)
@@ -446,7 +430,7 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 }
 
 // A resolver maps the internal ids of one index snapshot to doc table
-// entries, so that a document's external id is read from the index and
+// rows, so that a document's external id is read from the index and
 // looked up in the table once per snapshot rather than once per match.
 //
 // It relies on scorch's internal ids being 8-byte big-endian document
@@ -456,12 +440,12 @@ func storedFields(rd index.IndexReader, id string) (map[string][]string, error) 
 // length (another index type) falls back to ExternalID every time.
 type resolver struct {
 	snap    index.IndexReader // the snapshot the internal ids belong to
-	version uint64            // the doc table version the entries belong to
-	slots   []atomic.Pointer[docEntry]
+	version uint64            // the doc table version the rows belong to
+	slots   []atomic.Int32    // row+1; 0: not resolved yet; noRow: not in the table
 }
 
-// noEntry marks a slot whose document is not in the table.
-var noEntry = &docEntry{}
+// noRow marks a slot whose document is not in the table.
+const noRow = -1
 
 // resolver returns the resolver for snapshot rd and table t (caller holds t.mu).
 func (ix *Index) resolver(rd index.IndexReader, t *docTable) *resolver {
@@ -469,36 +453,38 @@ func (ix *Index) resolver(rd index.IndexReader, t *docTable) *resolver {
 		return r
 	}
 	n, _ := rd.DocCount()
-	r := &resolver{snap: rd, version: t.version, slots: make([]atomic.Pointer[docEntry], 2*n+1024)}
+	r := &resolver{snap: rd, version: t.version, slots: make([]atomic.Int32, 2*n+1024)}
 	ix.ids.Store(r)
 	return r
 }
 
-// entry is the table entry of internal id iid, nil if the table has none.
-func (r *resolver) entry(rd index.IndexReader, t *docTable, iid index.IndexInternalID) (*docEntry, error) {
-	var slot *atomic.Pointer[docEntry]
+// row is the table row of internal id iid, -1 if the table has none.
+func (r *resolver) row(rd index.IndexReader, t *docTable, iid index.IndexInternalID) (int32, error) {
+	var slot *atomic.Int32
 	if len(iid) == 8 {
 		if n := binary.BigEndian.Uint64(iid); n < uint64(len(r.slots)) {
 			slot = &r.slots[n]
-			if e := slot.Load(); e != nil {
-				if e == noEntry {
-					return nil, nil
+			if s := slot.Load(); s != 0 {
+				if s == noRow {
+					return -1, nil
 				}
-				return e, nil
+				return s - 1, nil
 			}
 		}
 	}
 	id, err := rd.ExternalID(iid)
 	if err != nil {
-		return nil, err
+		return -1, err
 	}
 	e := t.docs[id]
-	if slot != nil {
-		if e == nil {
-			slot.Store(noEntry)
-		} else {
-			slot.Store(e)
+	if e == nil {
+		if slot != nil {
+			slot.Store(noRow)
 		}
+		return -1, nil
 	}
-	return e, nil
+	if slot != nil {
+		slot.Store(e.row + 1)
+	}
+	return e.row, nil
 }
