@@ -42,6 +42,7 @@ type config struct {
 	TrustedProxies  server.Proxies // whose X-Forwarded-For names the client
 	trustedProxies  string         // TrustedProxies as given, until validated
 	Thesaurus       string         // file of the search thesaurus; "": the shipped one
+	HeavySlots      float64        // CPU-heavy requests at once (server.Options.HeavySlots); NaN or a fraction until validated
 }
 
 // env names of the configuration.
@@ -67,6 +68,7 @@ const (
 	envTLSProxy      = "PRAKTIJKENBANK_TLS_PROXY"
 	envThesaurus     = "PRAKTIJKENBANK_THESAURUS"
 	envTrustedProxy  = "PRAKTIJKENBANK_TRUSTED_PROXIES"
+	envHeavySlots    = "PRAKTIJKENBANK_HEAVY_SLOTS"
 )
 
 // storeFlags registers the flags every subcommand that opens the store takes.
@@ -98,6 +100,7 @@ func serveFlags(fs *flag.FlagSet, c *config, getenv func(string) string) (demo, 
 	fs.StringVar(&c.SessionKey, "session-key", getenv(envSessionKey), "sleutel (≥ 32 tekens) die de aanmeldingen op /indienen ondertekent; geef alle replica's dezelfde; leeg: een willekeurige per proces ($"+envSessionKey+")")
 	fs.StringVar(&c.tlsProxy, "tls-proxy", envOr(getenv, envTLSProxy, "false"), "de server staat achter een proxy die TLS afhandelt en X-Forwarded-Proto zet ($"+envTLSProxy+")")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", getenv(envTrustedProxy), "IP-adressen en CIDR-bereiken van reverse proxies waarvan X-Forwarded-For de client aanwijst voor de limieten, met komma's gescheiden; leeg: geen ($"+envTrustedProxy+")")
+	fs.Float64Var(&c.HeavySlots, "heavy-slots", envFloat(getenv, envHeavySlots, float64(server.HeavySlots())), "zware verzoeken (zoeken, exports, uploads, rapporten) tegelijk in uitvoering; de rest wacht even of krijgt 503; standaard het aantal processorkernen min één ($"+envHeavySlots+")")
 	demo = fs.String("demo", envOr(getenv, envDemo, "true"), "laad de voorbeeldinventaris in een lege opslag ($"+envDemo+")")
 	level = fs.String("log-level", envOr(getenv, envLogLevel, "info"), "debug, info, warn of error ($"+envLogLevel+")")
 	introspection = fs.String("introspection", envOr(getenv, envIntrospection, "true"), "GraphQL-introspectie toestaan ($"+envIntrospection+")")
@@ -169,6 +172,9 @@ func (c *config) finishServe(demo, level, introspection, cors string) error {
 		errs = append(errs, fmt.Errorf("-addr / $%s: %q is geen adres van de vorm host:poort of :poort", envAddr, c.Addr))
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		errs = append(errs, fmt.Errorf("-addr / $%s: %q heeft geen geldige poort", envAddr, c.Addr))
+	}
+	if math.IsNaN(c.HeavySlots) || c.HeavySlots < 1 || c.HeavySlots > 1024 || c.HeavySlots != math.Trunc(c.HeavySlots) {
+		errs = append(errs, fmt.Errorf("-heavy-slots / $%s: geef een geheel getal van 1 tot 1024", envHeavySlots))
 	}
 	if math.IsNaN(c.ReadsPerSecond) || c.ReadsPerSecond < 0 {
 		errs = append(errs, fmt.Errorf("-rate-reads / $%s: geef een getal ≥ 0", envRateReads))
@@ -261,6 +267,7 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("sessionKey", c.SessionKey != ""),
 		slog.Bool("tlsProxy", c.TLSProxy),
 		slog.Any("trustedProxies", c.TrustedProxies),
+		slog.Int("heavySlots", int(c.HeavySlots)),
 		slog.Any("corsOrigins", c.CORSOrigins),
 		slog.Bool("demo", c.Demo),
 		slog.String("logLevel", c.LogLevel.String()),

@@ -81,6 +81,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	opts.SessionKey = []byte(c.SessionKey)
 	opts.TLSProxy = c.TLSProxy
 	opts.TrustedProxies = c.TrustedProxies
+	opts.HeavySlots = int(c.HeavySlots)
 	deps := server.Deps{Bank: a.bank, Auth: a.auth, Log: log, Metrics: a.metrics}
 	if b, ok := a.raw.(*bolt.Store); ok {
 		deps.Backup = b.Backup
