@@ -1,0 +1,145 @@
+package mongo
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
+)
+
+// practiceReads counts the commands a store sends to its practices
+// collection: its collections are switched to a client whose command monitor
+// counts them (the store itself is not changed).
+type practiceReads struct{ n atomic.Int64 }
+
+func (c *practiceReads) count() int64 { return c.n.Load() }
+
+func monitorPractices(t *testing.T, ts *testServer, db string, s *Store) *practiceReads {
+	t.Helper()
+	c := &practiceReads{}
+	client, err := mongo.Connect(options.Client().ApplyURI(ts.uri).SetServerSelectionTimeout(10 * time.Second).
+		SetMonitor(&event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			if coll, ok := e.Command.Lookup(e.CommandName).StringValueOK(); ok && coll == collPractices {
+				c.n.Add(1)
+			}
+		}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = client.Disconnect(ctx)
+	})
+	d := client.Database(db, databaseOptions(s.supportsMajorityReads(context.Background())))
+	s.practices, s.counters, s.pending = d.Collection(collPractices), d.Collection(collCounters), d.Collection(collPending)
+	return c
+}
+
+func lastSeq(t *testing.T, s *Store) uint64 {
+	t.Helper()
+	last, err := s.LastSeq(context.Background())
+	if err != nil {
+		t.Fatalf("LastSeq: %v", err)
+	}
+	return last
+}
+
+// TestIdlePollReadsNoPractices: on the roll-forward path, LastSeq asked
+// again with no write in between does not read the practices collection
+// (a pass over all of them on FerretDB), and asks again after a write.
+func TestIdlePollReadsNoPractices(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	db := ts.freshDatabase(t)
+	s := ts.open(t, db, WithTransactions(false))
+	defer s.Close()
+	reads := monitorPractices(t, ts, db, s)
+
+	if _, err := s.Submit(ctx, sub("limburg", t0, in("a", "A"), in("b", "B"))); err != nil {
+		t.Fatal(err)
+	}
+	first := lastSeq(t, s)
+	if first != 2 {
+		t.Fatalf("LastSeq after two practices: %d, want 2", first)
+	}
+	before := reads.count()
+	for range 3 {
+		if got := lastSeq(t, s); got != first {
+			t.Fatalf("idle LastSeq: %d, want %d", got, first)
+		}
+	}
+	if n := reads.count() - before; n != 0 {
+		t.Errorf("three idle polls sent %d commands to the practices collection, want 0", n)
+	}
+
+	// Another process writes: the counter moves, the next poll looks.
+	other := ts.open(t, db, WithTransactions(false))
+	defer other.Close()
+	if _, err := other.Submit(ctx, sub("limburg", t0.Add(time.Hour), in("c", "C"))); err != nil {
+		t.Fatal(err)
+	}
+	before = reads.count()
+	if got := lastSeq(t, s); got != 3 {
+		t.Errorf("LastSeq after another process's write: %d, want 3", got)
+	}
+	if reads.count() == before {
+		t.Error("LastSeq after a write did not read the practices")
+	}
+}
+
+// TestLateLandingWriteIsSeen: a write whose Seqs were taken and committed
+// before a poll but applied after it (by a slow or crashed writer) is seen
+// by the polls after it lands, in part and in whole: the counter does not
+// move when it lands, the slot it holds makes each poll look.
+func TestLateLandingWriteIsSeen(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	db := ts.freshDatabase(t)
+	s := ts.open(t, db, WithTransactions(false))
+	defer s.Close()
+	writer := ts.open(t, db, WithTransactions(false))
+	defer writer.Close()
+
+	if _, err := s.Submit(ctx, sub("brussel", t0, in("a", "A"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastSeq(t, s); got != 1 {
+		t.Fatalf("LastSeq: %d, want 1", got)
+	}
+	h, items, err := submitToCommit(ctx, writer, sub("brussel", t0.Add(time.Hour), in("x", "X"), in("y", "Y")))
+	if err != nil {
+		t.Fatalf("Submit up to its commit point: %v", err)
+	}
+	// Committed, Seqs 2 and 3 taken, nothing applied: polls see 1, twice
+	// (the second with the counter as the first saw it).
+	for range 2 {
+		if got := lastSeq(t, s); got != 1 {
+			t.Fatalf("LastSeq with the write committed, not applied: %d, want 1", got)
+		}
+	}
+	// Half of it lands.
+	if err := writer.applyItems(ctx, items[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastSeq(t, s); got != 2 {
+		t.Errorf("LastSeq with the first practice applied: %d, want 2", got)
+	}
+	// The rest lands and the slot is freed.
+	if err := writer.applyCommitted(ctx, h, items); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastSeq(t, s); got != 3 {
+		t.Errorf("LastSeq with the write applied: %d, want 3", got)
+	}
+	changes, err := s.ChangedSince(ctx, 1, 0)
+	if err != nil || len(changes) != 2 || changes[0].ID != practice.ID("brussel", "x") || changes[1].ID != practice.ID("brussel", "y") {
+		t.Errorf("ChangedSince(1): %d practices, %v; want x and y", len(changes), err)
+	}
+}
