@@ -143,3 +143,26 @@ func TestLateLandingWriteIsSeen(t *testing.T) {
 		t.Errorf("ChangedSince(1): %d practices, %v; want x and y", len(changes), err)
 	}
 }
+
+// TestSeqMemo: the remembered LastSeq holds only at the mark it was found
+// at, and only if the write slot was free then and is free now.
+func TestSeqMemo(t *testing.T) {
+	var m seqMemo
+	free := writeMark{counter: 7}
+	if _, ok := m.get(free); ok {
+		t.Error("an empty memo answered")
+	}
+	m.put(free, 5)
+	if seq, ok := m.get(free); !ok || seq != 5 {
+		t.Errorf("get at the same mark: %d, %v; want 5, true", seq, ok)
+	}
+	for _, mark := range []writeMark{{counter: 8}, {counter: 7, slotTaken: true}} {
+		if _, ok := m.get(mark); ok {
+			t.Errorf("get at %+v answered from a pass at %+v", mark, free)
+		}
+	}
+	m.put(writeMark{counter: 7, slotTaken: true}, 5) // found while a write held the slot
+	if _, ok := m.get(free); ok {
+		t.Error("a pass made while the slot was taken is remembered")
+	}
+}
