@@ -94,16 +94,19 @@ func TestIdlePollReadsNoPractices(t *testing.T) {
 	}
 }
 
-// TestLateLandingWriteIsSeen: a write whose Seqs were taken and committed
-// before a poll but applied after it (by a slow or crashed writer) is seen
-// by the polls after it lands, in part and in whole: the counter does not
-// move when it lands, the slot it holds makes each poll look.
+// TestLateLandingWriteIsSeen: a write of another process whose Seqs were
+// taken before a poll and that lands after it (a slow or crashed writer) is
+// seen by the polls after it lands, in part and in whole, although the
+// counter does not move when it lands: polls while its slot is locked (Seqs
+// taken, nothing written) may answer from the memo, polls while it is ready
+// look.
 func TestLateLandingWriteIsSeen(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
 	db := ts.freshDatabase(t)
 	s := ts.open(t, db, WithTransactions(false))
 	defer s.Close()
+	reads := monitorPractices(t, ts, db, s)
 	writer := ts.open(t, db, WithTransactions(false))
 	defer writer.Close()
 
@@ -113,12 +116,34 @@ func TestLateLandingWriteIsSeen(t *testing.T) {
 	if got := lastSeq(t, s); got != 1 {
 		t.Fatalf("LastSeq: %d, want 1", got)
 	}
-	h, items, err := submitToCommit(ctx, writer, sub("brussel", t0.Add(time.Hour), in("x", "X"), in("y", "Y")))
+	what, plan, _, err := writer.submission(sub("brussel", t0.Add(time.Hour), in("x", "X"), in("y", "Y")))
 	if err != nil {
+		t.Fatal(err)
+	}
+	writer.writeSem <- struct{}{}
+	h, items, err := writer.commitPending(ctx, what, func(ctx context.Context) (writeSet, error) {
+		ws, err := plan(ctx) // takes Seqs 2 and 3 under the locked slot
+		// Two polls now: the first looks (the counter moved), the second
+		// answers from the memo (same counter, same locked slot).
+		for range 2 {
+			if got := lastSeq(t, s); got != 1 {
+				t.Errorf("LastSeq with Seqs taken, slot locked: %d, want 1", got)
+			}
+		}
+		before := reads.count()
+		if got := lastSeq(t, s); got != 1 {
+			t.Errorf("LastSeq with Seqs taken, slot locked: %d, want 1", got)
+		}
+		if n := reads.count() - before; n != 0 {
+			t.Errorf("a poll with the same locked slot read the practices (%d commands)", n)
+		}
+		return ws, err
+	})
+	<-writer.writeSem
+	if err != nil || h == nil {
 		t.Fatalf("Submit up to its commit point: %v", err)
 	}
-	// Committed, Seqs 2 and 3 taken, nothing applied: polls see 1, twice
-	// (the second with the counter as the first saw it).
+	// Committed (ready), nothing applied: polls look and see 1.
 	for range 2 {
 		if got := lastSeq(t, s); got != 1 {
 			t.Fatalf("LastSeq with the write committed, not applied: %d, want 1", got)
@@ -132,7 +157,7 @@ func TestLateLandingWriteIsSeen(t *testing.T) {
 		t.Errorf("LastSeq with the first practice applied: %d, want 2", got)
 	}
 	// The rest lands and the slot is freed.
-	if err := writer.applyCommitted(ctx, h, items); err != nil {
+	if err := writer.applyCommitted(ctx, *h, items); err != nil {
 		t.Fatal(err)
 	}
 	if got := lastSeq(t, s); got != 3 {
@@ -145,7 +170,7 @@ func TestLateLandingWriteIsSeen(t *testing.T) {
 }
 
 // TestSeqMemo: the remembered LastSeq holds only at the mark it was found
-// at, and only if the write slot was free then and is free now.
+// at, and only if no slot was ready then.
 func TestSeqMemo(t *testing.T) {
 	var m seqMemo
 	free := writeMark{counter: 7}
@@ -156,13 +181,24 @@ func TestSeqMemo(t *testing.T) {
 	if seq, ok := m.get(free); !ok || seq != 5 {
 		t.Errorf("get at the same mark: %d, %v; want 5, true", seq, ok)
 	}
-	for _, mark := range []writeMark{{counter: 8}, {counter: 7, slotTaken: true}} {
+	locked := writeMark{counter: 7, slotToken: "slot a"}
+	for _, mark := range []writeMark{{counter: 8}, locked, {counter: 7, slotToken: "slot a", slotReady: true}} {
 		if _, ok := m.get(mark); ok {
 			t.Errorf("get at %+v answered from a pass at %+v", mark, free)
 		}
 	}
-	m.put(writeMark{counter: 7, slotTaken: true}, 5) // found while a write held the slot
-	if _, ok := m.get(free); ok {
-		t.Error("a pass made while the slot was taken is remembered")
+	m.put(locked, 5)
+	if seq, ok := m.get(locked); !ok || seq != 5 {
+		t.Errorf("get at the same locked slot: %d, %v; want 5, true", seq, ok)
+	}
+	for _, mark := range []writeMark{free, {counter: 7, slotToken: "slot b"}, {counter: 7, slotToken: "slot a", slotReady: true}} {
+		if _, ok := m.get(mark); ok {
+			t.Errorf("get at %+v answered from a pass at %+v", mark, locked)
+		}
+	}
+	ready := writeMark{counter: 7, slotToken: "slot a", slotReady: true}
+	m.put(ready, 5) // found while a committed write was being applied
+	if _, ok := m.get(ready); ok {
+		t.Error("a pass made while the slot was ready is remembered")
 	}
 }

@@ -308,22 +308,28 @@ func (s *Store) scanLastSeq(ctx context.Context) (uint64, error) {
 
 // writeMark is what every write that changes a practice moves or holds on
 // the roll-forward path, read with two lookups by _id: the Seq counter
-// (read first) and whether the write slot is taken (read second).
+// (read first), then the write slot (which write holds it, and whether it is
+// ready).
 //
 // A practice gets a new Seq only by a write that takes Seqs from the counter
 // while it holds the slot, and it holds the slot from before it takes them
 // until after the last of its practices is written (complete deletes the
-// slot last; a completion after a crash finds the slot still there). So if
-// the mark read before a pass over the practices showed the slot free, and
-// the counter reads the same later, every practice that changed after that
-// pass began belongs to a write that took its Seqs after the counter was
-// read (the counter would have moved) or one that held the slot when it was
-// read (it was free): there is none, and the pass's answer still holds.
-// (Load, which copies into a new store, raises the counter after it inserts
-// a batch: a follower of a store being loaded catches up when it moves.)
+// slot last; a completion after a crash finds the slot still there); it
+// writes none of them before its slot is ready. Take a pass over the
+// practices made after reading a mark whose slot was free or locked (not
+// ready), and a later mark equal to it. A practice changed after the pass
+// began belongs to a write that took its Seqs after the first counter read
+// (then the counter would have moved) or before it; the latter held the slot
+// at the first slot read, so it is the write that held it locked, and it
+// still holds it locked (a slot goes from locked to ready to gone, never
+// back, and a token is never used again), so it has written nothing. There is
+// no such practice: the pass's answer still holds. (Load, which copies into
+// a new store, raises the counter after it inserts a batch: a follower of a
+// store being loaded catches up when it moves.)
 type writeMark struct {
 	counter   int64
-	slotTaken bool
+	slotToken string // "": the slot is free
+	slotReady bool
 }
 
 func (s *Store) writeMark(ctx context.Context) (writeMark, error) {
@@ -332,14 +338,18 @@ func (s *Store) writeMark(ctx context.Context) (writeMark, error) {
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) { // none: no Seq given out yet (0)
 		return writeMark{}, s.mapErr(ctx, "Seq counter", err)
 	}
-	var h struct {
-		ID string `bson:"_id"`
-	}
-	err = s.pending.FindOne(ctx, idFilter(pendingSlot), options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&h)
+	var h pendingDoc
+	err = s.pending.FindOne(ctx, idFilter(pendingSlot),
+		options.FindOne().SetProjection(bson.D{{Key: "token", Value: 1}, {Key: "state", Value: 1}})).Decode(&h)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return writeMark{}, s.mapErr(ctx, "write slot", err)
 	}
-	return writeMark{counter: c.Value, slotTaken: err == nil}, nil
+	m := writeMark{counter: c.Value}
+	if err == nil {
+		// A slot of another shape than locked is treated as ready: looked at.
+		m.slotToken, m.slotReady = "slot "+h.Token, h.State != stateLocked
+	}
+	return m, nil
 }
 
 // seqMemo is the answer of the last pass for LastSeq, with the write mark
@@ -352,23 +362,23 @@ type seqMemo struct {
 }
 
 // get returns the remembered answer if it still holds at mark: the mark it
-// was found at had the slot free, and the counter has not moved since.
+// was found at had no ready slot, and it is the same now.
 func (m *seqMemo) get(mark writeMark) (uint64, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.valid || mark.slotTaken || mark != m.mark {
+	if !m.valid || mark.slotReady || mark != m.mark {
 		return 0, false
 	}
 	return m.seq, true
 }
 
-// put remembers seq, found by a pass after reading mark; with the slot taken
+// put remembers seq, found by a pass after reading mark; with the slot ready
 // then, nothing is remembered. Two passes racing may leave either answer:
 // each holds for its own mark.
 func (m *seqMemo) put(mark writeMark, seq uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.valid, m.mark, m.seq = !mark.slotTaken, mark, seq
+	m.valid, m.mark, m.seq = !mark.slotReady, mark, seq
 }
 
 // History returns every version of a practice, oldest first.
