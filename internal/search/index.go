@@ -777,6 +777,9 @@ func (ix *Index) CatchUp(ctx context.Context, src Source) error {
 		_, err := ix.Reconcile(ctx, src)
 		return err
 	}
+	if last == applied { // nothing new: no read of the changes (a pass over all practices on some stores)
+		return nil
+	}
 	from := applied - min(applied, followOverlap)
 	for {
 		ps, err := src.ChangedSince(ctx, from, ix.batchSize)

@@ -51,6 +51,11 @@
 // (gaps are allowed). Because a transaction keeps the counter document
 // write-locked until it commits, a later Seq is never committed before an
 // earlier one, so a follower of ChangedSince never skips a practice.
+// On the roll-forward path, LastSeq reads the counter and the write slot by
+// _id and repeats its last answer while neither has changed and the slot
+// was not ready (free, or held by a write before its commit point), so an
+// idle follower's poll makes no pass over the practices (see writeMark for
+// why no write can be missed).
 //
 // # All or nothing: the guarantee per deployment
 //

@@ -48,6 +48,7 @@ type Store struct {
 	settleErr       error         // why the last such completion failed
 	abandonedMu     sync.Mutex
 	abandonedTokens map[string]bool // slot tokens whose insert was cut off: drop such a slot at once
+	lastSeq         seqMemo         // LastSeq's last pass over the practices
 
 	practices, revisions, inventories, actions, tokens, counters, pending, pendingItems *mongo.Collection
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -259,16 +260,43 @@ func (s *Store) ChangedSince(ctx context.Context, seq uint64, limit int) ([]prac
 // LastSeq is the highest Seq a practice holds: the highest Seq given out by a
 // write that is complete. (The counter may be ahead of it by Seqs a failed
 // write took; those are gaps nobody sees.)
+//
+// Finding it is a pass over all practices on a server that answers only
+// lookups by _id from an index (FerretDB on SQLite: seconds at 5,000
+// practices), and every follower asks every second. On the roll-forward
+// path it is therefore answered from the last pass while the write mark
+// (see writeMark) shows that no practice can have changed since; otherwise
+// it makes the pass. With transactions it always asks the server.
 func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 	done, err := s.read(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer done()
+	if s.txn {
+		return s.scanLastSeq(ctx)
+	}
+	mark, err := s.writeMark(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if seq, ok := s.lastSeq.get(mark); ok {
+		return seq, nil
+	}
+	seq, err := s.scanLastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.lastSeq.put(mark, seq)
+	return seq, nil
+}
+
+// scanLastSeq asks the server for the highest Seq a practice holds.
+func (s *Store) scanLastSeq(ctx context.Context) (uint64, error) {
 	var d struct {
 		Seq int64 `bson:"seq"`
 	}
-	err = s.practices.FindOne(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), lastSeqOptions()).Decode(&d)
+	err := s.practices.FindOne(ctx, listPracticesFilter(store.PracticeQuery{IncludeWithdrawn: true}), lastSeqOptions()).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, nil
 	}
@@ -276,6 +304,81 @@ func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 		return 0, s.mapErr(ctx, "last Seq", err)
 	}
 	return uint64(d.Seq), nil
+}
+
+// writeMark is what every write that changes a practice moves or holds on
+// the roll-forward path, read with two lookups by _id: the Seq counter
+// (read first), then the write slot (which write holds it, and whether it is
+// ready).
+//
+// A practice gets a new Seq only by a write that takes Seqs from the counter
+// while it holds the slot, and it holds the slot from before it takes them
+// until after the last of its practices is written (complete deletes the
+// slot last; a completion after a crash finds the slot still there); it
+// writes none of them before its slot is ready. Take a pass over the
+// practices made after reading a mark whose slot was free or locked (not
+// ready), and a later mark equal to it. A practice changed after the pass
+// began belongs to a write that took its Seqs after the first counter read
+// (then the counter would have moved) or before it; the latter held the slot
+// at the first slot read, so it is the write that held it locked, and it
+// still holds it locked (a slot goes from locked to ready to gone, never
+// back, and a token is never used again), so it has written nothing. There is
+// no such practice: the pass's answer still holds. (Load, which copies into
+// a new store, raises the counter after it inserts a batch: a follower of a
+// store being loaded catches up when it moves.)
+type writeMark struct {
+	counter   int64
+	slotToken string // "": the slot is free
+	slotReady bool
+}
+
+func (s *Store) writeMark(ctx context.Context) (writeMark, error) {
+	var c counterDoc
+	err := s.counters.FindOne(ctx, idFilter(counterSeq)).Decode(&c)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) { // none: no Seq given out yet (0)
+		return writeMark{}, s.mapErr(ctx, "Seq counter", err)
+	}
+	var h pendingDoc
+	err = s.pending.FindOne(ctx, idFilter(pendingSlot),
+		options.FindOne().SetProjection(bson.D{{Key: "token", Value: 1}, {Key: "state", Value: 1}})).Decode(&h)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return writeMark{}, s.mapErr(ctx, "write slot", err)
+	}
+	m := writeMark{counter: c.Value}
+	if err == nil {
+		// A slot of another shape than locked is treated as ready: looked at.
+		m.slotToken, m.slotReady = "slot "+h.Token, h.State != stateLocked
+	}
+	return m, nil
+}
+
+// seqMemo is the answer of the last pass for LastSeq, with the write mark
+// read before it.
+type seqMemo struct {
+	mu    sync.Mutex
+	valid bool
+	mark  writeMark
+	seq   uint64
+}
+
+// get returns the remembered answer if it still holds at mark: the mark it
+// was found at had no ready slot, and it is the same now.
+func (m *seqMemo) get(mark writeMark) (uint64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || mark.slotReady || mark != m.mark {
+		return 0, false
+	}
+	return m.seq, true
+}
+
+// put remembers seq, found by a pass after reading mark; with the slot ready
+// then, nothing is remembered. Two passes racing may leave either answer:
+// each holds for its own mark.
+func (m *seqMemo) put(mark writeMark, seq uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.valid, m.mark, m.seq = !mark.slotReady, mark, seq
 }
 
 // History returns every version of a practice, oldest first.
