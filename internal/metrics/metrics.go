@@ -19,6 +19,7 @@ type Metrics struct {
 	FieldDuration    *prometheus.HistogramVec // root field
 	Errors           *prometheus.CounterVec   // code
 	RateLimited      *prometheus.CounterVec   // kind: read, write, page, export
+	Busy             prometheus.Counter       // heavy requests refused for want of a slot
 	Submissions      *prometheus.CounterVec   // region
 	PracticesWritten *prometheus.CounterVec   // outcome: created, updated, unchanged
 	StoreDuration    *prometheus.HistogramVec // method
@@ -43,6 +44,10 @@ func New() *Metrics {
 			Name: "praktijkenbank_rate_limited_total",
 			Help: "Requests refused by the rate limiter, by kind (read, write, page, export).",
 		}, []string{"kind"}),
+		Busy: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "praktijkenbank_busy_total",
+			Help: "Heavy requests refused (503 BUSY) because every slot was taken and the waiting room full or the wait over.",
+		}),
 		Submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "praktijkenbank_submissions_total",
 			Help: "Inventories written, by region.",
@@ -64,7 +69,7 @@ func New() *Metrics {
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.FieldDuration, m.Errors, m.RateLimited, m.Submissions, m.PracticesWritten, m.StoreDuration, m.StoreErrors,
+		m.FieldDuration, m.Errors, m.RateLimited, m.Busy, m.Submissions, m.PracticesWritten, m.StoreDuration, m.StoreErrors,
 	)
 	return m
 }

@@ -32,6 +32,7 @@ type gate struct {
 	slots   chan struct{}
 	waiting chan struct{}
 	wait    time.Duration
+	onBusy  func() // counts a request refused for want of a slot; nil: not counted
 }
 
 // newGate returns a gate of n slots with room for queue waiting requests,
@@ -63,6 +64,7 @@ func (g *gate) enter(ctx context.Context) (_ context.Context, release func(), ok
 	case g.waiting <- struct{}{}:
 		defer func() { <-g.waiting }()
 	default:
+		g.busy()
 		return ctx, nil, false
 	}
 	timer := time.NewTimer(g.wait)
@@ -71,9 +73,17 @@ func (g *gate) enter(ctx context.Context) (_ context.Context, release func(), ok
 	case g.slots <- struct{}{}:
 		return held, g.release, true
 	case <-timer.C:
+		g.busy()
 	case <-ctx.Done():
 	}
 	return ctx, nil, false
+}
+
+// busy counts a refusal for want of a slot (not a client that left).
+func (g *gate) busy() {
+	if g.onBusy != nil {
+		g.onBusy()
+	}
 }
 
 func (g *gate) release() { <-g.slots }

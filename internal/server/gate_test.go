@@ -16,6 +16,8 @@ import (
 // slot needs no other.
 func TestGateSlots(t *testing.T) {
 	g := newGate(1, 1, time.Minute)
+	refused := 0
+	g.onBusy = func() { refused++ }
 	ctx, release, ok := g.enter(context.Background())
 	if !ok {
 		t.Fatal("the first request got no slot")
@@ -54,6 +56,9 @@ func TestGateSlots(t *testing.T) {
 	defer release()
 	if _, _, ok := g.enter(cancelled); ok {
 		t.Error("a request whose client left got a taken slot")
+	}
+	if refused != 1 {
+		t.Errorf("%d refusals counted, want 1 (the third request; not the client that left)", refused)
 	}
 }
 

@@ -140,4 +140,7 @@ func TestRateLimitsEveryRoute(t *testing.T) {
 			t.Errorf("/metrics does not count refused %s requests:\n%s", class, grepLines(body, "rate_limited"))
 		}
 	}
+	if !strings.Contains(body, "praktijkenbank_busy_total") {
+		t.Errorf("/metrics has no count of BUSY refusals")
+	}
 }

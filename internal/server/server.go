@@ -121,6 +121,9 @@ func New(d Deps, o Options) http.Handler {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	heavy := newGate(o.HeavySlots, o.HeavyQueue, o.HeavyWait)
+	if heavy != nil && d.Metrics != nil {
+		heavy.onBusy = d.Metrics.Busy.Inc
+	}
 	gql := graphQL(d, o, heavy)
 	var onLimit func(string)
 	if d.Metrics != nil {
