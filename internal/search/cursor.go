@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Cursors: base64url of {"v":1,"s":sort,"k":[key, id]} plus a checksum, so a
@@ -27,7 +29,7 @@ func encodeCursor(s Sort, key, id string) string {
 }
 
 func decodeCursor(c string, s Sort) ([]string, error) {
-	bad := refuse(ErrCursor, "unreadable", "onleesbare cursor; gebruik een cursor uit een eerder antwoord")
+	bad := refusal.New(ErrCursor, "unreadable", "onleesbare cursor; gebruik een cursor uit een eerder antwoord")
 	if len(c) > 2048 {
 		return nil, bad
 	}
@@ -44,7 +46,7 @@ func decodeCursor(c string, s Sort) ([]string, error) {
 		return nil, bad
 	}
 	if cur.S != s {
-		return nil, refuse(ErrCursor, "of sort order "+string(cur.S), "deze cursor hoort bij sortering "+string(cur.S))
+		return nil, refusal.New(ErrCursor, "of sort order "+string(cur.S), "deze cursor hoort bij sortering "+string(cur.S))
 	}
 	if s == SortRelevance {
 		f, err := strconv.ParseFloat(strings.TrimPrefix(cur.K[0], windowKeyPrefix), 64)

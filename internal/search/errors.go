@@ -3,12 +3,15 @@ package search
 import (
 	"errors"
 	"fmt"
+
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // ErrInvalid is wrapped by every error about a bad request; each such
-// error is of one of the kinds below, and carries the Dutch sentence the
-// presenters show (UserMessage); its own text is English, for logs.
+// error is of one of the kinds below, a refusal.Error carrying the Dutch
+// sentence the presenters show (UserMessage); its own text is English, for
+// logs.
 var ErrInvalid = errors.New("invalid search request")
 
 // The kinds of invalid request, each wrapping ErrInvalid.
@@ -26,32 +29,18 @@ func invalid(what string) error { return fmt.Errorf("%w: %s", ErrInvalid, what) 
 // ErrNotFound is returned by Similar for an id the index does not hold.
 var ErrNotFound = errors.New("practice not in the search index")
 
-// refusal is an invalid request: its kind, what was wrong (English, for
-// logs) and the sentence users read (Dutch).
-type refusal struct {
-	kind          error
-	detail, dutch string
-}
-
-func (r *refusal) Error() string { return r.kind.Error() + ": " + r.detail }
-func (r *refusal) Unwrap() error { return r.kind }
-
-func refuse(kind error, detail, dutch string) error {
-	return &refusal{kind: kind, detail: detail, dutch: dutch}
-}
-
 // UserMessage is the Dutch message a presenter shows for a refused search
 // (an error of one of the kinds above, or ErrNotFound); ok is false for
 // any other error.
 func UserMessage(err error) (msg string, ok bool) {
-	var r *refusal
 	var fe *filter.Error
-	switch {
-	case errors.As(err, &fe):
+	if errors.As(err, &fe) {
 		return fe.Message, true // the filter's own Dutch, naming the field
-	case errors.As(err, &r):
-		return r.dutch, true
-	case errors.Is(err, ErrNotFound):
+	}
+	if msg, ok := refusal.Dutch(err); ok {
+		return msg, true
+	}
+	if errors.Is(err, ErrNotFound) {
 		return "deze praktijk staat niet in de zoekindex", true
 	}
 	return "", false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Limits of a Request.
@@ -88,20 +90,20 @@ func (ix *Index) validate(r Request) (request, error) {
 	v := request{Request: r, first: r.First}
 	switch {
 	case r.First < 0:
-		return v, refuse(ErrPageSize, "first below 1", fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
+		return v, refusal.New(ErrPageSize, "first below 1", fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
 	case r.First == 0:
 		v.first = DefaultFirst
 	case r.First > MaxFirst:
-		return v, refuse(ErrPageSize, fmt.Sprintf("first above %d", MaxFirst), fmt.Sprintf("first mag hoogstens %d zijn", MaxFirst))
+		return v, refusal.New(ErrPageSize, fmt.Sprintf("first above %d", MaxFirst), fmt.Sprintf("first mag hoogstens %d zijn", MaxFirst))
 	}
 	if r.Offset < 0 || r.Offset > MaxOffset || (r.Offset > 0 && r.After != "") {
-		return v, refuse(ErrOffset, fmt.Sprintf("offset out of 0..%d or with after", MaxOffset), fmt.Sprintf("offset ligt tussen 0 en %d en gaat niet samen met after", MaxOffset))
+		return v, refusal.New(ErrOffset, fmt.Sprintf("offset out of 0..%d or with after", MaxOffset), fmt.Sprintf("offset ligt tussen 0 en %d en gaat niet samen met after", MaxOffset))
 	}
 	if utf8.RuneCountInString(r.Query) > MaxQueryLen {
-		return v, refuse(ErrQuery, fmt.Sprintf("longer than %d characters", MaxQueryLen), fmt.Sprintf("de zoektekst is langer dan %d tekens", MaxQueryLen))
+		return v, refusal.New(ErrQuery, fmt.Sprintf("longer than %d characters", MaxQueryLen), fmt.Sprintf("de zoektekst is langer dan %d tekens", MaxQueryLen))
 	}
 	if !utf8.ValidString(r.Query) {
-		return v, refuse(ErrQuery, "not UTF-8", "de zoektekst is geen geldige UTF-8")
+		return v, refusal.New(ErrQuery, "not UTF-8", "de zoektekst is geen geldige UTF-8")
 	}
 	v.Query = strings.TrimSpace(r.Query)
 	switch r.Sort {
@@ -114,7 +116,7 @@ func (ix *Index) validate(r Request) (request, error) {
 	case SortNewest, SortTitle:
 		v.sort = r.Sort
 	default:
-		return v, refuse(ErrSort, fmt.Sprintf("unknown %q", r.Sort), fmt.Sprintf("onbekende sortering %q", r.Sort))
+		return v, refusal.New(ErrSort, fmt.Sprintf("unknown %q", r.Sort), fmt.Sprintf("onbekende sortering %q", r.Sort))
 	}
 	if err := validateFilter(r.Filter); err != nil {
 		return v, err

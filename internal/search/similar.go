@@ -11,6 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/refusal"
 )
 
 // Similar returns up to first practices like the one with id (more like
@@ -21,7 +23,7 @@ func (ix *Index) Similar(ctx context.Context, id string, first int) ([]Hit, erro
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, refuse(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
+		return nil, refusal.New(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -140,10 +142,10 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, first int) ([]Sugge
 		first = 10
 	}
 	if first < 0 || first > MaxFirst {
-		return nil, refuse(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
+		return nil, refusal.New(ErrPageSize, fmt.Sprintf("first out of 1..%d", MaxFirst), fmt.Sprintf("first moet tussen 1 en %d liggen", MaxFirst))
 	}
 	if utf8.RuneCountInString(prefix) > 100 {
-		return nil, refuse(ErrQuery, "prefix longer than 100 characters", "het begin is te lang")
+		return nil, refusal.New(ErrQuery, "prefix longer than 100 characters", "het begin is te lang")
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
