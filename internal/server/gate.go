@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"mime"
 	"net/http"
 	"runtime"
 	"strings"
@@ -151,10 +150,7 @@ func isLarge(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
-	if media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); media == "multipart/form-data" {
-		return true
-	}
-	return r.ContentLength < 0 || r.ContentLength > largeBody
+	return isMultipart(r) || r.ContentLength < 0 || r.ContentLength > largeBody
 }
 
 // isHeavyPage picks out the web site's requests that search, count or
