@@ -88,6 +88,9 @@ func (a answer) refuse(f *refusal) {
 	if f.limit > 0 {
 		ext["limit"] = f.limit
 	}
+	if f.retryAfter > 0 {
+		ext["retryAfter"] = f.retryAfter
+	}
 	a.write(f.status, body{Errors: gqlerror.List{{Message: f.msg, Extensions: ext}}})
 }
 

@@ -7,10 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
 	"github.com/sterk-sociaal-werk/praktijkenbank/graph"
-	"github.com/sterk-sociaal-werk/praktijkenbank/internal/rest"
 )
 
 // HeavySlots is how many CPU-heavy requests a server works on at once by
@@ -113,22 +110,8 @@ func gateHeavy(g *gate, heavy func(*http.Request) bool, refuse refuser, next htt
 }
 
 // busy is the refusal of a heavy request that got no slot.
-var busy = &refusal{status: http.StatusServiceUnavailable, code: graph.CodeUnavailable, reason: "BUSY",
+var busy = &refusal{status: http.StatusServiceUnavailable, code: graph.CodeUnavailable, reason: "BUSY", retryAfter: 1,
 	msg: "de server verwerkt nu andere zware verzoeken; probeer het over een seconde opnieuw"}
-
-// refuseBusyGraphQL answers a GraphQL request that got no slot, with
-// retryAfter in its extensions like a rate-limited one.
-func refuseBusyGraphQL(w http.ResponseWriter, r *http.Request, f *refusal) {
-	answerTo(w, r).write(f.status, body{Errors: gqlerror.List{{
-		Message:    f.msg,
-		Extensions: map[string]any{"code": f.code, "reason": f.reason, "retryAfter": 1},
-	}}})
-}
-
-// refuseBusyREST answers an export that got no slot.
-func refuseBusyREST(w http.ResponseWriter, _ *http.Request, f *refusal) {
-	rest.WriteError(w, rest.Error{Status: f.status, Code: f.code, Message: f.msg, RetryAfter: 1})
-}
 
 // refuseBusyPage answers a web page that got no slot, in Dutch.
 func refuseBusyPage(w http.ResponseWriter, _ *http.Request, _ *refusal) {

@@ -75,9 +75,9 @@ func TestGateHeavyRefusesWhenFull(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"graphql upload", gateHeavy(g, isLarge, refuseBusyGraphQL, ok), upload(), http.StatusServiceUnavailable, `"retryAfter":1`},
-		{"graphql small", gateHeavy(g, isLarge, refuseBusyGraphQL, ok), smallQuery(`{ __typename }`), http.StatusOK, ""},
-		{"export", gateHeavy(g, always, refuseBusyREST, ok), httptest.NewRequest(http.MethodGet, "/export.csv", nil), http.StatusServiceUnavailable, `"code":"UNAVAILABLE"`},
+		{"graphql upload", gateHeavy(g, isLarge, inGraphQL, ok), upload(), http.StatusServiceUnavailable, `"retryAfter":1`},
+		{"graphql small", gateHeavy(g, isLarge, inGraphQL, ok), smallQuery(`{ __typename }`), http.StatusOK, ""},
+		{"export", gateHeavy(g, always, inREST, ok), httptest.NewRequest(http.MethodGet, "/export.csv", nil), http.StatusServiceUnavailable, `"code":"UNAVAILABLE"`},
 		{"search page", gateHeavy(g, isHeavyPage, refuseBusyPage, ok), httptest.NewRequest(http.MethodGet, "/zoeken?q=buurt", nil), http.StatusServiceUnavailable, "Probeer het"},
 		{"report", gateHeavy(g, isHeavyPage, refuseBusyPage, ok), httptest.NewRequest(http.MethodGet, "/rapport/limburg/2025", nil), http.StatusServiceUnavailable, "Probeer het"},
 		{"practice page", gateHeavy(g, isHeavyPage, refuseBusyPage, ok), httptest.NewRequest(http.MethodGet, "/praktijk/p1", nil), http.StatusOK, ""},

@@ -13,8 +13,8 @@ import (
 func mountInsight(mux *http.ServeMux, d Deps, lim *limiter, heavy *gate) {
 	if d.Bank != nil {
 		ex := export.New(d.Bank, d.Log)
-		mux.Handle("GET /export.csv", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, refuseBusyREST, ex.CSV()))))
-		mux.Handle("GET /export.json", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, refuseBusyREST, ex.JSON()))))
-		mux.Handle("GET /export.xlsx", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, refuseBusyREST, ex.XLSX()))))
+		mux.Handle("GET /export.csv", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, inREST, ex.CSV()))))
+		mux.Handle("GET /export.json", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, inREST, ex.JSON()))))
+		mux.Handle("GET /export.xlsx", limitRequests(lim, d.Auth, classExport, refuseREST, authenticate(d.Auth, inREST, gateHeavy(heavy, always, inREST, ex.XLSX()))))
 	}
 }

@@ -21,7 +21,7 @@ func inGraphQL(w http.ResponseWriter, r *http.Request, f *refusal) { answerTo(w,
 
 // inREST answers a refusal in the REST shape.
 func inREST(w http.ResponseWriter, _ *http.Request, f *refusal) {
-	rest.WriteError(w, rest.Error{Status: f.status, Code: f.code, Message: f.msg})
+	rest.WriteError(w, rest.Error{Status: f.status, Code: f.code, Message: f.msg, RetryAfter: f.retryAfter})
 }
 
 // refuseREST answers a REST request refused by the rate limiter.

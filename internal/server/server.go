@@ -214,7 +214,7 @@ func graphQL(d Deps, o Options, heavy *gate) http.Handler {
 	h = graph.LoaderMiddleware(d.Bank, h)
 	h = authenticate(d.Auth, inGraphQL, h)
 	h = limitBody(o, h)
-	h = gateHeavy(heavy, isLarge, refuseBusyGraphQL, h)
+	h = gateHeavy(heavy, isLarge, inGraphQL, h)
 	h = withClient(o.TrustedProxies, h)
 	h = limitRequests(lim, d.Auth, classRead, refuseGraphQL, h)
 	return h

@@ -85,6 +85,7 @@ type refusal struct {
 	code, reason string
 	msg          string
 	limit        int64 // the limit passed, if one was
+	retryAfter   int   // seconds to wait before asking again, if the refusal is passing
 }
 
 func refused(status int, reason, format string, args ...any) *refusal {
@@ -186,7 +187,7 @@ func (t transportHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if ctx, release, ok = t.heavy.enter(ctx); !ok {
 			if ctx.Err() == nil {
 				w.Header().Set("Retry-After", "1")
-				refuseBusyGraphQL(w, r, busy)
+				inGraphQL(w, r, busy)
 			}
 			return
 		}
