@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,11 +16,12 @@ func TestBenchLoadInProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills an index and sends searches for a second")
 	}
-	out, err := runCmd(t, nil, "bench", "load", "--settle", "0s", "--n", "300", "--rate", "40", "--duration", "1s")
+	rate := strconv.Itoa(40 / raceSlowdown)
+	out, err := runCmd(t, nil, "bench", "load", "--settle", "0s", "--n", "300", "--rate", rate, "--duration", "1s")
 	if err != nil {
 		t.Fatalf("bench load: %v\n%s", err, out)
 	}
-	for _, want := range []string{"300 gegenereerde praktijken", "verstuurd 40 ", "fouten 0,", "p99"} {
+	for _, want := range []string{"300 gegenereerde praktijken", "verstuurd " + rate + " ", "fouten 0,", "p99"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
