@@ -15,7 +15,7 @@ import (
 // suggestion is "did you mean": the query with each word unknown to the
 // index replaced by a close known one (didYouMean), when that finds
 // practices the query does not; "" otherwise.
-func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request, text query.Query) (string, error) {
+func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, tw *termwise, v request, text query.Query) (string, error) {
 	q := ix.didYouMean(v.words)
 	if q == "" {
 		return "", nil
@@ -30,7 +30,7 @@ func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, v request
 	if text != nil {
 		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
 	}
-	found, err := ix.anyMatch(ctx, rd, s.Filter, other)
+	found, err := ix.anyMatch(ctx, rd, tw, s.Filter, other)
 	if err != nil || !found {
 		return "", err
 	}

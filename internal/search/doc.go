@@ -18,8 +18,10 @@
 //	                                                   splits, joins
 //	        ─ build ────────── build.go                a Bleve query: every word wanted, or
 //	                                                   relaxed to some (Result.Partial)
-//	        ─ match, count ─── onepass.go              Bleve scores the text; filter, facets,
-//	                           doctable.go             total and page from the doc table
+//	        ─ match, count ─── termwise.go             the text's matches and BM25 scores, term
+//	                                                   at a time (Bleve's searchers for phrases)
+//	                           onepass.go              filter, facets, total and page from
+//	                           doctable.go             the doc table
 //	                           bitset.go               (its rows per facet value, the matches' rows)
 //	        ─ rescore ──────── rescore.go              a phrase bonus in the best 100
 //	        ─ highlight ────── highlight.go            marks per field, in the practice's language

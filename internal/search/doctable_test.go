@@ -147,8 +147,10 @@ func TestDocTableFollowsWrites(t *testing.T) {
 func TestOnePassMatchesBleve(t *testing.T) {
 	ctx := context.Background()
 	corpus := GenerateCorpus(2000, 3)
-	// Bleve knows no rescoring; rescore_test.go covers it.
-	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0), withoutRescoring())
+	// Bleve knows no rescoring; rescore_test.go covers it. The text
+	// matches come from Bleve's searchers on both sides: termwise_test.go
+	// compares termwise.go with them.
+	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0), withoutRescoring(), withBleveMatching())
 	filters := []Filter{
 		{},
 		{Regions: []string{"limburg", "antwerpen"}},

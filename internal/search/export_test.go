@@ -5,6 +5,10 @@ package search
 // ranking, which knows no rescoring.
 func withoutRescoring() Option { return func(ix *Index) { ix.rescoring = false } }
 
+// withBleveMatching runs text queries on Bleve's searchers instead of
+// termwise.go.
+func withBleveMatching() Option { return func(ix *Index) { ix.bleveMatching = true } }
+
 // WithBatchSize sets how many practices go in one index batch (default
 // 500): tests fill an index in many batches.
 func WithBatchSize(n int) Option {

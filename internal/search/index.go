@@ -79,6 +79,7 @@ type Index struct {
 	table   *docTable                            // filter, facet and sort values of bl's documents
 	vocab   *vocab.Vocabulary                    // the words of bl's documents
 	ids     atomic.Pointer[resolver]
+	accs    atomic.Pointer[accPool] // the accumulators of term-at-a-time matching (termwise.go)
 
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it
@@ -87,6 +88,9 @@ type Index struct {
 	builder *docBuilder // makes the documents of bl's mapping
 
 	rescoring bool // the phrase rescoring of the best matches (rescore.go)
+	// bleveMatching runs every text query on Bleve's searchers instead of
+	// termwise.go (tests compare the two).
+	bleveMatching bool
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and

@@ -250,13 +250,13 @@ func (p *onePass) countFacets(t *docTable) [numDims][]int {
 
 // anyMatch tells whether a document that passes the filter matches text;
 // it stops at the first (a suggestion needs no count, no facets, no page).
-func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filter, text query.Query) (bool, error) {
+func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, tw *termwise, filter Filter, text query.Query) (bool, error) {
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	f := t.compile(filter)
 	found := false
-	err := ix.textMatches(ctx, rd, t, text, func(row int32, _ float64) bool {
+	err := ix.textMatches(ctx, rd, tw, t, text, func(row int32, _ float64) bool {
 		found = f.passes(row)
 		return !found
 	})
@@ -269,7 +269,7 @@ func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, filter Filt
 // search is one pass over the matches of text (nil: every document): the
 // text matches from rd, everything else from the doc table (caller holds
 // ix.mu).
-func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, text query.Query) (Result, error) {
+func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise, v request, text query.Query) (Result, error) {
 	var phrase []phraseSlot
 	if text != nil && v.sort == SortRelevance && ix.rescoring && len(v.words) > 1 {
 		phrase = ix.phrase(v.Query)
@@ -302,7 +302,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, v request, te
 		if !v.NoFacets {
 			p.matched = make(bitset, len(t.live))
 		}
-		if err := ix.textMatches(ctx, rd, t, text, func(row int32, score float64) bool { p.add(row, score); return true }); err != nil {
+		if err := ix.textMatches(ctx, rd, tw, t, text, func(row int32, score float64) bool { p.add(row, score); return true }); err != nil {
 			return Result{}, fmt.Errorf("search: %w", err)
 		}
 	}
@@ -373,13 +373,25 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 }
 
 // textMatches calls fn with the table row and score of every document
-// matching q in rd (caller holds t.mu). It runs q's searcher itself
+// matching q in rd (caller holds t.mu): term at a time (termwise.go) with
+// the postings tw has read (nil: a termwise of its own), or, for a query
+// termwise does not evaluate, on Bleve's searchers. It runs q's searcher itself
 // (Query.Searcher and SearchContext are exported by Bleve's search package,
 // below bleve.Index.Search): the pass needs every match and its score
 // unsorted, as they come, and counts filters and facets from the doc table;
 // Bleve's collector would sort, keep a top n and read facets from doc values
 // for every match, which the one pass exists to avoid.
-func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, t *docTable, q query.Query, fn func(row int32, score float64) (more bool)) error {
+func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, tw *termwise, t *docTable, q query.Query, fn func(row int32, score float64) (more bool)) error {
+	if n, ok := compileTermwise(q); ok && !ix.bleveMatching {
+		if tw == nil {
+			var err error
+			if tw, err = ix.newTermwise(rd); err != nil {
+				return err
+			}
+			defer tw.release()
+		}
+		return ix.termwiseMatches(ctx, tw, t, n, fn)
+	}
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,
 		bsearch.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))

@@ -66,7 +66,7 @@ func TestRescoreAsPerDocument(t *testing.T) {
 			}
 			var ms []match
 			ix.table.mu.RLock()
-			err := ix.textMatches(ctx, rd, ix.table, ix.textQuery(v, false), func(row int32, s float64) bool {
+			err := ix.textMatches(ctx, rd, nil, ix.table, ix.textQuery(v, false), func(row int32, s float64) bool {
 				ms = append(ms, match{e: ix.table.rows[row], score: s})
 				return true
 			})

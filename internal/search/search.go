@@ -37,14 +37,20 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if err := ix.expand(&v); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
+	// The passes below share the postings they read (termwise.go).
+	tw, err := ix.newTermwise(rd)
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	defer tw.release()
 	strict := ix.textQuery(v, false)
-	res, err := ix.search(ctx, rd, v, strict)
+	res, err := ix.search(ctx, rd, tw, v, strict)
 	if err == nil && v.relaxable() && res.Total < relaxBelow {
 		// Few practices or none have every word: add those with some of
 		// them (or a part of a compound word), after those with all, and
 		// say so.
 		var relaxed Result
-		if relaxed, err = ix.search(ctx, rd, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
+		if relaxed, err = ix.search(ctx, rd, tw, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
 			res = relaxed
 			res.Partial = true
 		}
@@ -53,7 +59,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	if v.Query != "" {
-		if res.DidYouMean, err = ix.suggestion(ctx, rd, v, strict); err != nil {
+		if res.DidYouMean, err = ix.suggestion(ctx, rd, tw, v, strict); err != nil {
 			return Result{}, err
 		}
 	}

@@ -1,0 +1,339 @@
+package search
+
+import (
+	"context"
+	"math"
+	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Term-at-a-time matching. The text queries build.go makes are trees of
+// term, disjunction and conjunction queries, and a search needs every match
+// with its score. Bleve's searchers find them a document at a time: each
+// match of each term becomes a DocumentMatch that climbs the tree through
+// every disjunction's merge, which was most of a search's time when a query
+// matches tens of thousands of practices. termwise reads each term's
+// postings once per search, straight into doc table rows with their BM25
+// score, and combines them per node in dense accumulators: the same matches
+// and, up to the order of floating-point additions, the same scores as
+// Bleve's searchers (termwise_test.go compares them). The passes of one
+// search (strict, relaxed, the suggestion's check) share the postings they
+// read. A query with any other kind of node (a phrase, an exclusion) runs
+// on Bleve's searchers (textMatches).
+
+// twNode is a compiled query node: a term (field, term, boost), or a
+// disjunction (at least min of its kids) or a conjunction of kids.
+type twNode struct {
+	leaf        bool
+	field, term string
+	boost       float64
+	conj        bool
+	min         int
+	kids        []*twNode
+}
+
+// compileTermwise translates q, or reports that it holds a node termwise
+// does not evaluate.
+func compileTermwise(q query.Query) (*twNode, bool) {
+	var kids []query.Query
+	n := &twNode{}
+	switch x := q.(type) {
+	case *query.TermQuery:
+		return &twNode{leaf: true, field: x.FieldVal, term: x.Term, boost: x.BoostVal.Value()}, true
+	case *query.DisjunctionQuery:
+		n.min, kids = int(x.Min), x.Disjuncts
+	case *query.ConjunctionQuery:
+		n.conj, kids = true, x.Conjuncts
+	default:
+		return nil, false
+	}
+	for _, c := range kids {
+		k, ok := compileTermwise(c)
+		if !ok {
+			return nil, false
+		}
+		n.kids = append(n.kids, k)
+	}
+	return n, true
+}
+
+// termwise is the term-at-a-time matching of one search, on one snapshot.
+type termwise struct {
+	rd    index.IndexReader
+	docs  uint64             // the snapshot's document count (idf)
+	avgs  map[string]float64 // field -> average field length (BM25)
+	lists map[fieldTerm]*postingList
+	// version is the doc table version the lists' rows belong to.
+	version uint64
+	tfd     index.TermFieldDoc
+	accs    *accPool
+}
+
+type fieldTerm struct{ field, term string }
+
+// postingList is a term's postings as doc table rows, with each one's
+// BM25 score before the term's query weight.
+type postingList struct {
+	idf    float64
+	rows   []int32
+	scores []float64
+}
+
+// newTermwise starts the term-at-a-time matching of one search on rd; release
+// it when the search is done.
+func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
+	docs, err := rd.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}}, nil
+}
+
+// release gives the postings read back for reuse.
+func (tw *termwise) release() {
+	for _, l := range tw.lists {
+		listPool.Put(l)
+	}
+	clear(tw.lists)
+}
+
+var listPool = sync.Pool{New: func() any { return new(postingList) }}
+
+// matches calls fn with the row and score of every document matching n
+// (caller holds t.mu), in no particular order.
+func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable, n *twNode, fn func(row int32, score float64) bool) error {
+	if tw.version != t.version {
+		tw.release()
+		tw.version = t.version
+	}
+	tw.accs = ix.accs.Load()
+	if tw.accs == nil || tw.accs.rows != len(t.rows) {
+		// The table grew (or shrank): accumulators of its size.
+		tw.accs = &accPool{rows: len(t.rows)}
+		ix.accs.Store(tw.accs)
+	}
+	res := ix.resolver(tw.rd, t)
+	// Bleve weighs each term of a compound query by boost·idf·queryNorm,
+	// the norm over all the query's terms; a lone term by 1.
+	weights := map[*twNode]float64{}
+	var sumSq float64
+	var err error
+	n.each(func(leaf *twNode) {
+		if err != nil {
+			return
+		}
+		var l *postingList
+		if l, err = tw.list(ctx, res, t, leaf); err == nil {
+			w := leaf.boost * l.idf
+			weights[leaf] = w
+			sumSq += w * w
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if n.leaf {
+		weights[n] = 1
+	} else {
+		norm := 1 / math.Sqrt(sumSq)
+		for leaf, w := range weights {
+			weights[leaf] = w * norm
+		}
+	}
+	out := tw.accs.get()
+	defer tw.accs.put(out)
+	if err := tw.eval(n, weights, out); err != nil {
+		return err
+	}
+	for i, row := range out.touched {
+		if !fn(row, out.out[i]) {
+			break
+		}
+	}
+	return nil
+}
+
+// each calls fn with every leaf of n.
+func (n *twNode) each(fn func(*twNode)) {
+	if n.leaf {
+		fn(n)
+		return
+	}
+	for _, k := range n.kids {
+		k.each(fn)
+	}
+}
+
+// eval puts the matches of n in into: their rows in into.touched, their
+// scores in into.out.
+func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc) error {
+	if n.leaf {
+		l, w := tw.lists[fieldTerm{n.field, n.term}], weights[n]
+		for i, row := range l.rows {
+			into.touched = append(into.touched, row)
+			into.out = append(into.out, termScore(l.scores[i], w))
+		}
+		return nil
+	}
+	a := tw.accs.get()
+	defer tw.accs.put(a)
+	for _, k := range n.kids {
+		if k.leaf {
+			l, w := tw.lists[fieldTerm{k.field, k.term}], weights[k]
+			for i, row := range l.rows {
+				a.add(row, termScore(l.scores[i], w))
+			}
+			continue
+		}
+		sub := tw.accs.get()
+		if err := tw.eval(k, weights, sub); err != nil {
+			tw.accs.put(sub)
+			return err
+		}
+		for i, row := range sub.touched {
+			a.add(row, sub.out[i])
+		}
+		tw.accs.put(sub)
+	}
+	// Bleve: a disjunction scores the sum of its matching kids times the
+	// share of them that match (coord); a conjunction the sum.
+	need, total := max(n.min, 1), len(n.kids)
+	if n.conj {
+		need = total
+	}
+	for _, row := range a.touched {
+		if c := int(a.cnt[row]); c >= need {
+			s := a.sum[row]
+			if !n.conj {
+				s *= float64(c) / float64(total)
+			}
+			into.touched = append(into.touched, row)
+			into.out = append(into.out, s)
+		}
+	}
+	return nil
+}
+
+// termScore is a term's score with its query weight (Bleve's
+// TermQueryScorer leaves a weight of 1 out).
+func termScore(s, weight float64) float64 {
+	if weight != 1 {
+		return s * weight
+	}
+	return s
+}
+
+// list returns the postings of leaf, reading them once per search.
+func (tw *termwise) list(ctx context.Context, res *resolver, t *docTable, leaf *twNode) (*postingList, error) {
+	key := fieldTerm{leaf.field, leaf.term}
+	if l, ok := tw.lists[key]; ok {
+		return l, nil
+	}
+	avg, ok := tw.avgs[leaf.field]
+	if !ok {
+		// Bleve's bm25ScoreMetrics.
+		if br, isBM := tw.rd.(index.BM25Reader); isBM && tw.docs > 0 {
+			card, err := br.FieldCardinality(leaf.field)
+			if err != nil {
+				return nil, err
+			}
+			avg = math.Ceil(float64(card) / float64(tw.docs))
+		}
+		tw.avgs[leaf.field] = avg
+	}
+	r, err := tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	docTerm := float64(r.Count())
+	l := listPool.Get().(*postingList)
+	l.rows, l.scores = l.rows[:0], l.scores[:0]
+	l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+	for i := 0; ; i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				listPool.Put(l)
+				return nil, err
+			}
+		}
+		d, err := r.Next(&tw.tfd)
+		if err == nil && d == nil {
+			break
+		}
+		var row int32
+		if err == nil {
+			row, err = res.row(tw.rd, t, d.ID)
+		}
+		if err != nil {
+			listPool.Put(l)
+			return nil, err
+		}
+		if row < 0 {
+			continue
+		}
+		// Bleve's TermQueryScorer: BM25 from the term frequency and the
+		// field norm.
+		var tf float64
+		if d.Freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[d.Freq]
+		} else {
+			tf = math.Sqrt(float64(d.Freq))
+		}
+		var s float64
+		if avg > 0 {
+			fieldLength := 1 / (d.Norm * d.Norm)
+			s = l.idf * (tf * bsearch.BM25_k1) / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
+		} else {
+			s = tf * d.Norm * l.idf
+		}
+		l.rows = append(l.rows, row)
+		l.scores = append(l.scores, s)
+	}
+	tw.lists[key] = l
+	return l, nil
+}
+
+// acc accumulates, per row, how many kids of a node match and the sum of
+// their scores, with the rows touched in order of first touch; out is the
+// node's result, parallel to touched.
+type acc struct {
+	sum     []float64
+	cnt     []uint16
+	touched []int32
+	out     []float64
+}
+
+func (a *acc) add(row int32, s float64) {
+	if a.cnt[row] == 0 {
+		a.touched = append(a.touched, row)
+	}
+	a.cnt[row]++
+	a.sum[row] += s
+}
+
+// accPool keeps accumulators for a doc table of rows rows; an accumulator
+// comes out clean and is cleaned (the rows it touched) on the way back.
+type accPool struct {
+	rows int
+	p    sync.Pool
+}
+
+func (p *accPool) get() *acc {
+	if a, ok := p.p.Get().(*acc); ok {
+		return a
+	}
+	return &acc{sum: make([]float64, p.rows), cnt: make([]uint16, p.rows)}
+}
+
+func (p *accPool) put(a *acc) {
+	for _, row := range a.touched {
+		a.sum[row], a.cnt[row] = 0, 0
+	}
+	a.touched, a.out = a.touched[:0], a.out[:0]
+	p.p.Put(a)
+}

@@ -1,0 +1,108 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// TestTermwiseMatchesBleve runs the text queries of many searches both
+// term at a time (termwise.go) and on Bleve's searchers, on the same index,
+// and wants the same matches with the same scores: equal up to the order
+// in which floating-point additions were made.
+func TestTermwiseMatchesBleve(t *testing.T) {
+	corpus := GenerateCorpus(3000, 5)
+	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0))
+	queries := []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen",
+		"huiswerkbegeleiding", "energiearmoede", "jongeren OF ouderen", "wijkteam straathoekwerk gezinnen", "xyzzyq",
+		"vrijwiligers", "netwerk samenwerking school", "mantelzorgers ondersteunen", "taalcafé nieuwkomers Gent"}
+	// And the judged queries, over the generated corpus.
+	b, err := os.ReadFile(filepath.Join("testdata", "judgements.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js []judgement
+	if err := json.Unmarshal(b, &js); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range js {
+		queries = append(queries, j.Query)
+	}
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	compared := 0
+	for _, q := range queries {
+		v, err := ix.validate(Request{Query: q, First: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
+		if err := ix.expand(&v); err != nil {
+			t.Fatal(err)
+		}
+		for _, relaxed := range []bool{false, true} {
+			tq := ix.textQuery(v, relaxed)
+			if tq == nil {
+				continue
+			}
+			if _, ok := compileTermwise(tq); !ok {
+				continue
+			}
+			compared++
+			got := matchScores(t, ix, rd, tq, false)
+			want := matchScores(t, ix, rd, tq, true)
+			if len(got) != len(want) {
+				t.Errorf("%q (relaxed %v): %d matches, Bleve %d", q, relaxed, len(got), len(want))
+				continue
+			}
+			for row, w := range want {
+				g, ok := got[row]
+				if !ok {
+					t.Errorf("%q (relaxed %v): row %d missing", q, relaxed, row)
+					break
+				}
+				if math.Abs(g-w) > 1e-12*math.Abs(w) {
+					t.Errorf("%q (relaxed %v): row %d scores %v, Bleve %v", q, relaxed, row, g, w)
+					break
+				}
+			}
+		}
+	}
+	if compared < len(queries) {
+		t.Errorf("only %d text queries compared for %d searches", compared, len(queries))
+	}
+}
+
+func matchScores(t *testing.T, ix *Index, rd index.IndexReader, q query.Query, bleve bool) map[int32]float64 {
+	t.Helper()
+	old := ix.bleveMatching
+	ix.bleveMatching = bleve
+	defer func() { ix.bleveMatching = old }()
+	out := map[int32]float64{}
+	ix.table.mu.RLock()
+	defer ix.table.mu.RUnlock()
+	err := ix.textMatches(context.Background(), rd, nil, ix.table, q, func(row int32, s float64) bool {
+		if _, dup := out[row]; dup {
+			t.Errorf("row %d twice", row)
+		}
+		out[row] = s
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
