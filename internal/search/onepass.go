@@ -312,7 +312,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise,
 	sortMatches(v.sort, ms)
 	if windowed {
 		var err error
-		if ms, err = ix.rescore(ctx, rd, phrase, ms, v); err != nil {
+		if ms, err = ix.rescore(ctx, rd, ix.resolver(rd, t), phrase, ms, v); err != nil {
 			return Result{}, fmt.Errorf("search: %w", err)
 		}
 	}
@@ -454,6 +454,9 @@ type resolver struct {
 	snap    index.IndexReader // the snapshot the internal ids belong to
 	version uint64            // the doc table version the rows belong to
 	slots   []atomic.Int32    // row+1; 0: not resolved yet; noRow: not in the table
+	// internal is the other way: per row, its document number+1 (0: not
+	// resolved yet), for the rows of the table version.
+	internal []atomic.Uint64
 }
 
 // noRow marks a slot whose document is not in the table.
@@ -465,7 +468,7 @@ func (ix *Index) resolver(rd index.IndexReader, t *docTable) *resolver {
 		return r
 	}
 	n, _ := rd.DocCount()
-	r := &resolver{snap: rd, version: t.version, slots: make([]atomic.Int32, 2*n+1024)}
+	r := &resolver{snap: rd, version: t.version, slots: make([]atomic.Int32, 2*n+1024), internal: make([]atomic.Uint64, len(t.rows))}
 	ix.ids.Store(r)
 	return r
 }
@@ -497,6 +500,22 @@ func (r *resolver) row(rd index.IndexReader, t *docTable, iid index.IndexInterna
 	}
 	if slot != nil {
 		slot.Store(e.row + 1)
+		if int(e.row) < len(r.internal) {
+			r.internal[e.row].Store(binary.BigEndian.Uint64(iid) + 1)
+		}
 	}
 	return e.row, nil
+}
+
+// internalID is the internal id of row, if a match has resolved it; nil
+// otherwise.
+func (r *resolver) internalID(row int32) index.IndexInternalID {
+	if int(row) >= len(r.internal) {
+		return nil
+	}
+	n := r.internal[row].Load()
+	if n == 0 {
+		return nil
+	}
+	return binary.BigEndian.AppendUint64(nil, n-1)
 }

@@ -3,10 +3,12 @@ package search
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"slices"
 	"strconv"
 
 	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
 )
 
 // Rescoring. A query of several words scores higher where its words stand
@@ -70,8 +72,9 @@ func (ix *Index) phrase(q string) []phraseSlot {
 // beyond it), raises the score of each window match that holds the phrase
 // in its body or title, and returns the matches that follow v's cursor, in
 // the final order. The phrase is checked in the term positions of the
-// window's documents only.
-func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phraseSlot, ms []match, v request) ([]match, error) {
+// window's documents only. res (may be nil) knows the internal ids of the
+// matches' rows.
+func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolver, slots []phraseSlot, ms []match, v request) ([]match, error) {
 	window, rest := ms, []match(nil)
 	if len(ms) > rescoreWindow {
 		window, rest = ms[:rescoreWindow], ms[rescoreWindow:]
@@ -82,65 +85,90 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, slots []phra
 	}
 	docs := make([]wdoc, 0, len(window))
 	for i, m := range window {
-		iid, err := rd.InternalID(m.e.id)
-		if err != nil {
-			return nil, err
+		var iid index.IndexInternalID
+		if res != nil {
+			iid = res.internalID(m.e.row)
+		}
+		if iid == nil {
+			var err error
+			if iid, err = rd.InternalID(m.e.id); err != nil {
+				return nil, err
+			}
+			iid = slices.Clone(iid)
 		}
 		if len(iid) > 0 {
-			docs = append(docs, wdoc{i, slices.Clone(iid)})
+			docs = append(docs, wdoc{i, iid})
 		}
 	}
 	slices.SortFunc(docs, func(a, b wdoc) int { return bytes.Compare(a.iid, b.iid) })
-	bonus := make([]float64, len(window))
-	// termCursor is a term's reader and the document it stands on. Bleve's
-	// reader restarts from the first document when asked to advance to one
-	// at or before where it stands, so a document before that is known not
-	// to hold the term without asking.
-	type termCursor struct {
-		r    index.TermFieldReader
-		at   index.IndexInternalID // nil: not advanced yet
-		done bool                  // no documents left
-		pos  []uint64              // the positions in document at
+	// The positions of each term of the phrase in each window document, per
+	// field: each term's postings are walked once, forward through the
+	// documents in id order, on their own goroutine (they are independent).
+	type termPositions struct {
+		field int
+		term  string
+		pos   [][]uint64 // per docs index; nil: the document lacks the term
 	}
-	for _, f := range phraseFields {
-		readers := map[string]*termCursor{}
+	var tps []*termPositions
+	for fi := range phraseFields {
+		seen := map[string]bool{}
 		for _, sl := range slots {
 			for _, term := range sl.terms {
-				if _, ok := readers[term]; ok {
-					continue
+				if !seen[term] {
+					seen[term] = true
+					tps = append(tps, &termPositions{field: fi, term: term, pos: make([][]uint64, len(docs))})
 				}
-				r, err := rd.TermFieldReader(ctx, []byte(term), f.name, false, false, true)
-				if err != nil {
-					return nil, err
-				}
-				defer r.Close()
-				readers[term] = &termCursor{r: r}
 			}
 		}
-		positions := map[string][]uint64{}
-		for _, d := range docs {
-			clear(positions)
-			for term, c := range readers {
-				if c.done {
-					continue
-				}
-				if c.at == nil || bytes.Compare(c.at, d.iid) < 0 {
-					tfd, err := c.r.Advance(d.iid, nil)
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, tp := range tps {
+		g.Go(func() error {
+			r, err := rd.TermFieldReader(ctx, []byte(tp.term), phraseFields[tp.field].name, false, false, true)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			// Bleve's reader restarts from the first document when asked
+			// to advance to one at or before where it stands, so a
+			// document before that is known not to hold the term without
+			// asking.
+			var at index.IndexInternalID // nil: not advanced yet
+			var atPos []uint64
+			for k, d := range docs {
+				if at == nil || bytes.Compare(at, d.iid) < 0 {
+					tfd, err := r.Advance(d.iid, nil)
 					if err != nil {
-						return nil, err
+						return err
 					}
 					if tfd == nil {
-						c.done = true
-						continue
+						return nil // no documents left
 					}
-					c.at = append(c.at[:0], tfd.ID...)
-					c.pos = c.pos[:0]
+					at = append(at[:0], tfd.ID...)
+					atPos = nil
 					for _, vec := range tfd.Vectors {
-						c.pos = append(c.pos, vec.Pos)
+						atPos = append(atPos, vec.Pos)
 					}
 				}
-				if bytes.Equal(c.at, d.iid) {
-					positions[term] = c.pos
+				if bytes.Equal(at, d.iid) {
+					tp.pos[k] = atPos
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	bonus := make([]float64, len(window))
+	positions := map[string][]uint64{}
+	for fi, f := range phraseFields {
+		for k, d := range docs {
+			clear(positions)
+			for _, tp := range tps {
+				if tp.field == fi && tp.pos[k] != nil {
+					positions[tp.term] = tp.pos[k]
 				}
 			}
 			if holdsPhrase(slots, positions) {

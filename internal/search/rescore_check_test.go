@@ -88,7 +88,7 @@ func TestRescoreAsPerDocument(t *testing.T) {
 			for _, m := range ms {
 				text[m.e.id] = m.score
 			}
-			out, err := ix.rescore(ctx, rd, slots, slices.Clone(ms), v)
+			out, err := ix.rescore(ctx, rd, nil, slots, slices.Clone(ms), v)
 			if err != nil {
 				return err
 			}

@@ -1,14 +1,18 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"runtime"
+	"slices"
 	"sync"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
 )
 
 // Term-at-a-time matching. The text queries build.go makes are trees of
@@ -69,7 +73,6 @@ type termwise struct {
 	lists map[fieldTerm]*postingList
 	// version is the doc table version the lists' rows belong to.
 	version uint64
-	tfd     index.TermFieldDoc
 	accs    *accPool
 }
 
@@ -117,25 +120,18 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 		ix.accs.Store(tw.accs)
 	}
 	res := ix.resolver(tw.rd, t)
+	if err := tw.read(ctx, res, t, n); err != nil {
+		return err
+	}
 	// Bleve weighs each term of a compound query by boost·idf·queryNorm,
 	// the norm over all the query's terms; a lone term by 1.
 	weights := map[*twNode]float64{}
 	var sumSq float64
-	var err error
 	n.each(func(leaf *twNode) {
-		if err != nil {
-			return
-		}
-		var l *postingList
-		if l, err = tw.list(ctx, res, t, leaf); err == nil {
-			w := leaf.boost * l.idf
-			weights[leaf] = w
-			sumSq += w * w
-		}
+		w := leaf.boost * tw.lists[fieldTerm{leaf.field, leaf.term}].idf
+		weights[leaf] = w
+		sumSq += w * w
 	})
-	if err != nil {
-		return err
-	}
 	if n.leaf {
 		weights[n] = 1
 	} else {
@@ -227,57 +223,95 @@ func termScore(s, weight float64) float64 {
 	return s
 }
 
-// list returns the postings of leaf, reading them once per search.
-func (tw *termwise) list(ctx context.Context, res *resolver, t *docTable, leaf *twNode) (*postingList, error) {
-	key := fieldTerm{leaf.field, leaf.term}
-	if l, ok := tw.lists[key]; ok {
-		return l, nil
+// read reads the postings of n's terms that this search has not read yet.
+// The terms are independent: they are read on up to GOMAXPROCS goroutines,
+// the longest first, so that one search uses the processors the machine
+// has (the server's gate bounds how many searches run at once).
+func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twNode) error {
+	type pending struct {
+		key fieldTerm
+		r   index.TermFieldReader
+		l   *postingList
 	}
-	avg, ok := tw.avgs[leaf.field]
-	if !ok {
-		// Bleve's bm25ScoreMetrics.
-		if br, isBM := tw.rd.(index.BM25Reader); isBM && tw.docs > 0 {
-			card, err := br.FieldCardinality(leaf.field)
-			if err != nil {
-				return nil, err
-			}
-			avg = math.Ceil(float64(card) / float64(tw.docs))
+	var todo []pending
+	defer func() {
+		for _, p := range todo {
+			p.r.Close()
 		}
-		tw.avgs[leaf.field] = avg
-	}
-	r, err := tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false)
+	}()
+	var err error
+	n.each(func(leaf *twNode) {
+		key := fieldTerm{leaf.field, leaf.term}
+		if _, ok := tw.lists[key]; ok || err != nil {
+			return
+		}
+		if _, ok := tw.avgs[leaf.field]; !ok {
+			tw.avgs[leaf.field], err = tw.avgLength(leaf.field)
+			if err != nil {
+				return
+			}
+		}
+		var r index.TermFieldReader
+		if r, err = tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false); err != nil {
+			return
+		}
+		l := listPool.Get().(*postingList)
+		l.rows, l.scores = l.rows[:0], l.scores[:0]
+		docTerm := float64(r.Count())
+		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+		tw.lists[key] = l
+		todo = append(todo, pending{key, r, l})
+	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer r.Close()
-	docTerm := float64(r.Count())
-	l := listPool.Get().(*postingList)
-	l.rows, l.scores = l.rows[:0], l.scores[:0]
-	l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+	slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(b.r.Count(), a.r.Count()) })
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, p := range todo {
+		g.Go(func() error { return readPostings(ctx, tw.rd, res, t, p.r, tw.avgs[p.key.field], p.l) })
+	}
+	return g.Wait()
+}
+
+// avgLength is the average length of field, as Bleve's bm25ScoreMetrics
+// has it.
+func (tw *termwise) avgLength(field string) (float64, error) {
+	br, ok := tw.rd.(index.BM25Reader)
+	if !ok || tw.docs == 0 {
+		return 0, nil
+	}
+	card, err := br.FieldCardinality(field)
+	if err != nil {
+		return 0, err
+	}
+	return math.Ceil(float64(card) / float64(tw.docs)), nil
+}
+
+// readPostings reads the postings of r into l as doc table rows with
+// their BM25 score (Bleve's TermQueryScorer, before the query weight).
+func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable, r index.TermFieldReader, avg float64, l *postingList) error {
+	var tfd index.TermFieldDoc
 	for i := 0; ; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				listPool.Put(l)
-				return nil, err
+				return err
 			}
 		}
-		d, err := r.Next(&tw.tfd)
-		if err == nil && d == nil {
-			break
-		}
-		var row int32
-		if err == nil {
-			row, err = res.row(tw.rd, t, d.ID)
-		}
+		d, err := r.Next(&tfd)
 		if err != nil {
-			listPool.Put(l)
-			return nil, err
+			return err
+		}
+		if d == nil {
+			return nil
+		}
+		row, err := res.row(rd, t, d.ID)
+		if err != nil {
+			return err
 		}
 		if row < 0 {
 			continue
 		}
-		// Bleve's TermQueryScorer: BM25 from the term frequency and the
-		// field norm.
 		var tf float64
 		if d.Freq < scorer.MaxSqrtCache {
 			tf = scorer.SqrtCache[d.Freq]
@@ -294,8 +328,6 @@ func (tw *termwise) list(ctx context.Context, res *resolver, t *docTable, leaf *
 		l.rows = append(l.rows, row)
 		l.scores = append(l.scores, s)
 	}
-	tw.lists[key] = l
-	return l, nil
 }
 
 // acc accumulates, per row, how many kids of a node match and the sum of
