@@ -308,6 +308,18 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise,
 	}
 
 	out := Result{Total: p.total}
+	// The facets are counted while the page is rescored and highlighted.
+	var counts [numDims][]int
+	counted := make(chan struct{})
+	if v.NoFacets {
+		close(counted)
+	} else {
+		go func() {
+			defer close(counted)
+			counts = p.countFacets(t)
+		}()
+	}
+	defer func() { <-counted }() // the pass holds t.mu until its counting is done
 	ms := p.top.ms
 	sortMatches(v.sort, ms)
 	if windowed {
@@ -337,7 +349,7 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise,
 		out.EndCursor = out.Hits[n-1].Cursor
 	}
 	if !v.NoFacets {
-		counts := p.countFacets(t)
+		<-counted
 		for d := range dimSpecs {
 			if dimSpecs[d].facet != nil { // a filter field that is no facet has none
 				*dimSpecs[d].facet(&out.Facets) = facetCounts(d, counts[d], t.names[d])

@@ -99,12 +99,49 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 // release gives the postings read back for reuse.
 func (tw *termwise) release() {
 	for _, l := range tw.lists {
-		listPool.Put(l)
+		lists.put(l)
 	}
 	clear(tw.lists)
 }
 
-var listPool = sync.Pool{New: func() any { return new(postingList) }}
+// lists keeps the buffers of posting lists between searches: a search at
+// 100,000 practices reads megabytes of postings, which would otherwise be
+// garbage every time (and grow the heap to its limit). It keeps at most
+// keptListBytes of them; sync.Pool would drop them at every collection.
+var lists = &freeLists{}
+
+const keptListBytes = 32 << 20
+
+type freeLists struct {
+	mu    sync.Mutex
+	free  []*postingList
+	bytes int
+}
+
+func (f *freeLists) get() *postingList {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.free); n > 0 {
+		l := f.free[n-1]
+		f.free = f.free[:n-1]
+		f.bytes -= l.size()
+		l.rows, l.scores = l.rows[:0], l.scores[:0]
+		return l
+	}
+	return new(postingList)
+}
+
+func (f *freeLists) put(l *postingList) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.bytes+l.size() <= keptListBytes {
+		f.free = append(f.free, l)
+		f.bytes += l.size()
+	}
+}
+
+// size is the bytes of l's buffers.
+func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) }
 
 // matches calls fn with the row and score of every document matching n
 // (caller holds t.mu), in no particular order.
@@ -255,8 +292,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		if r, err = tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false); err != nil {
 			return
 		}
-		l := listPool.Get().(*postingList)
-		l.rows, l.scores = l.rows[:0], l.scores[:0]
+		l := lists.get()
 		docTerm := float64(r.Count())
 		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
 		tw.lists[key] = l
@@ -348,15 +384,23 @@ func (a *acc) add(row int32, s float64) {
 	a.sum[row] += s
 }
 
-// accPool keeps accumulators for a doc table of rows rows; an accumulator
-// comes out clean and is cleaned (the rows it touched) on the way back.
+// accPool keeps accumulators for a doc table of rows rows (at most
+// keptAccs of them, through collections); an accumulator comes out clean
+// and is cleaned (the rows it touched) on the way back.
 type accPool struct {
 	rows int
-	p    sync.Pool
+	mu   sync.Mutex
+	free []*acc
 }
 
+const keptAccs = 16
+
 func (p *accPool) get() *acc {
-	if a, ok := p.p.Get().(*acc); ok {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		a := p.free[n-1]
+		p.free = p.free[:n-1]
 		return a
 	}
 	return &acc{sum: make([]float64, p.rows), cnt: make([]uint16, p.rows)}
@@ -367,5 +411,9 @@ func (p *accPool) put(a *acc) {
 		a.sum[row], a.cnt[row] = 0, 0
 	}
 	a.touched, a.out = a.touched[:0], a.out[:0]
-	p.p.Put(a)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) < keptAccs {
+		p.free = append(p.free, a)
+	}
 }
