@@ -30,8 +30,7 @@ func (ix *Index) suggestion(ctx context.Context, rd index.IndexReader, tw *termw
 	if text != nil {
 		other = query.NewBooleanQuery([]query.Query{other}, nil, []query.Query{text})
 	}
-	found, err := ix.anyMatch(ctx, rd, tw, s.Filter, other)
-	if err != nil || !found {
+	if n, err := ix.countMatches(ctx, rd, tw, s.Filter, other, 1); err != nil || n == 0 {
 		return "", err
 	}
 	return q, nil

@@ -248,22 +248,26 @@ func (p *onePass) countFacets(t *docTable) [numDims][]int {
 	return counts
 }
 
-// anyMatch tells whether a document that passes the filter matches text;
-// it stops at the first (a suggestion needs no count, no facets, no page).
-func (ix *Index) anyMatch(ctx context.Context, rd index.IndexReader, tw *termwise, filter Filter, text query.Query) (bool, error) {
+// countMatches counts the documents that pass the filter and match text,
+// up to upTo: a suggestion asks whether there is one, a search whether
+// its strict query finds enough to need no relaxing (neither needs facets
+// or a page).
+func (ix *Index) countMatches(ctx context.Context, rd index.IndexReader, tw *termwise, filter Filter, text query.Query, upTo int) (int, error) {
 	t := ix.table
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	f := t.compile(filter)
-	found := false
+	n := 0
 	err := ix.textMatches(ctx, rd, tw, t, text, func(row int32, _ float64) bool {
-		found = f.passes(row)
-		return !found
+		if f.passes(row) {
+			n++
+		}
+		return n < upTo
 	})
 	if err != nil {
-		return false, fmt.Errorf("search: %w", err)
+		return 0, fmt.Errorf("search: %w", err)
 	}
-	return found, nil
+	return n, nil
 }
 
 // search is one pass over the matches of text (nil: every document): the

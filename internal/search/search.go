@@ -44,19 +44,28 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	defer tw.release()
 	strict := ix.textQuery(v, false)
-	res, err := ix.search(ctx, rd, tw, v, strict)
-	if err == nil && v.relaxable() && res.Total < relaxBelow {
+	var res Result
+	done := false
+	if v.relaxable() {
 		// Few practices or none have every word: add those with some of
 		// them (or a part of a compound word), after those with all, and
-		// say so.
-		var relaxed Result
-		if relaxed, err = ix.search(ctx, rd, tw, v, ix.textQuery(v, true)); err == nil && relaxed.Total > res.Total {
-			res = relaxed
-			res.Partial = true
+		// say so. Counting the strict matches first spares a full pass
+		// (page, rescoring, facets) that relaxing would replace.
+		n, err := ix.countMatches(ctx, rd, tw, v.Filter, strict, relaxBelow)
+		if err != nil {
+			return Result{}, err
+		}
+		if n < relaxBelow {
+			if res, err = ix.search(ctx, rd, tw, v, ix.textQuery(v, true)); err != nil {
+				return Result{}, err
+			}
+			res.Partial, done = true, res.Total > n
 		}
 	}
-	if err != nil {
-		return Result{}, err
+	if !done {
+		if res, err = ix.search(ctx, rd, tw, v, strict); err != nil {
+			return Result{}, err
+		}
 	}
 	if v.Query != "" {
 		if res.DidYouMean, err = ix.suggestion(ctx, rd, tw, v, strict); err != nil {
