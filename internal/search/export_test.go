@@ -9,6 +9,9 @@ func withoutRescoring() Option { return func(ix *Index) { ix.rescoring = false }
 // termwise.go.
 func withBleveMatching() Option { return func(ix *Index) { ix.bleveMatching = true } }
 
+// withMaxPostings bounds the postings a search matches term at a time.
+func withMaxPostings(n uint64) Option { return func(ix *Index) { ix.maxPostings = n } }
+
 // WithBatchSize sets how many practices go in one index batch (default
 // 500): tests fill an index in many batches.
 func WithBatchSize(n int) Option {

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -406,7 +407,10 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, tw *term
 			}
 			defer tw.release()
 		}
-		return ix.termwiseMatches(ctx, tw, t, n, fn)
+		err := ix.termwiseMatches(ctx, tw, t, n, fn)
+		if !errors.Is(err, errTooManyPostings) {
+			return err
+		}
 	}
 	res := ix.resolver(rd, t)
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey,

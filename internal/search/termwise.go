@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"runtime"
 	"slices"
@@ -71,6 +72,8 @@ type termwise struct {
 	docs  uint64             // the snapshot's document count (idf)
 	avgs  map[string]float64 // field -> average field length (BM25)
 	lists map[fieldTerm]*postingList
+	// postings counts the postings of lists, which maxPostings bounds.
+	postings, maxPostings uint64
 	// version is the doc table version the lists' rows belong to.
 	version uint64
 	accs    *accPool
@@ -93,7 +96,7 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}, maxPostings: ix.maxPostings}, nil
 }
 
 // release gives the postings read back for reuse.
@@ -102,7 +105,18 @@ func (tw *termwise) release() {
 		lists.put(l)
 	}
 	clear(tw.lists)
+	tw.postings = 0
 }
+
+// maxTermwisePostings bounds the postings one search holds in memory (12
+// bytes each; Index.maxPostings): a query whose terms have more runs on
+// Bleve's searchers, which stream them. A search at 100,000 practices reads
+// a few hundred thousand; 32 common words with their expansions could ask
+// for hundreds of millions.
+const maxTermwisePostings = 4 << 20
+
+// errTooManyPostings: the query's terms have more postings than the bound.
+var errTooManyPostings = errors.New("search: too many postings to match term at a time")
 
 // lists keeps the buffers of posting lists between searches: a search at
 // 100,000 practices reads megabytes of postings, which would otherwise be
@@ -277,11 +291,14 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		}
 	}()
 	var err error
+	have := tw.postings
+	opened := map[fieldTerm]bool{}
 	n.each(func(leaf *twNode) {
 		key := fieldTerm{leaf.field, leaf.term}
-		if _, ok := tw.lists[key]; ok || err != nil {
+		if _, ok := tw.lists[key]; ok || err != nil || opened[key] {
 			return
 		}
+		opened[key] = true
 		if _, ok := tw.avgs[leaf.field]; !ok {
 			tw.avgs[leaf.field], err = tw.avgLength(leaf.field)
 			if err != nil {
@@ -292,14 +309,22 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		if r, err = tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false); err != nil {
 			return
 		}
-		l := lists.get()
-		docTerm := float64(r.Count())
-		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
-		tw.lists[key] = l
-		todo = append(todo, pending{key, r, l})
+		todo = append(todo, pending{key: key, r: r})
+		have += r.Count()
 	})
 	if err != nil {
 		return err
+	}
+	if have > tw.maxPostings {
+		return errTooManyPostings
+	}
+	tw.postings = have
+	for i := range todo {
+		l := lists.get()
+		docTerm := float64(todo[i].r.Count())
+		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+		tw.lists[todo[i].key] = l
+		todo[i].l = l
 	}
 	slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(b.r.Count(), a.r.Count()) })
 	var g errgroup.Group

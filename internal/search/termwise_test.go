@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -105,4 +106,55 @@ func matchScores(t *testing.T, ix *Index, rd index.IndexReader, q query.Query, b
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestTermwiseBound: a search whose terms have more postings than the bound
+// runs on Bleve's searchers, with the same results, and holds no more than
+// the bound in postings.
+func TestTermwiseBound(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource(GenerateCorpus(1500, 9)...)
+	bounded, _ := openFilled(t, src, WithCacheSize(0), withMaxPostings(50))
+	free, _ := openFilled(t, src, WithCacheSize(0))
+	for _, q := range []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen"} {
+		req := Request{Query: q, First: 10}
+		got, err := bounded.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := free.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+			t.Fatalf("%q: bounded total %d (%d hits), unbounded %d (%d hits)", q, got.Total, len(got.Hits), want.Total, len(want.Hits))
+		}
+		for i := range got.Hits {
+			if g, w := got.Hits[i].Score, want.Hits[i].Score; math.Abs(g-w) > 1e-12*math.Abs(w) {
+				t.Errorf("%q: hit %d scores %v, unbounded %v", q, i, g, w)
+			}
+		}
+	}
+	// The bound holds: reading the terms of a query over it reads none.
+	adv, err := bounded.bl.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	tw, err := bounded.newTermwise(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tw.release()
+	n, _ := compileTermwise(wordQuery(bounded.analyzeWord("jongeren"), false))
+	bounded.table.mu.RLock()
+	err = bounded.termwiseMatches(ctx, tw, bounded.table, n, func(int32, float64) bool { return true })
+	bounded.table.mu.RUnlock()
+	if !errors.Is(err, errTooManyPostings) || tw.postings != 0 || len(tw.lists) != 0 {
+		t.Errorf("over the bound: err %v, %d postings in %d lists held", err, tw.postings, len(tw.lists))
+	}
 }
