@@ -399,7 +399,7 @@ func facetCounts(d int, counts []int, names []string) []FacetCount {
 // Bleve's collector would sort, keep a top n and read facets from doc values
 // for every match, which the one pass exists to avoid.
 func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, tw *termwise, t *docTable, q query.Query, fn func(row int32, score float64) (more bool)) error {
-	if n, ok := compileTermwise(q); ok && !ix.bleveMatching {
+	if !ix.bleveMatching {
 		if tw == nil {
 			var err error
 			if tw, err = ix.newTermwise(rd); err != nil {
@@ -407,8 +407,8 @@ func (ix *Index) textMatches(ctx context.Context, rd index.IndexReader, tw *term
 			}
 			defer tw.release()
 		}
-		err := ix.termwiseMatches(ctx, tw, t, n, fn)
-		if !errors.Is(err, errTooManyPostings) {
+		err := ix.termwiseMatches(ctx, tw, t, q, fn)
+		if !errors.Is(err, errTooManyPostings) && !errors.Is(err, errNotTermwise) {
 			return err
 		}
 	}

@@ -72,6 +72,8 @@ type termwise struct {
 	docs  uint64             // the snapshot's document count (idf)
 	avgs  map[string]float64 // field -> average field length (BM25)
 	lists map[fieldTerm]*postingList
+	// results are the matches of the queries matched so far.
+	results map[query.Query]*acc
 	// postings counts the postings of lists, which maxPostings bounds.
 	postings, maxPostings uint64
 	// version is the doc table version the lists' rows belong to.
@@ -96,16 +98,20 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}, maxPostings: ix.maxPostings}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings}, nil
 }
 
-// release gives the postings read back for reuse.
+// release gives the postings read and the matches kept back for reuse.
 func (tw *termwise) release() {
 	for _, l := range tw.lists {
 		lists.put(l)
 	}
 	clear(tw.lists)
 	tw.postings = 0
+	for _, a := range tw.results {
+		tw.accs.put(a)
+	}
+	clear(tw.results)
 }
 
 // maxTermwisePostings bounds the postings one search holds in memory (12
@@ -157,44 +163,52 @@ func (f *freeLists) put(l *postingList) {
 // size is the bytes of l's buffers.
 func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) }
 
-// matches calls fn with the row and score of every document matching n
-// (caller holds t.mu), in no particular order.
-func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable, n *twNode, fn func(row int32, score float64) bool) error {
+// termwiseMatches calls fn with the row and score of every document
+// matching q (caller holds t.mu), in no particular order; errNotTermwise
+// when q holds a node termwise does not evaluate. The matches of each query
+// are kept until release: a search counts its strict query's matches
+// before it pages them.
+func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable, q query.Query, fn func(row int32, score float64) bool) error {
 	if tw.version != t.version {
 		tw.release()
 		tw.version = t.version
 	}
-	tw.accs = ix.accs.Load()
-	if tw.accs == nil || tw.accs.rows != len(t.rows) {
-		// The table grew (or shrank): accumulators of its size.
-		tw.accs = &accPool{rows: len(t.rows)}
-		ix.accs.Store(tw.accs)
-	}
-	res := ix.resolver(tw.rd, t)
-	if err := tw.read(ctx, res, t, n); err != nil {
-		return err
-	}
-	// Bleve weighs each term of a compound query by boost·idf·queryNorm,
-	// the norm over all the query's terms; a lone term by 1.
-	weights := map[*twNode]float64{}
-	var sumSq float64
-	n.each(func(leaf *twNode) {
-		w := leaf.boost * tw.lists[fieldTerm{leaf.field, leaf.term}].idf
-		weights[leaf] = w
-		sumSq += w * w
-	})
-	if n.leaf {
-		weights[n] = 1
-	} else {
-		norm := 1 / math.Sqrt(sumSq)
-		for leaf, w := range weights {
-			weights[leaf] = w * norm
+	out, ok := tw.results[q]
+	if !ok {
+		n, ok := compileTermwise(q)
+		if !ok {
+			return errNotTermwise
 		}
-	}
-	out := tw.accs.get()
-	defer tw.accs.put(out)
-	if err := tw.eval(n, weights, out); err != nil {
-		return err
+		tw.accs = ix.accs.Load()
+		if tw.accs == nil || tw.accs.rows != len(t.rows) {
+			// The table grew (or shrank): accumulators of its size.
+			tw.accs = &accPool{rows: len(t.rows)}
+			ix.accs.Store(tw.accs)
+		}
+		if err := tw.read(ctx, ix.resolver(tw.rd, t), t, n); err != nil {
+			return err
+		}
+		// Bleve weighs each term of a compound query by
+		// boost·idf·queryNorm, the norm over all the query's terms; a lone
+		// term by 1.
+		weights := map[*twNode]float64{}
+		var sumSq float64
+		n.each(func(leaf *twNode) {
+			w := leaf.boost * tw.lists[fieldTerm{leaf.field, leaf.term}].idf
+			weights[leaf] = w
+			sumSq += w * w
+		})
+		if n.leaf {
+			weights[n] = 1
+		} else {
+			norm := 1 / math.Sqrt(sumSq)
+			for leaf, w := range weights {
+				weights[leaf] = w * norm
+			}
+		}
+		out = tw.accs.get()
+		tw.eval(n, weights, out, runtime.GOMAXPROCS(0) > 1)
+		tw.results[q] = out
 	}
 	for i, row := range out.touched {
 		if !fn(row, out.out[i]) {
@@ -203,6 +217,9 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 	}
 	return nil
 }
+
+// errNotTermwise: the query holds a node termwise does not evaluate.
+var errNotTermwise = errors.New("search: not a term, disjunction and conjunction tree")
 
 // each calls fn with every leaf of n.
 func (n *twNode) each(fn func(*twNode)) {
@@ -216,19 +233,32 @@ func (n *twNode) each(fn func(*twNode)) {
 }
 
 // eval puts the matches of n in into: their rows in into.touched, their
-// scores in into.out.
-func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc) error {
+// scores in into.out. With concurrent set, n's compound kids are evaluated
+// on goroutines of their own first (the root's clauses are independent);
+// either way the kids are added up in their order, so the sums are the same.
+func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, concurrent bool) {
 	if n.leaf {
 		l, w := tw.lists[fieldTerm{n.field, n.term}], weights[n]
 		for i, row := range l.rows {
 			into.touched = append(into.touched, row)
 			into.out = append(into.out, termScore(l.scores[i], w))
 		}
-		return nil
+		return
+	}
+	subs := make([]*acc, len(n.kids))
+	if concurrent {
+		var wg sync.WaitGroup
+		for i, k := range n.kids {
+			if !k.leaf {
+				subs[i] = tw.accs.get()
+				wg.Go(func() { tw.eval(k, weights, subs[i], false) })
+			}
+		}
+		wg.Wait()
 	}
 	a := tw.accs.get()
 	defer tw.accs.put(a)
-	for _, k := range n.kids {
+	for i, k := range n.kids {
 		if k.leaf {
 			l, w := tw.lists[fieldTerm{k.field, k.term}], weights[k]
 			for i, row := range l.rows {
@@ -236,10 +266,10 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc) erro
 			}
 			continue
 		}
-		sub := tw.accs.get()
-		if err := tw.eval(k, weights, sub); err != nil {
-			tw.accs.put(sub)
-			return err
+		sub := subs[i]
+		if sub == nil {
+			sub = tw.accs.get()
+			tw.eval(k, weights, sub, false)
 		}
 		for i, row := range sub.touched {
 			a.add(row, sub.out[i])
@@ -262,7 +292,6 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc) erro
 			into.out = append(into.out, s)
 		}
 	}
-	return nil
 }
 
 // termScore is a term's score with its query weight (Bleve's
@@ -432,6 +461,9 @@ func (p *accPool) get() *acc {
 }
 
 func (p *accPool) put(a *acc) {
+	if len(a.cnt) != p.rows {
+		return // of a table size gone
+	}
 	for _, row := range a.touched {
 		a.sum[row], a.cnt[row] = 0, 0
 	}

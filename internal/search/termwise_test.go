@@ -150,9 +150,9 @@ func TestTermwiseBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tw.release()
-	n, _ := compileTermwise(wordQuery(bounded.analyzeWord("jongeren"), false))
+	q := wordQuery(bounded.analyzeWord("jongeren"), false)
 	bounded.table.mu.RLock()
-	err = bounded.termwiseMatches(ctx, tw, bounded.table, n, func(int32, float64) bool { return true })
+	err = bounded.termwiseMatches(ctx, tw, bounded.table, q, func(int32, float64) bool { return true })
 	bounded.table.mu.RUnlock()
 	if !errors.Is(err, errTooManyPostings) || tw.postings != 0 || len(tw.lists) != 0 {
 		t.Errorf("over the bound: err %v, %d postings in %d lists held", err, tw.postings, len(tw.lists))
