@@ -39,6 +39,9 @@ type twNode struct {
 	conj        bool
 	min         int
 	kids        []*twNode
+	// exclude: the documents it matches are left out (a Boolean query's
+	// must-not); its terms do not count in the query norm.
+	exclude *twNode
 }
 
 // compileTermwise translates q, or reports that it holds a node termwise
@@ -53,6 +56,22 @@ func compileTermwise(q query.Query) (*twNode, bool) {
 		n.min, kids = int(x.Min), x.Disjuncts
 	case *query.ConjunctionQuery:
 		n.conj, kids = true, x.Conjuncts
+	case *query.BooleanQuery:
+		// Must and must-not (exclusions, the suggestion's "finds other
+		// practices"): Bleve scores the must part alone.
+		if x.Must == nil || x.Should != nil || x.Filter != nil {
+			return nil, false
+		}
+		must, ok := compileTermwise(x.Must)
+		if !ok || must.leaf {
+			return nil, false
+		}
+		if x.MustNot != nil {
+			if must.exclude, ok = compileTermwise(x.MustNot); !ok {
+				return nil, false
+			}
+		}
+		return must, true
 	default:
 		return nil, false
 	}
@@ -221,7 +240,7 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 // errNotTermwise: the query holds a node termwise does not evaluate.
 var errNotTermwise = errors.New("search: not a term, disjunction and conjunction tree")
 
-// each calls fn with every leaf of n.
+// each calls fn with every leaf of n but those of exclusions.
 func (n *twNode) each(fn func(*twNode)) {
 	if n.leaf {
 		fn(n)
@@ -229,6 +248,20 @@ func (n *twNode) each(fn func(*twNode)) {
 	}
 	for _, k := range n.kids {
 		k.each(fn)
+	}
+}
+
+// eachTerm calls fn with every leaf of n, exclusions included.
+func (n *twNode) eachTerm(fn func(*twNode)) {
+	if n.leaf {
+		fn(n)
+		return
+	}
+	for _, k := range n.kids {
+		k.eachTerm(fn)
+	}
+	if n.exclude != nil {
+		n.exclude.eachTerm(fn)
 	}
 }
 
@@ -276,6 +309,16 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 		}
 		tw.accs.put(sub)
 	}
+	var excluded bitset
+	if n.exclude != nil {
+		ex := tw.accs.get()
+		tw.eval(n.exclude, weights, ex, false)
+		excluded = make(bitset, (tw.accs.rows+63)/64)
+		for _, row := range ex.touched {
+			excluded.set(row)
+		}
+		tw.accs.put(ex)
+	}
 	// Bleve: a disjunction scores the sum of its matching kids times the
 	// share of them that match (coord); a conjunction the sum.
 	need, total := max(n.min, 1), len(n.kids)
@@ -283,7 +326,7 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 		need = total
 	}
 	for _, row := range a.touched {
-		if c := int(a.cnt[row]); c >= need {
+		if c := int(a.cnt[row]); c >= need && (excluded == nil || !excluded.has(row)) {
 			s := a.sum[row]
 			if !n.conj {
 				s *= float64(c) / float64(total)
@@ -322,7 +365,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	var err error
 	have := tw.postings
 	opened := map[fieldTerm]bool{}
-	n.each(func(leaf *twNode) {
+	n.eachTerm(func(leaf *twNode) {
 		key := fieldTerm{leaf.field, leaf.term}
 		if _, ok := tw.lists[key]; ok || err != nil || opened[key] {
 			return

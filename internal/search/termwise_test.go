@@ -54,35 +54,39 @@ func TestTermwiseMatchesBleve(t *testing.T) {
 		if err := ix.expand(&v); err != nil {
 			t.Fatal(err)
 		}
-		for _, relaxed := range []bool{false, true} {
-			tq := ix.textQuery(v, relaxed)
-			if tq == nil {
-				continue
-			}
+		strict, relaxed := ix.textQuery(v, false), ix.textQuery(v, true)
+		if strict == nil {
+			continue
+		}
+		// And as the suggestion asks: the relaxed query's matches but the
+		// strict query's (a Boolean query's must and must-not).
+		but := query.NewBooleanQuery([]query.Query{relaxed}, nil, []query.Query{strict})
+		for name, tq := range map[string]query.Query{"strict": strict, "relaxed": relaxed, "relaxed but strict": but} {
 			if _, ok := compileTermwise(tq); !ok {
+				t.Errorf("%q (%s): not matched term at a time", q, name)
 				continue
 			}
 			compared++
 			got := matchScores(t, ix, rd, tq, false)
 			want := matchScores(t, ix, rd, tq, true)
 			if len(got) != len(want) {
-				t.Errorf("%q (relaxed %v): %d matches, Bleve %d", q, relaxed, len(got), len(want))
+				t.Errorf("%q (%s): %d matches, Bleve %d", q, name, len(got), len(want))
 				continue
 			}
 			for row, w := range want {
 				g, ok := got[row]
 				if !ok {
-					t.Errorf("%q (relaxed %v): row %d missing", q, relaxed, row)
+					t.Errorf("%q (%s): row %d missing", q, name, row)
 					break
 				}
 				if math.Abs(g-w) > 1e-12*math.Abs(w) {
-					t.Errorf("%q (relaxed %v): row %d scores %v, Bleve %v", q, relaxed, row, g, w)
+					t.Errorf("%q (%s): row %d scores %v, Bleve %v", q, name, row, g, w)
 					break
 				}
 			}
 		}
 	}
-	if compared < len(queries) {
+	if compared < 2*len(queries) {
 		t.Errorf("only %d text queries compared for %d searches", compared, len(queries))
 	}
 }
