@@ -134,11 +134,11 @@ func (tw *termwise) release() {
 }
 
 // maxTermwisePostings bounds the postings one search holds in memory (12
-// bytes each; Index.maxPostings): a query whose terms have more runs on
-// Bleve's searchers, which stream them. A search at 100,000 practices reads
-// a few hundred thousand; 32 common words with their expansions could ask
-// for hundreds of millions.
-const maxTermwisePostings = 4 << 20
+// bytes each, 24 MiB; Index.maxPostings): a query whose terms have more
+// runs on Bleve's searchers, which stream them. A search at 100,000
+// practices reads up to a few hundred thousand; 32 common words with their
+// expansions could ask for hundreds of millions.
+const maxTermwisePostings = 2 << 20
 
 // errTooManyPostings: the query's terms have more postings than the bound.
 var errTooManyPostings = errors.New("search: too many postings to match term at a time")
@@ -278,36 +278,43 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 		}
 		return
 	}
-	subs := make([]*acc, len(n.kids))
+	// With concurrent set, the compound kids are evaluated a batch of
+	// GOMAXPROCS at a time (so that at most that many of their results
+	// are held at once), each batch before it is added up.
+	batch := 1
 	if concurrent {
-		var wg sync.WaitGroup
-		for i, k := range n.kids {
-			if !k.leaf {
-				subs[i] = tw.accs.get()
-				wg.Go(func() { tw.eval(k, weights, subs[i], false) })
-			}
-		}
-		wg.Wait()
+		batch = runtime.GOMAXPROCS(0)
 	}
+	subs := make([]*acc, len(n.kids))
+	evaluated := 0 // the kids before this one are evaluated
 	a := tw.accs.get()
 	defer tw.accs.put(a)
 	for i, k := range n.kids {
 		if k.leaf {
 			l, w := tw.lists[fieldTerm{k.field, k.term}], weights[k]
-			for i, row := range l.rows {
-				a.add(row, termScore(l.scores[i], w))
+			for j, row := range l.rows {
+				a.add(row, termScore(l.scores[j], w))
 			}
 			continue
 		}
-		sub := subs[i]
-		if sub == nil {
-			sub = tw.accs.get()
-			tw.eval(k, weights, sub, false)
+		if i >= evaluated {
+			var wg sync.WaitGroup
+			for j, started := i, 0; j < len(n.kids) && started < batch; j++ {
+				if kid := n.kids[j]; !kid.leaf {
+					subs[j] = tw.accs.get()
+					wg.Go(func() { tw.eval(kid, weights, subs[j], false) })
+					started++
+				}
+				evaluated = j + 1
+			}
+			wg.Wait()
 		}
-		for i, row := range sub.touched {
-			a.add(row, sub.out[i])
+		sub := subs[i]
+		for j, row := range sub.touched {
+			a.add(row, sub.out[j])
 		}
 		tw.accs.put(sub)
+		subs[i] = nil
 	}
 	var excluded bitset
 	if n.exclude != nil {
@@ -325,6 +332,8 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 	if n.conj {
 		need = total
 	}
+	into.touched = slices.Grow(into.touched, len(a.touched))
+	into.out = slices.Grow(into.out, len(a.touched))
 	for _, row := range a.touched {
 		if c := int(a.cnt[row]); c >= need && (excluded == nil || !excluded.has(row)) {
 			s := a.sum[row]
@@ -393,6 +402,9 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	tw.postings = have
 	for i := range todo {
 		l := lists.get()
+		// Room for every posting: the list grows no further.
+		l.rows = slices.Grow(l.rows, int(todo[i].r.Count()))
+		l.scores = slices.Grow(l.scores, int(todo[i].r.Count()))
 		docTerm := float64(todo[i].r.Count())
 		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
 		tw.lists[todo[i].key] = l
