@@ -71,6 +71,10 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	}
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
+		if w.typo && nt.boost == typoBoost {
+			// The word meant: in the title too, as the word itself.
+			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost))
+		}
 	}
 	for _, a := range w.alts {
 		if len(a.terms) == 1 && a.lang == "" {

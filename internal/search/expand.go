@@ -81,21 +81,60 @@ func expandWords(v *vocab.Vocabulary, words []qword) error {
 			}
 			continue
 		}
-		// A short word is one edit away from many: only the most used few
-		// that start as it does (typos seldom touch the first letters).
-		var cands []nearWord
-		if err := v.Near(w.raw, 1, func(word string, count int) bool {
-			if len(word) > 2 && strings.HasPrefix(word, w.raw[:2]) {
-				cands = append(cands, nearWord{word, count})
-			}
-			return true
-		}); err != nil {
+		cands, err := shortTypoCandidates(v, w.raw)
+		if err != nil {
 			return err
 		}
-		slices.SortFunc(cands, func(a, b nearWord) int { return cmp.Or(b.count-a.count, strings.Compare(a.word, b.word)) })
-		for _, c := range cands[:min(len(cands), maxShortTypos)] {
+		for _, c := range cands {
 			add(typoBoost)(c.word, c.count)
 		}
 	}
 	return nil
+}
+
+// shortTypoCandidates are the words a short unknown word w (4-5 letters)
+// most likely stands for. A short word is one edit away from many: only
+// the most used few that start as it does (typos seldom touch the first
+// letters); a final d written t or t written d (the most common Dutch
+// misspelling: gelt, buurd) alone when the texts hold it. When the texts
+// hold no word one edit away, the inflected forms one edit away from w's
+// (fietz: fietsen), as the texts may hold a word only inflected.
+func shortTypoCandidates(v *vocab.Vocabulary, w string) ([]nearWord, error) {
+	if dt := finalDT(w); dt != "" && v.Count(dt) > 0 {
+		return []nearWord{{dt, v.Count(dt)}}, nil
+	}
+	var cands []nearWord
+	near := func(word string, count int) bool {
+		if len(word) > 2 && strings.HasPrefix(word, w[:2]) {
+			cands = append(cands, nearWord{word, count})
+		}
+		return true
+	}
+	if err := v.Near(w, 1, near); err != nil {
+		return nil, err
+	}
+	if len(cands) == 0 {
+		for _, suffix := range inflectionSuffixes {
+			if err := v.Near(w+suffix, 1, near); err != nil {
+				return nil, err
+			}
+		}
+	}
+	slices.SortFunc(cands, func(a, b nearWord) int { return cmp.Or(b.count-a.count, strings.Compare(a.word, b.word)) })
+	return cands[:min(len(cands), maxShortTypos)], nil
+}
+
+// inflectionSuffixes are the endings of Dutch plurals and inflected forms.
+var inflectionSuffixes = []string{"en", "e", "s"}
+
+// finalDT is w with its final d written t or its final t written d; "" if
+// it ends otherwise.
+func finalDT(w string) string {
+	switch {
+	case strings.HasSuffix(w, "d"):
+		return w[:len(w)-1] + "t"
+	case strings.HasSuffix(w, "t"):
+		return w[:len(w)-1] + "d"
+	}
+	return ""
 }
