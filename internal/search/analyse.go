@@ -32,10 +32,16 @@ type qword struct {
 	langTerms map[string][]string
 }
 
-// qpart is a compound part: its stem, or all of its own parts.
+// qpart is a compound part: its stem, or all of its own parts, or (for a
+// compound the texts do not hold) another way to say it (variants.go).
 type qpart struct {
+	word string
 	stem string
 	subs []string
+	alts []qalt // one term each
+	// starts are the stems of indexed words the part starts, matched in
+	// a relaxed search (energiearmoede: energieleverancier).
+	starts []string
 }
 
 // analyzeQuery reads the query (querysyntax.go) and analyses its words as
@@ -131,7 +137,7 @@ func (ix *Index) analyzeWord(w string) qword {
 			if dutch.IsStopWord(p.Word) {
 				continue
 			}
-			qp := qpart{stem: dutch.Stem(p.Word)}
+			qp := qpart{word: p.Word, stem: dutch.Stem(p.Word)}
 			for _, sp := range ix.dc.TopSplit(p.Word) {
 				if !dutch.IsStopWord(sp.Word) {
 					qp.subs = append(qp.subs, dutch.Stem(sp.Word))

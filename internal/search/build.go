@@ -46,6 +46,9 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		var conj []query.Query
 		for _, p := range w.parts {
 			alt := []query.Query{term(fAll, p.stem, 1)}
+			for _, a := range p.alts {
+				alt = append(alt, altQuery(a))
+			}
 			if len(p.subs) > 1 {
 				var sc []query.Query
 				for _, s := range p.subs {
@@ -63,6 +66,13 @@ func wordQuery(w qword, relaxed bool) query.Query {
 			// without the compound ("energiearmoede": energiefacturen).
 			for _, p := range w.parts {
 				dis = append(dis, term(fAll, p.stem, partAloneBoost))
+				for _, a := range p.alts {
+					a.boost *= partAloneBoost
+					dis = append(dis, altQuery(a))
+				}
+				for _, st := range p.starts {
+					dis = append(dis, term(fAll, st, partAloneBoost*prefixBoost))
+				}
 			}
 		}
 	}
@@ -77,24 +87,29 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		}
 	}
 	for _, a := range w.alts {
-		if len(a.terms) == 1 && a.lang == "" {
-			dis = append(dis, term(fAll, a.terms[0], a.boost))
-			continue
-		}
-		var conj []query.Query
-		for _, t := range a.terms {
-			conj = append(conj, term(fAll, t, 1))
-		}
-		if a.lang != "" {
-			// Only in the practices of its language; the language term
-			// adds nothing to the score.
-			conj = append(conj, term(fLanguage, a.lang, 0))
-		}
-		c := query.NewConjunctionQuery(conj)
-		c.SetBoost(a.boost)
-		dis = append(dis, c)
+		dis = append(dis, altQuery(a))
 	}
 	return query.NewDisjunctionQuery(dis)
+}
+
+// altQuery matches an alternative: all of its terms, in the practices of
+// its language.
+func altQuery(a qalt) query.Query {
+	if len(a.terms) == 1 && a.lang == "" {
+		return term(fAll, a.terms[0], a.boost)
+	}
+	var conj []query.Query
+	for _, t := range a.terms {
+		conj = append(conj, term(fAll, t, 1))
+	}
+	if a.lang != "" {
+		// Only in the practices of its language; the language term
+		// adds nothing to the score.
+		conj = append(conj, term(fLanguage, a.lang, 0))
+	}
+	c := query.NewConjunctionQuery(conj)
+	c.SetBoost(a.boost)
+	return c
 }
 
 // partAloneBoost scores a compound's part alone, in a relaxed search.

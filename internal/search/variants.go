@@ -57,6 +57,10 @@ func (ix *Index) expand(v *request) error {
 		w := &v.words[i]
 		ix.addTypoParts(w)
 		ix.addSynonyms(w)
+		ix.addPartSynonyms(w)
+		if err := addPartStarts(ix.vocab, w); err != nil {
+			return err
+		}
 		addDerivations(ix.vocab, w)
 		if len(w.parts) == 0 {
 			addKnownSplit(ix.vocab, w)
@@ -143,6 +147,81 @@ func (ix *Index) addSynonyms(w *qword) {
 			w.addLangAlt(a)
 		}
 	}
+}
+
+// maxPartAlts caps the alternatives of one compound part.
+const maxPartAlts = 8
+
+// addPartSynonyms adds, for a compound the texts do not hold, the one-word
+// synonyms of each of its parts, in every language, as alternatives of
+// that part: woonbegeleiding is also an accompagnement towards a logement.
+func (ix *Index) addPartSynonyms(w *qword) {
+	if !w.typo || len(w.parts) < 2 {
+		return
+	}
+	for i := range w.parts {
+		p := &w.parts[i]
+		add := func(a qalt) {
+			if len(p.alts) >= maxPartAlts || len(a.terms) != 1 || a.terms[0] == p.stem {
+				return
+			}
+			for _, b := range p.alts {
+				if b.lang == a.lang && b.terms[0] == a.terms[0] {
+					return
+				}
+			}
+			p.alts = append(p.alts, a)
+			if a.lang == "" {
+				w.terms = append(w.terms, a.terms...)
+				return
+			}
+			if w.langTerms == nil {
+				w.langTerms = make(map[string][]string)
+			}
+			w.langTerms[a.lang] = append(w.langTerms[a.lang], a.terms...)
+		}
+		for _, syn := range ix.thesaurus.Synonyms(p.word) {
+			if len(syn) != 1 {
+				continue
+			}
+			d := stems(syn)
+			if len(d) == 1 {
+				add(qalt{terms: d, boost: synonymBoost})
+			}
+			for _, a := range ix.foreignAlts(syn, d, synonymBoost) {
+				add(a)
+			}
+		}
+	}
+}
+
+// maxPartStarts caps the indexed words a compound part stands for alone.
+const maxPartStarts = 8
+
+// addPartStarts adds to each long part of a compound the indexed words it
+// starts, for a relaxed search: a text may speak of the thing in other
+// compounds (energiearmoede: energieleverancier, energieconsulent).
+func addPartStarts(v *vocab.Vocabulary, w *qword) error {
+	if len(w.parts) < 2 {
+		return nil
+	}
+	for i := range w.parts {
+		p := &w.parts[i]
+		if utf8.RuneCountInString(p.word) < prefixMinLen {
+			continue
+		}
+		have := map[string]bool{p.stem: true, w.whole: true}
+		if err := v.WithPrefix(p.word, func(word string, _ int) bool {
+			if st := dutch.Stem(word); !have[st] && !strings.HasPrefix(word, w.raw) {
+				have[st] = true
+				p.starts = append(p.starts, st)
+			}
+			return len(p.starts) < maxPartStarts
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // derivationSuffixes are the endings of Dutch words of one family that the

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
 )
 
 func TestVerbRoot(t *testing.T) {
@@ -33,6 +34,8 @@ func TestDutchAsTyped(t *testing.T) {
 		{"two words starting a word", "energie coach", "ant-008"},
 		{"one typo in a short word", "tuim", "vbr-007"},
 		{"one typo in a short word", "gelt", "vbr-011"},
+		{"a short typo of an inflected word", "fietz", "lim-005"},
+		{"a part alone stands for the words it starts", "energiearmoede", "lim-012"},
 	} {
 		res, err := ix.Search(context.Background(), Request{Query: tc.query, First: 10})
 		if err != nil {
@@ -64,5 +67,35 @@ func TestDutchAsTyped(t *testing.T) {
 	}
 	if n := len(v.words[0].near); n == 0 || n > maxShortTypos {
 		t.Errorf("buurd expands to %d near words: %v", n, v.words[0].near)
+	}
+}
+
+// TestPartSynonyms: a compound the texts do not hold finds the practices
+// that say each of its parts otherwise, in any language.
+func TestPartSynonyms(t *testing.T) {
+	corpus := loadCorpus(t)
+	th, err := thesaurus.Parse([]byte("begeleiding, accompagnement\nwonen, logement"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := refIndex(corpus)
+	found := func(ix *Index) []string {
+		res, err := ix.Search(context.Background(), Request{Query: "woonbegeleiding", First: 10, Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, refs[h.ID])
+		}
+		return got
+	}
+	without, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(nil))
+	if got := found(without); slices.Contains(got, "bru-013") {
+		t.Fatalf("without a thesaurus woonbegeleiding finds bru-013: %v", got)
+	}
+	with, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(th))
+	if got := found(with); !slices.Contains(got, "bru-013") {
+		t.Errorf("woonbegeleiding found %v, want bru-013 (accompagnement vers un logement)", got)
 	}
 }
