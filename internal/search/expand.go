@@ -75,6 +75,14 @@ func expandWords(v *vocab.Vocabulary, words []qword) error {
 			continue
 		}
 		w.typo = true
+		// Its stems, in any language, start the words it inflects
+		// (accompagner: accompagnent, accompagnement; samenwerken:
+		// samenwerkingsverband).
+		for _, st := range stemPrefixes(w) {
+			if err := v.WithPrefix(st, add(prefixBoost)); err != nil {
+				return err
+			}
+		}
 		if n >= shortWordLen {
 			if err := v.Near(w.raw, 1, add(typoBoost)); err != nil {
 				return err
@@ -90,6 +98,26 @@ func expandWords(v *vocab.Vocabulary, words []qword) error {
 		}
 	}
 	return nil
+}
+
+// stemPrefixes are the stems of w, in any language, that are a shorter
+// start of the word as typed, longest first, of at least prefixMinLen
+// letters.
+func stemPrefixes(w *qword) []string {
+	cands := []string{w.whole}
+	for _, a := range w.alts {
+		if a.lang != "" && len(a.terms) == 1 {
+			cands = append(cands, a.terms[0])
+		}
+	}
+	var out []string
+	for _, st := range cands {
+		if len(st) < len(w.raw) && utf8.RuneCountInString(st) >= prefixMinLen && strings.HasPrefix(w.raw, st) && !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return out
 }
 
 // shortTypoCandidates are the words a short unknown word w (4-5 letters)

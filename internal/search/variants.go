@@ -56,6 +56,7 @@ func (ix *Index) expand(v *request) error {
 	for i := range v.words {
 		w := &v.words[i]
 		ix.addTypoParts(w)
+		ix.addForeignNear(w)
 		ix.addSynonyms(w)
 		ix.addPartSynonyms(w)
 		if err := addPartStarts(ix.vocab, w); err != nil {
@@ -89,6 +90,31 @@ func (ix *Index) addTypoParts(w *qword) {
 		}
 		if len(parts) > 1 {
 			w.addAlt(stems(parts), typoBoost*splitBoost)
+		}
+	}
+}
+
+// maxForeignNear caps the near words of an unknown word looked up in the
+// other languages.
+const maxForeignNear = 16
+
+// addForeignNear adds, for a word the texts do not hold, the terms of its
+// near words in the other languages, in the practices of that language:
+// a French text indexes accompagnent with the French stemmer
+// (accompagner: accompagnent). Only the terms its analyzer changed: a
+// word it leaves as written is likely none of that language.
+func (ix *Index) addForeignNear(w *qword) {
+	if !w.typo {
+		return
+	}
+	for _, n := range w.near[:min(len(w.near), maxForeignNear)] {
+		for _, a := range ix.foreignTerms(n.word, n.stem) {
+			// A term as written is no word of that language (a Dutch
+			// tag in a French practice), only rarer there.
+			if a.terms[0] != n.word {
+				a.boost = n.boost
+				w.addLangAlt(a)
+			}
 		}
 	}
 }

@@ -36,6 +36,7 @@ func TestDutchAsTyped(t *testing.T) {
 		{"one typo in a short word", "gelt", "vbr-011"},
 		{"a short typo of an inflected word", "fietz", "lim-005"},
 		{"a part alone stands for the words it starts", "energiearmoede", "lim-012"},
+		{"an unknown word's stem starts its forms, in their language", "accompagner", "bru-012"},
 	} {
 		res, err := ix.Search(context.Background(), Request{Query: tc.query, First: 10})
 		if err != nil {
