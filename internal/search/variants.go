@@ -70,7 +70,32 @@ func (ix *Index) expand(v *request) error {
 			tails--
 		}
 	}
+	ix.addPhraseSynonyms(v.words, v.clauses)
 	return addJoins(ix.vocab, v.words, v.clauses)
+}
+
+// addPhraseSynonyms adds, for two query words that follow each other and
+// are together an entry of the thesaurus, the other entries of its group
+// as an alternative of both, so a practice that says it otherwise has
+// both ("digitale kloof": fracture numérique).
+func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
+	for i := 0; i+1 < len(clauses); i++ {
+		a, b := clauses[i].opts, clauses[i+1].opts
+		if len(a) != 1 || len(b) != 1 || a[0].word < 0 || b[0].word < 0 {
+			continue
+		}
+		wa, wb := &words[a[0].word], &words[b[0].word]
+		for _, syn := range ix.thesaurus.PhraseSynonyms([]string{wa.raw, wb.raw}) {
+			d := stems(syn)
+			foreign := ix.foreignAlts(syn, d, synonymBoost)
+			for _, w := range []*qword{wa, wb} {
+				w.addAlt(d, synonymBoost)
+				for _, f := range foreign {
+					w.addLangAlt(f)
+				}
+			}
+		}
+	}
 }
 
 // addTypoParts adds, for a typo, the compound parts of the words one edit

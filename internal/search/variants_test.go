@@ -71,17 +71,21 @@ func TestDutchAsTyped(t *testing.T) {
 	}
 }
 
-// TestPartSynonyms: a compound the texts do not hold finds the practices
-// that say each of its parts otherwise, in any language.
-func TestPartSynonyms(t *testing.T) {
+// TestThesaurusRules: a compound the texts do not hold finds the
+// practices that say each of its parts otherwise, in any language; two
+// query words that are together an entry find the practices that say it
+// otherwise. Without the thesaurus they do not.
+func TestThesaurusRules(t *testing.T) {
 	corpus := loadCorpus(t)
-	th, err := thesaurus.Parse([]byte("begeleiding, accompagnement\nwonen, logement"))
+	th, err := thesaurus.Parse([]byte("begeleiding, accompagnement\nwonen, logement\ndigitale kloof, fracture numérique"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	refs := refIndex(corpus)
-	found := func(ix *Index) []string {
-		res, err := ix.Search(context.Background(), Request{Query: "woonbegeleiding", First: 10, Strict: true})
+	without, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(nil))
+	with, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(th))
+	found := func(ix *Index, q string) []string {
+		res, err := ix.Search(context.Background(), Request{Query: q, First: 10, Strict: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,12 +95,15 @@ func TestPartSynonyms(t *testing.T) {
 		}
 		return got
 	}
-	without, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(nil))
-	if got := found(without); slices.Contains(got, "bru-013") {
-		t.Fatalf("without a thesaurus woonbegeleiding finds bru-013: %v", got)
-	}
-	with, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(th))
-	if got := found(with); !slices.Contains(got, "bru-013") {
-		t.Errorf("woonbegeleiding found %v, want bru-013 (accompagnement vers un logement)", got)
+	for _, tc := range []struct{ rule, query, want string }{
+		{"synonyms of the parts", "woonbegeleiding", "bru-013"}, // accompagnement vers un logement
+		{"synonyms of two words", "digitale kloof", "bru-016"},  // la fracture numérique
+	} {
+		if got := found(without, tc.query); slices.Contains(got, tc.want) {
+			t.Fatalf("%s: without a thesaurus %q finds %s: %v", tc.rule, tc.query, tc.want, got)
+		}
+		if got := found(with, tc.query); !slices.Contains(got, tc.want) {
+			t.Errorf("%s: %q found %v, want %s", tc.rule, tc.query, got, tc.want)
+		}
 	}
 }

@@ -24,8 +24,9 @@ import (
 // server its own (Load), in the same format: one group of words
 // per line, separated by commas, # for comments.
 type Thesaurus struct {
-	groups [][]string       // the words of each group: lower-cased, folded
-	byStem map[string][]int // the groups of each one-word entry, by its stem
+	groups   [][]string       // the words of each group: lower-cased, folded
+	byStem   map[string][]int // the groups of each one-word entry, by its stem
+	byPhrase map[string][]int // the groups of each entry of several words, by phraseKey
 }
 
 //go:embed thesaurus.txt
@@ -73,7 +74,7 @@ func Load(path string) (*Thesaurus, error) {
 // fewer than two words, an entry that is too long or not UTF-8 is an
 // error with its line number.
 func Parse(b []byte) (*Thesaurus, error) {
-	t := &Thesaurus{byStem: make(map[string][]int)}
+	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int)}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -102,10 +103,18 @@ func Parse(b []byte) (*Thesaurus, error) {
 		id := len(t.groups)
 		t.groups = append(t.groups, group)
 		for _, e := range group {
-			if ws := dutch.Words(e); len(ws) == 1 {
-				k := dutch.Stem(ws[0])
-				if n := len(t.byStem[k]); n == 0 || t.byStem[k][n-1] != id {
-					t.byStem[k] = append(t.byStem[k], id)
+			ws := dutch.Words(e)
+			m := t.byStem
+			k := ""
+			switch {
+			case len(ws) == 1:
+				k = dutch.Stem(ws[0])
+			case len(ws) > 1:
+				m, k = t.byPhrase, phraseKey(ws)
+			}
+			if k != "" {
+				if n := len(m[k]); n == 0 || m[k][n-1] != id {
+					m[k] = append(m[k], id)
 				}
 			}
 		}
@@ -134,6 +143,43 @@ func (t *Thesaurus) Synonyms(w string) [][]string {
 		}
 	}
 	return out
+}
+
+// PhraseSynonyms returns the other entries of the groups of the words ws
+// (lower-cased, folded) as one entry ("digitale kloof": fracture
+// numérique), each as its words; nil when they are no entry.
+func (t *Thesaurus) PhraseSynonyms(ws []string) [][]string {
+	if t == nil || len(ws) < 2 {
+		return nil
+	}
+	k := phraseKey(ws)
+	if k == "" {
+		return nil
+	}
+	var out [][]string
+	for _, id := range t.byPhrase[k] {
+		for _, e := range t.groups[id] {
+			if ews := dutch.Words(e); phraseKey(ews) != k {
+				out = append(out, ews)
+			}
+		}
+	}
+	return out
+}
+
+// phraseKey is the stems of the words of an entry that are no stop words
+// ("opvang van kinderen": "opvang kinder"); "" for fewer than two.
+func phraseKey(ws []string) string {
+	var stems []string
+	for _, w := range ws {
+		if !dutch.IsStopWord(w) {
+			stems = append(stems, dutch.Stem(w))
+		}
+	}
+	if len(stems) < 2 {
+		return ""
+	}
+	return strings.Join(stems, " ")
 }
 
 // Groups is the number of groups.

@@ -21,6 +21,16 @@ func TestShippedThesaurus(t *testing.T) {
 	if got := th.Synonyms("daklozen"); !slices.ContainsFunc(got, func(ws []string) bool { return slices.Equal(ws, []string{"sans", "abri"}) }) {
 		t.Errorf("daklozen: %v", got)
 	}
+	// Words of an entry of several words find its group together.
+	if got := th.PhraseSynonyms([]string{"digitale", "kloof"}); !slices.ContainsFunc(got, func(ws []string) bool { return slices.Equal(ws, []string{"fracture", "numerique"}) }) {
+		t.Errorf("digitale kloof: %v", got)
+	}
+	if got := th.PhraseSynonyms([]string{"opvang", "kinderen"}); !slices.ContainsFunc(got, func(ws []string) bool { return slices.Equal(ws, []string{"kinderopvang"}) }) {
+		t.Errorf("opvang kinderen: %v", got)
+	}
+	if got := th.PhraseSynonyms([]string{"digitale", "fiets"}); got != nil {
+		t.Errorf("digitale fiets: %v", got)
+	}
 	if got := th.Synonyms("fiets"); got != nil {
 		t.Errorf("fiets: %v", got)
 	}
