@@ -66,9 +66,7 @@ func (ix *Index) expand(v *request) error {
 		if len(w.parts) == 0 {
 			addKnownSplit(ix.vocab, w)
 		}
-		if tails > 0 && addTails(ix.vocab, w) {
-			tails--
-		}
+		tails -= addTails(ix.vocab, w, tails)
 	}
 	ix.addPhraseSynonyms(v.words, v.clauses)
 	return addJoins(ix.vocab, v.words, v.clauses)
@@ -336,25 +334,55 @@ func verbRoot(w string) string {
 
 // Tails of compounds.
 const (
-	minTailWord = 6  // letters of a query word looked up as a tail
+	minTailWord = 4  // letters of a query word looked up as a tail
 	maxTails    = 16 // compounds a word may stand for
 	tailBoost   = 0.7
+	// maxTailSource is the most a word may be used in the texts to be
+	// looked up as a tail: a word used more is found as it is.
+	maxTailSource = 3
 	// maxTailLookups bounds the words of one search looked up as tails:
 	// each lookup reads the whole vocabulary.
 	maxTailLookups = 2
 )
 
-// addTails adds, for a word the texts do not hold, the compounds they hold
-// that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
-// it looked.
-func addTails(v *vocab.Vocabulary, w *qword) bool {
-	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.Count(w.raw) > 0 {
-		return false
+// addTails adds, for a word the texts hold seldom or not at all, the
+// compounds they hold that end with it: a jeugdbuurtwerker is a
+// buurtwerker, a moestuin a tuin. For a typo, the same for the words it
+// stands for (tuim: tuin, moestuin). It looks up at most budget words and
+// returns how many it looked up.
+func addTails(v *vocab.Vocabulary, w *qword, budget int) int {
+	if w.whole == "" {
+		return 0
 	}
-	for _, c := range v.EndingWith(w.raw, maxTails) {
-		w.addAlt([]string{dutch.Stem(c)}, tailBoost)
+	type source struct {
+		word  string
+		boost float64
 	}
-	return true
+	var sources []source
+	if !w.typo || utf8.RuneCountInString(w.raw) >= shortWordLen {
+		sources = append(sources, source{w.raw, tailBoost})
+	}
+	if w.typo {
+		for _, n := range w.near {
+			if n.boost == typoBoost {
+				sources = append(sources, source{n.word, tailBoost * typoBoost})
+			}
+		}
+	}
+	used := 0
+	for _, src := range sources {
+		if used >= budget {
+			break
+		}
+		if utf8.RuneCountInString(src.word) < minTailWord || v.Count(src.word) > maxTailSource {
+			continue
+		}
+		used++
+		for _, c := range v.EndingWith(src.word, maxTails) {
+			w.addAlt([]string{dutch.Stem(c)}, src.boost)
+		}
+	}
+	return used
 }
 
 // addKnownSplit splits a compound that the decompounding dictionary does
