@@ -276,11 +276,26 @@ func addPartStarts(v *vocab.Vocabulary, w *qword) error {
 // derivationSuffixes are the endings of Dutch words of one family that the
 // stemmer leaves apart: the verb, the action noun and the person
 // (begeleiden, begeleiding, begeleider), -eren verbs and their -atie and
-// -ering nouns (informeren, informatie; polariseren, polarisering).
+// -ering nouns and -atief adjectives (informeren, informatie; polariseren,
+// polarisering; participeren, participatief).
 var derivationSuffixes = [][]string{
 	{"en", "ing", "er", "ers"},
-	{"eren", "atie", "ering", "ator"},
+	{"eren", "atie", "ering", "ator", "atief", "atieve"},
 }
+
+// adjectiveSuffixes make an adjective of the family, a looser match
+// (participatief ontwerp is not yet participeren).
+var adjectiveSuffixes = map[string]bool{"atief": true, "atieve": true}
+
+const adjectiveBoost = 0.4
+
+// personSuffixes make a person of a thing: landbouw, landbouwer.
+var personSuffixes = []string{"er", "ers"}
+
+// maxRootRatio: a person's thing stands for the person only when the texts
+// use it at most this many times as often as the word typed (werkers is
+// no werk).
+const maxRootRatio = 20
 
 const minDerivationStem = 4 // letters left when the suffix is taken off
 
@@ -294,9 +309,22 @@ func addDerivations(v *vocab.Vocabulary, w *qword) {
 			}
 			for _, to := range family {
 				if to != from && v.Count(base+to) > 0 {
-					w.addAlt([]string{dutch.Stem(base + to)}, derivationBoost)
+					b := derivationBoost
+					if adjectiveSuffixes[to] {
+						b = adjectiveBoost
+					}
+					w.addAlt([]string{dutch.Stem(base + to)}, b)
 				}
 			}
+		}
+	}
+	for _, suffix := range personSuffixes {
+		base, ok := strings.CutSuffix(w.raw, suffix)
+		if !ok || utf8.RuneCountInString(base) < minDerivationStem {
+			continue
+		}
+		if n := v.Count(base); n > 0 && n <= maxRootRatio*max(1, v.Count(w.raw)) {
+			w.addAlt([]string{dutch.Stem(base)}, derivationBoost)
 		}
 	}
 	// The verb's root starts its other forms: verhuren -> verhuur ->
