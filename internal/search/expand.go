@@ -54,6 +54,9 @@ func expandWords(v *vocab.Vocabulary, words []qword) error {
 		}
 		add := func(boost float64) func(string, int) bool {
 			return func(word string, _ int) bool {
+				if boost == typoBoost && len(w.corrections) < maxShortTypos {
+					w.corrections = append(w.corrections, word)
+				}
 				if !dutch.IsStopWord(word) {
 					if st := dutch.Stem(word); !have[st] {
 						have[st] = true

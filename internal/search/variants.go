@@ -96,24 +96,29 @@ func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
 	}
 }
 
-// addTypoParts adds, for a typo, the compound parts of the words one edit
-// away, as the word itself has them (armoedebestrjding -> armoede
-// bestrijding), scored as the typo.
+// addTypoParts gives a typo the compound parts of the words one edit
+// away, as the word itself would have them (armoedebestrjding -> armoede
+// bestrijding): those of the first as its own parts (so a relaxed search
+// may find a part alone, as for the word typed right), those of the others
+// as alternatives scored as the typo.
 func (ix *Index) addTypoParts(w *qword) {
 	if !w.typo || ix.dc == nil {
 		return
 	}
-	for _, n := range w.near {
-		if n.boost != typoBoost {
+	for _, c := range w.corrections {
+		parts := ix.compoundParts(c)
+		if len(parts) < 2 {
 			continue
 		}
-		var parts []string
-		for _, p := range ix.dc.TopSplit(n.word) {
-			parts = append(parts, p.Word)
+		if len(w.parts) == 0 {
+			w.setParts(parts)
+			continue
 		}
-		if len(parts) > 1 {
-			w.addAlt(stems(parts), typoBoost*splitBoost)
+		var words []string
+		for _, p := range parts {
+			words = append(words, p.word)
 		}
+		w.addAlt(stems(words), typoBoost*splitBoost)
 	}
 }
 

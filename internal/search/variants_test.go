@@ -37,7 +37,8 @@ func TestDutchAsTyped(t *testing.T) {
 		{"one typo in a short word", "tuim", "vbr-007"},
 		{"one typo in a short word", "gelt", "vbr-011"},
 		{"a short typo of an inflected word", "fietz", "lim-005"},
-		{"a typo stands for the compounds its word ends", "tuim", "ovl-001"}, // moestuin
+		{"a typo stands for the compounds its word ends", "tuim", "ovl-001"},                     // moestuin
+		{"a typo of a compound has its correction's parts", "opvoedingsondersteunig", "ovl-013"}, // opvoeding
 		{"a part alone stands for the words it starts", "energiearmoede", "lim-012"},
 		{"an unknown word's stem starts its forms, in their language", "accompagner", "bru-012"},
 	} {
