@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -69,7 +71,83 @@ func (ix *Index) expand(v *request) error {
 		tails -= addTails(ix.vocab, w, tails)
 	}
 	ix.addPhraseSynonyms(v.words, v.clauses)
-	return addJoins(ix.vocab, v.words, v.clauses)
+	if err := addJoins(ix.vocab, v.words, v.clauses); err != nil {
+		return err
+	}
+	return ix.weighByRarity(v.words)
+}
+
+// weighByRarity keeps each other way of saying a word the texts hold below
+// the word itself. A term scores by its boost times its idf squared (BM25
+// and Bleve's query weight), so a synonym rarer than the word would score
+// above it in a text of the same length: polarisering, rarer than
+// polarisatie, or a French stem, rare in an index of mostly Dutch texts.
+// Its boost is scaled by (idf(word)/idf(term))², never raised.
+func (ix *Index) weighByRarity(words []qword) error {
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		return err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	docs, err := rd.DocCount()
+	if err != nil {
+		return err
+	}
+	idfs := map[string]float64{}
+	idf := func(t string) (float64, error) {
+		if v, ok := idfs[t]; ok {
+			return v, nil
+		}
+		r, err := rd.TermFieldReader(context.Background(), []byte(t), fAll, false, false, false)
+		if err != nil {
+			return 0, err
+		}
+		df := float64(r.Count())
+		if err := r.Close(); err != nil {
+			return 0, err
+		}
+		v := math.Log(1 + (float64(docs)-df+0.5)/(df+0.5))
+		idfs[t] = v
+		return v, nil
+	}
+	// scale is the factor of a term of idf it against a word of idf iw.
+	scale := func(iw, it float64) float64 { return min(1, (iw*iw)/(it*it)) }
+	for i := range words {
+		w := &words[i]
+		if w.whole == "" {
+			continue
+		}
+		iw, err := idf(w.whole)
+		if err != nil {
+			return err
+		}
+		if iw >= math.Log(1+(float64(docs)+0.5)/0.5) {
+			continue // the word is in no text: nothing to stay below
+		}
+		for j := range w.near {
+			it, err := idf(w.near[j].stem)
+			if err != nil {
+				return err
+			}
+			w.near[j].boost *= scale(iw, it)
+		}
+		for j := range w.alts {
+			rarest := 0.0
+			for _, t := range w.alts[j].terms {
+				it, err := idf(t)
+				if err != nil {
+					return err
+				}
+				rarest = max(rarest, it)
+			}
+			w.alts[j].boost *= scale(iw, rarest)
+		}
+	}
+	return nil
 }
 
 // addPhraseSynonyms adds, for two query words that follow each other and

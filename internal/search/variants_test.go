@@ -2,10 +2,12 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
 )
 
@@ -109,5 +111,50 @@ func TestThesaurusRules(t *testing.T) {
 		if got := found(with, tc.query); !slices.Contains(got, tc.want) {
 			t.Errorf("%s: %q found %v, want %s", tc.rule, tc.query, got, tc.want)
 		}
+	}
+}
+
+// TestAlternativesStayBelowTheWord: a synonym rarer than the word it
+// stands for scores below the word in a text alike, though its idf is
+// higher.
+func TestAlternativesStayBelowTheWord(t *testing.T) {
+	base := GenerateCorpus(1, 1)[0]
+	var ps []practice.Practice
+	for i, desc := range []string{
+		"De begeleiding van gezinnen thuis.",
+		"De ondersteuning van gezinnen thuis.",
+	} {
+		p := base
+		p.Ref = fmt.Sprintf("alt-%d", i)
+		p.ID, p.Seq = practice.ID(p.Region, p.Ref), uint64(i+1)
+		p.Title, p.Summary, p.Description = "Een praktijk", "", desc
+		ps = append(ps, p)
+	}
+	for i := range 8 { // begeleiding is common, ondersteuning rare
+		p := base
+		p.Ref = fmt.Sprintf("common-%d", i)
+		p.ID, p.Seq = practice.ID(p.Region, p.Ref), uint64(len(ps)+1)
+		p.Title, p.Summary, p.Description = "Een praktijk", "", "De begeleiding van jongeren op school."
+		ps = append(ps, p)
+	}
+	th, err := thesaurus.Parse([]byte("begeleiding, ondersteuning"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _ := openFilled(t, newMemSource(ps...), WithThesaurus(th))
+	res, err := ix.Search(context.Background(), Request{Query: "begeleiding", First: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]float64{}
+	for _, h := range res.Hits {
+		scores[h.ID] = h.Score
+	}
+	word, syn := scores[ps[0].ID], scores[ps[1].ID]
+	if word == 0 || syn == 0 {
+		t.Fatalf("word %v, synonym %v: both should match", word, syn)
+	}
+	if syn >= word {
+		t.Errorf("the rarer synonym scores %v, the word itself %v", syn, word)
 	}
 }
