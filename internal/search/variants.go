@@ -125,8 +125,21 @@ func (ix *Index) weighByRarity(words []qword) error {
 		if err != nil {
 			return err
 		}
-		if iw >= math.Log(1+(float64(docs)+0.5)/0.5) {
-			continue // the word is in no text: nothing to stay below
+		if none := math.Log(1 + (float64(docs)+0.5)/0.5); iw >= none {
+			// The word is in no text: a typo stays below the most
+			// used word it stands for.
+			for _, n := range w.near {
+				if n.boost == typoBoost {
+					it, err := idf(n.stem)
+					if err != nil {
+						return err
+					}
+					iw = min(iw, it)
+				}
+			}
+			if iw >= none {
+				continue
+			}
 		}
 		for j := range w.near {
 			it, err := idf(w.near[j].stem)
@@ -271,12 +284,23 @@ func stems(words []string) []string {
 	return out
 }
 
+// addSynonyms adds the word's synonyms in the thesaurus and, for a typo,
+// those of the words it stands for, scored as the typo (scool: school,
+// école).
 func (ix *Index) addSynonyms(w *qword) {
-	for _, syn := range ix.thesaurus.Synonyms(w.raw) {
-		dutch := stems(syn)
-		w.addAlt(dutch, synonymBoost)
-		for _, a := range ix.foreignAlts(syn, dutch, synonymBoost) {
-			w.addLangAlt(a)
+	add := func(word string, boost float64) {
+		for _, syn := range ix.thesaurus.Synonyms(word) {
+			dutch := stems(syn)
+			w.addAlt(dutch, boost)
+			for _, a := range ix.foreignAlts(syn, dutch, boost) {
+				w.addLangAlt(a)
+			}
+		}
+	}
+	add(w.raw, synonymBoost)
+	if w.typo {
+		for _, c := range w.corrections {
+			add(c, synonymBoost*typoBoost)
 		}
 	}
 }
