@@ -38,6 +38,7 @@ type qalt struct {
 
 const (
 	synonymBoost    = 0.8
+	narrowerBoost   = 0.6 // a kind of the word (thesaurus: broad > narrow)
 	derivationBoost = 0.7
 	splitBoost      = 0.6
 	joinBoost       = 1.0
@@ -298,6 +299,13 @@ func (ix *Index) addSynonyms(w *qword) {
 		}
 	}
 	add(w.raw, synonymBoost)
+	for _, n := range ix.thesaurus.Narrower(w.raw) {
+		dutch := stems(n)
+		w.addAlt(dutch, narrowerBoost)
+		for _, a := range ix.foreignAlts(n, dutch, narrowerBoost) {
+			w.addLangAlt(a)
+		}
+	}
 	if w.typo {
 		for _, c := range w.corrections {
 			add(c, synonymBoost*typoBoost)

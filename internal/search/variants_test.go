@@ -83,7 +83,7 @@ func TestDutchAsTyped(t *testing.T) {
 // otherwise. Without the thesaurus they do not.
 func TestThesaurusRules(t *testing.T) {
 	corpus := loadCorpus(t)
-	th, err := thesaurus.Parse([]byte("begeleiding, accompagnement\nwonen, logement\ndigitale kloof, fracture numérique\nschool, école"))
+	th, err := thesaurus.Parse([]byte("begeleiding, accompagnement\nwonen, logement\ndigitale kloof, fracture numérique\nschool, école\nmigrant > vluchteling"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +105,7 @@ func TestThesaurusRules(t *testing.T) {
 		{"synonyms of the parts", "woonbegeleiding", "bru-013"},        // accompagnement vers un logement
 		{"synonyms of two words", "digitale kloof", "bru-016"},         // la fracture numérique
 		{"synonyms of the word a typo stands for", "scool", "bru-012"}, // l'école
+		{"a kind of the word", "migranten", "lim-009"},                 // vluchtelingen
 	} {
 		if got := found(without, tc.query); slices.Contains(got, tc.want) {
 			t.Fatalf("%s: without a thesaurus %q finds %s: %v", tc.rule, tc.query, tc.want, got)

@@ -23,10 +23,18 @@ import (
 // binary ships one (thesaurus.txt); the Vlaams platform may give the
 // server its own (Load), in the same format: one group of words
 // per line, separated by commas, # for comments.
+//
+// A line "broad > narrow, narrower" says the words after > are kinds of
+// the word before it: a search for the broad word also finds them (below
+// its synonyms), a search for one of them not the broad word
+// (migrant > nieuwkomer, vluchteling).
 type Thesaurus struct {
 	groups   [][]string       // the words of each group: lower-cased, folded
 	byStem   map[string][]int // the groups of each one-word entry, by its stem
 	byPhrase map[string][]int // the groups of each entry of several words, by phraseKey
+	// narrower are the narrower entries of each one-word broad entry, by
+	// its stem.
+	narrower map[string][]string
 }
 
 //go:embed thesaurus.txt
@@ -74,7 +82,7 @@ func Load(path string) (*Thesaurus, error) {
 // fewer than two words, an entry that is too long or not UTF-8 is an
 // error with its line number.
 func Parse(b []byte) (*Thesaurus, error) {
-	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int)}
+	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int), narrower: make(map[string][]string)}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -84,18 +92,25 @@ func Parse(b []byte) (*Thesaurus, error) {
 		if !utf8.ValidString(text) {
 			return nil, fmt.Errorf("line %d: not UTF-8", line)
 		}
-		var group []string
-		seen := map[string]bool{}
-		for _, e := range strings.Split(text, ",") {
-			e = strings.Join(strings.Fields(dutch.Fold(e)), " ")
-			if e == "" || seen[e] {
-				continue
+		if broad, narrow, ok := strings.Cut(text, ">"); ok {
+			b, err := entries(broad, line)
+			if err != nil {
+				return nil, err
 			}
-			if len(e) > maxEntryLen {
-				return nil, fmt.Errorf("line %d: %q is longer than %d bytes", line, e, maxEntryLen)
+			n, err := entries(narrow, line)
+			if err != nil {
+				return nil, err
 			}
-			seen[e] = true
-			group = append(group, e)
+			if len(b) != 1 || len(dutch.Words(b[0])) != 1 || len(n) == 0 || len(n) > maxGroupWords {
+				return nil, fmt.Errorf("line %d: a narrower line has one word, >, and 1 to %d entries", line, maxGroupWords)
+			}
+			k := dutch.Stem(dutch.Words(b[0])[0])
+			t.narrower[k] = append(t.narrower[k], n...)
+			continue
+		}
+		group, err := entries(text, line)
+		if err != nil {
+			return nil, err
 		}
 		if len(group) < 2 || len(group) > maxGroupWords {
 			return nil, fmt.Errorf("line %d: a group has 2 to %d words, this one %d", line, maxGroupWords, len(group))
@@ -141,6 +156,37 @@ func (t *Thesaurus) Synonyms(w string) [][]string {
 			}
 			out = append(out, ws)
 		}
+	}
+	return out
+}
+
+// entries are the comma-separated entries of text, folded, once each.
+func entries(text string, line int) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range strings.Split(text, ",") {
+		e = strings.Join(strings.Fields(dutch.Fold(e)), " ")
+		if e == "" || seen[e] {
+			continue
+		}
+		if len(e) > maxEntryLen {
+			return nil, fmt.Errorf("line %d: %q is longer than %d bytes", line, e, maxEntryLen)
+		}
+		seen[e] = true
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Narrower returns the entries narrower than the word w (lower-cased,
+// folded), each as its words; nil when there are none.
+func (t *Thesaurus) Narrower(w string) [][]string {
+	if t == nil {
+		return nil
+	}
+	var out [][]string
+	for _, e := range t.narrower[dutch.Stem(w)] {
+		out = append(out, dutch.Words(e))
 	}
 	return out
 }
