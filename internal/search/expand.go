@@ -125,8 +125,8 @@ func stemPrefixes(w *qword) []string {
 
 // shortTypoCandidates are the words a short unknown word w (4-5 letters)
 // most likely stands for. A short word is one edit away from many: only
-// the most used few that start as it does (typos seldom touch the first
-// letters); a final d written t or t written d (the most common Dutch
+// the most used few that start with its letter (typos seldom touch the
+// first letter; wjik: wijk); a final d written t or t written d (the most common Dutch
 // misspelling: gelt, buurd) alone when the texts hold it. When the texts
 // hold no word one edit away, the inflected forms one edit away from w's
 // (fietz: fietsen), as the texts may hold a word only inflected.
@@ -136,7 +136,7 @@ func shortTypoCandidates(v *vocab.Vocabulary, w string) ([]nearWord, error) {
 	}
 	var cands []nearWord
 	near := func(word string, count int) bool {
-		if len(word) > 2 && strings.HasPrefix(word, w[:2]) {
+		if len(word) > 2 && word[0] == w[0] {
 			cands = append(cands, nearWord{word, count})
 		}
 		return true

@@ -30,7 +30,7 @@ func TestExpandWordsCap(t *testing.T) {
 // final d/t swapped makes, else the most used words one edit away that
 // start as it does, else inflected forms one edit away from its own.
 func TestShortTypoCandidates(t *testing.T) {
-	v, err := vocab.New(map[string]int32{"geld": 3, "gent": 40, "gelden": 1, "fietsen": 2, "fietspad": 1, "tuin": 4, "tuig": 9, "tuis": 1})
+	v, err := vocab.New(map[string]int32{"geld": 3, "gent": 40, "gelden": 1, "fietsen": 2, "fietspad": 1, "tuin": 4, "tuig": 9, "tuis": 1, "wijk": 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,7 @@ func TestShortTypoCandidates(t *testing.T) {
 		"gelt":  {"geld"},         // not gent, more used
 		"tuim":  {"tuig", "tuin"}, // the two most used one edit away
 		"fietz": {"fietsen"},      // only inflected in the texts
+		"wjik":  {"wijk"},         // the second letter typed after the third
 		"kwak":  nil,
 	} {
 		cands, err := shortTypoCandidates(v, typed)

@@ -521,11 +521,41 @@ func addTails(v *vocab.Vocabulary, w *qword, budget int) int {
 			continue
 		}
 		used++
+		short := utf8.RuneCountInString(src.word) < shortTailWord
 		for _, c := range v.EndingWith(src.word, maxTails) {
+			if head := strings.TrimSuffix(c, src.word); short && !knownHead(v, head) && !endsInConsonant(head) {
+				continue
+			}
 			w.addAlt([]string{dutch.Stem(c)}, src.boost)
 		}
 	}
 	return used
+}
+
+// shortTailWord: a tail shorter than this ends many words that are no
+// compounds of it (digi-taal, vergade-ring), so the rest of the compound
+// must be a word the texts hold, or end as the first word of a compound
+// mostly does, in a consonant (moes-tuin), not as a word's syllables
+// before a suffix do.
+const shortTailWord = 6
+
+// endsInConsonant reports whether w ends in a consonant.
+func endsInConsonant(w string) bool {
+	return w != "" && !strings.ContainsRune("aeiouy", rune(w[len(w)-1]))
+}
+
+// knownHead reports whether head, the start of a compound, is a word the
+// texts hold, with or without a linking s or e (gemeenschaps-, kinder-).
+func knownHead(v *vocab.Vocabulary, head string) bool {
+	if v.Count(head) > 0 {
+		return true
+	}
+	for _, link := range []string{"s", "e"} {
+		if h, ok := strings.CutSuffix(head, link); ok && len(h) >= dutch.MinPartLen && v.Count(h) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // addKnownSplit splits a compound that the decompounding dictionary does

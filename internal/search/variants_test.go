@@ -9,6 +9,7 @@ import (
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
+	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
 
 func TestVerbRoot(t *testing.T) {
@@ -158,5 +159,38 @@ func TestAlternativesStayBelowTheWord(t *testing.T) {
 	}
 	if syn >= word {
 		t.Errorf("the rarer synonym scores %v, the word itself %v", syn, word)
+	}
+}
+
+// TestShortTails: a short word stands for the compounds it ends where the
+// rest is a word of the texts or ends as a compound's first word does,
+// not for words it merely ends (digitaal is no taal).
+func TestShortTails(t *testing.T) {
+	v, err := vocab.New(map[string]int32{"digitaal": 3, "vergadering": 2, "taal": 1, "tuin": 1, "moestuin": 1, "gemeenschapstuin": 1, "gemeenschap": 2, "ring": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string][]string{
+		"tuin": {"gemeenschapstuin", "moestuin"},
+		"taal": nil,
+		"ring": nil,
+	} {
+		w := qword{raw: word, whole: dutch.Stem(word)}
+		if n := addTails(v, &w, maxTailLookups); n != 1 {
+			t.Fatalf("%s: %d lookups", word, n)
+		}
+		var got []string
+		for _, a := range w.alts {
+			got = append(got, a.terms...)
+		}
+		var stems []string
+		for _, c := range want {
+			stems = append(stems, dutch.Stem(c))
+		}
+		slices.Sort(got)
+		slices.Sort(stems)
+		if !slices.Equal(got, stems) {
+			t.Errorf("%s stands for %v, want %v", word, got, stems)
+		}
 	}
 }
