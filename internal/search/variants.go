@@ -70,6 +70,9 @@ func (ix *Index) expand(v *request) error {
 			addKnownSplit(ix.vocab, w)
 		}
 		tails -= addTails(ix.vocab, w, tails)
+		if err := addHeads(ix.vocab, w); err != nil {
+			return err
+		}
 	}
 	ix.addPhraseSynonyms(v.words, v.clauses)
 	if err := addJoins(ix.vocab, v.words, v.clauses); err != nil {
@@ -530,6 +533,49 @@ func addTails(v *vocab.Vocabulary, w *qword, budget int) int {
 		}
 	}
 	return used
+}
+
+// addHeads adds, for a short word (4 or 5 letters) the texts hold seldom,
+// and for the short words a typo stands for, the compounds the texts hold
+// that start with it, as longer words match the words they start
+// (expandWords): taal: taalles, taalbarrière. Only where the rest starts
+// with a consonant, as a compound's second word mostly does, not an
+// inflection or a suffix (taalen, tuinieren).
+func addHeads(v *vocab.Vocabulary, w *qword) error {
+	if w.whole == "" {
+		return nil
+	}
+	type source struct {
+		word  string
+		boost float64
+	}
+	var sources []source
+	if !w.typo {
+		sources = append(sources, source{w.raw, tailBoost})
+	} else {
+		for _, n := range w.near {
+			if n.boost == typoBoost {
+				sources = append(sources, source{n.word, tailBoost * typoBoost})
+			}
+		}
+	}
+	for _, src := range sources {
+		n := utf8.RuneCountInString(src.word)
+		if n < minTailWord || n >= prefixMinLen || v.Count(src.word) > maxTailSource {
+			continue
+		}
+		added := 0
+		if err := v.WithPrefix(src.word, func(c string, _ int) bool {
+			if rest := c[len(src.word):]; len(rest) >= 3 && endsInConsonant(rest[:1]) {
+				w.addAlt([]string{dutch.Stem(c)}, src.boost)
+				added++
+			}
+			return added < maxTails
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // shortTailWord: a tail shorter than this ends many words that are no

@@ -194,3 +194,34 @@ func TestShortTails(t *testing.T) {
 		}
 	}
 }
+
+// TestShortHeads: a short word the texts hold seldom stands for the
+// compounds it starts, not for its inflections and derivations.
+func TestShortHeads(t *testing.T) {
+	v, err := vocab.New(map[string]int32{"taal": 1, "taalles": 1, "taalbarriere": 2, "talen": 1, "tuin": 1, "tuinieren": 1, "tuinen": 1, "buurt": 9, "buurthuis": 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string][]string{
+		"taal":  {"taalbarriere", "taalles"},
+		"tuin":  nil,
+		"buurt": nil, // used more than seldom: found as it is
+	} {
+		w := qword{raw: word, whole: dutch.Stem(word)}
+		if err := addHeads(v, &w); err != nil {
+			t.Fatal(err)
+		}
+		var got, stems []string
+		for _, a := range w.alts {
+			got = append(got, a.terms...)
+		}
+		for _, c := range want {
+			stems = append(stems, dutch.Stem(c))
+		}
+		slices.Sort(got)
+		slices.Sort(stems)
+		if !slices.Equal(got, stems) {
+			t.Errorf("%s stands for %v, want %v", word, got, stems)
+		}
+	}
+}
