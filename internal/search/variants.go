@@ -17,16 +17,26 @@ import (
 // alternative (qword.alts), scored below the word itself:
 //
 //   - a synonym or variant from the thesaurus: polarisatie, polarisering;
+//     a narrower word (migranten: vluchtelingen); for two query words
+//     that are together an entry, its group ("digitale kloof": fracture
+//     numérique); for a typo, those of the word it stands for;
+//   - for a compound the texts do not hold, its parts' synonyms in every
+//     language (woonbegeleiding: accompagnement, logement), and relaxed,
+//     the words a long part starts (energiearmoede: energieleverancier);
 //   - a derivation: begeleiden, begeleiding; informeren, informatie;
-//     verhuren, verhuurkantoor;
+//     participeren, participatief; landbouwers, landbouw; verhuren,
+//     verhuurkantoor;
 //   - a compound split into words the texts hold: budgetmeter, "budget
 //     meter"; schuldbemiddeling, "schulden", "bemiddeling";
 //   - two query words the texts write as one: "budget meter", budgetmeter;
-//   - a word the texts hold only as the tail of compounds: buurtwerker in
-//     jeugdbuurtwerker.
+//   - for a word the texts hold seldom or not at all, the compounds it
+//     ends (buurtwerker in jeugdbuurtwerker) and, when short, starts
+//     (taal: taalles);
+//   - for a typo, the parts of the compound it stands for and its near
+//     words in the other languages (accompagner: accompagnent).
 //
 // and, for the typos and the words a query word starts, its near terms
-// (expandWords).
+// (expandWords). weighByRarity then keeps each below the word itself.
 
 // qalt is another way to say a query word: terms that together stand for
 // it, in the practices of language lang ("": any).
