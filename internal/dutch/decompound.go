@@ -198,6 +198,9 @@ func (d *Decompounder) TopSplit(w string) []Part {
 
 // Lemma is the dictionary word that w inflects (w = word + suffix), or "".
 func (d *Decompounder) Lemma(w string) string {
+	if _, ok := stemOverrides[w]; ok {
+		return "" // a word of its own (ouderen is no inflection of ouder)
+	}
 	for j := len(w) - 1; j >= MinPartLen; j-- {
 		if d.dict[w[:j]] && isSuffix(w[j:]) {
 			return w[:j]

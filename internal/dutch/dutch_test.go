@@ -58,3 +58,18 @@ func TestDictionaryFilters(t *testing.T) {
 		t.Error("Dictionary misses a given word or is not sorted")
 	}
 }
+
+// TestStemOverrides: ouderen (the elderly) stems apart from ouders
+// (parents), and the decompounder does not give it ouder as its lemma.
+func TestStemOverrides(t *testing.T) {
+	if Stem("ouderen") == Stem("ouders") || Stem("ouderen") != Stem("oudere") || Stem("ouders") != Stem("ouder") {
+		t.Errorf("ouderen %q, oudere %q, ouders %q, ouder %q", Stem("ouderen"), Stem("oudere"), Stem("ouders"), Stem("ouder"))
+	}
+	d := NewDecompounder(Dictionary([]string{"ouder", "mantelzorger"}))
+	if l := d.Lemma("ouderen"); l != "" {
+		t.Errorf("Lemma(ouderen) = %q", l)
+	}
+	if l := d.Lemma("mantelzorgers"); l != "mantelzorger" {
+		t.Errorf("Lemma(mantelzorgers) = %q", l)
+	}
+}

@@ -8,11 +8,22 @@ import (
 	snowball "github.com/blevesearch/snowballstem/dutch"
 )
 
-// Stem is the snowball Dutch stem of a folded word.
+// Stem is the snowball Dutch stem of a folded word, or its override.
 func Stem(w string) string {
+	if s, ok := stemOverrides[w]; ok {
+		return s
+	}
 	env := snowballstem.NewEnv(w)
 	snowball.Stem(env)
 	return env.Current()
+}
+
+// stemOverrides are the stems of words that snowball joins to words of
+// another meaning: ouderen (the elderly) would stem as ouders (parents),
+// two of the groups social work speaks of most.
+var stemOverrides = map[string]string{
+	"ouderen": "oudere",
+	"oudere":  "oudere",
 }
 
 // stemFilter is Bleve's Dutch snowball stemmer filter with a cache: text

@@ -25,6 +25,10 @@ type qword struct {
 	// words) and, for a typo, of those one edit away, with their boosts:
 	// matched in the body, where they score by their frequency.
 	near []nearTerm
+	// corrections are the first words one edit away of a typo, as
+	// written, also those of its own stem (opvoedingsondersteunig:
+	// opvoedingsondersteuning).
+	corrections []string
 	// alts are other ways the texts may say the word (variants.go).
 	alts []qalt
 	// langTerms are the terms of its alternatives in the other languages,
@@ -32,10 +36,44 @@ type qword struct {
 	langTerms map[string][]string
 }
 
-// qpart is a compound part: its stem, or all of its own parts.
+// compoundParts are the parts of the compound w (top level), each with its
+// own parts; nil if w is none (caller checks ix.dc).
+func (ix *Index) compoundParts(w string) []qpart {
+	var parts []qpart
+	for _, p := range ix.dc.TopSplit(w) {
+		if dutch.IsStopWord(p.Word) {
+			continue
+		}
+		qp := qpart{word: p.Word, stem: dutch.Stem(p.Word)}
+		for _, sp := range ix.dc.TopSplit(p.Word) {
+			if !dutch.IsStopWord(sp.Word) {
+				qp.subs = append(qp.subs, dutch.Stem(sp.Word))
+			}
+		}
+		parts = append(parts, qp)
+	}
+	return parts
+}
+
+// setParts makes parts the word's compound parts.
+func (w *qword) setParts(parts []qpart) {
+	w.parts = parts
+	for _, qp := range parts {
+		w.terms = append(w.terms, qp.stem)
+		w.terms = append(w.terms, qp.subs...)
+	}
+}
+
+// qpart is a compound part: its stem, or all of its own parts, or (for a
+// compound the texts do not hold) another way to say it (variants.go).
 type qpart struct {
+	word string
 	stem string
 	subs []string
+	alts []qalt // one term each
+	// starts are the stems of indexed words the part starts, matched in
+	// a relaxed search (energiearmoede: energieleverancier).
+	starts []string
 }
 
 // analyzeQuery reads the query (querysyntax.go) and analyses its words as
@@ -127,20 +165,7 @@ func (ix *Index) analyzeWord(w string) qword {
 		qw.addLangAlt(a)
 	}
 	if ix.dc != nil {
-		for _, p := range ix.dc.TopSplit(w) {
-			if dutch.IsStopWord(p.Word) {
-				continue
-			}
-			qp := qpart{stem: dutch.Stem(p.Word)}
-			for _, sp := range ix.dc.TopSplit(p.Word) {
-				if !dutch.IsStopWord(sp.Word) {
-					qp.subs = append(qp.subs, dutch.Stem(sp.Word))
-				}
-			}
-			qw.parts = append(qw.parts, qp)
-			qw.terms = append(qw.terms, qp.stem)
-			qw.terms = append(qw.terms, qp.subs...)
-		}
+		qw.setParts(ix.compoundParts(w))
 		if l := ix.dc.Lemma(w); l != "" && dutch.Stem(l) != qw.whole {
 			qw.lemma = dutch.Stem(l)
 			qw.terms = append(qw.terms, qw.lemma)

@@ -43,26 +43,38 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		term(fTitle, w.whole, 2),
 	}
 	if len(w.parts) > 1 {
+		// All the parts, below the word: Bleve weighs the terms of a
+		// compound query by their own boosts only, so the parts' boost is
+		// on each term.
 		var conj []query.Query
 		for _, p := range w.parts {
-			alt := []query.Query{term(fAll, p.stem, 1)}
+			alt := []query.Query{term(fAll, p.stem, partsBoost)}
+			for _, a := range p.alts {
+				a.boost *= partsBoost
+				alt = append(alt, altQuery(a))
+			}
 			if len(p.subs) > 1 {
 				var sc []query.Query
 				for _, s := range p.subs {
-					sc = append(sc, term(fAll, s, 1))
+					sc = append(sc, term(fAll, s, partsBoost))
 				}
 				alt = append(alt, query.NewConjunctionQuery(sc))
 			}
 			conj = append(conj, query.NewDisjunctionQuery(alt))
 		}
-		c := query.NewConjunctionQuery(conj)
-		c.SetBoost(0.6)
-		dis = append(dis, c)
+		dis = append(dis, query.NewConjunctionQuery(conj))
 		if relaxed {
 			// A part alone, far below: a text may speak of the thing
 			// without the compound ("energiearmoede": energiefacturen).
 			for _, p := range w.parts {
 				dis = append(dis, term(fAll, p.stem, partAloneBoost))
+				for _, a := range p.alts {
+					a.boost *= partAloneBoost
+					dis = append(dis, altQuery(a))
+				}
+				for _, st := range p.starts {
+					dis = append(dis, term(fAll, st, partAloneBoost*prefixBoost))
+				}
 			}
 		}
 	}
@@ -71,27 +83,38 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	}
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
+		if w.typo && nt.boost == typoBoost {
+			// The word meant: in the title too, as the word itself.
+			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost))
+		}
 	}
 	for _, a := range w.alts {
-		if len(a.terms) == 1 && a.lang == "" {
-			dis = append(dis, term(fAll, a.terms[0], a.boost))
-			continue
-		}
-		var conj []query.Query
-		for _, t := range a.terms {
-			conj = append(conj, term(fAll, t, 1))
-		}
-		if a.lang != "" {
-			// Only in the practices of its language; the language term
-			// adds nothing to the score.
-			conj = append(conj, term(fLanguage, a.lang, 0))
-		}
-		c := query.NewConjunctionQuery(conj)
-		c.SetBoost(a.boost)
-		dis = append(dis, c)
+		dis = append(dis, altQuery(a))
 	}
 	return query.NewDisjunctionQuery(dis)
 }
+
+// altQuery matches an alternative: all of its terms, in the practices of
+// its language.
+func altQuery(a qalt) query.Query {
+	if len(a.terms) == 1 && a.lang == "" {
+		return term(fAll, a.terms[0], a.boost)
+	}
+	// Bleve weighs the terms of a conjunction by their own boosts only.
+	var conj []query.Query
+	for _, t := range a.terms {
+		conj = append(conj, term(fAll, t, a.boost))
+	}
+	if a.lang != "" {
+		// Only in the practices of its language; the language term
+		// adds nothing to the score.
+		conj = append(conj, term(fLanguage, a.lang, 0))
+	}
+	return query.NewConjunctionQuery(conj)
+}
+
+// partsBoost scores a compound's parts together.
+const partsBoost = 0.6
 
 // partAloneBoost scores a compound's part alone, in a relaxed search.
 const partAloneBoost = 0.15

@@ -47,16 +47,16 @@ const (
 )
 
 var floors = map[string]struct{ recall, ndcg float64 }{
-	"all":        {0.90, 0.91},
-	"bilingual":  {0.94, 0.92},
-	"compound":   {0.94, 0.95},
-	"derivation": {0.83, 0.88},
-	"multiword":  {0.91, 0.94},
-	"shorttypo":  {0.55, 0.62},
-	"split":      {0.72, 0.70},
-	"synonym":    {0.91, 0.92},
-	"typo":       {0.89, 0.92},
-	"word":       {0.92, 0.93},
+	"all":        {0.955, 0.95},
+	"bilingual":  {0.98, 0.93},
+	"compound":   {0.97, 0.96},
+	"derivation": {0.87, 0.89},
+	"multiword":  {0.93, 0.95},
+	"shorttypo":  {0.93, 0.89},
+	"split":      {0.94, 0.89},
+	"synonym":    {0.95, 0.98},
+	"typo":       {0.97, 0.95},
+	"word":       {0.95, 0.96},
 }
 
 // TestRelevance runs the judged query set and checks recall@10 and nDCG@10,

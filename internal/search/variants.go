@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -15,16 +17,26 @@ import (
 // alternative (qword.alts), scored below the word itself:
 //
 //   - a synonym or variant from the thesaurus: polarisatie, polarisering;
+//     a narrower word (migranten: vluchtelingen); for two query words
+//     that are together an entry, its group ("digitale kloof": fracture
+//     numérique); for a typo, those of the word it stands for;
+//   - for a compound the texts do not hold, its parts' synonyms in every
+//     language (woonbegeleiding: accompagnement, logement), and relaxed,
+//     the words a long part starts (energiearmoede: energieleverancier);
 //   - a derivation: begeleiden, begeleiding; informeren, informatie;
-//     verhuren, verhuurkantoor;
+//     participeren, participatief; landbouwers, landbouw; verhuren,
+//     verhuurkantoor;
 //   - a compound split into words the texts hold: budgetmeter, "budget
 //     meter"; schuldbemiddeling, "schulden", "bemiddeling";
 //   - two query words the texts write as one: "budget meter", budgetmeter;
-//   - a word the texts hold only as the tail of compounds: buurtwerker in
-//     jeugdbuurtwerker.
+//   - for a word the texts hold seldom or not at all, the compounds it
+//     ends (buurtwerker in jeugdbuurtwerker) and, when short, starts
+//     (taal: taalles);
+//   - for a typo, the parts of the compound it stands for and its near
+//     words in the other languages (accompagner: accompagnent).
 //
 // and, for the typos and the words a query word starts, its near terms
-// (expandWords).
+// (expandWords). weighByRarity then keeps each below the word itself.
 
 // qalt is another way to say a query word: terms that together stand for
 // it, in the practices of language lang ("": any).
@@ -36,6 +48,7 @@ type qalt struct {
 
 const (
 	synonymBoost    = 0.8
+	narrowerBoost   = 0.6 // a kind of the word (thesaurus: broad > narrow)
 	derivationBoost = 0.7
 	splitBoost      = 0.6
 	joinBoost       = 1.0
@@ -56,35 +69,185 @@ func (ix *Index) expand(v *request) error {
 	for i := range v.words {
 		w := &v.words[i]
 		ix.addTypoParts(w)
+		ix.addForeignNear(w)
 		ix.addSynonyms(w)
+		ix.addPartSynonyms(w)
+		if err := addPartStarts(ix.vocab, w); err != nil {
+			return err
+		}
 		addDerivations(ix.vocab, w)
 		if len(w.parts) == 0 {
 			addKnownSplit(ix.vocab, w)
 		}
-		if tails > 0 && addTails(ix.vocab, w) {
-			tails--
+		tails -= addTails(ix.vocab, w, tails)
+		if err := addHeads(ix.vocab, w); err != nil {
+			return err
 		}
 	}
-	return addJoins(ix.vocab, v.words, v.clauses)
+	ix.addPhraseSynonyms(v.words, v.clauses)
+	if err := addJoins(ix.vocab, v.words, v.clauses); err != nil {
+		return err
+	}
+	return ix.weighByRarity(v.words)
 }
 
-// addTypoParts adds, for a typo, the compound parts of the words one edit
-// away, as the word itself has them (armoedebestrjding -> armoede
-// bestrijding), scored as the typo.
+// weighByRarity keeps each other way of saying a word the texts hold below
+// the word itself. A term scores by its boost times its idf squared (BM25
+// and Bleve's query weight), so a synonym rarer than the word would score
+// above it in a text of the same length: polarisering, rarer than
+// polarisatie, or a French stem, rare in an index of mostly Dutch texts.
+// Its boost is scaled by (idf(word)/idf(term))², never raised.
+func (ix *Index) weighByRarity(words []qword) error {
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		return err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	docs, err := rd.DocCount()
+	if err != nil {
+		return err
+	}
+	idfs := map[string]float64{}
+	idf := func(t string) (float64, error) {
+		if v, ok := idfs[t]; ok {
+			return v, nil
+		}
+		r, err := rd.TermFieldReader(context.Background(), []byte(t), fAll, false, false, false)
+		if err != nil {
+			return 0, err
+		}
+		df := float64(r.Count())
+		if err := r.Close(); err != nil {
+			return 0, err
+		}
+		v := math.Log(1 + (float64(docs)-df+0.5)/(df+0.5))
+		idfs[t] = v
+		return v, nil
+	}
+	// scale is the factor of a term of idf it against a word of idf iw.
+	scale := func(iw, it float64) float64 { return min(1, (iw*iw)/(it*it)) }
+	for i := range words {
+		w := &words[i]
+		if w.whole == "" {
+			continue
+		}
+		iw, err := idf(w.whole)
+		if err != nil {
+			return err
+		}
+		if none := math.Log(1 + (float64(docs)+0.5)/0.5); iw >= none {
+			// The word is in no text: a typo stays below the most
+			// used word it stands for.
+			for _, n := range w.near {
+				if n.boost == typoBoost {
+					it, err := idf(n.stem)
+					if err != nil {
+						return err
+					}
+					iw = min(iw, it)
+				}
+			}
+			if iw >= none {
+				continue
+			}
+		}
+		for j := range w.near {
+			it, err := idf(w.near[j].stem)
+			if err != nil {
+				return err
+			}
+			w.near[j].boost *= scale(iw, it)
+		}
+		for j := range w.alts {
+			rarest := 0.0
+			for _, t := range w.alts[j].terms {
+				it, err := idf(t)
+				if err != nil {
+					return err
+				}
+				rarest = max(rarest, it)
+			}
+			w.alts[j].boost *= scale(iw, rarest)
+		}
+	}
+	return nil
+}
+
+// addPhraseSynonyms adds, for two query words that follow each other and
+// are together an entry of the thesaurus, the other entries of its group
+// as an alternative of both, so a practice that says it otherwise has
+// both ("digitale kloof": fracture numérique).
+func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
+	for i := 0; i+1 < len(clauses); i++ {
+		a, b := clauses[i].opts, clauses[i+1].opts
+		if len(a) != 1 || len(b) != 1 || a[0].word < 0 || b[0].word < 0 {
+			continue
+		}
+		wa, wb := &words[a[0].word], &words[b[0].word]
+		for _, syn := range ix.thesaurus.PhraseSynonyms([]string{wa.raw, wb.raw}) {
+			d := stems(syn)
+			foreign := ix.foreignAlts(syn, d, synonymBoost)
+			for _, w := range []*qword{wa, wb} {
+				w.addAlt(d, synonymBoost)
+				for _, f := range foreign {
+					w.addLangAlt(f)
+				}
+			}
+		}
+	}
+}
+
+// addTypoParts gives a typo the compound parts of the words one edit
+// away, as the word itself would have them (armoedebestrjding -> armoede
+// bestrijding): those of the first as its own parts (so a relaxed search
+// may find a part alone, as for the word typed right), those of the others
+// as alternatives scored as the typo.
 func (ix *Index) addTypoParts(w *qword) {
 	if !w.typo || ix.dc == nil {
 		return
 	}
-	for _, n := range w.near {
-		if n.boost != typoBoost {
+	for _, c := range w.corrections {
+		parts := ix.compoundParts(c)
+		if len(parts) < 2 {
 			continue
 		}
-		var parts []string
-		for _, p := range ix.dc.TopSplit(n.word) {
-			parts = append(parts, p.Word)
+		if len(w.parts) == 0 {
+			w.setParts(parts)
+			continue
 		}
-		if len(parts) > 1 {
-			w.addAlt(stems(parts), typoBoost*splitBoost)
+		var words []string
+		for _, p := range parts {
+			words = append(words, p.word)
+		}
+		w.addAlt(stems(words), typoBoost*splitBoost)
+	}
+}
+
+// maxForeignNear caps the near words of an unknown word looked up in the
+// other languages.
+const maxForeignNear = 16
+
+// addForeignNear adds, for a word the texts do not hold, the terms of its
+// near words in the other languages, in the practices of that language:
+// a French text indexes accompagnent with the French stemmer
+// (accompagner: accompagnent). Only the terms its analyzer changed: a
+// word it leaves as written is likely none of that language.
+func (ix *Index) addForeignNear(w *qword) {
+	if !w.typo {
+		return
+	}
+	for _, n := range w.near[:min(len(w.near), maxForeignNear)] {
+		for _, a := range ix.foreignTerms(n.word, n.stem) {
+			// A term as written is no word of that language (a Dutch
+			// tag in a French practice), only rarer there.
+			if a.terms[0] != n.word {
+				a.boost = n.boost
+				w.addLangAlt(a)
+			}
 		}
 	}
 }
@@ -135,24 +298,132 @@ func stems(words []string) []string {
 	return out
 }
 
+// addSynonyms adds the word's synonyms in the thesaurus and, for a typo,
+// those of the words it stands for, scored as the typo (scool: school,
+// école).
 func (ix *Index) addSynonyms(w *qword) {
-	for _, syn := range ix.thesaurus.Synonyms(w.raw) {
-		dutch := stems(syn)
-		w.addAlt(dutch, synonymBoost)
-		for _, a := range ix.foreignAlts(syn, dutch, synonymBoost) {
+	add := func(word string, boost float64) {
+		for _, syn := range ix.thesaurus.Synonyms(word) {
+			dutch := stems(syn)
+			w.addAlt(dutch, boost)
+			for _, a := range ix.foreignAlts(syn, dutch, boost) {
+				w.addLangAlt(a)
+			}
+		}
+	}
+	add(w.raw, synonymBoost)
+	for _, n := range ix.thesaurus.Narrower(w.raw) {
+		dutch := stems(n)
+		w.addAlt(dutch, narrowerBoost)
+		for _, a := range ix.foreignAlts(n, dutch, narrowerBoost) {
 			w.addLangAlt(a)
 		}
 	}
+	if w.typo {
+		for _, c := range w.corrections {
+			add(c, synonymBoost*typoBoost)
+		}
+	}
+}
+
+// maxPartAlts caps the alternatives of one compound part.
+const maxPartAlts = 8
+
+// addPartSynonyms adds, for a compound the texts do not hold, the one-word
+// synonyms of each of its parts, in every language, as alternatives of
+// that part: woonbegeleiding is also an accompagnement towards a logement.
+func (ix *Index) addPartSynonyms(w *qword) {
+	if !w.typo || len(w.parts) < 2 {
+		return
+	}
+	for i := range w.parts {
+		p := &w.parts[i]
+		add := func(a qalt) {
+			if len(p.alts) >= maxPartAlts || len(a.terms) != 1 || a.terms[0] == p.stem {
+				return
+			}
+			for _, b := range p.alts {
+				if b.lang == a.lang && b.terms[0] == a.terms[0] {
+					return
+				}
+			}
+			p.alts = append(p.alts, a)
+			if a.lang == "" {
+				w.terms = append(w.terms, a.terms...)
+				return
+			}
+			if w.langTerms == nil {
+				w.langTerms = make(map[string][]string)
+			}
+			w.langTerms[a.lang] = append(w.langTerms[a.lang], a.terms...)
+		}
+		for _, syn := range ix.thesaurus.Synonyms(p.word) {
+			if len(syn) != 1 {
+				continue
+			}
+			d := stems(syn)
+			if len(d) == 1 {
+				add(qalt{terms: d, boost: synonymBoost})
+			}
+			for _, a := range ix.foreignAlts(syn, d, synonymBoost) {
+				add(a)
+			}
+		}
+	}
+}
+
+// maxPartStarts caps the indexed words a compound part stands for alone.
+const maxPartStarts = 8
+
+// addPartStarts adds to each long part of a compound the indexed words it
+// starts, for a relaxed search: a text may speak of the thing in other
+// compounds (energiearmoede: energieleverancier, energieconsulent).
+func addPartStarts(v *vocab.Vocabulary, w *qword) error {
+	if len(w.parts) < 2 {
+		return nil
+	}
+	for i := range w.parts {
+		p := &w.parts[i]
+		if utf8.RuneCountInString(p.word) < prefixMinLen {
+			continue
+		}
+		have := map[string]bool{p.stem: true, w.whole: true}
+		if err := v.WithPrefix(p.word, func(word string, _ int) bool {
+			if st := dutch.Stem(word); !have[st] && !strings.HasPrefix(word, w.raw) {
+				have[st] = true
+				p.starts = append(p.starts, st)
+			}
+			return len(p.starts) < maxPartStarts
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // derivationSuffixes are the endings of Dutch words of one family that the
 // stemmer leaves apart: the verb, the action noun and the person
 // (begeleiden, begeleiding, begeleider), -eren verbs and their -atie and
-// -ering nouns (informeren, informatie; polariseren, polarisering).
+// -ering nouns and -atief adjectives (informeren, informatie; polariseren,
+// polarisering; participeren, participatief).
 var derivationSuffixes = [][]string{
 	{"en", "ing", "er", "ers"},
-	{"eren", "atie", "ering", "ator"},
+	{"eren", "atie", "ering", "ator", "atief", "atieve"},
 }
+
+// adjectiveSuffixes make an adjective of the family, a looser match
+// (participatief ontwerp is not yet participeren).
+var adjectiveSuffixes = map[string]bool{"atief": true, "atieve": true}
+
+const adjectiveBoost = 0.4
+
+// personSuffixes make a person of a thing: landbouw, landbouwer.
+var personSuffixes = []string{"er", "ers"}
+
+// maxRootRatio: a person's thing stands for the person only when the texts
+// use it at most this many times as often as the word typed (werkers is
+// no werk).
+const maxRootRatio = 20
 
 const minDerivationStem = 4 // letters left when the suffix is taken off
 
@@ -166,9 +437,22 @@ func addDerivations(v *vocab.Vocabulary, w *qword) {
 			}
 			for _, to := range family {
 				if to != from && v.Count(base+to) > 0 {
-					w.addAlt([]string{dutch.Stem(base + to)}, derivationBoost)
+					b := derivationBoost
+					if adjectiveSuffixes[to] {
+						b = adjectiveBoost
+					}
+					w.addAlt([]string{dutch.Stem(base + to)}, b)
 				}
 			}
+		}
+	}
+	for _, suffix := range personSuffixes {
+		base, ok := strings.CutSuffix(w.raw, suffix)
+		if !ok || utf8.RuneCountInString(base) < minDerivationStem {
+			continue
+		}
+		if n := v.Count(base); n > 0 && n <= maxRootRatio*max(1, v.Count(w.raw)) {
+			w.addAlt([]string{dutch.Stem(base)}, derivationBoost)
 		}
 	}
 	// The verb's root starts its other forms: verhuren -> verhuur ->
@@ -206,25 +490,128 @@ func verbRoot(w string) string {
 
 // Tails of compounds.
 const (
-	minTailWord = 6  // letters of a query word looked up as a tail
+	minTailWord = 4  // letters of a query word looked up as a tail
 	maxTails    = 16 // compounds a word may stand for
 	tailBoost   = 0.7
+	// maxTailSource is the most a word may be used in the texts to be
+	// looked up as a tail: a word used more is found as it is.
+	maxTailSource = 3
 	// maxTailLookups bounds the words of one search looked up as tails:
 	// each lookup reads the whole vocabulary.
 	maxTailLookups = 2
 )
 
-// addTails adds, for a word the texts do not hold, the compounds they hold
-// that end with it: a jeugdbuurtwerker is a buurtwerker. It reports whether
-// it looked.
-func addTails(v *vocab.Vocabulary, w *qword) bool {
-	if w.whole == "" || utf8.RuneCountInString(w.raw) < minTailWord || v.Count(w.raw) > 0 {
-		return false
+// addTails adds, for a word the texts hold seldom or not at all, the
+// compounds they hold that end with it: a jeugdbuurtwerker is a
+// buurtwerker, a moestuin a tuin. For a typo, the same for the words it
+// stands for (tuim: tuin, moestuin). It looks up at most budget words and
+// returns how many it looked up.
+func addTails(v *vocab.Vocabulary, w *qword, budget int) int {
+	if w.whole == "" {
+		return 0
 	}
-	for _, c := range v.EndingWith(w.raw, maxTails) {
-		w.addAlt([]string{dutch.Stem(c)}, tailBoost)
+	type source struct {
+		word  string
+		boost float64
 	}
-	return true
+	var sources []source
+	if !w.typo || utf8.RuneCountInString(w.raw) >= shortWordLen {
+		sources = append(sources, source{w.raw, tailBoost})
+	}
+	if w.typo {
+		for _, n := range w.near {
+			if n.boost == typoBoost {
+				sources = append(sources, source{n.word, tailBoost * typoBoost})
+			}
+		}
+	}
+	used := 0
+	for _, src := range sources {
+		if used >= budget {
+			break
+		}
+		if utf8.RuneCountInString(src.word) < minTailWord || v.Count(src.word) > maxTailSource {
+			continue
+		}
+		used++
+		short := utf8.RuneCountInString(src.word) < shortTailWord
+		for _, c := range v.EndingWith(src.word, maxTails) {
+			if head := strings.TrimSuffix(c, src.word); short && !knownHead(v, head) && !endsInConsonant(head) {
+				continue
+			}
+			w.addAlt([]string{dutch.Stem(c)}, src.boost)
+		}
+	}
+	return used
+}
+
+// addHeads adds, for a short word (4 or 5 letters) the texts hold seldom,
+// and for the short words a typo stands for, the compounds the texts hold
+// that start with it, as longer words match the words they start
+// (expandWords): taal: taalles, taalbarrière. Only where the rest starts
+// with a consonant, as a compound's second word mostly does, not an
+// inflection or a suffix (taalen, tuinieren).
+func addHeads(v *vocab.Vocabulary, w *qword) error {
+	if w.whole == "" {
+		return nil
+	}
+	type source struct {
+		word  string
+		boost float64
+	}
+	var sources []source
+	if !w.typo {
+		sources = append(sources, source{w.raw, tailBoost})
+	} else {
+		for _, n := range w.near {
+			if n.boost == typoBoost {
+				sources = append(sources, source{n.word, tailBoost * typoBoost})
+			}
+		}
+	}
+	for _, src := range sources {
+		n := utf8.RuneCountInString(src.word)
+		if n < minTailWord || n >= prefixMinLen || v.Count(src.word) > maxTailSource {
+			continue
+		}
+		added := 0
+		if err := v.WithPrefix(src.word, func(c string, _ int) bool {
+			if rest := c[len(src.word):]; len(rest) >= 3 && endsInConsonant(rest[:1]) {
+				w.addAlt([]string{dutch.Stem(c)}, src.boost)
+				added++
+			}
+			return added < maxTails
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shortTailWord: a tail shorter than this ends many words that are no
+// compounds of it (digi-taal, vergade-ring), so the rest of the compound
+// must be a word the texts hold, or end as the first word of a compound
+// mostly does, in a consonant (moes-tuin), not as a word's syllables
+// before a suffix do.
+const shortTailWord = 6
+
+// endsInConsonant reports whether w ends in a consonant.
+func endsInConsonant(w string) bool {
+	return w != "" && !strings.ContainsRune("aeiouy", rune(w[len(w)-1]))
+}
+
+// knownHead reports whether head, the start of a compound, is a word the
+// texts hold, with or without a linking s or e (gemeenschaps-, kinder-).
+func knownHead(v *vocab.Vocabulary, head string) bool {
+	if v.Count(head) > 0 {
+		return true
+	}
+	for _, link := range []string{"s", "e"} {
+		if h, ok := strings.CutSuffix(head, link); ok && len(h) >= dutch.MinPartLen && v.Count(h) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // addKnownSplit splits a compound that the decompounding dictionary does

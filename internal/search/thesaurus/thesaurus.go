@@ -23,9 +23,18 @@ import (
 // binary ships one (thesaurus.txt); the Vlaams platform may give the
 // server its own (Load), in the same format: one group of words
 // per line, separated by commas, # for comments.
+//
+// A line "broad > narrow, narrower" says the words after > are kinds of
+// the word before it: a search for the broad word also finds them (below
+// its synonyms), a search for one of them not the broad word
+// (migrant > nieuwkomer, vluchteling).
 type Thesaurus struct {
-	groups [][]string       // the words of each group: lower-cased, folded
-	byStem map[string][]int // the groups of each one-word entry, by its stem
+	groups   [][]string       // the words of each group: lower-cased, folded
+	byStem   map[string][]int // the groups of each one-word entry, by its stem
+	byPhrase map[string][]int // the groups of each entry of several words, by phraseKey
+	// narrower are the narrower entries of each one-word broad entry, by
+	// its stem.
+	narrower map[string][]string
 }
 
 //go:embed thesaurus.txt
@@ -73,7 +82,7 @@ func Load(path string) (*Thesaurus, error) {
 // fewer than two words, an entry that is too long or not UTF-8 is an
 // error with its line number.
 func Parse(b []byte) (*Thesaurus, error) {
-	t := &Thesaurus{byStem: make(map[string][]int)}
+	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int), narrower: make(map[string][]string)}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -83,18 +92,25 @@ func Parse(b []byte) (*Thesaurus, error) {
 		if !utf8.ValidString(text) {
 			return nil, fmt.Errorf("line %d: not UTF-8", line)
 		}
-		var group []string
-		seen := map[string]bool{}
-		for _, e := range strings.Split(text, ",") {
-			e = strings.Join(strings.Fields(dutch.Fold(e)), " ")
-			if e == "" || seen[e] {
-				continue
+		if broad, narrow, ok := strings.Cut(text, ">"); ok {
+			b, err := entries(broad, line)
+			if err != nil {
+				return nil, err
 			}
-			if len(e) > maxEntryLen {
-				return nil, fmt.Errorf("line %d: %q is longer than %d bytes", line, e, maxEntryLen)
+			n, err := entries(narrow, line)
+			if err != nil {
+				return nil, err
 			}
-			seen[e] = true
-			group = append(group, e)
+			if len(b) != 1 || len(dutch.Words(b[0])) != 1 || len(n) == 0 || len(n) > maxGroupWords {
+				return nil, fmt.Errorf("line %d: a narrower line has one word, >, and 1 to %d entries", line, maxGroupWords)
+			}
+			k := dutch.Stem(dutch.Words(b[0])[0])
+			t.narrower[k] = append(t.narrower[k], n...)
+			continue
+		}
+		group, err := entries(text, line)
+		if err != nil {
+			return nil, err
 		}
 		if len(group) < 2 || len(group) > maxGroupWords {
 			return nil, fmt.Errorf("line %d: a group has 2 to %d words, this one %d", line, maxGroupWords, len(group))
@@ -102,10 +118,18 @@ func Parse(b []byte) (*Thesaurus, error) {
 		id := len(t.groups)
 		t.groups = append(t.groups, group)
 		for _, e := range group {
-			if ws := dutch.Words(e); len(ws) == 1 {
-				k := dutch.Stem(ws[0])
-				if n := len(t.byStem[k]); n == 0 || t.byStem[k][n-1] != id {
-					t.byStem[k] = append(t.byStem[k], id)
+			ws := dutch.Words(e)
+			m := t.byStem
+			k := ""
+			switch {
+			case len(ws) == 1:
+				k = dutch.Stem(ws[0])
+			case len(ws) > 1:
+				m, k = t.byPhrase, phraseKey(ws)
+			}
+			if k != "" {
+				if n := len(m[k]); n == 0 || m[k][n-1] != id {
+					m[k] = append(m[k], id)
 				}
 			}
 		}
@@ -134,6 +158,74 @@ func (t *Thesaurus) Synonyms(w string) [][]string {
 		}
 	}
 	return out
+}
+
+// entries are the comma-separated entries of text, folded, once each.
+func entries(text string, line int) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range strings.Split(text, ",") {
+		e = strings.Join(strings.Fields(dutch.Fold(e)), " ")
+		if e == "" || seen[e] {
+			continue
+		}
+		if len(e) > maxEntryLen {
+			return nil, fmt.Errorf("line %d: %q is longer than %d bytes", line, e, maxEntryLen)
+		}
+		seen[e] = true
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Narrower returns the entries narrower than the word w (lower-cased,
+// folded), each as its words; nil when there are none.
+func (t *Thesaurus) Narrower(w string) [][]string {
+	if t == nil {
+		return nil
+	}
+	var out [][]string
+	for _, e := range t.narrower[dutch.Stem(w)] {
+		out = append(out, dutch.Words(e))
+	}
+	return out
+}
+
+// PhraseSynonyms returns the other entries of the groups of the words ws
+// (lower-cased, folded) as one entry ("digitale kloof": fracture
+// numérique), each as its words; nil when they are no entry.
+func (t *Thesaurus) PhraseSynonyms(ws []string) [][]string {
+	if t == nil || len(ws) < 2 {
+		return nil
+	}
+	k := phraseKey(ws)
+	if k == "" {
+		return nil
+	}
+	var out [][]string
+	for _, id := range t.byPhrase[k] {
+		for _, e := range t.groups[id] {
+			if ews := dutch.Words(e); phraseKey(ews) != k {
+				out = append(out, ews)
+			}
+		}
+	}
+	return out
+}
+
+// phraseKey is the stems of the words of an entry that are no stop words
+// ("opvang van kinderen": "opvang kinder"); "" for fewer than two.
+func phraseKey(ws []string) string {
+	var stems []string
+	for _, w := range ws {
+		if !dutch.IsStopWord(w) {
+			stems = append(stems, dutch.Stem(w))
+		}
+	}
+	if len(stems) < 2 {
+		return ""
+	}
+	return strings.Join(stems, " ")
 }
 
 // Groups is the number of groups.
