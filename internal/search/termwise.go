@@ -108,6 +108,7 @@ type postingList struct {
 	idf    float64
 	rows   []int32
 	scores []float64
+	norms  []float32 // scratch of readPostings: Bleve's norms are float32s
 }
 
 // newTermwise starts the term-at-a-time matching of one search on rd; release
@@ -133,8 +134,8 @@ func (tw *termwise) release() {
 	clear(tw.results)
 }
 
-// maxTermwisePostings bounds the postings one search holds in memory (12
-// bytes each, 24 MiB; Index.maxPostings): a query whose terms have more
+// maxTermwisePostings bounds the postings one search holds in memory (16
+// bytes each, 32 MiB; Index.maxPostings): a query whose terms have more
 // runs on Bleve's searchers, which stream them. A search at 100,000
 // practices reads up to a few hundred thousand; 32 common words with their
 // expansions could ask for hundreds of millions.
@@ -180,7 +181,7 @@ func (f *freeLists) put(l *postingList) {
 }
 
 // size is the bytes of l's buffers.
-func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) }
+func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) + 4*cap(l.norms) }
 
 // termwiseMatches calls fn with the row and score of every document
 // matching q (caller holds t.mu), in no particular order; errNotTermwise
@@ -405,6 +406,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		// Room for every posting: the list grows no further.
 		l.rows = slices.Grow(l.rows, int(todo[i].r.Count()))
 		l.scores = slices.Grow(l.scores, int(todo[i].r.Count()))
+		l.norms = slices.Grow(l.norms[:0], int(todo[i].r.Count()))
 		docTerm := float64(todo[i].r.Count())
 		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
 		tw.lists[todo[i].key] = l
@@ -436,7 +438,11 @@ func (tw *termwise) avgLength(field string) (float64, error) {
 // readPostings reads the postings of r into l as doc table rows with
 // their BM25 score (Bleve's TermQueryScorer, before the query weight).
 func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable, r index.TermFieldReader, avg float64, l *postingList) error {
+	// First the postings (rows, term frequencies as Bleve's tf, norms),
+	// then the scores in a loop of their own: with the reader's calls in
+	// between, each score's two divisions waited for the last.
 	var tfd index.TermFieldDoc
+	norms := l.norms[:0]
 	for i := 0; ; i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -448,7 +454,7 @@ func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *d
 			return err
 		}
 		if d == nil {
-			return nil
+			break
 		}
 		row, err := res.row(rd, t, d.ID)
 		if err != nil {
@@ -463,16 +469,24 @@ func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *d
 		} else {
 			tf = math.Sqrt(float64(d.Freq))
 		}
-		var s float64
-		if avg > 0 {
-			fieldLength := 1 / (d.Norm * d.Norm)
-			s = l.idf * (tf * bsearch.BM25_k1) / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
-		} else {
-			s = tf * d.Norm * l.idf
-		}
 		l.rows = append(l.rows, row)
-		l.scores = append(l.scores, s)
+		l.scores = append(l.scores, tf)
+		norms = append(norms, float32(d.Norm))
 	}
+	l.norms = norms
+	// Bleve's TermQueryScorer: BM25 from the term frequency and the field
+	// norm (the field length is 1/norm²), or tf-idf without an average length.
+	k1, b := bsearch.BM25_k1, bsearch.BM25_b
+	for i, tf := range l.scores {
+		if avg > 0 {
+			norm := float64(norms[i])
+			fieldLength := 1 / (norm * norm)
+			l.scores[i] = l.idf * (tf * k1) / (tf + k1*(1-b+(b*fieldLength/avg)))
+		} else {
+			l.scores[i] = tf * float64(norms[i]) * l.idf
+		}
+	}
+	return nil
 }
 
 // acc accumulates, per row, how many kids of a node match and the sum of
