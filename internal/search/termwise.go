@@ -17,18 +17,22 @@ import (
 )
 
 // Term-at-a-time matching. The text queries build.go makes are trees of
-// term, disjunction and conjunction queries, and a search needs every match
-// with its score. Bleve's searchers find them a document at a time: each
-// match of each term becomes a DocumentMatch that climbs the tree through
-// every disjunction's merge, which was most of a search's time when a query
-// matches tens of thousands of practices. termwise reads each term's
-// postings once per search, straight into doc table rows with their BM25
-// score, and combines them per node in dense accumulators: the same matches
-// and, up to the order of floating-point additions, the same scores as
-// Bleve's searchers (termwise_test.go compares them). The passes of one
-// search (strict, relaxed, the suggestion's check) share the postings they
-// read. A query with any other kind of node (a phrase, an exclusion) runs
-// on Bleve's searchers (textMatches).
+// term, disjunction, conjunction and (must, must-not) Boolean queries, and a
+// search needs every match with its score. Bleve's searchers find them a
+// document at a time: each match of each term becomes a DocumentMatch that
+// climbs the tree through every disjunction's merge, which was most of a
+// search's time when a query matches tens of thousands of practices.
+// termwise reads each term's postings once per search, straight into doc
+// table rows with their BM25 score, and combines them per node in dense
+// accumulators: the same matches and, up to the order of floating-point
+// additions, the same scores as Bleve's searchers (termwise_test.go
+// compares them). The passes of one search (the strict count, the page,
+// the relaxed query, the suggestion's check) share the postings read and
+// the matches found. The terms are read, and the root's clauses evaluated,
+// on up to GOMAXPROCS goroutines. A search holds at most
+// maxTermwisePostings postings; a query over that, or with another kind of
+// node (a phrase, as the query's -exclusions are), runs on Bleve's
+// searchers (textMatches).
 
 // twNode is a compiled query node: a term (field, term, boost), or a
 // disjunction (at least min of its kids) or a conjunction of kids.
@@ -239,7 +243,7 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 }
 
 // errNotTermwise: the query holds a node termwise does not evaluate.
-var errNotTermwise = errors.New("search: not a term, disjunction and conjunction tree")
+var errNotTermwise = errors.New("search: a query node termwise does not evaluate")
 
 // each calls fn with every leaf of n but those of exclusions.
 func (n *twNode) each(fn func(*twNode)) {
