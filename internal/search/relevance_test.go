@@ -80,14 +80,7 @@ func testRelevance(t *testing.T, plan *actionplan.Plan) {
 		t.Fatal(err)
 	}
 	refs := refIndex(corpus)
-	b, err := os.ReadFile(filepath.Join("testdata", "judgements.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var js []judgement
-	if err := json.Unmarshal(b, &js); err != nil {
-		t.Fatal(err)
-	}
+	js := loadJudgements(t)
 	if len(js) < 80 {
 		t.Fatalf("only %d judged queries", len(js))
 	}
@@ -147,6 +140,20 @@ func testRelevance(t *testing.T, plan *actionplan.Plan) {
 		check(c, cs.n, cs.recall/cs.n, cs.ndcg/cs.n)
 	}
 	check("all", float64(len(js)), sumRecall/float64(len(js)), sumNDCG/float64(len(js)))
+}
+
+// loadJudgements reads the judged query set.
+func loadJudgements(t *testing.T) []judgement {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "judgements.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js []judgement
+	if err := json.Unmarshal(b, &js); err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 func recallAt(got []string, rel map[string]int, k int) float64 {

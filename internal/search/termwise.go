@@ -152,36 +152,49 @@ var errTooManyPostings = errors.New("search: too many postings to match term at 
 // 100,000 practices reads megabytes of postings, which would otherwise be
 // garbage every time (and grow the heap to its limit). It keeps at most
 // keptListBytes of them; sync.Pool would drop them at every collection.
-var lists = &freeLists{}
+var lists = &freeList[*postingList]{most: keptListBytes, weigh: (*postingList).size}
 
 const keptListBytes = 32 << 20
 
-type freeLists struct {
-	mu    sync.Mutex
-	free  []*postingList
-	bytes int
+// freeList keeps released things for reuse, up to a total weight.
+type freeList[T any] struct {
+	mu     sync.Mutex
+	free   []T
+	weight int
+	most   int
+	weigh  func(T) int
 }
 
-func (f *freeLists) get() *postingList {
+// get returns a kept thing, ok false when there is none.
+func (f *freeList[T]) get() (x T, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if n := len(f.free); n > 0 {
-		l := f.free[n-1]
+		x = f.free[n-1]
 		f.free = f.free[:n-1]
-		f.bytes -= l.size()
+		f.weight -= f.weigh(x)
+		return x, true
+	}
+	return x, false
+}
+
+// put keeps x if it fits.
+func (f *freeList[T]) put(x T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if w := f.weigh(x); f.weight+w <= f.most {
+		f.free = append(f.free, x)
+		f.weight += w
+	}
+}
+
+// newList returns an empty posting list, with kept buffers if there are.
+func newList() *postingList {
+	if l, ok := lists.get(); ok {
 		l.rows, l.scores = l.rows[:0], l.scores[:0]
 		return l
 	}
 	return new(postingList)
-}
-
-func (f *freeLists) put(l *postingList) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.bytes+l.size() <= keptListBytes {
-		f.free = append(f.free, l)
-		f.bytes += l.size()
-	}
 }
 
 // size is the bytes of l's buffers.
@@ -206,7 +219,7 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 		tw.accs = ix.accs.Load()
 		if tw.accs == nil || tw.accs.rows != len(t.rows) {
 			// The table grew (or shrank): accumulators of its size.
-			tw.accs = &accPool{rows: len(t.rows)}
+			tw.accs = newAccPool(len(t.rows))
 			ix.accs.Store(tw.accs)
 		}
 		if err := tw.read(ctx, ix.resolver(tw.rd, t), t, n); err != nil {
@@ -217,7 +230,7 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 		// term by 1.
 		weights := map[*twNode]float64{}
 		var sumSq float64
-		n.each(func(leaf *twNode) {
+		n.each(false, func(leaf *twNode) {
 			w := leaf.boost * tw.lists[fieldTerm{leaf.field, leaf.term}].idf
 			weights[leaf] = w
 			sumSq += w * w
@@ -245,28 +258,18 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 // errNotTermwise: the query holds a node termwise does not evaluate.
 var errNotTermwise = errors.New("search: a query node termwise does not evaluate")
 
-// each calls fn with every leaf of n but those of exclusions.
-func (n *twNode) each(fn func(*twNode)) {
+// each calls fn with every leaf of n; with exclusions set, the leaves of
+// exclusions too (they are read, but do not count in the query norm).
+func (n *twNode) each(exclusions bool, fn func(*twNode)) {
 	if n.leaf {
 		fn(n)
 		return
 	}
 	for _, k := range n.kids {
-		k.each(fn)
+		k.each(exclusions, fn)
 	}
-}
-
-// eachTerm calls fn with every leaf of n, exclusions included.
-func (n *twNode) eachTerm(fn func(*twNode)) {
-	if n.leaf {
-		fn(n)
-		return
-	}
-	for _, k := range n.kids {
-		k.eachTerm(fn)
-	}
-	if n.exclude != nil {
-		n.exclude.eachTerm(fn)
+	if exclusions && n.exclude != nil {
+		n.exclude.each(exclusions, fn)
 	}
 }
 
@@ -379,7 +382,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	var err error
 	have := tw.postings
 	opened := map[fieldTerm]bool{}
-	n.eachTerm(func(leaf *twNode) {
+	n.each(true, func(leaf *twNode) {
 		key := fieldTerm{leaf.field, leaf.term}
 		if _, ok := tw.lists[key]; ok || err != nil || opened[key] {
 			return
@@ -406,7 +409,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	tw.postings = have
 	for i := range todo {
-		l := lists.get()
+		l := newList()
 		// Room for every posting: the list grows no further.
 		l.rows = slices.Grow(l.rows, int(todo[i].r.Count()))
 		l.scores = slices.Grow(l.scores, int(todo[i].r.Count()))
@@ -516,18 +519,17 @@ func (a *acc) add(row int32, s float64) {
 // and is cleaned (the rows it touched) on the way back.
 type accPool struct {
 	rows int
-	mu   sync.Mutex
-	free []*acc
+	kept freeList[*acc]
 }
 
 const keptAccs = 16
 
+func newAccPool(rows int) *accPool {
+	return &accPool{rows: rows, kept: freeList[*acc]{most: keptAccs, weigh: func(*acc) int { return 1 }}}
+}
+
 func (p *accPool) get() *acc {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		a := p.free[n-1]
-		p.free = p.free[:n-1]
+	if a, ok := p.kept.get(); ok {
 		return a
 	}
 	return &acc{sum: make([]float64, p.rows), cnt: make([]uint16, p.rows)}
@@ -541,9 +543,5 @@ func (p *accPool) put(a *acc) {
 		a.sum[row], a.cnt[row] = 0, 0
 	}
 	a.touched, a.out = a.touched[:0], a.out[:0]
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.free) < keptAccs {
-		p.free = append(p.free, a)
-	}
+	p.kept.put(a)
 }

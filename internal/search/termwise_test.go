@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -24,26 +22,10 @@ func TestTermwiseMatchesBleve(t *testing.T) {
 		"huiswerkbegeleiding", "energiearmoede", "jongeren OF ouderen", "wijkteam straathoekwerk gezinnen", "xyzzyq",
 		"vrijwiligers", "netwerk samenwerking school", "mantelzorgers ondersteunen", "taalcafé nieuwkomers Gent"}
 	// And the judged queries, over the generated corpus.
-	b, err := os.ReadFile(filepath.Join("testdata", "judgements.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var js []judgement
-	if err := json.Unmarshal(b, &js); err != nil {
-		t.Fatal(err)
-	}
-	for _, j := range js {
+	for _, j := range loadJudgements(t) {
 		queries = append(queries, j.Query)
 	}
-	adv, err := ix.bl.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
+	rd := openReader(t, ix)
 	compared := 0
 	for _, q := range queries {
 		v, err := ix.validate(Request{Query: q, First: 10})
@@ -140,16 +122,7 @@ func TestTermwiseBound(t *testing.T) {
 		}
 	}
 	// The bound holds: reading the terms of a query over it reads none.
-	adv, err := bounded.bl.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
-	tw, err := bounded.newTermwise(rd)
+	tw, err := bounded.newTermwise(openReader(t, bounded))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,5 +133,40 @@ func TestTermwiseBound(t *testing.T) {
 	bounded.table.mu.RUnlock()
 	if !errors.Is(err, errTooManyPostings) || tw.postings != 0 || len(tw.lists) != 0 {
 		t.Errorf("over the bound: err %v, %d postings in %d lists held", err, tw.postings, len(tw.lists))
+	}
+}
+
+// openReader opens a reader of ix's index, closed when the test ends.
+func openReader(t *testing.T, ix *Index) index.IndexReader {
+	t.Helper()
+	adv, err := ix.bl.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rd.Close() })
+	return rd
+}
+
+// TestFreeListKeepsItsWeight: a free list keeps released things up to its
+// weight, and gives them back once.
+func TestFreeListKeepsItsWeight(t *testing.T) {
+	f := freeList[[]byte]{most: 10, weigh: func(b []byte) int { return len(b) }}
+	f.put(make([]byte, 6))
+	f.put(make([]byte, 5)) // 11 > 10: dropped
+	f.put(make([]byte, 4))
+	var got []int
+	for {
+		b, ok := f.get()
+		if !ok {
+			break
+		}
+		got = append(got, len(b))
+	}
+	if !slices.Equal(got, []int{4, 6}) || f.weight != 0 {
+		t.Errorf("kept %v (weight %d after taking them), want [4 6] and 0", got, f.weight)
 	}
 }
