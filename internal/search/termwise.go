@@ -165,17 +165,31 @@ type freeList[T any] struct {
 	weigh  func(T) int
 }
 
-// get returns a kept thing, ok false when there is none.
-func (f *freeList[T]) get() (x T, ok bool) {
+// get returns the lightest kept thing of at least weight w, else the
+// heaviest; ok false when none is kept.
+func (f *freeList[T]) get(w int) (x T, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if n := len(f.free); n > 0 {
-		x = f.free[n-1]
-		f.free = f.free[:n-1]
-		f.weight -= f.weigh(x)
-		return x, true
+	best := -1
+	for i, y := range f.free {
+		yw := f.weigh(y)
+		if best < 0 {
+			best = i
+			continue
+		}
+		bw := f.weigh(f.free[best])
+		if (yw >= w && (bw < w || yw < bw)) || (bw < w && yw > bw) {
+			best = i
+		}
 	}
-	return x, false
+	if best < 0 {
+		return x, false
+	}
+	x = f.free[best]
+	f.free[best] = f.free[len(f.free)-1]
+	f.free = f.free[:len(f.free)-1]
+	f.weight -= f.weigh(x)
+	return x, true
 }
 
 // put keeps x if it fits.
@@ -188,13 +202,17 @@ func (f *freeList[T]) put(x T) {
 	}
 }
 
-// newList returns an empty posting list, with kept buffers if there are.
-func newList() *postingList {
-	if l, ok := lists.get(); ok {
-		l.rows, l.scores = l.rows[:0], l.scores[:0]
-		return l
+// newList returns an empty posting list with room for n postings, in
+// kept buffers where they fit.
+func newList(n int) *postingList {
+	l, ok := lists.get(16 * n)
+	if !ok {
+		l = new(postingList)
 	}
-	return new(postingList)
+	l.rows = slices.Grow(l.rows[:0], n)
+	l.scores = slices.Grow(l.scores[:0], n)
+	l.norms = slices.Grow(l.norms[:0], n)
+	return l
 }
 
 // size is the bytes of l's buffers.
@@ -409,11 +427,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	tw.postings = have
 	for i := range todo {
-		l := newList()
-		// Room for every posting: the list grows no further.
-		l.rows = slices.Grow(l.rows, int(todo[i].r.Count()))
-		l.scores = slices.Grow(l.scores, int(todo[i].r.Count()))
-		l.norms = slices.Grow(l.norms[:0], int(todo[i].r.Count()))
+		l := newList(int(todo[i].r.Count())) // room for every posting: it grows no further
 		docTerm := float64(todo[i].r.Count())
 		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
 		tw.lists[todo[i].key] = l
@@ -522,14 +536,14 @@ type accPool struct {
 	kept freeList[*acc]
 }
 
-const keptAccs = 16
+const keptAccs = 24
 
 func newAccPool(rows int) *accPool {
 	return &accPool{rows: rows, kept: freeList[*acc]{most: keptAccs, weigh: func(*acc) int { return 1 }}}
 }
 
 func (p *accPool) get() *acc {
-	if a, ok := p.kept.get(); ok {
+	if a, ok := p.kept.get(1); ok {
 		return a
 	}
 	return &acc{sum: make([]float64, p.rows), cnt: make([]uint16, p.rows)}

@@ -152,21 +152,23 @@ func openReader(t *testing.T, ix *Index) index.IndexReader {
 }
 
 // TestFreeListKeepsItsWeight: a free list keeps released things up to its
-// weight, and gives them back once.
+// weight, and gives back the lightest that weighs enough, else the
+// heaviest, each once.
 func TestFreeListKeepsItsWeight(t *testing.T) {
-	f := freeList[[]byte]{most: 10, weigh: func(b []byte) int { return len(b) }}
+	f := freeList[[]byte]{most: 12, weigh: func(b []byte) int { return len(b) }}
 	f.put(make([]byte, 6))
-	f.put(make([]byte, 5)) // 11 > 10: dropped
+	f.put(make([]byte, 7)) // 13 > 12: dropped
+	f.put(make([]byte, 2))
 	f.put(make([]byte, 4))
 	var got []int
-	for {
-		b, ok := f.get()
+	for _, want := range []int{3, 9, 0, 1} {
+		b, ok := f.get(want)
 		if !ok {
 			break
 		}
 		got = append(got, len(b))
 	}
-	if !slices.Equal(got, []int{4, 6}) || f.weight != 0 {
-		t.Errorf("kept %v (weight %d after taking them), want [4 6] and 0", got, f.weight)
+	if !slices.Equal(got, []int{4, 6, 2}) || f.weight != 0 {
+		t.Errorf("got %v (weight %d after taking them), want [4 6 2] and 0", got, f.weight)
 	}
 }
