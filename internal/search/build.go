@@ -33,7 +33,7 @@ func (v request) relaxable() bool {
 }
 
 // wordQuery matches one query word: the stemmed word in the text fields
-// (title boosted); its compound parts all together; its dictionary form;
+// (title and summary boosted); its compound parts all together; its dictionary form;
 // the indexed words it starts and, for a typo, those one edit away (near);
 // its alternatives (variants.go); relaxed, its compound parts alone; all
 // scored below exact matches.
@@ -41,6 +41,7 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
+		term(fSummary, w.whole, summaryBoost),
 	}
 	if len(w.parts) > 1 {
 		// All the parts, below the word: Bleve weighs the terms of a
@@ -112,6 +113,10 @@ func altQuery(a qalt) query.Query {
 	}
 	return query.NewConjunctionQuery(conj)
 }
+
+// summaryBoost scores a word in the summary, which says what a practice
+// does, above the same word further in its texts.
+const summaryBoost = 1
 
 // partsBoost scores a compound's parts together.
 const partsBoost = 0.6
