@@ -85,8 +85,9 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
 		if w.typo && nt.boost == typoBoost {
-			// The word meant: in the title too, as the word itself.
-			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost))
+			// The word meant: in the title and summary too, as the
+			// word itself.
+			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost), term(fSummary, nt.stem, summaryBoost*nt.boost))
 		}
 	}
 	for _, a := range w.alts {
