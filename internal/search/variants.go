@@ -298,30 +298,31 @@ func stems(words []string) []string {
 	return out
 }
 
-// addSynonyms adds the word's synonyms in the thesaurus and, for a typo,
-// those of the words it stands for, scored as the typo (scool: school,
-// école).
+// addSynonyms adds the word's synonyms and narrower words in the thesaurus
+// and, for a typo, those of the words it stands for, scored as the typo
+// (scool: school, école; gelt: geld, budget).
 func (ix *Index) addSynonyms(w *qword) {
-	add := func(word string, boost float64) {
+	add := func(word string, scale float64) {
 		for _, syn := range ix.thesaurus.Synonyms(word) {
 			dutch := stems(syn)
-			w.addAlt(dutch, boost)
-			for _, a := range ix.foreignAlts(syn, dutch, boost) {
+			w.addAlt(dutch, synonymBoost*scale)
+			for _, a := range ix.foreignAlts(syn, dutch, synonymBoost*scale) {
+				w.addLangAlt(a)
+			}
+		}
+		for _, n := range ix.thesaurus.Narrower(word) {
+			dutch := stems(n)
+			w.addAlt(dutch, narrowerBoost*scale)
+			for _, a := range ix.foreignAlts(n, dutch, narrowerBoost*scale) {
 				w.addLangAlt(a)
 			}
 		}
 	}
-	add(w.raw, synonymBoost)
-	for _, n := range ix.thesaurus.Narrower(w.raw) {
-		dutch := stems(n)
-		w.addAlt(dutch, narrowerBoost)
-		for _, a := range ix.foreignAlts(n, dutch, narrowerBoost) {
-			w.addLangAlt(a)
-		}
-	}
+	add(w.raw, 1)
 	if w.typo {
+		// The typo stands for its corrections, and for what they stand for.
 		for _, c := range w.corrections {
-			add(c, synonymBoost*typoBoost)
+			add(c, typoBoost)
 		}
 	}
 }
