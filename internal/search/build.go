@@ -49,7 +49,7 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		// on each term.
 		var conj []query.Query
 		for _, p := range w.parts {
-			alt := []query.Query{term(fAll, p.stem, partsBoost)}
+			alt := []query.Query{term(fAll, p.stem, partsBoost), term(fSummary, p.stem, partsBoost*summaryBoost*0.75)}
 			for _, a := range p.alts {
 				a.boost *= partsBoost
 				alt = append(alt, altQuery(a))
