@@ -49,7 +49,10 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		// on each term.
 		var conj []query.Query
 		for _, p := range w.parts {
-			alt := []query.Query{term(fAll, p.stem, partsBoost), term(fSummary, p.stem, partsBoost*summaryBoost*0.75)}
+			// A part in the summary adds to it, less than the word
+			// there would (buurtontmoeting: "een ontmoetingsplek voor
+			// de buurt").
+			alt := []query.Query{term(fAll, p.stem, partsBoost), term(fSummary, p.stem, partsBoost*summaryBoost/2)}
 			for _, a := range p.alts {
 				a.boost *= partsBoost
 				alt = append(alt, altQuery(a))
