@@ -33,7 +33,7 @@ func (v request) relaxable() bool {
 }
 
 // wordQuery matches one query word: the stemmed word in the text fields
-// (title boosted); its compound parts all together; its dictionary form;
+// (title and summary boosted); its compound parts all together; its dictionary form;
 // the indexed words it starts and, for a typo, those one edit away (near);
 // its alternatives (variants.go); relaxed, its compound parts alone; all
 // scored below exact matches.
@@ -41,6 +41,7 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	dis := []query.Query{
 		term(fAll, w.whole, 1),
 		term(fTitle, w.whole, 2),
+		term(fSummary, w.whole, summaryBoost),
 	}
 	if len(w.parts) > 1 {
 		// All the parts, below the word: Bleve weighs the terms of a
@@ -48,7 +49,10 @@ func wordQuery(w qword, relaxed bool) query.Query {
 		// on each term.
 		var conj []query.Query
 		for _, p := range w.parts {
-			alt := []query.Query{term(fAll, p.stem, partsBoost)}
+			// A part in the summary adds to it, less than the word
+			// there would (buurtontmoeting: "een ontmoetingsplek voor
+			// de buurt").
+			alt := []query.Query{term(fAll, p.stem, partsBoost), term(fSummary, p.stem, partsBoost*summaryBoost/2)}
 			for _, a := range p.alts {
 				a.boost *= partsBoost
 				alt = append(alt, altQuery(a))
@@ -84,8 +88,9 @@ func wordQuery(w qword, relaxed bool) query.Query {
 	for _, nt := range w.near {
 		dis = append(dis, term(fAll, nt.stem, nt.boost))
 		if w.typo && nt.boost == typoBoost {
-			// The word meant: in the title too, as the word itself.
-			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost))
+			// The word meant: in the title and summary too, as the
+			// word itself.
+			dis = append(dis, term(fTitle, nt.stem, 2*nt.boost), term(fSummary, nt.stem, summaryBoost*nt.boost))
 		}
 	}
 	for _, a := range w.alts {
@@ -112,6 +117,10 @@ func altQuery(a qalt) query.Query {
 	}
 	return query.NewConjunctionQuery(conj)
 }
+
+// summaryBoost scores a word in the summary, which says what a practice
+// does, above the same word further in its texts.
+const summaryBoost = 1
 
 // partsBoost scores a compound's parts together.
 const partsBoost = 0.6

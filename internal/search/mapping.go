@@ -22,7 +22,7 @@ import (
 // MappingVersion names the shape of the index: the document mapping, the
 // analyzers and the meaning of the stored fields. Bump it whenever any of
 // them changes; Open rebuilds an index stored with another version.
-const MappingVersion = 11
+const MappingVersion = 12
 
 const docType = "practice"
 
@@ -181,10 +181,13 @@ func documentMapping(analyzer string) *mapping.DocumentMapping {
 		}
 	}
 	add("title", text(fTitle, true, true))
-	// Only title and body are searched: the other texts are stored for
+	// Title, summary and body are searched: the summary says what a
+	// practice does, so a word there scores above the same word further in
+	// its texts (begeleiden: the practices that guide people, not those
+	// that mention a guide once). The other texts are stored for
 	// highlighting and searched through body (fields of their own were
 	// boosts the judged queries did not need, at a sixth of the indexing).
-	add("summary", text(fSummary, false, false))
+	add("summary", text(fSummary, true, false))
 	add("description", text(fDescription, false, false))
 	add("successFactors", text(fSuccessFactors, false, false))
 	add("pitfalls", text(fPitfalls, false, false))

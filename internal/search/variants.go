@@ -298,40 +298,43 @@ func stems(words []string) []string {
 	return out
 }
 
-// addSynonyms adds the word's synonyms in the thesaurus and, for a typo,
-// those of the words it stands for, scored as the typo (scool: school,
-// école).
+// addSynonyms adds the word's synonyms and narrower words in the thesaurus
+// and, for a typo, those of the words it stands for, scored as the typo
+// (scool: school, école; gelt: geld, budget).
 func (ix *Index) addSynonyms(w *qword) {
-	add := func(word string, boost float64) {
+	add := func(word string, scale float64) {
 		for _, syn := range ix.thesaurus.Synonyms(word) {
 			dutch := stems(syn)
-			w.addAlt(dutch, boost)
-			for _, a := range ix.foreignAlts(syn, dutch, boost) {
+			w.addAlt(dutch, synonymBoost*scale)
+			for _, a := range ix.foreignAlts(syn, dutch, synonymBoost*scale) {
+				w.addLangAlt(a)
+			}
+		}
+		for _, n := range ix.thesaurus.Narrower(word) {
+			dutch := stems(n)
+			w.addAlt(dutch, narrowerBoost*scale)
+			for _, a := range ix.foreignAlts(n, dutch, narrowerBoost*scale) {
 				w.addLangAlt(a)
 			}
 		}
 	}
-	add(w.raw, synonymBoost)
-	for _, n := range ix.thesaurus.Narrower(w.raw) {
-		dutch := stems(n)
-		w.addAlt(dutch, narrowerBoost)
-		for _, a := range ix.foreignAlts(n, dutch, narrowerBoost) {
-			w.addLangAlt(a)
-		}
-	}
+	add(w.raw, 1)
 	if w.typo {
+		// The typo stands for its corrections, and for what they stand for.
 		for _, c := range w.corrections {
-			add(c, synonymBoost*typoBoost)
+			add(c, typoBoost)
 		}
 	}
 }
 
-// maxPartAlts caps the alternatives of one compound part.
-const maxPartAlts = 8
+// maxPartAlts caps the alternatives of one compound part (a synonym may
+// take three: its Dutch stems and its French and English analyses).
+const maxPartAlts = 12
 
-// addPartSynonyms adds, for a compound the texts do not hold, the one-word
+// addPartSynonyms adds, for a compound the texts do not hold, the
 // synonyms of each of its parts, in every language, as alternatives of
-// that part: woonbegeleiding is also an accompagnement towards a logement.
+// that part: woonbegeleiding is also an accompagnement towards a logement;
+// ouderenzorg is care of personnes âgées (all of a synonym's words).
 func (ix *Index) addPartSynonyms(w *qword) {
 	if !w.typo || len(w.parts) < 2 {
 		return
@@ -339,11 +342,11 @@ func (ix *Index) addPartSynonyms(w *qword) {
 	for i := range w.parts {
 		p := &w.parts[i]
 		add := func(a qalt) {
-			if len(p.alts) >= maxPartAlts || len(a.terms) != 1 || a.terms[0] == p.stem {
+			if len(p.alts) >= maxPartAlts || slices.Equal(a.terms, []string{p.stem}) {
 				return
 			}
 			for _, b := range p.alts {
-				if b.lang == a.lang && b.terms[0] == a.terms[0] {
+				if b.lang == a.lang && slices.Equal(b.terms, a.terms) {
 					return
 				}
 			}
@@ -358,13 +361,11 @@ func (ix *Index) addPartSynonyms(w *qword) {
 			w.langTerms[a.lang] = append(w.langTerms[a.lang], a.terms...)
 		}
 		for _, syn := range ix.thesaurus.Synonyms(p.word) {
-			if len(syn) != 1 {
+			d := stems(syn)
+			if len(d) == 0 {
 				continue
 			}
-			d := stems(syn)
-			if len(d) == 1 {
-				add(qalt{terms: d, boost: synonymBoost})
-			}
+			add(qalt{terms: d, boost: synonymBoost})
 			for _, a := range ix.foreignAlts(syn, d, synonymBoost) {
 				add(a)
 			}
