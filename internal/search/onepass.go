@@ -527,6 +527,19 @@ func (r *resolver) row(rd index.IndexReader, t *docTable, iid index.IndexInterna
 	return e.row, nil
 }
 
+// rowOf is row for the document numbered n in the snapshot.
+func (r *resolver) rowOf(rd index.IndexReader, t *docTable, n uint64) (int32, error) {
+	if n < uint64(len(r.slots)) {
+		if s := r.slots[n].Load(); s != 0 {
+			if s == noRow {
+				return -1, nil
+			}
+			return s - 1, nil
+		}
+	}
+	return r.row(rd, t, binary.BigEndian.AppendUint64(nil, n))
+}
+
 // internalID is the internal id of row, if a match has resolved it; nil
 // otherwise.
 func (r *resolver) internalID(row int32) index.IndexInternalID {

@@ -9,10 +9,12 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -109,10 +111,10 @@ type fieldTerm struct{ field, term string }
 // postingList is a term's postings as doc table rows, with each one's
 // BM25 score before the term's query weight.
 type postingList struct {
-	idf    float64
-	rows   []int32
-	scores []float64
-	norms  []float32 // scratch of readPostings: Bleve's norms are float32s
+	idf     float64
+	rows    []int32
+	scores  []float64
+	lengths []float64 // scratch of readPostings: the field lengths
 }
 
 // newTermwise starts the term-at-a-time matching of one search on rd; release
@@ -138,8 +140,8 @@ func (tw *termwise) release() {
 	clear(tw.results)
 }
 
-// maxTermwisePostings bounds the postings one search holds in memory (16
-// bytes each, 32 MiB; Index.maxPostings): a query whose terms have more
+// maxTermwisePostings bounds the postings one search holds in memory (20
+// bytes each, 40 MiB; Index.maxPostings): a query whose terms have more
 // runs on Bleve's searchers, which stream them. A search at 100,000
 // practices reads up to a few hundred thousand; 32 common words with their
 // expansions could ask for hundreds of millions.
@@ -205,18 +207,18 @@ func (f *freeList[T]) put(x T) {
 // newList returns an empty posting list with room for n postings, in
 // kept buffers where they fit.
 func newList(n int) *postingList {
-	l, ok := lists.get(16 * n)
+	l, ok := lists.get(20 * n)
 	if !ok {
 		l = new(postingList)
 	}
 	l.rows = slices.Grow(l.rows[:0], n)
 	l.scores = slices.Grow(l.scores[:0], n)
-	l.norms = slices.Grow(l.norms[:0], n)
+	l.lengths = slices.Grow(l.lengths[:0], n)
 	return l
 }
 
 // size is the bytes of l's buffers.
-func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) + 4*cap(l.norms) }
+func (l *postingList) size() int { return 4*cap(l.rows) + 8*cap(l.scores) + 8*cap(l.lengths) }
 
 // termwiseMatches calls fn with the row and score of every document
 // matching q (caller holds t.mu), in no particular order; errNotTermwise
@@ -386,17 +388,19 @@ func termScore(s, weight float64) float64 {
 // the longest first, so that one search uses the processors the machine
 // has (the server's gate bounds how many searches run at once).
 func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twNode) error {
+	snap, ok := tw.rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return errNotTermwise // another kind of index: Bleve's searchers
+	}
+	segs := snap.Segments()
+	dicts := map[string][]segment.TermDictionary{} // per field, per segment
 	type pending struct {
 		key fieldTerm
-		r   index.TermFieldReader
+		pls []segment.PostingsList // per segment
+		n   uint64                 // postings, but those of deleted documents
 		l   *postingList
 	}
 	var todo []pending
-	defer func() {
-		for _, p := range todo {
-			p.r.Close()
-		}
-	}()
 	var err error
 	have := tw.postings
 	opened := map[fieldTerm]bool{}
@@ -407,17 +411,29 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		}
 		opened[key] = true
 		if _, ok := tw.avgs[leaf.field]; !ok {
-			tw.avgs[leaf.field], err = tw.avgLength(leaf.field)
-			if err != nil {
+			if tw.avgs[leaf.field], err = tw.avgLength(leaf.field); err != nil {
 				return
 			}
 		}
-		var r index.TermFieldReader
-		if r, err = tw.rd.TermFieldReader(ctx, []byte(leaf.term), leaf.field, true, true, false); err != nil {
-			return
+		ds, ok := dicts[leaf.field]
+		if !ok {
+			ds = make([]segment.TermDictionary, len(segs))
+			for i, ss := range segs {
+				if ds[i], err = ss.Segment().Dictionary(leaf.field); err != nil {
+					return
+				}
+			}
+			dicts[leaf.field] = ds
 		}
-		todo = append(todo, pending{key: key, r: r})
-		have += r.Count()
+		p := pending{key: key, pls: make([]segment.PostingsList, len(segs))}
+		for i, ss := range segs {
+			if p.pls[i], err = ds[i].PostingsList([]byte(leaf.term), ss.Deleted(), nil); err != nil {
+				return
+			}
+			p.n += p.pls[i].Count()
+		}
+		todo = append(todo, p)
+		have += p.n
 	})
 	if err != nil {
 		return err
@@ -427,17 +443,24 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	tw.postings = have
 	for i := range todo {
-		l := newList(int(todo[i].r.Count())) // room for every posting: it grows no further
-		docTerm := float64(todo[i].r.Count())
+		l := newList(int(todo[i].n)) // room for every posting: it grows no further
+		docTerm := float64(todo[i].n)
 		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
 		tw.lists[todo[i].key] = l
 		todo[i].l = l
 	}
-	slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(b.r.Count(), a.r.Count()) })
+	// A document's number in the snapshot is its number in its segment
+	// plus the documents of the segments before (deleted ones too), as
+	// scorch numbers them.
+	offsets := make([]uint64, len(segs))
+	for i := 1; i < len(segs); i++ {
+		offsets[i] = offsets[i-1] + segs[i-1].Segment().Count()
+	}
+	slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(b.n, a.n) })
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range todo {
-		g.Go(func() error { return readPostings(ctx, tw.rd, res, t, p.r, tw.avgs[p.key.field], p.l) })
+		g.Go(func() error { return readPostings(ctx, tw.rd, res, t, p.pls, offsets, tw.avgs[p.key.field], p.l) })
 	}
 	return g.Wait()
 }
@@ -456,59 +479,85 @@ func (tw *termwise) avgLength(field string) (float64, error) {
 	return math.Ceil(float64(card) / float64(tw.docs)), nil
 }
 
-// readPostings reads the postings of r into l as doc table rows with
-// their BM25 score (Bleve's TermQueryScorer, before the query weight).
-func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable, r index.TermFieldReader, avg float64, l *postingList) error {
-	// First the postings (rows, term frequencies as Bleve's tf, norms),
-	// then the scores in a loop of their own: with the reader's calls in
-	// between, each score's two divisions waited for the last.
-	var tfd index.TermFieldDoc
-	norms := l.norms[:0]
-	for i := 0; ; i++ {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
+// readPostings reads the postings of a term (pls, per segment, with the
+// segments' offsets) into l as doc table rows with their BM25 score
+// (Bleve's TermQueryScorer, before the query weight).
+func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable, pls []segment.PostingsList, offsets []uint64, avg float64, l *postingList) error {
+	// First the postings (rows, term frequencies as Bleve's tf, field
+	// lengths), then the scores in a loop of their own: with the
+	// iterator's calls in between, each score's division waited for the
+	// last.
+	lengths := l.lengths[:0]
+	for s, pl := range pls {
+		it := pl.Iterator(true, true, false, nil)
+		for i := 0; ; i++ {
+			if i%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			p, err := it.Next()
+			if err != nil {
 				return err
 			}
+			if p == nil {
+				break
+			}
+			row, err := res.rowOf(rd, t, offsets[s]+p.Number())
+			if err != nil {
+				return err
+			}
+			if row < 0 {
+				continue
+			}
+			var tf float64
+			if f := p.Frequency(); f < scorer.MaxSqrtCache {
+				tf = scorer.SqrtCache[f]
+			} else {
+				tf = math.Sqrt(float64(f))
+			}
+			l.rows = append(l.rows, row)
+			l.scores = append(l.scores, tf)
+			lengths = append(lengths, fieldLength(p))
 		}
-		d, err := r.Next(&tfd)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			break
-		}
-		row, err := res.row(rd, t, d.ID)
-		if err != nil {
-			return err
-		}
-		if row < 0 {
-			continue
-		}
-		var tf float64
-		if d.Freq < scorer.MaxSqrtCache {
-			tf = scorer.SqrtCache[d.Freq]
-		} else {
-			tf = math.Sqrt(float64(d.Freq))
-		}
-		l.rows = append(l.rows, row)
-		l.scores = append(l.scores, tf)
-		norms = append(norms, float32(d.Norm))
 	}
-	l.norms = norms
-	// Bleve's TermQueryScorer: BM25 from the term frequency and the field
-	// norm (the field length is 1/norm²), or tf-idf without an average length.
+	l.lengths = lengths
 	k1, b := bsearch.BM25_k1, bsearch.BM25_b
 	for i, tf := range l.scores {
 		if avg > 0 {
-			norm := float64(norms[i])
-			fieldLength := 1 / (norm * norm)
-			l.scores[i] = l.idf * (tf * k1) / (tf + k1*(1-b+(b*fieldLength/avg)))
+			l.scores[i] = l.idf * (tf * k1) / (tf + k1*(1-b+(b*lengths[i]/avg)))
 		} else {
-			l.scores[i] = tf * float64(norms[i]) * l.idf
+			// tf-idf, with the norm the length came from.
+			l.scores[i] = tf * math.Sqrt(1/lengths[i]) * l.idf
 		}
 	}
 	return nil
 }
+
+// fieldLength is the length of the posting's field as Bleve's BM25 sees
+// it: 1/norm², from the norm zap stores as a float32 of 1/√length. The
+// raw length is read where the segment gives it, and the float32 rounding
+// taken from a table.
+func fieldLength(p segment.Posting) float64 {
+	if r, ok := p.(interface{ NormUint64() uint64 }); ok {
+		if n := r.NormUint64(); n < uint64(len(bleveLengths())) {
+			return bleveLengths()[n]
+		}
+	}
+	norm := p.Norm()
+	return 1 / (norm * norm)
+}
+
+// bleveLengths are the field lengths BM25 sees for the raw lengths below
+// 2^16 (512 KiB).
+var bleveLengths = sync.OnceValue(func() []float64 {
+	out := make([]float64, 1<<16)
+	for n := range out {
+		norm := float64(float32(1 / math.Sqrt(float64(n))))
+		out[n] = 1 / (norm * norm)
+	}
+	return out
+})
 
 // acc accumulates, per row, how many kids of a node match and the sum of
 // their scores, with the rows touched in order of first touch; out is the
