@@ -10,10 +10,9 @@ import (
 	"strings"
 )
 
-// The server's soft memory limit. The server collects garbage a quarter as
+// The server's soft memory limit. The server collects garbage half as
 // often as Go's default (serverGC) because that is faster; without a limit
-// the heap then grows to about five times what is live, 2 GiB at 100,000
-// practices. A soft limit (GOMEMLIMIT semantics: the collector works harder
+// the heap then grows to about three times what is live. A soft limit (GOMEMLIMIT semantics: the collector works harder
 // as the heap nears it, it never refuses memory) lets the high GOGC buy
 // speed only while memory is free.
 //
