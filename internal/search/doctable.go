@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"sync"
@@ -64,6 +66,30 @@ type docEntry struct {
 	vals      [numDims][]uint32 // interned values per dimension, distinct
 	sortDate  string            // NEWEST key
 	sortTitle string            // TITLE key (search.HighTerm when missing, as Bleve sorts it)
+	// dateKey and titleKey are the first bytes of sortDate and sortTitle,
+	// as numbers in the same order: a browse offers every practice to the
+	// page, and comparing these spares most string comparisons.
+	dateKey, titleKey sortPrefix
+}
+
+// sortPrefix is the first 24 bytes of a sort key as big-endian numbers
+// (zero-padded): ordered as the keys are, unless they are equal.
+type sortPrefix [3]uint64
+
+func prefixOf(k string) sortPrefix {
+	var b [24]byte
+	copy(b[:], k)
+	return sortPrefix{binary.BigEndian.Uint64(b[0:]), binary.BigEndian.Uint64(b[8:]), binary.BigEndian.Uint64(b[16:])}
+}
+
+// compare orders p and q, 0 when equal (the keys may still differ further on).
+func (p sortPrefix) compare(q sortPrefix) int {
+	for i := range p {
+		if c := cmp.Compare(p[i], q[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
 
 // docTable is the table of the documents of one index. Each document has a
@@ -137,6 +163,7 @@ func (t *docTable) read(dvr index.DocValueReader, iid index.IndexInternalID, id 
 	if !hasTitle {
 		e.sortTitle = search.HighTerm
 	}
+	e.dateKey, e.titleKey = prefixOf(e.sortDate), prefixOf(e.sortTitle)
 	return e, err
 }
 

@@ -3,9 +3,11 @@ package search
 import (
 	"context"
 	"fmt"
+	"github.com/blevesearch/bleve/v2/search"
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,6 +215,24 @@ func TestHighlightWordByWord(t *testing.T) {
 				if got, want := h.spans(text), wholeTextSpans(h, text); !reflect.DeepEqual(got, want) {
 					t.Fatalf("%q in %q: word by word %v, whole text %v", q, text, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestSortPrefixOrder: two sort keys' prefixes are ordered as the keys are,
+// or equal.
+func TestSortPrefixOrder(t *testing.T) {
+	keys := []string{"", "a", "ab", "abc", "ab\x00", "20240101120000.000000000", "20240101120000.000000001",
+		"20231231235959.999999999", "zzzzzzzzzzzzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzzzzzzzzzzzy", search.HighTerm, "école", "ecole"}
+	for _, a := range keys {
+		for _, b := range keys {
+			c := prefixOf(a).compare(prefixOf(b))
+			if want := strings.Compare(a, b); c != 0 && c != want {
+				t.Errorf("prefixes of %q and %q compare %d, the keys %d", a, b, c, want)
+			}
+			if a == b && c != 0 {
+				t.Errorf("prefixes of %q differ", a)
 			}
 		}
 	}

@@ -101,12 +101,20 @@ type match struct {
 func before(s Sort, a, b match) bool {
 	switch s {
 	case SortNewest:
-		if a.e.sortDate != b.e.sortDate {
-			return a.e.sortDate > b.e.sortDate
+		c := a.e.dateKey.compare(b.e.dateKey)
+		if c == 0 {
+			c = strings.Compare(a.e.sortDate, b.e.sortDate)
+		}
+		if c != 0 {
+			return c > 0
 		}
 	case SortTitle:
-		if a.e.sortTitle != b.e.sortTitle {
-			return a.e.sortTitle < b.e.sortTitle
+		c := a.e.titleKey.compare(b.e.titleKey)
+		if c == 0 {
+			c = strings.Compare(a.e.sortTitle, b.e.sortTitle)
+		}
+		if c != 0 {
+			return c < 0
 		}
 	default:
 		if a.score != b.score {
