@@ -81,47 +81,48 @@ type Field struct {
 	Code  string
 	// Hint lists the allowed values for an error message ("" for none).
 	Hint func(plan *actionplan.Plan) string
+	// Planned is the plan's values of the field, in plan order (nil for a
+	// field with free values): the web's filter panel lists them so.
+	Planned func(plan *actionplan.Plan) []string
 }
 
 // Lists are the list fields, at their List… position.
 var Lists = [numLists]Field{
 	ListKrachtlijnen: {
 		Name: "krachtlijnen", Param: "krachtlijn", Legacy: "krachtlijnen", Label: "krachtlijn",
-		Values: func(f *Filter) *[]string { return &f.Krachtlijnen },
-		Of:     func(p *practice.Practice) []string { return p.Krachtlijnen },
-		Known:  func(pl *actionplan.Plan, v string) bool { _, ok := pl.Krachtlijn(v); return ok },
-		Code:   "UNKNOWN_KRACHTLIJN",
-		Hint: func(pl *actionplan.Plan) string {
-			return ids(pl.Krachtlijnen, func(k actionplan.Krachtlijn) string { return k.Code })
-		},
+		Values:  func(f *Filter) *[]string { return &f.Krachtlijnen },
+		Of:      func(p *practice.Practice) []string { return p.Krachtlijnen },
+		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Krachtlijn(v); return ok },
+		Code:    "UNKNOWN_KRACHTLIJN",
+		Hint:    func(pl *actionplan.Plan) string { return possible(krachtlijnCodes(pl)) },
+		Planned: krachtlijnCodes,
 	},
 	ListChallenges: {
 		Name: "challenges", Param: "uitdaging", Legacy: "challenges", Label: "uitdaging",
-		Values: func(f *Filter) *[]string { return &f.Challenges },
-		Of:     func(p *practice.Practice) []string { return p.Challenges },
-		Known:  func(pl *actionplan.Plan, v string) bool { _, ok := pl.Challenge(v); return ok },
-		Code:   "UNKNOWN_CHALLENGE",
-		Hint: func(pl *actionplan.Plan) string {
-			return ids(pl.Challenges, func(c actionplan.Challenge) string { return c.ID })
-		},
+		Values:  func(f *Filter) *[]string { return &f.Challenges },
+		Of:      func(p *practice.Practice) []string { return p.Challenges },
+		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Challenge(v); return ok },
+		Code:    "UNKNOWN_CHALLENGE",
+		Hint:    func(pl *actionplan.Plan) string { return possible(challengeIDs(pl)) },
+		Planned: challengeIDs,
 	},
 	ListActions: {
 		Name: "actions", Param: "actie", Legacy: "actions", Label: "actie",
-		Values: func(f *Filter) *[]string { return &f.Actions },
-		Of:     func(p *practice.Practice) []string { return p.Actions },
-		Known:  func(pl *actionplan.Plan, v string) bool { _, ok := pl.Action(v); return ok },
-		Code:   "UNKNOWN_ACTION",
-		Hint:   func(*actionplan.Plan) string { return " De acties staan in het actieplan." },
+		Values:  func(f *Filter) *[]string { return &f.Actions },
+		Of:      func(p *practice.Practice) []string { return p.Actions },
+		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Action(v); return ok },
+		Code:    "UNKNOWN_ACTION",
+		Hint:    func(*actionplan.Plan) string { return " De acties staan in het actieplan." },
+		Planned: actionIDs,
 	},
 	ListRegions: {
 		Name: "regions", Param: "regio", Legacy: "regions", Label: "regio",
-		Values: func(f *Filter) *[]string { return &f.Regions },
-		Of:     func(p *practice.Practice) []string { return []string{p.Region} },
-		Known:  func(pl *actionplan.Plan, v string) bool { _, ok := pl.Region(v); return ok },
-		Code:   "UNKNOWN_REGION",
-		Hint: func(pl *actionplan.Plan) string {
-			return ids(pl.Regions, func(r actionplan.Region) string { return r.ID })
-		},
+		Values:  func(f *Filter) *[]string { return &f.Regions },
+		Of:      func(p *practice.Practice) []string { return []string{p.Region} },
+		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Region(v); return ok },
+		Code:    "UNKNOWN_REGION",
+		Hint:    func(pl *actionplan.Plan) string { return possible(regionIDs(pl)) },
+		Planned: regionIDs,
 	},
 	ListTargetGroups: {
 		Name: "targetGroups", Param: "doelgroep", Legacy: "targetGroups", Label: "doelgroep",
@@ -144,13 +145,32 @@ var Years = [2]Field{
 // Fields are every field: the list fields, then the years.
 var Fields = append(Lists[:], Years[:]...)
 
-func ids[T any](xs []T, id func(T) string) string {
+func ids[T any](xs []T, id func(T) string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
 		out[i] = id(x)
 	}
-	return " Mogelijk: " + strings.Join(out, ", ") + "."
+	return out
 }
+
+func krachtlijnCodes(pl *actionplan.Plan) []string {
+	return ids(pl.Krachtlijnen, func(k actionplan.Krachtlijn) string { return k.Code })
+}
+
+func challengeIDs(pl *actionplan.Plan) []string {
+	return ids(pl.Challenges, func(c actionplan.Challenge) string { return c.ID })
+}
+
+func actionIDs(pl *actionplan.Plan) []string {
+	return ids(pl.Actions(), func(a actionplan.Action) string { return a.ID })
+}
+
+func regionIDs(pl *actionplan.Plan) []string {
+	return ids(pl.Regions, func(r actionplan.Region) string { return r.ID })
+}
+
+// possible is the hint listing the allowed values vs.
+func possible(vs []string) string { return " Mogelijk: " + strings.Join(vs, ", ") + "." }
 
 // ErrInvalid is wrapped by every *Error.
 var ErrInvalid = errors.New("invalid filter")

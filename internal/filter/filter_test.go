@@ -24,7 +24,7 @@ func TestTableIsComplete(t *testing.T) {
 			seen[name] = true
 		}
 		if fl.Label == "" || fl.Legacy == "" || (fl.Values == nil) == (fl.Year == nil) || (fl.Values != nil) != (fl.Of != nil) ||
-			(fl.Known == nil) != (fl.Code == "") || (fl.Known == nil) != (fl.Hint == nil) {
+			(fl.Known == nil) != (fl.Code == "") || (fl.Known == nil) != (fl.Hint == nil) || (fl.Known == nil) != (fl.Planned == nil) {
 			t.Errorf("field %s: incomplete entry", fl.Name)
 		}
 	}

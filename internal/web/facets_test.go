@@ -25,8 +25,8 @@ func TestEveryFilterFieldIsShown(t *testing.T) {
 		v := plan.Regions[0].ID
 		if fl.Known == nil {
 			v = "waarde-" + fl.Name
-		} else if order := facetViews[i].order; order != nil {
-			v = order(plan)[0]
+		} else if planned := fl.Planned; planned != nil {
+			v = planned(plan)[0]
 		}
 		*fl.Values(&s.Filter) = []string{v}
 		// search.Facets names its fields as the filter does; a field

@@ -540,7 +540,6 @@ func yearsText(p practice.Practice) string {
 type facetView struct {
 	legend string
 	label  func(labeler, string) string
-	order  func(*actionplan.Plan) []string
 	counts func(search.Facets) []search.FacetCount
 }
 
@@ -563,34 +562,12 @@ func viewOf(i int) facetView {
 // facetViews are the views of the filter's list fields, at their positions
 // in filter.Lists.
 var facetViews = [len(filter.Lists)]facetView{
-	filter.ListKrachtlijnen: {"Krachtlijn", labeler.krachtlijn, func(p *actionplan.Plan) (out []string) {
-		for _, k := range p.Krachtlijnen {
-			out = append(out, k.Code)
-		}
-		return out
-	}, func(f search.Facets) []search.FacetCount { return f.Krachtlijnen }},
-	filter.ListChallenges: {"Uitdaging", labeler.challenge, func(p *actionplan.Plan) (out []string) {
-		for _, c := range p.Challenges {
-			out = append(out, c.ID)
-		}
-		return out
-	}, func(f search.Facets) []search.FacetCount { return f.Challenges }},
-	filter.ListActions: {"Actie", labeler.action, func(p *actionplan.Plan) (out []string) {
-		for _, c := range p.Challenges {
-			for _, a := range c.Actions {
-				out = append(out, a.ID)
-			}
-		}
-		return out
-	}, func(f search.Facets) []search.FacetCount { return f.Actions }},
-	filter.ListRegions: {"Regio", labeler.region, func(p *actionplan.Plan) (out []string) {
-		for _, r := range p.Regions {
-			out = append(out, r.ID)
-		}
-		return out
-	}, func(f search.Facets) []search.FacetCount { return f.Regions }},
-	filter.ListTargetGroups: {"Doelgroep", asIs, nil, func(f search.Facets) []search.FacetCount { return f.TargetGroups }},
-	filter.ListSettings:     {"Setting", asIs, nil, func(f search.Facets) []search.FacetCount { return f.Settings }},
+	filter.ListKrachtlijnen: {"Krachtlijn", labeler.krachtlijn, func(f search.Facets) []search.FacetCount { return f.Krachtlijnen }},
+	filter.ListChallenges:   {"Uitdaging", labeler.challenge, func(f search.Facets) []search.FacetCount { return f.Challenges }},
+	filter.ListActions:      {"Actie", labeler.action, func(f search.Facets) []search.FacetCount { return f.Actions }},
+	filter.ListRegions:      {"Regio", labeler.region, func(f search.Facets) []search.FacetCount { return f.Regions }},
+	filter.ListTargetGroups: {"Doelgroep", asIs, func(f search.Facets) []search.FacetCount { return f.TargetGroups }},
+	filter.ListSettings:     {"Setting", asIs, func(f search.Facets) []search.FacetCount { return f.Settings }},
 }
 
 func asIs(_ labeler, v string) string { return v }
@@ -635,8 +612,8 @@ func facetGroups(l labeler, plan *actionplan.Plan, s searchState, f search.Facet
 	for i := range facetViews {
 		fv := viewOf(i)
 		var order []string
-		if fv.order != nil {
-			order = fv.order(plan)
+		if planned := filter.Lists[i].Planned; planned != nil {
+			order = planned(plan)
 		}
 		groups = append(groups, group(filter.Lists[i].Param, fv.legend, order, fv.counts(f), func(v string) string { return fv.label(l, v) }))
 	}
