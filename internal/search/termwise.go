@@ -93,9 +93,12 @@ func compileTermwise(q query.Query) (*twNode, bool) {
 
 // termwise is the term-at-a-time matching of one search, on one snapshot.
 type termwise struct {
-	rd    index.IndexReader
-	docs  uint64             // the snapshot's document count (idf)
-	avgs  map[string]float64 // field -> average field length (BM25)
+	rd   index.IndexReader
+	docs uint64             // the snapshot's document count (idf)
+	avgs map[string]float64 // field -> average field length (BM25)
+	// dicts are the snapshot's term dictionaries, per field and segment,
+	// opened once per search.
+	dicts map[string][]segment.TermDictionary
 	lists map[fieldTerm]*postingList
 	// results are the matches of the queries matched so far.
 	results map[query.Query]*acc
@@ -124,7 +127,7 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings}, nil
 }
 
 // release gives the postings read and the matches kept back for reuse.
@@ -393,7 +396,6 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		return errNotTermwise // another kind of index: Bleve's searchers
 	}
 	segs := snap.Segments()
-	dicts := map[string][]segment.TermDictionary{} // per field, per segment
 	type pending struct {
 		key fieldTerm
 		pls []segment.PostingsList // per segment
@@ -415,7 +417,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 				return
 			}
 		}
-		ds, ok := dicts[leaf.field]
+		ds, ok := tw.dicts[leaf.field]
 		if !ok {
 			ds = make([]segment.TermDictionary, len(segs))
 			for i, ss := range segs {
@@ -423,7 +425,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 					return
 				}
 			}
-			dicts[leaf.field] = ds
+			tw.dicts[leaf.field] = ds
 		}
 		p := pending{key: key, pls: make([]segment.PostingsList, len(segs))}
 		for i, ss := range segs {
