@@ -169,14 +169,9 @@ func New(d Deps, o Options) http.Handler {
 	return h
 }
 
-// GraphQL returns the /graphql handler: transports, limits, authentication
-// and per-request loaders.
-func GraphQL(d Deps, o Options) http.Handler {
-	return graphQL(d, o, newGate(o.HeavySlots, o.HeavyQueue, o.HeavyWait))
-}
-
-// graphQL is GraphQL with the gate of heavy work it shares with the other
-// routes.
+// graphQL returns the /graphql handler: transports, limits, authentication
+// and per-request loaders, with the gate of heavy work it shares with the
+// other routes.
 func graphQL(d Deps, o Options, heavy *gate) http.Handler {
 	cfg := graph.Config{Resolvers: &graph.Resolver{Bank: d.Bank, Auth: d.Auth}}
 	graph.SetComplexity(&cfg.Complexity)
