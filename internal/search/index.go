@@ -94,13 +94,16 @@ type Index struct {
 	// maxPostings bounds the postings one search matches term at a time
 	// (termwise.go); maxTermwisePostings.
 	maxPostings uint64
+	// partPostings is the fewest postings a goroutine reads of a term
+	// (termwise.go); partPostings.
+	partPostings int
 }
 
 // Open opens the index in dir. It creates it when absent, and deletes and
 // recreates it (empty) when it cannot be opened, looks corrupt, or was built
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
-	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true, maxPostings: maxTermwisePostings,
+	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true, maxPostings: maxTermwisePostings, partPostings: partPostings,
 		cache: newResultCache(DefaultCacheSize), thesaurus: thesaurus.Default()}
 	for _, o := range opts {
 		o(ix)

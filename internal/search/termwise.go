@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -104,6 +105,9 @@ type termwise struct {
 	results map[query.Query]*acc
 	// postings counts the postings of lists, which maxPostings bounds.
 	postings, maxPostings uint64
+	// partPostings is the fewest postings a part of a term's reading
+	// holds (Index.partPostings).
+	partPostings int
 	// version is the doc table version the lists' rows belong to.
 	version uint64
 	accs    *accPool
@@ -117,7 +121,7 @@ type postingList struct {
 	idf     float64
 	rows    []int32
 	scores  []float64
-	lengths []float64 // scratch of readPostings: the field lengths
+	lengths []float64 // scratch of postingsPart.read: the field lengths
 }
 
 // newTermwise starts the term-at-a-time matching of one search on rd; release
@@ -127,7 +131,7 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings, partPostings: ix.partPostings}, nil
 }
 
 // release gives the postings read and the matches kept back for reuse.
@@ -458,13 +462,135 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	for i := 1; i < len(segs); i++ {
 		offsets[i] = offsets[i-1] + segs[i-1].Segment().Count()
 	}
-	slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(b.n, a.n) })
+	// A term is read in parts of whole segments, the largest parts first,
+	// so that the processors share a term common enough to be most of a
+	// search (half the postings of a one-word search can be one term).
+	// Each part owns the span of the term's list its segments' counts
+	// give; a posting whose document has no row (deleted since) leaves a
+	// gap, closed up once all parts are read.
+	var parts []*postingsPart
+	byList := make([][]*postingsPart, len(todo))
+	for i, p := range todo {
+		p.l.rows, p.l.scores, p.l.lengths = p.l.rows[:p.n], p.l.scores[:p.n], p.l.lengths[:p.n]
+		at := 0
+		for first := 0; first < len(p.pls); {
+			pt := &postingsPart{l: p.l, avg: tw.avgs[p.key.field], at: at}
+			for last := first; last < len(p.pls); last++ {
+				pt.pls = append(pt.pls, p.pls[last])
+				pt.offsets = append(pt.offsets, offsets[last])
+				pt.n += int(p.pls[last].Count())
+				first = last + 1
+				if pt.n >= tw.partPostings {
+					break
+				}
+			}
+			at += pt.n
+			parts = append(parts, pt)
+			byList[i] = append(byList[i], pt)
+		}
+	}
+	slices.SortStableFunc(parts, func(a, b *postingsPart) int { return cmp.Compare(b.n, a.n) })
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range todo {
-		g.Go(func() error { return readPostings(ctx, tw.rd, res, t, p.pls, offsets, tw.avgs[p.key.field], p.l) })
+	for _, pt := range parts {
+		g.Go(func() error { return pt.read(ctx, tw.rd, res, t) })
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, p := range todo {
+		p.l.close(byList[i])
+	}
+	return nil
+}
+
+// partPostings is the fewest postings a part of a term's reading holds
+// but the term's last (see read; Index.partPostings): a goroutine per part
+// costs a microsecond or two, 16 Ki postings half a millisecond.
+const partPostings = 1 << 14
+
+// postingsPart is the reading of some consecutive segments' postings of a
+// term into l's span [at, at+n), of which the first filled are read.
+type postingsPart struct {
+	l       *postingList
+	avg     float64 // the field's average length
+	pls     []segment.PostingsList
+	offsets []uint64 // of pls' segments in the snapshot
+	at, n   int
+	filled  int
+}
+
+// read reads the part's postings into its span as doc table rows with
+// their BM25 score (Bleve's TermQueryScorer, before the query weight).
+func (pt *postingsPart) read(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable) error {
+	// First the postings (rows, term frequencies as Bleve's tf, field
+	// lengths), then the scores in a loop of their own: with the
+	// iterator's calls in between, each score's division waited for the
+	// last.
+	end := pt.at + pt.n
+	rows, tfs, lengths := pt.l.rows[pt.at:end], pt.l.scores[pt.at:end], pt.l.lengths[pt.at:end]
+	lengthOf := bleveLengths()
+	k := 0
+	for s, pl := range pt.pls {
+		it := pl.Iterator(true, true, false, nil)
+		for i := 0; ; i++ {
+			if i%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			p, err := it.Next()
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				break
+			}
+			row, err := res.rowOf(rd, t, pt.offsets[s]+p.Number())
+			if err != nil {
+				return err
+			}
+			if row < 0 {
+				continue
+			}
+			if k == len(rows) {
+				return fmt.Errorf("search: a term's postings outnumber its count (%d)", pt.n)
+			}
+			var tf float64
+			if f := p.Frequency(); f < scorer.MaxSqrtCache {
+				tf = scorer.SqrtCache[f]
+			} else {
+				tf = math.Sqrt(float64(f))
+			}
+			rows[k], tfs[k], lengths[k] = row, tf, fieldLength(p, lengthOf)
+			k++
+		}
+	}
+	pt.filled = k
+	k1, b, idf := bsearch.BM25_k1, bsearch.BM25_b, pt.l.idf
+	for i, tf := range tfs[:k] {
+		if pt.avg > 0 {
+			tfs[i] = idf * (tf * k1) / (tf + k1*(1-b+(b*lengths[i]/pt.avg)))
+		} else {
+			// tf-idf, with the norm the length came from.
+			tfs[i] = tf * math.Sqrt(1/lengths[i]) * idf
+		}
+	}
+	return nil
+}
+
+// close makes l the postings its parts (in segment order) read, closing
+// up the gaps a part left.
+func (l *postingList) close(parts []*postingsPart) {
+	n := 0
+	for _, pt := range parts {
+		if pt.at != n {
+			copy(l.rows[n:], l.rows[pt.at:pt.at+pt.filled])
+			copy(l.scores[n:], l.scores[pt.at:pt.at+pt.filled])
+		}
+		n += pt.filled
+	}
+	l.rows, l.scores, l.lengths = l.rows[:n], l.scores[:n], l.lengths[:0]
 }
 
 // avgLength is the average length of field, as Bleve's bm25ScoreMetrics
@@ -481,69 +607,14 @@ func (tw *termwise) avgLength(field string) (float64, error) {
 	return math.Ceil(float64(card) / float64(tw.docs)), nil
 }
 
-// readPostings reads the postings of a term (pls, per segment, with the
-// segments' offsets) into l as doc table rows with their BM25 score
-// (Bleve's TermQueryScorer, before the query weight).
-func readPostings(ctx context.Context, rd index.IndexReader, res *resolver, t *docTable, pls []segment.PostingsList, offsets []uint64, avg float64, l *postingList) error {
-	// First the postings (rows, term frequencies as Bleve's tf, field
-	// lengths), then the scores in a loop of their own: with the
-	// iterator's calls in between, each score's division waited for the
-	// last.
-	lengths := l.lengths[:0]
-	for s, pl := range pls {
-		it := pl.Iterator(true, true, false, nil)
-		for i := 0; ; i++ {
-			if i%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			p, err := it.Next()
-			if err != nil {
-				return err
-			}
-			if p == nil {
-				break
-			}
-			row, err := res.rowOf(rd, t, offsets[s]+p.Number())
-			if err != nil {
-				return err
-			}
-			if row < 0 {
-				continue
-			}
-			var tf float64
-			if f := p.Frequency(); f < scorer.MaxSqrtCache {
-				tf = scorer.SqrtCache[f]
-			} else {
-				tf = math.Sqrt(float64(f))
-			}
-			l.rows = append(l.rows, row)
-			l.scores = append(l.scores, tf)
-			lengths = append(lengths, fieldLength(p))
-		}
-	}
-	l.lengths = lengths
-	k1, b := bsearch.BM25_k1, bsearch.BM25_b
-	for i, tf := range l.scores {
-		if avg > 0 {
-			l.scores[i] = l.idf * (tf * k1) / (tf + k1*(1-b+(b*lengths[i]/avg)))
-		} else {
-			// tf-idf, with the norm the length came from.
-			l.scores[i] = tf * math.Sqrt(1/lengths[i]) * l.idf
-		}
-	}
-	return nil
-}
-
 // fieldLength is the length of the posting's field as Bleve's BM25 sees
 // it: 1/norm², from the norm zap stores as a float32 of 1/√length. The
 // raw length is read where the segment gives it, and the float32 rounding
-// taken from a table.
-func fieldLength(p segment.Posting) float64 {
+// taken from a table (bleveLengths()).
+func fieldLength(p segment.Posting, lengths []float64) float64 {
 	if r, ok := p.(interface{ NormUint64() uint64 }); ok {
-		if n := r.NormUint64(); n < uint64(len(bleveLengths())) {
-			return bleveLengths()[n]
+		if n := r.NormUint64(); n < uint64(len(lengths)) {
+			return lengths[n]
 		}
 	}
 	norm := p.Norm()

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -49,24 +50,31 @@ func TestTermwiseMatchesBleve(t *testing.T) {
 				continue
 			}
 			compared++
-			got := matchScores(t, ix, rd, tq, false)
 			want := matchScores(t, ix, rd, tq, true)
-			if len(got) != len(want) {
-				t.Errorf("%q (%s): %d matches, Bleve %d", q, name, len(got), len(want))
-				continue
-			}
-			for row, w := range want {
-				g, ok := got[row]
-				if !ok {
-					t.Errorf("%q (%s): row %d missing", q, name, row)
-					break
+			// Each term read whole, and each segment of it a part of its own.
+			for _, parts := range []int{partPostings, 1} {
+				ix.partPostings = parts
+				got := matchScores(t, ix, rd, tq, false)
+				if len(got) != len(want) {
+					t.Errorf("%q (%s, parts of %d): %d matches, Bleve %d", q, name, parts, len(got), len(want))
+					continue
 				}
-				if math.Abs(g-w) > 1e-12*math.Abs(w) {
-					t.Errorf("%q (%s): row %d scores %v, Bleve %v", q, name, row, g, w)
-					break
+				for row, w := range want {
+					g, ok := got[row]
+					if !ok {
+						t.Errorf("%q (%s, parts of %d): row %d missing", q, name, parts, row)
+						break
+					}
+					if math.Abs(g-w) > 1e-12*math.Abs(w) {
+						t.Errorf("%q (%s, parts of %d): row %d scores %v, Bleve %v", q, name, parts, row, g, w)
+						break
+					}
 				}
 			}
 		}
+	}
+	if n := len(rd.(*scorch.IndexSnapshot).Segments()); n < 2 {
+		t.Errorf("the index has %d segment: no term was read in parts", n)
 	}
 	if compared < 2*len(queries) {
 		t.Errorf("only %d text queries compared for %d searches", compared, len(queries))
@@ -170,5 +178,19 @@ func TestFreeListKeepsItsWeight(t *testing.T) {
 	}
 	if !slices.Equal(got, []int{4, 6, 2}) || f.weight != 0 {
 		t.Errorf("got %v (weight %d after taking them), want [4 6 2] and 0", got, f.weight)
+	}
+}
+
+// TestPostingListClose: the parts of a term's reading that found fewer
+// postings than their segments counted leave gaps, closed up in segment
+// order.
+func TestPostingListClose(t *testing.T) {
+	l := &postingList{rows: []int32{1, 2, 0, 3, 0, 0, 4, 5}, scores: []float64{.1, .2, 0, .3, 0, 0, .4, .5}, lengths: make([]float64, 8)}
+	l.close([]*postingsPart{{at: 0, n: 3, filled: 2}, {at: 3, n: 3, filled: 1}, {at: 6, n: 2, filled: 2}})
+	if want := []int32{1, 2, 3, 4, 5}; !slices.Equal(l.rows, want) {
+		t.Errorf("rows %v, want %v", l.rows, want)
+	}
+	if want := []float64{.1, .2, .3, .4, .5}; !slices.Equal(l.scores, want) {
+		t.Errorf("scores %v, want %v", l.scores, want)
 	}
 }
