@@ -26,8 +26,8 @@ import (
 //     language (woonbegeleiding: accompagnement, logement), and relaxed,
 //     the words a long part starts (energiearmoede: energieleverancier);
 //   - a derivation: begeleiden, begeleiding; informeren, informatie;
-//     participeren, participatief; landbouwers, landbouw; verhuren,
-//     verhuurkantoor;
+//     participeren, participatief; landbouwers, landbouw; huurders, huur;
+//     verhuren, verhuurkantoor;
 //   - a compound split into words the texts hold: budgetmeter, "budget
 //     meter"; schuldbemiddeling, "schulden", "bemiddeling";
 //   - two query words the texts write as one: "budget meter", budgetmeter;
@@ -442,8 +442,9 @@ var adjectiveSuffixes = map[string]bool{"atief": true, "atieve": true}
 
 const adjectiveBoost = 0.4
 
-// personSuffixes make a person of a thing: landbouw, landbouwer.
-var personSuffixes = []string{"er", "ers"}
+// personSuffixes make a person of a thing: landbouw, landbouwer; after an
+// r with a d between (huur, huurder; bestuur, bestuurder).
+var personSuffixes = []string{"er", "ers", "der", "ders"}
 
 // maxRootRatio: a person's thing stands for the person only when the texts
 // use it at most this many times as often as the word typed (werkers is
@@ -473,7 +474,7 @@ func addDerivations(v *vocab.Vocabulary, w *qword) {
 	}
 	for _, suffix := range personSuffixes {
 		base, ok := strings.CutSuffix(w.raw, suffix)
-		if !ok || utf8.RuneCountInString(base) < minDerivationStem {
+		if !ok || utf8.RuneCountInString(base) < minDerivationStem || (suffix[0] == 'd' && !strings.HasSuffix(base, "r")) {
 			continue
 		}
 		if n := v.Count(base); n > 0 && n <= maxRootRatio*max(1, v.Count(w.raw)) {
