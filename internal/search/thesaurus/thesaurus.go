@@ -134,14 +134,10 @@ func Parse(b []byte) (*Thesaurus, error) {
 		for _, e := range group {
 			ws := dutch.Words(e)
 			m := t.byStem
-			k := ""
-			switch {
-			case len(ws) == 1:
-				k = dutch.Stem(ws[0])
-			case len(ws) > 1:
-				m, k = t.byPhrase, phraseKey(ws)
+			if len(ws) > 1 {
+				m = t.byPhrase
 			}
-			if k != "" {
+			if k := entryKey(ws); k != "" {
 				if n := len(m[k]); n == 0 || m[k][n-1] != id {
 					m[k] = append(m[k], id)
 				}
