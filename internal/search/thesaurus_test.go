@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/thesaurus"
@@ -46,5 +48,52 @@ func TestThesaurusReplaced(t *testing.T) {
 				t.Errorf("%q found %s first", tc.query, refs[res.Hits[0].ID])
 			}
 		})
+	}
+}
+
+// TestThesaurusRelated: a word finds the practices of a related word (the
+// shipped "buurt ~ wijk"), below every practice that has the word itself;
+// a typo of the word does not follow the relation.
+func TestThesaurusRelated(t *testing.T) {
+	corpus := loadCorpus(t)
+	ix, _ := openFilled(t, newMemSource(corpus...))
+	refs := refIndex(corpus)
+	has := func(ref, word string) bool {
+		for _, p := range corpus {
+			if p.Ref == ref {
+				c := p.Content
+				return strings.Contains(strings.ToLower(strings.Join([]string{c.Title, c.Summary, c.Description, strings.Join(c.Settings, " "), strings.Join(c.TargetGroups, " ")}, " ")), word)
+			}
+		}
+		t.Fatalf("no practice %s", ref)
+		return false
+	}
+	const buurtOnly = "vbr-007" // says buurt, never wijk
+	if has(buurtOnly, "wijk") || !has(buurtOnly, "buurt") {
+		t.Fatalf("%s no longer says buurt only", buurtOnly)
+	}
+	search := func(q string) []string {
+		res, err := ix.Search(context.Background(), Request{Query: q, First: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, refs[h.ID])
+		}
+		return got
+	}
+	got := search("wijk")
+	i := slices.Index(got, buurtOnly)
+	if i < 0 {
+		t.Fatalf("wijk: %s (buurt) not found: %v", buurtOnly, got)
+	}
+	for _, ref := range got[i:] {
+		if has(ref, "wijk") {
+			t.Errorf("wijk: %s, which says wijk, ranks below %s, which says buurt only: %v", ref, buurtOnly, got)
+		}
+	}
+	if got := search("wjik"); slices.Contains(got, buurtOnly) {
+		t.Errorf("wjik: the typo found %s through the related buurt: %v", buurtOnly, got)
 	}
 }

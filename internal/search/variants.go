@@ -17,15 +17,17 @@ import (
 // alternative (qword.alts), scored below the word itself:
 //
 //   - a synonym or variant from the thesaurus: polarisatie, polarisering;
-//     a narrower word (migranten: vluchtelingen); for two query words
-//     that are together an entry, its group ("digitale kloof": fracture
-//     numérique); for a typo, those of the word it stands for;
+//     a narrower word (migranten: vluchtelingen); far below, a related
+//     word and its synonyms (buurt: wijk; "sociaal verhuurkantoor":
+//     huisvesting, wonen); for two query words that are together an
+//     entry, its group ("digitale kloof": fracture numérique); for a
+//     typo, the synonyms and narrower words of the word it stands for;
 //   - for a compound the texts do not hold, its parts' synonyms in every
 //     language (woonbegeleiding: accompagnement, logement), and relaxed,
 //     the words a long part starts (energiearmoede: energieleverancier);
 //   - a derivation: begeleiden, begeleiding; informeren, informatie;
-//     participeren, participatief; landbouwers, landbouw; verhuren,
-//     verhuurkantoor;
+//     participeren, participatief; landbouwers, landbouw; huurders, huur;
+//     verhuren, verhuurkantoor;
 //   - a compound split into words the texts hold: budgetmeter, "budget
 //     meter"; schuldbemiddeling, "schulden", "bemiddeling";
 //   - two query words the texts write as one: "budget meter", budgetmeter;
@@ -49,6 +51,7 @@ type qalt struct {
 const (
 	synonymBoost    = 0.8
 	narrowerBoost   = 0.6 // a kind of the word (thesaurus: broad > narrow)
+	relatedBoost    = 0.3 // a related thing (thesaurus: a ~ b), far below
 	derivationBoost = 0.7
 	splitBoost      = 0.6
 	joinBoost       = 1.0
@@ -179,8 +182,9 @@ func (ix *Index) weighByRarity(words []qword) error {
 
 // addPhraseSynonyms adds, for two query words that follow each other and
 // are together an entry of the thesaurus, the other entries of its group
-// as an alternative of both, so a practice that says it otherwise has
-// both ("digitale kloof": fracture numérique).
+// and, far below, its related entries as an alternative of both, so a
+// practice that says it otherwise has both ("digitale kloof": fracture
+// numérique; "sociaal verhuurkantoor": huisvesting).
 func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
 	for i := 0; i+1 < len(clauses); i++ {
 		a, b := clauses[i].opts, clauses[i+1].opts
@@ -188,15 +192,21 @@ func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
 			continue
 		}
 		wa, wb := &words[a[0].word], &words[b[0].word]
-		for _, syn := range ix.thesaurus.PhraseSynonyms([]string{wa.raw, wb.raw}) {
+		add := func(syn []string, boost float64) {
 			d := stems(syn)
-			foreign := ix.foreignAlts(syn, d, synonymBoost)
+			foreign := ix.foreignAlts(syn, d, boost)
 			for _, w := range []*qword{wa, wb} {
-				w.addAlt(d, synonymBoost)
+				w.addAlt(d, boost)
 				for _, f := range foreign {
 					w.addLangAlt(f)
 				}
 			}
+		}
+		for _, syn := range ix.thesaurus.PhraseSynonyms([]string{wa.raw, wb.raw}) {
+			add(syn, synonymBoost)
+		}
+		for _, r := range ix.thesaurus.Related([]string{wa.raw, wb.raw}) {
+			add(r, relatedBoost)
 		}
 	}
 }
@@ -298,11 +308,12 @@ func stems(words []string) []string {
 	return out
 }
 
-// addSynonyms adds the word's synonyms and narrower words in the thesaurus
-// and, for a typo, those of the words it stands for, scored as the typo
-// (scool: school, école; gelt: geld, budget).
+// addSynonyms adds the word's synonyms, narrower and related words in the
+// thesaurus and, for a typo, the synonyms and narrower words of the words
+// it stands for, scored as the typo (scool: school, école; gelt: geld,
+// budget).
 func (ix *Index) addSynonyms(w *qword) {
-	add := func(word string, scale float64) {
+	add := func(word string, scale float64, related bool) {
 		for _, syn := range ix.thesaurus.Synonyms(word) {
 			dutch := stems(syn)
 			w.addAlt(dutch, synonymBoost*scale)
@@ -317,12 +328,25 @@ func (ix *Index) addSynonyms(w *qword) {
 				w.addLangAlt(a)
 			}
 		}
+		if !related {
+			return
+		}
+		for _, r := range ix.thesaurus.Related([]string{word}) {
+			dutch := stems(r)
+			w.addAlt(dutch, relatedBoost*scale)
+			for _, a := range ix.foreignAlts(r, dutch, relatedBoost*scale) {
+				w.addLangAlt(a)
+			}
+		}
 	}
-	add(w.raw, 1)
+	add(w.raw, 1, true)
 	if w.typo {
-		// The typo stands for its corrections, and for what they stand for.
+		// The typo stands for its corrections, and for what they stand
+		// for; not for what they are related to: a guess followed by a
+		// loose relation finds more that is not meant than that is
+		// (wjik: wijk, not buurt).
 		for _, c := range w.corrections {
-			add(c, typoBoost)
+			add(c, typoBoost, false)
 		}
 	}
 }
@@ -418,8 +442,9 @@ var adjectiveSuffixes = map[string]bool{"atief": true, "atieve": true}
 
 const adjectiveBoost = 0.4
 
-// personSuffixes make a person of a thing: landbouw, landbouwer.
-var personSuffixes = []string{"er", "ers"}
+// personSuffixes make a person of a thing: landbouw, landbouwer; after an
+// r with a d between (huur, huurder; bestuur, bestuurder).
+var personSuffixes = []string{"er", "ers", "der", "ders"}
 
 // maxRootRatio: a person's thing stands for the person only when the texts
 // use it at most this many times as often as the word typed (werkers is
@@ -449,7 +474,7 @@ func addDerivations(v *vocab.Vocabulary, w *qword) {
 	}
 	for _, suffix := range personSuffixes {
 		base, ok := strings.CutSuffix(w.raw, suffix)
-		if !ok || utf8.RuneCountInString(base) < minDerivationStem {
+		if !ok || utf8.RuneCountInString(base) < minDerivationStem || (suffix[0] == 'd' && !strings.HasSuffix(base, "r")) {
 			continue
 		}
 		if n := v.Count(base); n > 0 && n <= maxRootRatio*max(1, v.Count(w.raw)) {

@@ -32,8 +32,9 @@ func TestDutchAsTyped(t *testing.T) {
 		{"derivation -eren/-atie", "isoleren", "ovl-006"},
 		{"derivation -en/-ing", "inburgeren", "bru-011"},
 		{"verb root", "verhuren", "lim-010"},
-		{"derivation -eren/-atief", "participeren", "bru-002"}, // participatief ontwerp
-		{"the thing of a person", "landbouwers", "wvl-004"},    // landbouw
+		{"derivation -eren/-atief", "participeren", "bru-002"},      // participatief ontwerp
+		{"the thing of a person", "landbouwers", "wvl-004"},         // landbouw
+		{"the thing of a person, d after r", "huurders", "bru-003"}, // huur
 		{"split into known words", "budgetmeter", "lim-012"},
 		{"two words written as one", "budget meter", "wvl-012"},
 		{"two words starting a word", "energie coach", "ant-008"},

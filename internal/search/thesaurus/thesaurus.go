@@ -28,6 +28,11 @@ import (
 // the word before it: a search for the broad word also finds them (below
 // its synonyms), a search for one of them not the broad word
 // (migrant > nieuwkomer, vluchteling).
+//
+// A line "a ~ b ~ c" says its entries are related: not the same thing,
+// but a practice about one is of some use to a search for another (buurt ~
+// wijk; sociaal verhuurkantoor ~ huisvesting). A search for one finds the
+// others, and their synonyms, well below its own narrower words.
 type Thesaurus struct {
 	groups   [][]string       // the words of each group: lower-cased, folded
 	byStem   map[string][]int // the groups of each one-word entry, by its stem
@@ -35,6 +40,9 @@ type Thesaurus struct {
 	// narrower are the narrower entries of each one-word broad entry, by
 	// its stem.
 	narrower map[string][]string
+	// related are the entries related to each entry, by its stem (one
+	// word) or its phraseKey (several).
+	related map[string][]string
 }
 
 //go:embed thesaurus.txt
@@ -82,7 +90,7 @@ func Load(path string) (*Thesaurus, error) {
 // fewer than two words, an entry that is too long or not UTF-8 is an
 // error with its line number.
 func Parse(b []byte) (*Thesaurus, error) {
-	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int), narrower: make(map[string][]string)}
+	t := &Thesaurus{byStem: make(map[string][]int), byPhrase: make(map[string][]int), narrower: make(map[string][]string), related: make(map[string][]string)}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -91,6 +99,12 @@ func Parse(b []byte) (*Thesaurus, error) {
 		}
 		if !utf8.ValidString(text) {
 			return nil, fmt.Errorf("line %d: not UTF-8", line)
+		}
+		if strings.Contains(text, "~") {
+			if err := t.addRelated(text, line); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if broad, narrow, ok := strings.Cut(text, ">"); ok {
 			b, err := entries(broad, line)
@@ -120,14 +134,10 @@ func Parse(b []byte) (*Thesaurus, error) {
 		for _, e := range group {
 			ws := dutch.Words(e)
 			m := t.byStem
-			k := ""
-			switch {
-			case len(ws) == 1:
-				k = dutch.Stem(ws[0])
-			case len(ws) > 1:
-				m, k = t.byPhrase, phraseKey(ws)
+			if len(ws) > 1 {
+				m = t.byPhrase
 			}
-			if k != "" {
+			if k := entryKey(ws); k != "" {
 				if n := len(m[k]); n == 0 || m[k][n-1] != id {
 					m[k] = append(m[k], id)
 				}
@@ -155,6 +165,71 @@ func (t *Thesaurus) Synonyms(w string) [][]string {
 				continue
 			}
 			out = append(out, ws)
+		}
+	}
+	return out
+}
+
+// addRelated reads a line of related entries, "a ~ b ~ c": each entry is
+// related to every other.
+func (t *Thesaurus) addRelated(text string, line int) error {
+	if strings.ContainsAny(text, ">,") {
+		return fmt.Errorf("line %d: a related line separates its entries by ~ only", line)
+	}
+	es, err := entries(strings.ReplaceAll(text, "~", ","), line)
+	if err != nil {
+		return err
+	}
+	if len(es) < 2 || len(es) > maxGroupWords {
+		return fmt.Errorf("line %d: a related line has 2 to %d entries, this one %d", line, maxGroupWords, len(es))
+	}
+	for _, e := range es {
+		k := entryKey(dutch.Words(e))
+		if k == "" {
+			return fmt.Errorf("line %d: %q has no word to search for", line, e)
+		}
+		for _, o := range es {
+			if o != e {
+				t.related[k] = append(t.related[k], o)
+			}
+		}
+	}
+	return nil
+}
+
+// entryKey is the key of an entry of the words ws: the stem of one word,
+// the phraseKey of several; "" for stop words only.
+func entryKey(ws []string) string {
+	switch {
+	case len(ws) == 1:
+		return dutch.Stem(ws[0])
+	case len(ws) > 1:
+		return phraseKey(ws)
+	}
+	return ""
+}
+
+// Related returns the entries related to the words ws (lower-cased,
+// folded; one word, or several as one entry), each as its words, and
+// after each its synonyms: a related thing, however it is said
+// (sociaal verhuurkantoor: huisvesting, wonen, logement). Nil when ws
+// is no entry of a related line.
+func (t *Thesaurus) Related(ws []string) [][]string {
+	if t == nil {
+		return nil
+	}
+	k := entryKey(ws)
+	if k == "" {
+		return nil
+	}
+	var out [][]string
+	for _, e := range t.related[k] {
+		rws := dutch.Words(e)
+		out = append(out, rws)
+		if len(rws) == 1 {
+			out = append(out, t.Synonyms(rws[0])...)
+		} else {
+			out = append(out, t.PhraseSynonyms(rws)...)
 		}
 	}
 	return out
