@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v17"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -612,10 +613,17 @@ func (tw *termwise) avgLength(field string) (float64, error) {
 // raw length is read where the segment gives it, and the float32 rounding
 // taken from a table (bleveLengths()).
 func fieldLength(p segment.Posting, lengths []float64) float64 {
-	if r, ok := p.(interface{ NormUint64() uint64 }); ok {
-		if n := r.NormUint64(); n < uint64(len(lengths)) {
-			return lengths[n]
-		}
+	var n uint64
+	switch x := p.(type) {
+	case *zap.Posting: // the segments Bleve writes: no search of the method
+		n = x.NormUint64()
+	case interface{ NormUint64() uint64 }:
+		n = x.NormUint64()
+	default:
+		n = uint64(len(lengths))
+	}
+	if n < uint64(len(lengths)) {
+		return lengths[n]
 	}
 	norm := p.Norm()
 	return 1 / (norm * norm)
@@ -675,8 +683,14 @@ func (p *accPool) put(a *acc) {
 	if len(a.cnt) != p.rows {
 		return // of a table size gone
 	}
-	for _, row := range a.touched {
-		a.sum[row], a.cnt[row] = 0, 0
+	if len(a.touched) > len(a.cnt)/16 {
+		// Cleared whole, in order: faster than as many writes at random.
+		clear(a.sum)
+		clear(a.cnt)
+	} else {
+		for _, row := range a.touched {
+			a.sum[row], a.cnt[row] = 0, 0
+		}
 	}
 	a.touched, a.out = a.touched[:0], a.out[:0]
 	p.kept.put(a)
