@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/filter"
 )
@@ -346,17 +348,13 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise,
 		ms = ms[:v.first]
 		out.HasNextPage = true
 	}
-	hl := ix.newHighlighter(v.words)
 	for _, m := range ms {
-		hit := Hit{ID: m.e.id, Score: m.score, Cursor: encodeCursor(v.sort, sortKey(v.sort, m), m.e.id)}
-		if text != nil {
-			fields, err := storedFields(rd, m.e.id)
-			if err != nil {
-				return Result{}, fmt.Errorf("search: %w", err)
-			}
-			hit.Highlights = hl.highlight(fields)
+		out.Hits = append(out.Hits, Hit{ID: m.e.id, Score: m.score, Cursor: encodeCursor(v.sort, sortKey(v.sort, m), m.e.id)})
+	}
+	if text != nil {
+		if err := ix.highlightHits(rd, v.words, out.Hits); err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
 		}
-		out.Hits = append(out.Hits, hit)
 	}
 	if n := len(out.Hits); n > 0 {
 		out.EndCursor = out.Hits[n-1].Cursor
@@ -370,6 +368,30 @@ func (ix *Index) search(ctx context.Context, rd index.IndexReader, tw *termwise,
 		}
 	}
 	return out, nil
+}
+
+// highlightHits highlights the stored texts of the hits for the query's
+// words, on up to GOMAXPROCS goroutines that each take every n-th hit with
+// a highlighter of their own (a highlighter keeps the words it analysed).
+// A page's ten hits were a quarter of a search's time when highlighted one
+// after the other.
+func (ix *Index) highlightHits(rd index.IndexReader, words []qword, hits []Hit) error {
+	workers := min(runtime.GOMAXPROCS(0), len(hits))
+	var g errgroup.Group
+	for w := range workers {
+		g.Go(func() error {
+			hl := ix.newHighlighter(words)
+			for i := w; i < len(hits); i += workers {
+				fields, err := storedFields(rd, hits[i].ID)
+				if err != nil {
+					return err
+				}
+				hits[i].Highlights = hl.highlight(fields)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // facetCounts are the values of dimension d with a count, as a Bleve terms
