@@ -683,8 +683,14 @@ func (p *accPool) put(a *acc) {
 	if len(a.cnt) != p.rows {
 		return // of a table size gone
 	}
-	for _, row := range a.touched {
-		a.sum[row], a.cnt[row] = 0, 0
+	if len(a.touched) > len(a.cnt)/16 {
+		// Cleared whole, in order: faster than as many writes at random.
+		clear(a.sum)
+		clear(a.cnt)
+	} else {
+		for _, row := range a.touched {
+			a.sum[row], a.cnt[row] = 0, 0
+		}
 	}
 	a.touched, a.out = a.touched[:0], a.out[:0]
 	p.kept.put(a)
