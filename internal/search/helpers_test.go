@@ -163,6 +163,20 @@ func refIndex(ps []practice.Practice) map[string]string {
 	return m
 }
 
+// searchRefs runs r on ix and returns the refs of its hits, in order.
+func searchRefs(t testing.TB, ix *Index, refs map[string]string, r Request) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		got = append(got, refs[h.ID])
+	}
+	return got
+}
+
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // openFilled opens a new index in a temp dir and fills it from src.

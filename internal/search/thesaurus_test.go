@@ -72,17 +72,7 @@ func TestThesaurusRelated(t *testing.T) {
 	if has(buurtOnly, "wijk") || !has(buurtOnly, "buurt") {
 		t.Fatalf("%s no longer says buurt only", buurtOnly)
 	}
-	search := func(q string) []string {
-		res, err := ix.Search(context.Background(), Request{Query: q, First: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, refs[h.ID])
-		}
-		return got
-	}
+	search := func(q string) []string { return searchRefs(t, ix, refs, Request{Query: q, First: 100}) }
 	got := search("wijk")
 	i := slices.Index(got, buurtOnly)
 	if i < 0 {

@@ -93,15 +93,7 @@ func TestThesaurusRules(t *testing.T) {
 	without, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(nil))
 	with, _ := openFilled(t, newMemSource(corpus...), WithThesaurus(th))
 	found := func(ix *Index, q string) []string {
-		res, err := ix.Search(context.Background(), Request{Query: q, First: 10, Strict: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, refs[h.ID])
-		}
-		return got
+		return searchRefs(t, ix, refs, Request{Query: q, First: 10, Strict: true})
 	}
 	for _, tc := range []struct{ rule, query, want string }{
 		{"synonyms of the parts", "woonbegeleiding", "bru-013"},        // accompagnement vers un logement
