@@ -79,11 +79,20 @@ type Field struct {
 	// error code of a value it does not have.
 	Known func(plan *actionplan.Plan, v string) bool
 	Code  string
-	// Hint lists the allowed values for an error message ("" for none).
-	Hint func(plan *actionplan.Plan) string
 	// Planned is the plan's values of the field, in plan order (nil for a
-	// field with free values): the web's filter panel lists them so.
+	// field with free values): the web's filter panel lists them so, and an
+	// error message lists them as the allowed values, unless Hint says
+	// where they are instead (too many to list).
 	Planned func(plan *actionplan.Plan) []string
+	Hint    string
+}
+
+// hint is the allowed values of the field for an error message.
+func (fl *Field) hint(plan *actionplan.Plan) string {
+	if fl.Hint != "" || fl.Planned == nil {
+		return fl.Hint
+	}
+	return " Mogelijk: " + strings.Join(fl.Planned(plan), ", ") + "."
 }
 
 // Lists are the list fields, at their List… position.
@@ -94,7 +103,6 @@ var Lists = [numLists]Field{
 		Of:      func(p *practice.Practice) []string { return p.Krachtlijnen },
 		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Krachtlijn(v); return ok },
 		Code:    "UNKNOWN_KRACHTLIJN",
-		Hint:    func(pl *actionplan.Plan) string { return possible(krachtlijnCodes(pl)) },
 		Planned: krachtlijnCodes,
 	},
 	ListChallenges: {
@@ -103,7 +111,6 @@ var Lists = [numLists]Field{
 		Of:      func(p *practice.Practice) []string { return p.Challenges },
 		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Challenge(v); return ok },
 		Code:    "UNKNOWN_CHALLENGE",
-		Hint:    func(pl *actionplan.Plan) string { return possible(challengeIDs(pl)) },
 		Planned: challengeIDs,
 	},
 	ListActions: {
@@ -112,8 +119,8 @@ var Lists = [numLists]Field{
 		Of:      func(p *practice.Practice) []string { return p.Actions },
 		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Action(v); return ok },
 		Code:    "UNKNOWN_ACTION",
-		Hint:    func(*actionplan.Plan) string { return " De acties staan in het actieplan." },
 		Planned: actionIDs,
+		Hint:    " De acties staan in het actieplan.",
 	},
 	ListRegions: {
 		Name: "regions", Param: "regio", Legacy: "regions", Label: "regio",
@@ -121,7 +128,6 @@ var Lists = [numLists]Field{
 		Of:      func(p *practice.Practice) []string { return []string{p.Region} },
 		Known:   func(pl *actionplan.Plan, v string) bool { _, ok := pl.Region(v); return ok },
 		Code:    "UNKNOWN_REGION",
-		Hint:    func(pl *actionplan.Plan) string { return possible(regionIDs(pl)) },
 		Planned: regionIDs,
 	},
 	ListTargetGroups: {
@@ -168,9 +174,6 @@ func actionIDs(pl *actionplan.Plan) []string {
 func regionIDs(pl *actionplan.Plan) []string {
 	return ids(pl.Regions, func(r actionplan.Region) string { return r.ID })
 }
-
-// possible is the hint listing the allowed values vs.
-func possible(vs []string) string { return " Mogelijk: " + strings.Join(vs, ", ") + "." }
 
 // ErrInvalid is wrapped by every *Error.
 var ErrInvalid = errors.New("invalid filter")
@@ -235,7 +238,7 @@ func (fl *Field) check(plan *actionplan.Plan, v, param string) *Error {
 	}
 	if plan != nil && fl.Known != nil && !fl.Known(plan, v) {
 		return &Error{Field: fl.Name, Param: param, Value: v, Code: fl.Code,
-			Message: fmt.Sprintf("Onbekende %s: „%s” (%s).%s", fl.Label, v, fl.name(param), fl.Hint(plan))}
+			Message: fmt.Sprintf("Onbekende %s: „%s” (%s).%s", fl.Label, v, fl.name(param), fl.hint(plan))}
 	}
 	return nil
 }

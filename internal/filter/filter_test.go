@@ -24,7 +24,7 @@ func TestTableIsComplete(t *testing.T) {
 			seen[name] = true
 		}
 		if fl.Label == "" || fl.Legacy == "" || (fl.Values == nil) == (fl.Year == nil) || (fl.Values != nil) != (fl.Of != nil) ||
-			(fl.Known == nil) != (fl.Code == "") || (fl.Known == nil) != (fl.Hint == nil) || (fl.Known == nil) != (fl.Planned == nil) {
+			(fl.Known == nil) != (fl.Code == "") || (fl.Known == nil) != (fl.Planned == nil) || (fl.Planned == nil && fl.Hint != "") {
 			t.Errorf("field %s: incomplete entry", fl.Name)
 		}
 	}
@@ -219,6 +219,26 @@ func TestKeyIgnoresOrderAndRepeats(t *testing.T) {
 	} {
 		if other.Key() == b.Key() {
 			t.Errorf("%+v has the key of %+v", other, b)
+		}
+	}
+}
+
+// TestUnknownValueHint: a value the plan does not have is answered with the
+// plan's values of its field, or for actions (too many) where they are.
+func TestUnknownValueHint(t *testing.T) {
+	plan := actionplan.Default()
+	for _, tc := range []struct {
+		f    Filter
+		want string
+	}{
+		{Filter{Regions: []string{"nergens"}}, " Mogelijk: " + strings.Join(regionIDs(plan), ", ") + "."},
+		{Filter{Krachtlijnen: []string{"HELDENMOED"}}, " Mogelijk: " + plan.Krachtlijnen[0].Code + ", "},
+		{Filter{Actions: []string{"digitalisering-99"}}, " De acties staan in het actieplan."},
+	} {
+		err := tc.f.Validate(plan)
+		var fe *Error
+		if !errors.As(err, &fe) || !strings.Contains(fe.Message, tc.want) {
+			t.Errorf("%+v: %v, want a message with %q", tc.f, err, tc.want)
 		}
 	}
 }
