@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -111,7 +112,7 @@ func (ix *Index) searchRef(ctx context.Context, r Request) (Result, error) {
 		return Result{}, errClosed
 	}
 	v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
-	if err := ix.expand(&v); err != nil {
+	if err := withReader(ix.bl, func(rd index.IndexReader) error { return ix.expand(rd, &v) }); err != nil {
 		return Result{}, err
 	}
 	strict := ix.textQuery(v, false)

@@ -61,7 +61,7 @@ func TestRescoreAsPerDocument(t *testing.T) {
 		v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
 		slots := ix.phrase(v.Query)
 		err = withReader(ix.bl, func(rd index.IndexReader) error {
-			if err := ix.expand(&v); err != nil {
+			if err := ix.expand(rd, &v); err != nil {
 				return err
 			}
 			var ms []match

@@ -34,7 +34,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	defer rd.Close()
-	if err := ix.expand(&v); err != nil {
+	if err := ix.expand(rd, &v); err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
 	// The passes below share the postings they read (termwise.go).

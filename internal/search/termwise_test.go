@@ -34,7 +34,7 @@ func TestTermwiseMatchesBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		v.words, v.clauses, v.exclude = ix.analyzeQuery(v.Query)
-		if err := ix.expand(&v); err != nil {
+		if err := ix.expand(rd, &v); err != nil {
 			t.Fatal(err)
 		}
 		strict, relaxed := ix.textQuery(v, false), ix.textQuery(v, true)

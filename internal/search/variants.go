@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	index "github.com/blevesearch/bleve_index_api"
+
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/dutch"
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/search/vocab"
 )
@@ -63,8 +65,8 @@ const (
 )
 
 // expand adds to the query words their near terms (expandWords) and their
-// alternatives.
-func (ix *Index) expand(v *request) error {
+// alternatives, weighed in the snapshot rd the search reads.
+func (ix *Index) expand(rd index.IndexReader, v *request) error {
 	if err := expandWords(ix.vocab, v.words); err != nil {
 		return err
 	}
@@ -91,7 +93,7 @@ func (ix *Index) expand(v *request) error {
 	if err := addJoins(ix.vocab, v.words, v.clauses); err != nil {
 		return err
 	}
-	return ix.weighByRarity(v.words)
+	return weighByRarity(rd, v.words)
 }
 
 // weighByRarity keeps each other way of saying a word the texts hold below
@@ -100,16 +102,7 @@ func (ix *Index) expand(v *request) error {
 // above it in a text of the same length: polarisering, rarer than
 // polarisatie, or a French stem, rare in an index of mostly Dutch texts.
 // Its boost is scaled by (idf(word)/idf(term))², never raised.
-func (ix *Index) weighByRarity(words []qword) error {
-	adv, err := ix.bl.Advanced()
-	if err != nil {
-		return err
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer rd.Close()
+func weighByRarity(rd index.IndexReader, words []qword) error {
 	docs, err := rd.DocCount()
 	if err != nil {
 		return err

@@ -61,7 +61,7 @@ func TestDutchAsTyped(t *testing.T) {
 	// A word the texts hold only as the tail of a compound stands for it.
 	tw, tc, te := ix.analyzeQuery("gezondheidscentrum")
 	tv := request{words: tw, clauses: tc, exclude: te}
-	if err := ix.expand(&tv); err != nil {
+	if err := ix.expand(openReader(t, ix), &tv); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.ContainsFunc(tv.words[0].alts, func(a qalt) bool { return slices.Equal(a.terms, []string{dutch.Stem("wijkgezondheidscentrum")}) }) {
@@ -71,7 +71,7 @@ func TestDutchAsTyped(t *testing.T) {
 	// among the words starting with "bu", not from every word of 5 letters.
 	words, clauses, exclude := ix.analyzeQuery("buurd")
 	v := request{words: words, clauses: clauses, exclude: exclude}
-	if err := ix.expand(&v); err != nil {
+	if err := ix.expand(openReader(t, ix), &v); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(v.words[0].near); n == 0 || n > maxShortTypos {
