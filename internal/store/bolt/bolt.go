@@ -270,11 +270,20 @@ func getPractice(tx *bbolt.Tx, id string) (*practice.Practice, error) {
 	if data == nil {
 		return nil, nil
 	}
-	p, err := decode[practice.Practice](data)
+	p, err := decodePractice(id, data)
 	if err != nil {
-		return nil, fmt.Errorf("bolt: read practice %s: %w", id, err)
+		return nil, err
 	}
 	return &p, nil
+}
+
+// decodePractice decodes the stored practice id.
+func decodePractice(id string, data []byte) (practice.Practice, error) {
+	p, err := decode[practice.Practice](data)
+	if err != nil {
+		return p, fmt.Errorf("bolt: read practice %s: %w", id, err)
+	}
+	return p, nil
 }
 
 // writePractice stores p as the current state and moves it in the change
@@ -338,10 +347,8 @@ func (s *Store) Practices(ctx context.Context, ids []string) ([]practice.Practic
 				continue
 			}
 			g.Go(func() (err error) {
-				if out[i], err = decode[practice.Practice](data); err != nil {
-					return fmt.Errorf("bolt: read practice %s: %w", id, err)
-				}
-				return nil
+				out[i], err = decodePractice(id, data)
+				return err
 			})
 		}
 		return g.Wait()
