@@ -12,8 +12,6 @@ func withBleveMatching() Option { return func(ix *Index) { ix.bleveMatching = tr
 // withMaxPostings bounds the postings a search matches term at a time.
 func withMaxPostings(n uint64) Option { return func(ix *Index) { ix.maxPostings = n } }
 
-func withPartPostings(n int) Option { return func(ix *Index) { ix.partPostings = n } }
-
 // WithBatchSize sets how many practices go in one index batch (default
 // 500): tests fill an index in many batches.
 func WithBatchSize(n int) Option {
