@@ -50,6 +50,9 @@ type twNode struct {
 	// exclude: the documents it matches are left out (a Boolean query's
 	// must-not); its terms do not count in the query norm.
 	exclude *twNode
+	// empty: the node matches no document of the snapshot (markEmpty),
+	// so its terms are not read.
+	empty bool
 }
 
 // compileTermwise translates q, or reports that it holds a node termwise
@@ -101,7 +104,10 @@ type termwise struct {
 	// dicts are the snapshot's term dictionaries, per field and segment,
 	// opened once per search.
 	dicts map[string][]segment.TermDictionary
-	lists map[fieldTerm]*postingList
+	// counts are the postings of every term of the queries matched so far
+	// (but deleted documents'), lists the postings of those read.
+	counts map[fieldTerm]uint64
+	lists  map[fieldTerm]*postingList
 	// results are the matches of the queries matched so far.
 	results map[query.Query]*acc
 	// postings counts the postings of lists, which maxPostings bounds.
@@ -132,7 +138,7 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings, partPostings: ix.partPostings}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, counts: map[fieldTerm]uint64{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings, partPostings: ix.partPostings}, nil
 }
 
 // release gives the postings read and the matches kept back for reuse.
@@ -141,6 +147,7 @@ func (tw *termwise) release() {
 		lists.put(l)
 	}
 	clear(tw.lists)
+	clear(tw.counts)
 	tw.postings = 0
 	for _, a := range tw.results {
 		tw.accs.put(a)
@@ -259,7 +266,7 @@ func (ix *Index) termwiseMatches(ctx context.Context, tw *termwise, t *docTable,
 		weights := map[*twNode]float64{}
 		var sumSq float64
 		n.each(false, func(leaf *twNode) {
-			w := leaf.boost * tw.lists[fieldTerm{leaf.field, leaf.term}].idf
+			w := leaf.boost * tw.idf(fieldTerm{leaf.field, leaf.term})
 			weights[leaf] = w
 			sumSq += w * w
 		})
@@ -301,11 +308,66 @@ func (n *twNode) each(exclusions bool, fn func(*twNode)) {
 	}
 }
 
+// markEmpty marks the nodes of n that match no document, from the
+// postings counts of their terms, and reports whether n is one: a term
+// without postings, a conjunction with such a kid, a disjunction with
+// fewer kids that can match than it needs. (Each word of a query is asked
+// in other languages as a conjunction with the language, and in forms no
+// text has: their terms, thousands of postings each, need no reading.)
+func (n *twNode) markEmpty(counts map[fieldTerm]uint64) bool {
+	if n.leaf {
+		n.empty = counts[fieldTerm{n.field, n.term}] == 0
+		return n.empty
+	}
+	can := 0 // kids that can match
+	for _, k := range n.kids {
+		if !k.markEmpty(counts) {
+			can++
+		}
+	}
+	if n.exclude != nil {
+		n.exclude.markEmpty(counts)
+	}
+	need := max(n.min, 1)
+	if n.conj {
+		need = len(n.kids)
+	}
+	n.empty = len(n.kids) == 0 || can < need
+	return n.empty
+}
+
+// eachLive calls fn with every leaf of n, exclusions' included, that is
+// under no empty node: the terms whose postings the matching reads.
+func (n *twNode) eachLive(fn func(*twNode)) {
+	switch {
+	case n.empty:
+	case n.leaf:
+		fn(n)
+	default:
+		for _, k := range n.kids {
+			k.eachLive(fn)
+		}
+		if n.exclude != nil {
+			n.exclude.eachLive(fn)
+		}
+	}
+}
+
+// idf is the inverse document frequency of a counted term (Bleve's BM25).
+func (tw *termwise) idf(key fieldTerm) float64 {
+	docTerm := float64(tw.counts[key])
+	return math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+}
+
 // eval puts the matches of n in into: their rows in into.touched, their
 // scores in into.out. With concurrent set, n's compound kids are evaluated
 // on goroutines of their own first (the root's clauses are independent);
 // either way the kids are added up in their order, so the sums are the same.
+// An empty node adds nothing (its terms are not read).
 func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, concurrent bool) {
+	if n.empty {
+		return
+	}
 	if n.leaf {
 		l, w := tw.lists[fieldTerm{n.field, n.term}], weights[n]
 		for i, row := range l.rows {
@@ -326,6 +388,9 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 	a := tw.accs.get()
 	defer tw.accs.put(a)
 	for i, k := range n.kids {
+		if k.empty {
+			continue
+		}
 		if k.leaf {
 			l, w := tw.lists[fieldTerm{k.field, k.term}], weights[k]
 			for j, row := range l.rows {
@@ -336,7 +401,7 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 		if i >= evaluated {
 			var wg sync.WaitGroup
 			for j, started := i, 0; j < len(n.kids) && started < batch; j++ {
-				if kid := n.kids[j]; !kid.leaf {
+				if kid := n.kids[j]; !kid.leaf && !kid.empty {
 					subs[j] = tw.accs.get()
 					wg.Go(func() { tw.eval(kid, weights, subs[j], false) })
 					started++
@@ -353,7 +418,7 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 		subs[i] = nil
 	}
 	var excluded bitset
-	if n.exclude != nil {
+	if n.exclude != nil && !n.exclude.empty {
 		ex := tw.accs.get()
 		tw.eval(n.exclude, weights, ex, false)
 		excluded = make(bitset, (tw.accs.rows+63)/64)
@@ -401,25 +466,19 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		return errNotTermwise // another kind of index: Bleve's searchers
 	}
 	segs := snap.Segments()
-	type pending struct {
-		key fieldTerm
-		pls []segment.PostingsList // per segment
-		n   uint64                 // postings, but those of deleted documents
-		l   *postingList
-	}
-	var todo []pending
+	// Every term is counted first (opening its postings costs a dictionary
+	// lookup per segment), then the terms of the nodes that can match
+	// are read.
 	var err error
-	have := tw.postings
-	opened := map[fieldTerm]bool{}
-	n.each(true, func(leaf *twNode) {
+	opened := map[fieldTerm][]segment.PostingsList{} // per segment
+	open := func(leaf *twNode) []segment.PostingsList {
 		key := fieldTerm{leaf.field, leaf.term}
-		if _, ok := tw.lists[key]; ok || err != nil || opened[key] {
-			return
+		if pls, ok := opened[key]; ok || err != nil {
+			return pls
 		}
-		opened[key] = true
 		if _, ok := tw.avgs[leaf.field]; !ok {
 			if tw.avgs[leaf.field], err = tw.avgLength(leaf.field); err != nil {
-				return
+				return nil
 			}
 		}
 		ds, ok := tw.dicts[leaf.field]
@@ -427,20 +486,51 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 			ds = make([]segment.TermDictionary, len(segs))
 			for i, ss := range segs {
 				if ds[i], err = ss.Segment().Dictionary(leaf.field); err != nil {
-					return
+					return nil
 				}
 			}
 			tw.dicts[leaf.field] = ds
 		}
-		p := pending{key: key, pls: make([]segment.PostingsList, len(segs))}
+		pls := make([]segment.PostingsList, len(segs))
+		var count uint64
 		for i, ss := range segs {
-			if p.pls[i], err = ds[i].PostingsList([]byte(leaf.term), ss.Deleted(), nil); err != nil {
-				return
+			if pls[i], err = ds[i].PostingsList([]byte(leaf.term), ss.Deleted(), nil); err != nil {
+				return nil
 			}
-			p.n += p.pls[i].Count()
+			count += pls[i].Count()
 		}
-		todo = append(todo, p)
-		have += p.n
+		opened[key], tw.counts[key] = pls, count
+		return pls
+	}
+	n.each(true, func(leaf *twNode) {
+		if _, ok := tw.counts[fieldTerm{leaf.field, leaf.term}]; !ok {
+			open(leaf)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	n.markEmpty(tw.counts)
+	type pending struct {
+		key fieldTerm
+		pls []segment.PostingsList // per segment
+		n   uint64                 // postings, but those of deleted documents
+		l   *postingList
+	}
+	var todo []pending
+	queued := map[fieldTerm]bool{}
+	have := tw.postings
+	n.eachLive(func(leaf *twNode) {
+		key := fieldTerm{leaf.field, leaf.term}
+		if _, ok := tw.lists[key]; ok || err != nil || queued[key] {
+			return
+		}
+		queued[key] = true
+		// Opened here, or counted for an earlier query of the search,
+		// where it was not read.
+		pls := open(leaf)
+		todo = append(todo, pending{key: key, pls: pls, n: tw.counts[key]})
+		have += tw.counts[key]
 	})
 	if err != nil {
 		return err
@@ -451,8 +541,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	tw.postings = have
 	for i := range todo {
 		l := newList(int(todo[i].n)) // room for every posting: it grows no further
-		docTerm := float64(todo[i].n)
-		l.idf = math.Log(1 + (float64(tw.docs)-docTerm+0.5)/(docTerm+0.5))
+		l.idf = tw.idf(todo[i].key)
 		tw.lists[todo[i].key] = l
 		todo[i].l = l
 	}

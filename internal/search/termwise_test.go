@@ -144,6 +144,69 @@ func TestTermwiseBound(t *testing.T) {
 	}
 }
 
+// TestTermwiseSkipsEmptyNodes: the terms of a node that cannot match (a
+// conjunction with a term no document has, a disjunction with fewer such
+// kids than its minimum) are counted but not read, and the matches and
+// scores are Bleve's all the same (the unread terms count in the query
+// norm).
+func TestTermwiseSkipsEmptyNodes(t *testing.T) {
+	ctx := context.Background()
+	ix, _ := openFilled(t, newMemSource(GenerateCorpus(800, 3)...), WithCacheSize(0))
+	rd := openReader(t, ix)
+	term := func(s string) query.Query {
+		q := query.NewTermQuery(s)
+		q.SetField(fAll)
+		return q
+	}
+	present := []string{"jonger", "ouder", "armoed", "buurt"}
+	for _, s := range present {
+		if n := len(matchScores(t, ix, rd, term(s), true)); n == 0 {
+			t.Fatalf("term %q matches nothing in the corpus", s)
+		}
+	}
+	const absent = "xyzzyq"
+	two := query.NewDisjunctionQuery([]query.Query{term(present[2]), term(absent)})
+	two.SetMin(2)
+	q := query.NewDisjunctionQuery([]query.Query{
+		term(present[0]),
+		query.NewConjunctionQuery([]query.Query{term(present[1]), term(absent)}),
+		two,
+		query.NewConjunctionQuery([]query.Query{term(present[3]), term(present[0])}),
+	})
+	want := matchScores(t, ix, rd, q, true)
+	if len(want) == 0 {
+		t.Fatal("the query matches nothing")
+	}
+	tw, err := ix.newTermwise(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tw.release()
+	got := map[int32]float64{}
+	ix.table.mu.RLock()
+	err = ix.termwiseMatches(ctx, tw, ix.table, q, func(row int32, s float64) bool { got[row] = s; return true })
+	ix.table.mu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for k := range tw.lists {
+		read = append(read, k.term)
+	}
+	slices.Sort(read)
+	if wantRead := slices.Sorted(slices.Values([]string{present[0], present[3]})); !slices.Equal(read, wantRead) {
+		t.Errorf("read %v, want only %v (the others are under empty nodes)", read, wantRead)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d matches, Bleve %d", len(got), len(want))
+	}
+	for row, w := range want {
+		if g, ok := got[row]; !ok || math.Abs(g-w) > 1e-12*math.Abs(w) {
+			t.Fatalf("row %d scores %v (found %v), Bleve %v", row, g, ok, w)
+		}
+	}
+}
+
 // openReader opens a reader of ix's index, closed when the test ends.
 func openReader(t *testing.T, ix *Index) index.IndexReader {
 	t.Helper()
