@@ -56,7 +56,7 @@ func TestBenchSearchSmall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench search: %v\n%s", err, out)
 	}
-	for _, want := range []string{"400 praktijken:", "praktijken/s", "MiB op schijf", "piek-RSS", "rechtstreeks op de index: p50", "via HTTP GraphQL:", "verhouding GraphQL/index", `"werken in de buurt"`} {
+	for _, want := range []string{"400 praktijken:", "praktijken/s", "MiB op schijf", "piek-RSS", "rechtstreeks op de index: p50", "via HTTP GraphQL:", "verhouding GraphQL/index", "postinglijsten:", "uit de cache", `"werken in de buurt"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -67,6 +67,11 @@ func TestBenchSearchSmall(t *testing.T) {
 	for _, bad := range []string{"-1", "1001"} {
 		if _, err := runCmd(t, nil, "bench", "search", "--n", "10", "--distinct", bad); err == nil {
 			t.Errorf("--distinct %s accepted", bad)
+		}
+	}
+	for _, bad := range []string{"-1", "4097"} {
+		if _, err := runCmd(t, nil, "bench", "search", "--n", "10", "--postings-cache", bad); err == nil {
+			t.Errorf("--postings-cache %s accepted", bad)
 		}
 	}
 }

@@ -50,6 +50,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cpuProfile := fs.String("cpuprofile", "", "schrijf een CPU-profiel van de zoekopdrachten naar dit bestand (met meer aantallen: bestand.N)")
 	perQuery := fs.Bool("per-query", false, "toon ook de mediaan per zoekopdracht")
 	buildProfile := fs.String("build-cpuprofile", "", "schrijf een CPU-profiel van het opbouwen van de index naar dit bestand")
+	postingsMiB := fs.Int("postings-cache", search.DefaultPostingsCacheBytes>>20, "MiB aan postinglijsten die de index tussen zoekopdrachten bewaart (0: uit, elke zoekopdracht leest ze)")
 	distinct := fs.Int("distinct", 0, "zoek dit aantal verschillende zoekopdrachten (1 tot 3 woorden, een derde met een filter, de top 10 en alle facetten) in plaats van de vaste reeks")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
@@ -62,8 +63,8 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		ns = append(ns, n)
 	}
-	if *rounds < 1 || *settle < 0 || *distinct < 0 || *distinct > maxDistinctSearches {
-		return usageError{fmt.Errorf("--rounds moet positief zijn, --settle mag niet negatief zijn en --distinct ligt tussen 0 en %d", maxDistinctSearches)}
+	if *rounds < 1 || *settle < 0 || *distinct < 0 || *distinct > maxDistinctSearches || *postingsMiB < 0 || *postingsMiB > maxPostingsCacheMiB {
+		return usageError{fmt.Errorf("--rounds moet positief zijn, --settle mag niet negatief zijn, --distinct ligt tussen 0 en %d en --postings-cache tussen 0 en %d", maxDistinctSearches, maxPostingsCacheMiB)}
 	}
 	searches := benchSearches
 	if *distinct > 0 {
@@ -81,7 +82,7 @@ func benchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			return fmt.Sprintf("%s.%d", path, n)
 		}
-		r, err := benchSearchSize(ctx, n, *seed, searches, *rounds, *settle, *keep, profile(*cpuProfile), profile(*buildProfile))
+		r, err := benchSearchSize(ctx, n, *seed, searches, *rounds, *settle, *keep, profile(*cpuProfile), profile(*buildProfile), *postingsMiB<<20)
 		if err != nil {
 			return err
 		}
@@ -107,6 +108,7 @@ type searchBenchResult struct {
 	indexBytes int64
 	peakRSS    int64 // bytes; -1 when unknown
 	raw, e2e   []time.Duration
+	postings   search.PostingsCacheStats // after the searches
 }
 
 func (r searchBenchResult) String() string {
@@ -126,7 +128,10 @@ func (r searchBenchResult) String() string {
 	fmt.Fprintf(&b, "  rechtstreeks op de index: p50 %s  p95 %s  p99 %s  max %s\n", raw[0], raw[1], raw[2], raw[3])
 	fmt.Fprintf(&b, "  via HTTP GraphQL:         p50 %s  p95 %s  p99 %s  max %s\n", e2e[0], e2e[1], e2e[2], e2e[3])
 	ratio := func(i int) float64 { return float64(e2e[i]) / float64(max(raw[i], 1)) }
-	fmt.Fprintf(&b, "  verhouding GraphQL/index: p50 %.2f  p95 %.2f  p99 %.2f", ratio(0), ratio(1), ratio(2))
+	fmt.Fprintf(&b, "  verhouding GraphQL/index: p50 %.2f  p95 %.2f  p99 %.2f\n", ratio(0), ratio(1), ratio(2))
+	pc := r.postings
+	fmt.Fprintf(&b, "  postinglijsten: %d uit de cache, %d gelezen (%.0f%% uit de cache, ook bij het opwarmen); cache %.1f MiB",
+		pc.Hits, pc.Misses, 100*float64(pc.Hits)/float64(max(pc.Hits+pc.Misses, 1)), float64(pc.Bytes)/(1<<20))
 	return b.String()
 }
 
@@ -143,7 +148,7 @@ func quantiles(ds []time.Duration) [4]time.Duration {
 	return out
 }
 
-func benchSearchSize(ctx context.Context, n int, seed int64, searches []benchQuery, rounds int, settle time.Duration, keep, cpuProfile, buildProfile string) (searchBenchResult, error) {
+func benchSearchSize(ctx context.Context, n int, seed int64, searches []benchQuery, rounds int, settle time.Duration, keep, cpuProfile, buildProfile string, postingsCache int) (searchBenchResult, error) {
 	res := searchBenchResult{n: n, peakRSS: -1}
 	dir := keep
 	if dir == "" {
@@ -203,7 +208,7 @@ func benchSearchSize(ctx context.Context, n int, seed int64, searches []benchQue
 	if err := ix.Close(); err != nil {
 		return res, err
 	}
-	if ix, err = search.Open(indexDir, plan, search.WithLogger(log), search.WithCacheSize(0)); err != nil {
+	if ix, err = search.Open(indexDir, plan, search.WithLogger(log), search.WithCacheSize(0), search.WithPostingsCache(postingsCache)); err != nil {
 		return res, err
 	}
 	defer ix.Close()
@@ -269,6 +274,7 @@ func benchSearchSize(ctx context.Context, n int, seed int64, searches []benchQue
 		}
 	}
 	res.peakRSS = peakRSS()
+	res.postings = ix.PostingsCacheStats()
 	return res, nil
 }
 
@@ -475,6 +481,9 @@ var benchWords = []string{
 // maxDistinctSearches bounds --distinct: distinctSearches draws from
 // benchWords and the filters below, which make far more than this.
 const maxDistinctSearches = 1000
+
+// maxPostingsCacheMiB bounds --postings-cache.
+const maxPostingsCacheMiB = 4096
 
 // distinctSearches are n different searches of one to three of benchWords,
 // a third with a region, krachtlijn or challenge filter, each asking the top

@@ -84,6 +84,8 @@ type Index struct {
 	applied atomic.Uint64
 	gen     atomic.Uint64 // bumped by every write; the result cache follows it
 	cache   *resultCache
+	// postings keeps the posting lists searches read (postingscache.go).
+	postings *postingsCache
 
 	builder *docBuilder // makes the documents of bl's mapping
 
@@ -104,7 +106,7 @@ type Index struct {
 // with another MappingVersion or dictionary; Reconcile then fills it.
 func Open(dir string, plan *actionplan.Plan, opts ...Option) (*Index, error) {
 	ix := &Index{dir: dir, plan: plan, log: slog.Default(), batchSize: 500, rescoring: true, maxPostings: maxTermwisePostings, partPostings: partPostings,
-		cache: newResultCache(DefaultCacheSize), thesaurus: thesaurus.Default()}
+		cache: newResultCache(DefaultCacheSize), postings: newPostingsCache(DefaultPostingsCacheBytes), thesaurus: thesaurus.Default()}
 	for _, o := range opts {
 		o(ix)
 	}

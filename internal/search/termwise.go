@@ -118,6 +118,7 @@ type termwise struct {
 	// version is the doc table version the lists' rows belong to.
 	version uint64
 	accs    *accPool
+	cache   *postingsCache // the index's, or nil
 }
 
 type fieldTerm struct{ field, term string }
@@ -129,6 +130,7 @@ type postingList struct {
 	rows    []int32
 	scores  []float64
 	lengths []float64 // scratch of postingsPart.read: the field lengths
+	cached  bool      // kept in the postings cache, shared: never released
 }
 
 // newTermwise starts the term-at-a-time matching of one search on rd; release
@@ -138,13 +140,15 @@ func (ix *Index) newTermwise(rd index.IndexReader) (*termwise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, counts: map[fieldTerm]uint64{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings, partPostings: ix.partPostings}, nil
+	return &termwise{rd: rd, docs: docs, avgs: map[string]float64{}, dicts: map[string][]segment.TermDictionary{}, counts: map[fieldTerm]uint64{}, lists: map[fieldTerm]*postingList{}, results: map[query.Query]*acc{}, maxPostings: ix.maxPostings, partPostings: ix.partPostings, cache: ix.postings}, nil
 }
 
 // release gives the postings read and the matches kept back for reuse.
 func (tw *termwise) release() {
 	for _, l := range tw.lists {
-		lists.put(l)
+		if !l.cached {
+			lists.put(l)
+		}
 	}
 	clear(tw.lists)
 	clear(tw.counts)
@@ -539,6 +543,15 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		return errTooManyPostings
 	}
 	tw.postings = have
+	// The lists earlier searches of the snapshot read are taken as they
+	// are (postingscache.go); the others are read.
+	todo = slices.DeleteFunc(todo, func(p pending) bool {
+		if l := tw.cache.get(snap, t.version, p.key); l != nil {
+			tw.lists[p.key] = l
+			return true
+		}
+		return false
+	})
 	for i := range todo {
 		l := newList(int(todo[i].n)) // room for every posting: it grows no further
 		l.idf = tw.idf(todo[i].key)
@@ -590,6 +603,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	for i, p := range todo {
 		p.l.close(byList[i])
+		tw.cache.put(snap, t.version, p.key, p.l)
 	}
 	return nil
 }

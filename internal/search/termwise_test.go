@@ -18,7 +18,8 @@ import (
 // in which floating-point additions were made.
 func TestTermwiseMatchesBleve(t *testing.T) {
 	corpus := GenerateCorpus(3000, 5)
-	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0))
+	// Without the postings cache, every comparison reads the postings.
+	ix, _ := openFilled(t, newMemSource(corpus...), WithCacheSize(0), WithPostingsCache(0))
 	queries := []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen",
 		"huiswerkbegeleiding", "energiearmoede", "jongeren OF ouderen", "wijkteam straathoekwerk gezinnen", "xyzzyq",
 		"vrijwiligers", "netwerk samenwerking school", "mantelzorgers ondersteunen", "taalcafé nieuwkomers Gent"}
