@@ -130,8 +130,12 @@ func (r searchBenchResult) String() string {
 	ratio := func(i int) float64 { return float64(e2e[i]) / float64(max(raw[i], 1)) }
 	fmt.Fprintf(&b, "  verhouding GraphQL/index: p50 %.2f  p95 %.2f  p99 %.2f\n", ratio(0), ratio(1), ratio(2))
 	pc := r.postings
-	fmt.Fprintf(&b, "  postinglijsten: %d uit de cache, %d gelezen (%.0f%% uit de cache, ook bij het opwarmen); cache %.1f MiB",
-		pc.Hits, pc.Misses, 100*float64(pc.Hits)/float64(max(pc.Hits+pc.Misses, 1)), float64(pc.Bytes)/(1<<20))
+	if pc.Most == 0 {
+		b.WriteString("  postinglijsten: cache uit, elke zoekopdracht leest ze")
+	} else {
+		fmt.Fprintf(&b, "  postinglijsten: %d uit de cache, %d gelezen (%.0f%% uit de cache, ook bij het opwarmen); cache %.1f van %d MiB",
+			pc.Hits, pc.Misses, 100*float64(pc.Hits)/float64(max(pc.Hits+pc.Misses, 1)), float64(pc.Bytes)/(1<<20), pc.Most>>20)
+	}
 	return b.String()
 }
 

@@ -119,11 +119,11 @@ func (c *postingsCache) put(snap *scorch.IndexSnapshot, version uint64, key fiel
 }
 
 // PostingsCacheStats are the postings cache's counts since the index
-// opened: the posting lists searches took from it and read instead, and
-// the bytes it holds.
+// opened: the posting lists searches took from it and read instead, the
+// bytes it holds and the most it may (0: the cache is off).
 type PostingsCacheStats struct {
 	Hits, Misses uint64
-	Bytes        int
+	Bytes, Most  int
 }
 
 // PostingsCacheStats reports the postings cache's counts.
@@ -134,5 +134,5 @@ func (ix *Index) PostingsCacheStats() PostingsCacheStats {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return PostingsCacheStats{Hits: c.hits, Misses: c.misses, Bytes: c.bytes}
+	return PostingsCacheStats{Hits: c.hits, Misses: c.misses, Bytes: c.bytes, Most: c.most}
 }
