@@ -12,6 +12,16 @@ func withBleveMatching() Option { return func(ix *Index) { ix.bleveMatching = tr
 // withMaxPostings bounds the postings a search matches term at a time.
 func withMaxPostings(n uint64) Option { return func(ix *Index) { ix.maxPostings = n } }
 
+// withCachedPostingsFrom makes the postings cache (of the default size)
+// keep lists of n postings and more: a test corpus has few as long as
+// minCachedPostings.
+func withCachedPostingsFrom(n int) Option {
+	return func(ix *Index) {
+		ix.postings = newPostingsCache(DefaultPostingsCacheBytes)
+		ix.postings.least = n
+	}
+}
+
 // WithBatchSize sets how many practices go in one index batch (default
 // 500): tests fill an index in many batches.
 func WithBatchSize(n int) Option {

@@ -31,6 +31,12 @@ func WithPostingsCache(bytes int) Option {
 	return func(ix *Index) { ix.postings = newPostingsCache(bytes) }
 }
 
+// minCachedPostings is the fewest postings a kept list has: a shorter one
+// is read in a few microseconds, and a bound on the lists' number bounds
+// what they cost beyond their postings (a map entry each) and the time the
+// least recently used takes to find.
+const minCachedPostings = 1 << 10
+
 // postingsCache keeps the posting lists of one snapshot and doc table
 // version, up to most bytes, the least recently used leaving first. A list
 // in it is shared by the searches that take it and never changes.
@@ -41,6 +47,7 @@ type postingsCache struct {
 	lists   map[fieldTerm]*cachedList
 	bytes   int
 	most    int
+	least   int // postings of a kept list: minCachedPostings
 	clock   uint64
 	hits    uint64 // lists taken from the cache, since the index opened
 	misses  uint64 // lists read by searches instead
@@ -52,7 +59,7 @@ type cachedList struct {
 }
 
 func newPostingsCache(most int) *postingsCache {
-	return &postingsCache{most: max(most, 0), lists: map[fieldTerm]*cachedList{}}
+	return &postingsCache{most: max(most, 0), least: minCachedPostings, lists: map[fieldTerm]*cachedList{}}
 }
 
 // on makes the cache that of snapshot snap and doc table version, dropping
@@ -85,13 +92,14 @@ func (c *postingsCache) get(snap *scorch.IndexSnapshot, version uint64, key fiel
 }
 
 // put keeps a copy of l, just read for key on snap and version, making
-// room for it; a list of over a quarter of the cache is not kept.
+// room for it; a list of fewer than c.least postings, or of over a quarter
+// of the cache, is not kept.
 func (c *postingsCache) put(snap *scorch.IndexSnapshot, version uint64, key fieldTerm, l *postingList) {
 	if c == nil || c.most == 0 {
 		return
 	}
 	size := 12 * len(l.rows)
-	if size > c.most/4 {
+	if len(l.rows) < c.least || size > c.most/4 {
 		return
 	}
 	kept := &postingList{idf: l.idf, rows: slices.Clone(l.rows), scores: slices.Clone(l.scores), cached: true}

@@ -19,7 +19,7 @@ func TestPostingsCacheFindsWhatReadingFinds(t *testing.T) {
 	ctx := context.Background()
 	corpus := GenerateCorpus(1200, 7)
 	src := newMemSource(corpus...)
-	cached, _ := openFilled(t, src, WithCacheSize(0))
+	cached, _ := openFilled(t, src, WithCacheSize(0), withCachedPostingsFrom(1))
 	plain, _ := openFilled(t, src, WithCacheSize(0), WithPostingsCache(0))
 	queries := []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen",
 		"wijkteam straathoekwerk gezinnen", "kwispeldans"}
@@ -95,9 +95,10 @@ func TestPostingsCacheFindsWhatReadingFinds(t *testing.T) {
 
 // TestPostingsCacheKeepsItsBound: the cache never holds more than its bytes,
 // the least recently used list leaving first, and keeps no list of over a
-// quarter of them.
+// quarter of them, nor one of fewer postings than it keeps.
 func TestPostingsCacheKeepsItsBound(t *testing.T) {
 	c := newPostingsCache(12 * 100)
+	c.least = 10
 	list := func(n int) *postingList {
 		return &postingList{rows: make([]int32, n), scores: make([]float64, n)}
 	}
@@ -118,6 +119,10 @@ func TestPostingsCacheKeepsItsBound(t *testing.T) {
 	c.put(nil, 1, key("big"), list(26))
 	if _, ok := c.lists[key("big")]; ok {
 		t.Error("a list of over a quarter of the cache was kept")
+	}
+	c.put(nil, 1, key("small"), list(9))
+	if _, ok := c.lists[key("small")]; ok {
+		t.Error("a list of fewer postings than the cache keeps was kept")
 	}
 	// Another doc table version: the lists of the one before are gone.
 	if c.get(nil, 2, key("a")) != nil || len(c.lists) != 0 || c.bytes != 0 {
