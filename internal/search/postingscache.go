@@ -1,6 +1,7 @@
 package search
 
 import (
+	"container/list"
 	"slices"
 	"sync"
 	"weak"
@@ -15,15 +16,20 @@ import (
 // search engine than caching results (Baeza-Yates et al., "The impact of
 // caching on search engines", SIGIR 2007). The index keeps the posting
 // lists searches read (doc table rows and their BM25 scores, termwise.go)
-// for the searches that follow on the same snapshot and doc table: any
-// write makes a new snapshot, and the first search on it starts the cache
-// anew. Each search still matches, scores, counts its facets, pages,
-// rescores and highlights; the result cache (cache.go) is another thing.
+// for the searches that follow on the same snapshot and doc table. Every
+// new snapshot starts the cache anew: a write makes one, and so does Bleve
+// each time it persists or merges segments in the background, which it
+// does for a while after a write. Each search still matches, scores,
+// counts its facets, pages, rescores and highlights; the result cache
+// (cache.go) is another thing.
 
 // DefaultPostingsCacheBytes is the memory the postings cache holds by
-// default: at 12 bytes a posting, 5.6 million postings, the terms of a few
-// hundred different words at 100,000 practices.
+// default: 5.6 million postings, the terms of a few hundred different
+// words at 100,000 practices.
 const DefaultPostingsCacheBytes = 64 << 20
+
+// bytesPerPosting is what a kept posting costs: its row and its score.
+const bytesPerPosting = 4 + 8
 
 // WithPostingsCache sets the bytes of posting lists the index keeps between
 // searches (0 turns the cache off).
@@ -33,102 +39,113 @@ func WithPostingsCache(bytes int) Option {
 
 // minCachedPostings is the fewest postings a kept list has: a shorter one
 // is read in a few microseconds, and a bound on the lists' number bounds
-// what they cost beyond their postings (a map entry each) and the time the
-// least recently used takes to find.
+// what they cost beyond their postings (a map entry each).
 const minCachedPostings = 1 << 10
 
 // postingsCache keeps the posting lists of one snapshot and doc table
-// version, up to most bytes, the least recently used leaving first. A list
+// state, up to most bytes, the least recently used leaving first. A list
 // in it is shared by the searches that take it and never changes.
 type postingsCache struct {
-	mu      sync.Mutex
-	snap    weak.Pointer[scorch.IndexSnapshot] // weak: a snapshot gone stays gone
-	version uint64                             // of the doc table, whose rows the lists hold
-	lists   map[fieldTerm]*cachedList
-	bytes   int
-	most    int
-	least   int // postings of a kept list: minCachedPostings
-	clock   uint64
-	hits    uint64 // lists taken from the cache, since the index opened
-	misses  uint64 // lists read by searches instead
+	mu     sync.Mutex
+	on     cacheOwner
+	lists  map[fieldTerm]*list.Element // of lru
+	lru    list.List                   // of *cachedList, the most recently used first
+	bytes  int
+	most   int
+	least  int    // postings of a kept list: minCachedPostings
+	hits   uint64 // lists taken from the cache, since the index opened
+	misses uint64 // lists read by searches instead
 }
 
 type cachedList struct {
-	l    *postingList
-	used uint64 // the clock at its last use
+	key fieldTerm
+	l   *postingList
+}
+
+// cacheOwner is what the kept lists belong to: a snapshot (their postings)
+// and a doc table in one version (their rows). The pointers are weak: a
+// snapshot or table gone stays gone, and no other one is ever equal.
+type cacheOwner struct {
+	snap    weak.Pointer[scorch.IndexSnapshot]
+	table   weak.Pointer[docTable]
+	version uint64
+}
+
+func ownerOf(snap *scorch.IndexSnapshot, t *docTable) cacheOwner {
+	return cacheOwner{snap: weak.Make(snap), table: weak.Make(t), version: t.version}
 }
 
 func newPostingsCache(most int) *postingsCache {
-	return &postingsCache{most: max(most, 0), least: minCachedPostings, lists: map[fieldTerm]*cachedList{}}
+	return &postingsCache{most: max(most, 0), least: minCachedPostings, lists: map[fieldTerm]*list.Element{}}
 }
 
-// on makes the cache that of snapshot snap and doc table version, dropping
-// the lists of another (caller holds c.mu).
-func (c *postingsCache) on(snap *scorch.IndexSnapshot, version uint64) {
-	if w := weak.Make(snap); c.snap != w || c.version != version {
-		c.snap, c.version = w, version
-		clear(c.lists)
-		c.bytes = 0
-	}
+// keeps reports whether a list of n postings can be kept.
+func (c *postingsCache) keeps(n uint64) bool {
+	return c != nil && c.most > 0 && n >= uint64(c.least) && bytesPerPosting*n <= uint64(c.most/4)
 }
 
-// get returns the kept list of key for snap and version; nil when none is.
-func (c *postingsCache) get(snap *scorch.IndexSnapshot, version uint64, key fieldTerm) *postingList {
-	if c == nil || c.most == 0 {
+// get returns the kept list of key for the search of owner o (counted,
+// n postings); nil when none is. The cache becomes o's.
+func (c *postingsCache) get(o cacheOwner, key fieldTerm, n uint64) *postingList {
+	if !c.keeps(n) {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.on(snap, version)
+	if c.on != o {
+		// Another snapshot or table: the searches are on it now (or, for
+		// the time a search on the one before still runs, back and forth).
+		c.on = o
+		clear(c.lists)
+		c.lru.Init()
+		c.bytes = 0
+	}
 	e, ok := c.lists[key]
 	if !ok {
 		c.misses++
 		return nil
 	}
-	c.clock++
-	e.used = c.clock
+	c.lru.MoveToFront(e)
 	c.hits++
-	return e.l
+	return e.Value.(*cachedList).l
 }
 
-// put keeps a copy of l, just read for key on snap and version, making
-// room for it; a list of fewer than c.least postings, or of over a quarter
-// of the cache, is not kept.
-func (c *postingsCache) put(snap *scorch.IndexSnapshot, version uint64, key fieldTerm, l *postingList) {
-	if c == nil || c.most == 0 {
-		return
-	}
-	size := 12 * len(l.rows)
-	if len(l.rows) < c.least || size > c.most/4 {
+// put keeps a copy of l, just read for key by a search of owner o, making
+// room for it; a list the cache does not keep (keeps), or of another owner
+// than the cache's (get made it the cache's), is left out.
+func (c *postingsCache) put(o cacheOwner, key fieldTerm, l *postingList) {
+	if !c.keeps(uint64(len(l.rows))) || !c.wants(o, key) {
 		return
 	}
 	kept := &postingList{idf: l.idf, rows: slices.Clone(l.rows), scores: slices.Clone(l.scores), cached: true}
+	size := bytesPerPosting * len(kept.rows)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.on(snap, version)
-	if _, ok := c.lists[key]; ok {
-		return // another search read it too
+	if _, ok := c.lists[key]; ok || c.on != o {
+		return // another search kept it meanwhile, or the owner changed
 	}
-	for c.bytes+size > c.most {
-		var oldest fieldTerm
-		var at uint64
-		first := true
-		for k, e := range c.lists {
-			if first || e.used < at {
-				oldest, at, first = k, e.used, false
-			}
-		}
-		c.bytes -= 12 * len(c.lists[oldest].l.rows)
-		delete(c.lists, oldest)
+	for c.bytes+size > c.most && c.lru.Len() > 0 {
+		oldest := c.lru.Remove(c.lru.Back()).(*cachedList)
+		delete(c.lists, oldest.key)
+		c.bytes -= bytesPerPosting * len(oldest.l.rows)
 	}
-	c.clock++
-	c.lists[key] = &cachedList{l: kept, used: c.clock}
+	c.lists[key] = c.lru.PushFront(&cachedList{key: key, l: kept})
 	c.bytes += size
 }
 
+// wants reports whether the cache is o's and lacks key: the copy put
+// makes is made for a list the cache will take.
+func (c *postingsCache) wants(o cacheOwner, key fieldTerm) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.lists[key]
+	return c.on == o && !ok
+}
+
 // PostingsCacheStats are the postings cache's counts since the index
-// opened: the posting lists searches took from it and read instead, the
-// bytes it holds and the most it may (0: the cache is off).
+// opened: the posting lists searches took from it and read instead (of
+// those it would keep), the bytes it holds and the most it may (0: the
+// cache is off).
 type PostingsCacheStats struct {
 	Hits, Misses uint64
 	Bytes, Most  int

@@ -4,8 +4,12 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/sterk-sociaal-werk/praktijkenbank/internal/practice"
 )
@@ -82,6 +86,25 @@ func TestPostingsCacheFindsWhatReadingFinds(t *testing.T) {
 	if res, _ := cached.Search(ctx, Request{Query: "kwispeldans", First: 10}); res.Total != 1 {
 		t.Fatalf("kwispeldans: %d found before the write, want 1", res.Total)
 	}
+	// Searches at once share the kept lists (and go test -race watches).
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, q := range queries {
+				req := Request{Query: q, First: 10}
+				got, err := cached.Search(ctx, req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				want, _ := plain.Search(ctx, req)
+				if got.Total != want.Total || len(got.Hits) != len(want.Hits) || (len(got.Hits) > 0 && got.Hits[0].ID != want.Hits[0].ID) {
+					t.Errorf("at once, %q: total %d, without the cache %d, or another first hit", q, got.Total, want.Total)
+				}
+			}
+		})
+	}
+	wg.Wait()
 
 	// The word leaves the practice: the kept lists of the snapshot before
 	// would still find it.
@@ -94,38 +117,57 @@ func TestPostingsCacheFindsWhatReadingFinds(t *testing.T) {
 }
 
 // TestPostingsCacheKeepsItsBound: the cache never holds more than its bytes,
-// the least recently used list leaving first, and keeps no list of over a
-// quarter of them, nor one of fewer postings than it keeps.
+// the least recently used list leaving first; it keeps no list of over a
+// quarter of them, nor one of fewer postings than it keeps; and it gives
+// the lists of one snapshot and doc table version to no other.
 func TestPostingsCacheKeepsItsBound(t *testing.T) {
-	c := newPostingsCache(12 * 100)
+	c := newPostingsCache(bytesPerPosting * 100)
 	c.least = 10
 	list := func(n int) *postingList {
 		return &postingList{rows: make([]int32, n), scores: make([]float64, n)}
 	}
 	key := func(term string) fieldTerm { return fieldTerm{fAll, term} }
-	for _, term := range []string{"a", "b", "c", "d"} {
-		c.put(nil, 1, key(term), list(25))
-	}
-	c.get(nil, 1, key("a")) // a is used again: b is the least recently used
-	c.put(nil, 1, key("e"), list(20))
-	if c.bytes > c.most {
-		t.Errorf("%d bytes kept, at most %d", c.bytes, c.most)
-	}
-	for term, want := range map[string]bool{"a": true, "b": false, "c": true, "d": true, "e": true} {
-		if _, ok := c.lists[key(term)]; ok != want {
-			t.Errorf("list %q kept: %v, want %v", term, ok, want)
+	snapA, snapB, table := new(scorch.IndexSnapshot), new(scorch.IndexSnapshot), new(docTable)
+	// keep does what a search does: take the list, or read it and put it.
+	keep := func(o cacheOwner, term string, n int) {
+		if c.get(o, key(term), uint64(n)) == nil {
+			c.put(o, key(term), list(n))
 		}
 	}
-	c.put(nil, 1, key("big"), list(26))
-	if _, ok := c.lists[key("big")]; ok {
-		t.Error("a list of over a quarter of the cache was kept")
+	kept := func(want ...string) {
+		t.Helper()
+		var got []string
+		for e := c.lru.Front(); e != nil; e = e.Next() {
+			got = append(got, e.Value.(*cachedList).key.term)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) || len(c.lists) != len(want) || c.bytes > c.most {
+			t.Errorf("kept %v (%d in the map, %d of %d bytes), want %v", got, len(c.lists), c.bytes, c.most, want)
+		}
 	}
-	c.put(nil, 1, key("small"), list(9))
-	if _, ok := c.lists[key("small")]; ok {
-		t.Error("a list of fewer postings than the cache keeps was kept")
+	a := ownerOf(snapA, table)
+	for _, term := range []string{"a", "b", "c", "d"} {
+		keep(a, term, 25)
 	}
-	// Another doc table version: the lists of the one before are gone.
-	if c.get(nil, 2, key("a")) != nil || len(c.lists) != 0 || c.bytes != 0 {
-		t.Errorf("another version: %d lists (%d bytes) still kept", len(c.lists), c.bytes)
+	keep(a, "a", 25) // a is used again: b is the least recently used
+	keep(a, "e", 20)
+	kept("a", "c", "d", "e")
+	keep(a, "big", 26)
+	keep(a, "small", 9)
+	kept("a", "c", "d", "e")
+	// A search on another snapshot puts nothing in the cache of this one,
+	// and takes nothing from it.
+	b := ownerOf(snapB, table)
+	c.put(b, key("f"), list(20))
+	kept("a", "c", "d", "e")
+	if c.get(b, key("a"), 25) != nil {
+		t.Error("a list of another snapshot was taken")
+	}
+	kept()
+	// Nor from another version of the doc table.
+	keep(b, "a", 25)
+	table.version++
+	if c.get(ownerOf(snapB, table), key("a"), 25) != nil {
+		t.Error("a list of another doc table version was taken")
 	}
 }

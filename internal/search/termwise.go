@@ -332,12 +332,16 @@ func (n *twNode) markEmpty(counts map[fieldTerm]uint64) bool {
 	if n.exclude != nil {
 		n.exclude.markEmpty(counts)
 	}
-	need := max(n.min, 1)
-	if n.conj {
-		need = len(n.kids)
-	}
-	n.empty = len(n.kids) == 0 || can < need
+	n.empty = len(n.kids) == 0 || can < n.need()
 	return n.empty
+}
+
+// need is how many kids of compound node n a document matches to match n.
+func (n *twNode) need() int {
+	if n.conj {
+		return len(n.kids)
+	}
+	return max(n.min, 1)
 }
 
 // eachLive calls fn with every leaf of n, exclusions' included, that is
@@ -433,10 +437,7 @@ func (tw *termwise) eval(n *twNode, weights map[*twNode]float64, into *acc, conc
 	}
 	// Bleve: a disjunction scores the sum of its matching kids times the
 	// share of them that match (coord); a conjunction the sum.
-	need, total := max(n.min, 1), len(n.kids)
-	if n.conj {
-		need = total
-	}
+	need, total := n.need(), len(n.kids)
 	into.touched = slices.Grow(into.touched, len(a.touched))
 	into.out = slices.Grow(into.out, len(a.touched))
 	for _, row := range a.touched {
@@ -545,8 +546,12 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	tw.postings = have
 	// The lists earlier searches of the snapshot read are taken as they
 	// are (postingscache.go); the others are read.
+	var owner cacheOwner
+	if tw.cache != nil && tw.cache.most > 0 {
+		owner = ownerOf(snap, t)
+	}
 	todo = slices.DeleteFunc(todo, func(p pending) bool {
-		if l := tw.cache.get(snap, t.version, p.key); l != nil {
+		if l := tw.cache.get(owner, p.key, p.n); l != nil {
 			tw.lists[p.key] = l
 			return true
 		}
@@ -603,7 +608,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	for i, p := range todo {
 		p.l.close(byList[i])
-		tw.cache.put(snap, t.version, p.key, p.l)
+		tw.cache.put(owner, p.key, p.l)
 	}
 	return nil
 }
