@@ -1,13 +1,17 @@
 package search
 
 import (
-	"bytes"
 	"context"
+	"encoding/binary"
+	"errors"
 	"runtime"
 	"slices"
 	"strconv"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -79,11 +83,9 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 	if len(ms) > rescoreWindow {
 		window, rest = ms[:rescoreWindow], ms[rescoreWindow:]
 	}
-	type wdoc struct {
-		i   int
-		iid index.IndexInternalID
-	}
-	docs := make([]wdoc, 0, len(window))
+	// The window's documents by their number in the snapshot.
+	nums := make([]uint64, 0, len(window))
+	at := make([]int, 0, len(window)) // their window index
 	for i, m := range window {
 		var iid index.IndexInternalID
 		if res != nil {
@@ -94,20 +96,23 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 			if iid, err = rd.InternalID(m.e.id); err != nil {
 				return nil, err
 			}
-			iid = slices.Clone(iid)
 		}
-		if len(iid) > 0 {
-			docs = append(docs, wdoc{i, iid})
+		if len(iid) == 8 {
+			nums, at = append(nums, binary.BigEndian.Uint64(iid)), append(at, i)
 		}
 	}
-	slices.SortFunc(docs, func(a, b wdoc) int { return bytes.Compare(a.iid, b.iid) })
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, errors.New("search: rescoring needs a scorch index snapshot")
+	}
+	segs := snapshotSegments(snap, nums)
 	// The positions of each term of the phrase in each window document, per
-	// field: each term's postings are walked once, forward through the
-	// documents in id order, on their own goroutine (they are independent).
+	// field: each term's postings are read for the window's documents
+	// only, on a goroutine of its own (they are independent).
 	type termPositions struct {
 		field int
 		term  string
-		pos   [][]uint64 // per docs index; nil: the document lacks the term
+		pos   [][]uint64 // per nums index; nil: the document lacks the term
 	}
 	var tps []*termPositions
 	for fi := range phraseFields {
@@ -116,7 +121,7 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 			for _, term := range sl.terms {
 				if !seen[term] {
 					seen[term] = true
-					tps = append(tps, &termPositions{field: fi, term: term, pos: make([][]uint64, len(docs))})
+					tps = append(tps, &termPositions{field: fi, term: term, pos: make([][]uint64, len(nums))})
 				}
 			}
 		}
@@ -125,37 +130,7 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, tp := range tps {
 		g.Go(func() error {
-			r, err := rd.TermFieldReader(ctx, []byte(tp.term), phraseFields[tp.field].name, false, false, true)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			// Bleve's reader restarts from the first document when asked
-			// to advance to one at or before where it stands, so a
-			// document before that is known not to hold the term without
-			// asking.
-			var at index.IndexInternalID // nil: not advanced yet
-			var atPos []uint64
-			for k, d := range docs {
-				if at == nil || bytes.Compare(at, d.iid) < 0 {
-					tfd, err := r.Advance(d.iid, nil)
-					if err != nil {
-						return err
-					}
-					if tfd == nil {
-						return nil // no documents left
-					}
-					at = append(at[:0], tfd.ID...)
-					atPos = nil
-					for _, vec := range tfd.Vectors {
-						atPos = append(atPos, vec.Pos)
-					}
-				}
-				if bytes.Equal(at, d.iid) {
-					tp.pos[k] = atPos
-				}
-			}
-			return nil
+			return segs.positions(ctx, phraseFields[tp.field].name, tp.term, tp.pos)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -164,7 +139,7 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 	bonus := make([]float64, len(window))
 	positions := map[string][]uint64{}
 	for fi, f := range phraseFields {
-		for k, d := range docs {
+		for k, i := range at {
 			clear(positions)
 			for _, tp := range tps {
 				if tp.field == fi && tp.pos[k] != nil {
@@ -172,7 +147,7 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 				}
 			}
 			if holdsPhrase(slots, positions) {
-				bonus[d.i] += f.weight
+				bonus[i] += f.weight
 			}
 		}
 	}
@@ -192,6 +167,78 @@ func (ix *Index) rescore(ctx context.Context, rd index.IndexReader, res *resolve
 		out = out[i:]
 	}
 	return append(out, rest...), nil
+}
+
+// windowSegments are the segments of a snapshot that hold some of a set of
+// documents, with those documents.
+type windowSegments []windowSegment
+
+type windowSegment struct {
+	seg segment.Segment
+	// except is every document of the segment but the set's: a posting
+	// list without them decodes only the chunks that hold the set's.
+	except *roaring.Bitmap
+	docs   map[uint64]int // the set's documents here (numbers in the segment) -> their index in the set
+}
+
+// snapshotSegments finds the segments of snap that hold the documents
+// numbered nums in the snapshot.
+func snapshotSegments(snap *scorch.IndexSnapshot, nums []uint64) windowSegments {
+	var out windowSegments
+	var offset uint64 // of the segment in the snapshot: scorch numbers a segment's documents after those of the segments before
+	for _, ss := range snap.Segments() {
+		count := ss.Segment().Count()
+		ws := windowSegment{seg: ss.Segment(), docs: map[uint64]int{}}
+		keep := roaring.New()
+		for k, n := range nums {
+			if n >= offset && n < offset+count {
+				ws.docs[n-offset] = k
+				keep.Add(uint32(n - offset))
+			}
+		}
+		if len(ws.docs) > 0 {
+			ws.except = roaring.Flip(keep, 0, count)
+			out = append(out, ws)
+		}
+		offset += count
+	}
+	return out
+}
+
+// positions puts in pos (per document of the set) the positions of term in
+// field in each document of the set; a document without it keeps nil.
+func (ws windowSegments) positions(ctx context.Context, field, term string, pos [][]uint64) error {
+	for _, w := range ws {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, err := w.seg.Dictionary(field)
+		if err != nil {
+			return err
+		}
+		pl, err := d.PostingsList([]byte(term), w.except, nil)
+		if err != nil {
+			return err
+		}
+		it := pl.Iterator(true, false, true, nil)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				break
+			}
+			k, ok := w.docs[p.Number()]
+			if !ok {
+				continue
+			}
+			for _, loc := range p.Locations() {
+				pos[k] = append(pos[k], loc.Pos())
+			}
+		}
+	}
+	return nil
 }
 
 // holdsPhrase reports whether the term positions of one field (a single
