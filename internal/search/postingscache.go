@@ -84,10 +84,10 @@ func (c *postingsCache) keeps(n uint64) bool {
 	return c != nil && c.most > 0 && n >= uint64(c.least) && bytesPerPosting*n <= uint64(c.most/4)
 }
 
-// get returns the kept list of key for the search of owner o (counted,
-// n postings); nil when none is. The cache becomes o's.
-func (c *postingsCache) get(o cacheOwner, key fieldTerm, n uint64) *postingList {
-	if !c.keeps(n) {
+// get returns the kept list of key for the search of owner o; nil when
+// none is. The cache becomes o's.
+func (c *postingsCache) get(o cacheOwner, key fieldTerm) *postingList {
+	if c == nil || c.most == 0 {
 		return nil
 	}
 	c.mu.Lock()
@@ -102,7 +102,6 @@ func (c *postingsCache) get(o cacheOwner, key fieldTerm, n uint64) *postingList 
 	}
 	e, ok := c.lists[key]
 	if !ok {
-		c.misses++
 		return nil
 	}
 	c.lru.MoveToFront(e)
@@ -114,10 +113,18 @@ func (c *postingsCache) get(o cacheOwner, key fieldTerm, n uint64) *postingList 
 // room for it; a list the cache does not keep (keeps), or of another owner
 // than the cache's (get made it the cache's), is left out.
 func (c *postingsCache) put(o cacheOwner, key fieldTerm, l *postingList) {
-	if !c.keeps(uint64(len(l.rows))) || !c.wants(o, key) {
+	if !c.keeps(uint64(len(l.rows))) {
 		return
 	}
-	kept := &postingList{idf: l.idf, rows: slices.Clone(l.rows), scores: slices.Clone(l.scores), cached: true}
+	c.mu.Lock()
+	c.misses++
+	_, ok := c.lists[key]
+	wanted := c.on == o && !ok
+	c.mu.Unlock()
+	if !wanted {
+		return
+	}
+	kept := &postingList{idf: l.idf, count: l.count, rows: slices.Clone(l.rows), scores: slices.Clone(l.scores), cached: true}
 	size := bytesPerPosting * len(kept.rows)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -133,19 +140,10 @@ func (c *postingsCache) put(o cacheOwner, key fieldTerm, l *postingList) {
 	c.bytes += size
 }
 
-// wants reports whether the cache is o's and lacks key: the copy put
-// makes is made for a list the cache will take.
-func (c *postingsCache) wants(o cacheOwner, key fieldTerm) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, ok := c.lists[key]
-	return c.on == o && !ok
-}
-
 // PostingsCacheStats are the postings cache's counts since the index
-// opened: the posting lists searches took from it and read instead (of
-// those it would keep), the bytes it holds and the most it may (0: the
-// cache is off).
+// opened: the posting lists searches took from it and read instead (those
+// it keeps: of minCachedPostings and more), the bytes it holds and the
+// most it may (0: the cache is off).
 type PostingsCacheStats struct {
 	Hits, Misses uint64
 	Bytes, Most  int

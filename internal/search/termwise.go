@@ -130,6 +130,7 @@ type postingList struct {
 	rows    []int32
 	scores  []float64
 	lengths []float64 // scratch of postingsPart.read: the field lengths
+	count   uint64    // the term's postings but deleted documents' (idf), of which rows are those with a row
 	cached  bool      // kept in the postings cache, shared: never released
 }
 
@@ -471,20 +472,22 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		return errNotTermwise // another kind of index: Bleve's searchers
 	}
 	segs := snap.Segments()
-	// Every term is counted first (opening its postings costs a dictionary
-	// lookup per segment), then the terms of the nodes that can match
-	// are read.
+	var owner cacheOwner
+	if tw.cache != nil && tw.cache.most > 0 {
+		owner = ownerOf(snap, t)
+	}
+	// Every term is counted first: a list earlier searches of the snapshot
+	// read is taken from the postings cache (postingscache.go) with its
+	// count; another term's postings are opened, which counts them (a
+	// dictionary lookup per segment). Then the terms of the nodes that can
+	// match are read.
 	var err error
 	opened := map[fieldTerm][]segment.PostingsList{} // per segment
+	cached := map[fieldTerm]*postingList{}
 	open := func(leaf *twNode) []segment.PostingsList {
 		key := fieldTerm{leaf.field, leaf.term}
 		if pls, ok := opened[key]; ok || err != nil {
 			return pls
-		}
-		if _, ok := tw.avgs[leaf.field]; !ok {
-			if tw.avgs[leaf.field], err = tw.avgLength(leaf.field); err != nil {
-				return nil
-			}
 		}
 		ds, ok := tw.dicts[leaf.field]
 		if !ok {
@@ -508,61 +511,73 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		return pls
 	}
 	n.each(true, func(leaf *twNode) {
-		if _, ok := tw.counts[fieldTerm{leaf.field, leaf.term}]; !ok {
-			open(leaf)
+		key := fieldTerm{leaf.field, leaf.term}
+		if _, ok := tw.counts[key]; ok || err != nil {
+			return
 		}
+		if l := tw.cache.get(owner, key); l != nil {
+			cached[key], tw.counts[key] = l, l.count
+			return
+		}
+		open(leaf)
 	})
 	if err != nil {
 		return err
 	}
 	n.markEmpty(tw.counts)
 	type pending struct {
-		key fieldTerm
-		pls []segment.PostingsList // per segment
-		n   uint64                 // postings, but those of deleted documents
-		l   *postingList
+		key  fieldTerm
+		leaf *twNode
+		pls  []segment.PostingsList // per segment
+		n    uint64                 // postings, but those of deleted documents
+		l    *postingList
 	}
 	var todo []pending
 	queued := map[fieldTerm]bool{}
 	have := tw.postings
 	n.eachLive(func(leaf *twNode) {
 		key := fieldTerm{leaf.field, leaf.term}
-		if _, ok := tw.lists[key]; ok || err != nil || queued[key] {
+		if _, ok := tw.lists[key]; ok || queued[key] {
 			return
 		}
 		queued[key] = true
-		// Opened here, or counted for an earlier query of the search,
-		// where it was not read.
-		pls := open(leaf)
-		todo = append(todo, pending{key: key, pls: pls, n: tw.counts[key]})
 		have += tw.counts[key]
+		if cached[key] == nil {
+			todo = append(todo, pending{key: key, leaf: leaf, n: tw.counts[key]})
+		}
 	})
-	if err != nil {
-		return err
-	}
 	if have > tw.maxPostings {
 		return errTooManyPostings
 	}
 	tw.postings = have
-	// The lists earlier searches of the snapshot read are taken as they
-	// are (postingscache.go); the others are read.
-	var owner cacheOwner
-	if tw.cache != nil && tw.cache.most > 0 {
-		owner = ownerOf(snap, t)
-	}
-	todo = slices.DeleteFunc(todo, func(p pending) bool {
-		if l := tw.cache.get(owner, p.key, p.n); l != nil {
-			tw.lists[p.key] = l
-			return true
+	for key := range queued {
+		if l := cached[key]; l != nil {
+			tw.lists[key] = l
 		}
-		return false
-	})
-	for i := range todo {
-		l := newList(int(todo[i].n)) // room for every posting: it grows no further
-		l.idf = tw.idf(todo[i].key)
-		tw.lists[todo[i].key] = l
-		todo[i].l = l
 	}
+	for i := range todo {
+		p := &todo[i]
+		if _, ok := opened[p.key]; !ok {
+			// Counted for an earlier query of the search, where it was
+			// not read: the cache may have it since.
+			if l := tw.cache.get(owner, p.key); l != nil {
+				tw.lists[p.key] = l
+				continue
+			}
+		}
+		if p.pls = open(p.leaf); err != nil {
+			return err
+		}
+		if _, ok := tw.avgs[p.key.field]; !ok {
+			if tw.avgs[p.key.field], err = tw.avgLength(p.key.field); err != nil {
+				return err
+			}
+		}
+		p.l = newList(int(p.n)) // room for every posting: it grows no further
+		p.l.idf, p.l.count = tw.idf(p.key), p.n
+		tw.lists[p.key] = p.l
+	}
+	todo = slices.DeleteFunc(todo, func(p pending) bool { return p.l == nil })
 	// A document's number in the snapshot is its number in its segment
 	// plus the documents of the segments before (deleted ones too), as
 	// scorch numbers them.

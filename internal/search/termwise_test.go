@@ -150,7 +150,8 @@ func TestTermwiseBound(t *testing.T) {
 // kids than its minimum, an exclusion that excludes nothing) are counted
 // but not read, and the matches and scores are Bleve's all the same (the
 // unread terms count in the query norm); a later query of the same search
-// that needs such a term reads it.
+// that needs such a term reads it. And the same with the postings cache,
+// which an earlier search filled with some of the terms.
 func TestTermwiseSkipsEmptyNodes(t *testing.T) {
 	ctx := context.Background()
 	ix, _ := openFilled(t, newMemSource(GenerateCorpus(800, 3)...), WithCacheSize(0), WithPostingsCache(0))
@@ -178,11 +179,42 @@ func TestTermwiseSkipsEmptyNodes(t *testing.T) {
 	// The same, but the documents of an empty conjunction.
 	q := query.NewBooleanQuery([]query.Query{either}, nil,
 		[]query.Query{query.NewConjunctionQuery([]query.Query{term(present[2]), term(absent)})})
-	tw, err := ix.newTermwise(rd)
-	if err != nil {
-		t.Fatal(err)
+	later := query.NewDisjunctionQuery([]query.Query{term(present[1]), term(present[3])})
+	for _, cache := range []bool{false, true} {
+		if cache {
+			ix.postings = newPostingsCache(DefaultPostingsCacheBytes)
+			ix.postings.least = 1
+			warm, err := ix.newTermwise(rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.table.mu.RLock()
+			err = ix.termwiseMatches(ctx, warm, ix.table, later, func(int32, float64) bool { return true })
+			ix.table.mu.RUnlock()
+			warm.release()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		tw, err := ix.newTermwise(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		matchEach(t, ix, rd, tw, q, later, present)
+		tw.release()
+		// Taken from the cache: the lists of present[1] and present[3] as
+		// q counts them, and present[1]'s again when later needs it.
+		if hits := ix.PostingsCacheStats().Hits; cache && hits != 3 {
+			t.Errorf("%d lists taken from the cache, want 3", hits)
+		}
 	}
-	defer tw.release()
+}
+
+// matchEach runs q and then later on tw, wanting Bleve's matches and the
+// terms the test above expects read.
+func matchEach(t *testing.T, ix *Index, rd index.IndexReader, tw *termwise, q, later query.Query, present []string) {
+	t.Helper()
+	ctx := context.Background()
 	// match runs q on tw and wants Bleve's matches, and then the terms
 	// read so far to be read.
 	match := func(q query.Query, read ...string) {
@@ -217,7 +249,7 @@ func TestTermwiseSkipsEmptyNodes(t *testing.T) {
 	}
 	match(q, present[0], present[3])
 	// A term counted but not read is read when a query needs it.
-	match(query.NewDisjunctionQuery([]query.Query{term(present[1]), term(present[3])}), present[0], present[1], present[3])
+	match(later, present[0], present[1], present[3])
 }
 
 // openReader opens a reader of ix's index, closed when the test ends.
