@@ -3,10 +3,13 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"sync"
 	"testing"
@@ -195,3 +198,29 @@ func openFilled(t testing.TB, src Source, opts ...Option) (*Index, string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// searchDiff runs req on a and b and says how the results differ, "" when
+// they do not: the totals, the hits and their scores (to 1e-12, the
+// order of floating-point additions), the facets.
+func searchDiff(t testing.TB, a, b *Index, req Request) string {
+	t.Helper()
+	ctx := context.Background()
+	got, err := a.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := b.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != want.Total || len(got.Hits) != len(want.Hits) || !reflect.DeepEqual(got.Facets, want.Facets) {
+		return fmt.Sprintf("total %d (%d hits), against %d (%d hits), or other facets", got.Total, len(got.Hits), want.Total, len(want.Hits))
+	}
+	for i := range got.Hits {
+		g, w := got.Hits[i], want.Hits[i]
+		if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-12*math.Abs(w.Score) {
+			return fmt.Sprintf("hit %d is %s (%v), against %s (%v)", i, g.ID, g.Score, w.ID, w.Score)
+		}
+	}
+	return ""
+}

@@ -2,8 +2,6 @@ package search
 
 import (
 	"context"
-	"math"
-	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -30,23 +28,8 @@ func TestPostingsCacheFindsWhatReadingFinds(t *testing.T) {
 	same := func(stage string) {
 		t.Helper()
 		for _, q := range queries {
-			req := Request{Query: q, First: 10}
-			got, err := cached.Search(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := plain.Search(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Total != want.Total || len(got.Hits) != len(want.Hits) || !reflect.DeepEqual(got.Facets, want.Facets) {
-				t.Fatalf("%s, %q: total %d (%d hits), without the cache %d (%d hits), or other facets", stage, q, got.Total, len(got.Hits), want.Total, len(want.Hits))
-			}
-			for i := range got.Hits {
-				g, w := got.Hits[i], want.Hits[i]
-				if g.ID != w.ID || math.Abs(g.Score-w.Score) > 1e-12*math.Abs(w.Score) {
-					t.Fatalf("%s, %q: hit %d is %s (%v), without the cache %s (%v)", stage, q, i, g.ID, g.Score, w.ID, w.Score)
-				}
+			if d := searchDiff(t, cached, plain, Request{Query: q, First: 10}); d != "" {
+				t.Fatalf("%s, %q, with the cache against without: %s", stage, q, d)
 			}
 		}
 	}

@@ -112,22 +112,8 @@ func TestTermwiseBound(t *testing.T) {
 	bounded, _ := openFilled(t, src, WithCacheSize(0), withMaxPostings(50))
 	free, _ := openFilled(t, src, WithCacheSize(0))
 	for _, q := range []string{"jongeren", "buurtwerk jongeren", "armoede schuldhulp", "nabijheit", "digitale inclusie voor ouderen"} {
-		req := Request{Query: q, First: 10}
-		got, err := bounded.Search(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := free.Search(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-			t.Fatalf("%q: bounded total %d (%d hits), unbounded %d (%d hits)", q, got.Total, len(got.Hits), want.Total, len(want.Hits))
-		}
-		for i := range got.Hits {
-			if g, w := got.Hits[i].Score, want.Hits[i].Score; math.Abs(g-w) > 1e-12*math.Abs(w) {
-				t.Errorf("%q: hit %d scores %v, unbounded %v", q, i, g, w)
-			}
+		if d := searchDiff(t, bounded, free, Request{Query: q, First: 10}); d != "" {
+			t.Errorf("%q, bounded against unbounded: %s", q, d)
 		}
 	}
 	// The bound holds: reading the terms of a query over it reads none.
