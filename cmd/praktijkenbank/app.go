@@ -160,7 +160,7 @@ func (a *app) observeIndex() {
 	a.metrics.Counter("praktijkenbank_search_postings_cache_hits_total", "Posting lists searches took from the postings cache.", func() float64 {
 		return float64(a.index.PostingsCacheStats().Hits)
 	})
-	a.metrics.Counter("praktijkenbank_search_postings_cache_misses_total", "Posting lists searches read, not in the postings cache.", func() float64 {
+	a.metrics.Counter("praktijkenbank_search_postings_cache_misses_total", "Posting lists searches read that the postings cache keeps (of 1,024 postings and more) but did not hold.", func() float64 {
 		return float64(a.index.PostingsCacheStats().Misses)
 	})
 	a.metrics.Gauge("praktijkenbank_search_postings_cache_bytes", "Bytes of posting lists the postings cache holds.", func() float64 {
