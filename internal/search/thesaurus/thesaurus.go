@@ -133,10 +133,7 @@ func Parse(b []byte) (*Thesaurus, error) {
 		t.groups = append(t.groups, group)
 		for _, e := range group {
 			ws := dutch.Words(e)
-			m := t.byStem
-			if len(ws) > 1 {
-				m = t.byPhrase
-			}
+			m := t.groupsBy(ws)
 			if k := entryKey(ws); k != "" {
 				if n := len(m[k]); n == 0 || m[k][n-1] != id {
 					m[k] = append(m[k], id)
@@ -152,22 +149,37 @@ func Parse(b []byte) (*Thesaurus, error) {
 
 // Synonyms returns the other entries of the groups of the word w (lower-
 // cased, folded), each as its words; nil when w is in no group.
-func (t *Thesaurus) Synonyms(w string) [][]string {
+func (t *Thesaurus) Synonyms(w string) [][]string { return t.synonymsOf([]string{w}) }
+
+// synonymsOf returns the other entries of the groups of the entry of the
+// words ws (one word, or several), each as its words: those whose key is
+// not the entry's.
+func (t *Thesaurus) synonymsOf(ws []string) [][]string {
 	if t == nil {
 		return nil
 	}
-	k := dutch.Stem(w)
+	k := entryKey(ws)
+	if k == "" {
+		return nil
+	}
 	var out [][]string
-	for _, id := range t.byStem[k] {
+	for _, id := range t.groupsBy(ws)[k] {
 		for _, e := range t.groups[id] {
-			ws := dutch.Words(e)
-			if len(ws) == 1 && dutch.Stem(ws[0]) == k {
-				continue
+			if ews := dutch.Words(e); entryKey(ews) != k {
+				out = append(out, ews)
 			}
-			out = append(out, ws)
 		}
 	}
 	return out
+}
+
+// groupsBy is the map of the groups of entries of as many words as ws:
+// by stem for one word, by phraseKey for several.
+func (t *Thesaurus) groupsBy(ws []string) map[string][]int {
+	if len(ws) > 1 {
+		return t.byPhrase
+	}
+	return t.byStem
 }
 
 // addRelated reads a line of related entries, "a ~ b ~ c": each entry is
@@ -226,11 +238,7 @@ func (t *Thesaurus) Related(ws []string) [][]string {
 	for _, e := range t.related[k] {
 		rws := dutch.Words(e)
 		out = append(out, rws)
-		if len(rws) == 1 {
-			out = append(out, t.Synonyms(rws[0])...)
-		} else {
-			out = append(out, t.PhraseSynonyms(rws)...)
-		}
+		out = append(out, t.synonymsOf(rws)...)
 	}
 	return out
 }
@@ -270,22 +278,10 @@ func (t *Thesaurus) Narrower(w string) [][]string {
 // (lower-cased, folded) as one entry ("digitale kloof": fracture
 // numérique), each as its words; nil when they are no entry.
 func (t *Thesaurus) PhraseSynonyms(ws []string) [][]string {
-	if t == nil || len(ws) < 2 {
+	if len(ws) < 2 {
 		return nil
 	}
-	k := phraseKey(ws)
-	if k == "" {
-		return nil
-	}
-	var out [][]string
-	for _, id := range t.byPhrase[k] {
-		for _, e := range t.groups[id] {
-			if ews := dutch.Words(e); phraseKey(ews) != k {
-				out = append(out, ews)
-			}
-		}
-	}
-	return out
+	return t.synonymsOf(ws)
 }
 
 // phraseKey is the stems of the words of an entry that are no stop words
