@@ -185,21 +185,11 @@ func (ix *Index) addPhraseSynonyms(words []qword, clauses []qclause) {
 			continue
 		}
 		wa, wb := &words[a[0].word], &words[b[0].word]
-		add := func(syn []string, boost float64) {
-			d := stems(syn)
-			foreign := ix.foreignAlts(syn, d, boost)
-			for _, w := range []*qword{wa, wb} {
-				w.addAlt(d, boost)
-				for _, f := range foreign {
-					w.addLangAlt(f)
-				}
-			}
-		}
 		for _, syn := range ix.thesaurus.PhraseSynonyms([]string{wa.raw, wb.raw}) {
-			add(syn, synonymBoost)
+			ix.addEntry(syn, synonymBoost, wa, wb)
 		}
 		for _, r := range ix.thesaurus.Related([]string{wa.raw, wb.raw}) {
-			add(r, relatedBoost)
+			ix.addEntry(r, relatedBoost, wa, wb)
 		}
 	}
 }
@@ -308,28 +298,16 @@ func stems(words []string) []string {
 func (ix *Index) addSynonyms(w *qword) {
 	add := func(word string, scale float64, related bool) {
 		for _, syn := range ix.thesaurus.Synonyms(word) {
-			dutch := stems(syn)
-			w.addAlt(dutch, synonymBoost*scale)
-			for _, a := range ix.foreignAlts(syn, dutch, synonymBoost*scale) {
-				w.addLangAlt(a)
-			}
+			ix.addEntry(syn, synonymBoost*scale, w)
 		}
 		for _, n := range ix.thesaurus.Narrower(word) {
-			dutch := stems(n)
-			w.addAlt(dutch, narrowerBoost*scale)
-			for _, a := range ix.foreignAlts(n, dutch, narrowerBoost*scale) {
-				w.addLangAlt(a)
-			}
+			ix.addEntry(n, narrowerBoost*scale, w)
 		}
 		if !related {
 			return
 		}
 		for _, r := range ix.thesaurus.Related([]string{word}) {
-			dutch := stems(r)
-			w.addAlt(dutch, relatedBoost*scale)
-			for _, a := range ix.foreignAlts(r, dutch, relatedBoost*scale) {
-				w.addLangAlt(a)
-			}
+			ix.addEntry(r, relatedBoost*scale, w)
 		}
 	}
 	add(w.raw, 1, true)
@@ -340,6 +318,20 @@ func (ix *Index) addSynonyms(w *qword) {
 		// (wjik: wijk, not buurt).
 		for _, c := range w.corrections {
 			add(c, typoBoost, false)
+		}
+	}
+}
+
+// addEntry adds the thesaurus entry of the words entry as an alternative
+// of each of ws, with boost: its Dutch stems, and its terms in each other
+// language where they differ.
+func (ix *Index) addEntry(entry []string, boost float64, ws ...*qword) {
+	dutch := stems(entry)
+	foreign := ix.foreignAlts(entry, dutch, boost)
+	for _, w := range ws {
+		w.addAlt(dutch, boost)
+		for _, a := range foreign {
+			w.addLangAlt(a)
 		}
 	}
 }
