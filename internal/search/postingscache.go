@@ -79,15 +79,18 @@ func newPostingsCache(most int) *postingsCache {
 	return &postingsCache{most: max(most, 0), least: minCachedPostings, lists: map[fieldTerm]*list.Element{}}
 }
 
+// enabled reports whether the cache keeps anything (it is off at 0 bytes).
+func (c *postingsCache) enabled() bool { return c != nil && c.most > 0 }
+
 // keeps reports whether a list of n postings can be kept.
 func (c *postingsCache) keeps(n uint64) bool {
-	return c != nil && c.most > 0 && n >= uint64(c.least) && bytesPerPosting*n <= uint64(c.most/4)
+	return c.enabled() && n >= uint64(c.least) && bytesPerPosting*n <= uint64(c.most/4)
 }
 
 // get returns the kept list of key for the search of owner o; nil when
 // none is. The cache becomes o's.
 func (c *postingsCache) get(o cacheOwner, key fieldTerm) *postingList {
-	if c == nil || c.most == 0 {
+	if !c.enabled() {
 		return nil
 	}
 	c.mu.Lock()

@@ -185,8 +185,9 @@ type windowSegment struct {
 // numbered nums in the snapshot.
 func snapshotSegments(snap *scorch.IndexSnapshot, nums []uint64) windowSegments {
 	var out windowSegments
-	var offset uint64 // of the segment in the snapshot: scorch numbers a segment's documents after those of the segments before
-	for _, ss := range snap.Segments() {
+	segs := snap.Segments()
+	for i, offset := range segmentOffsets(segs) {
+		ss := segs[i]
 		count := ss.Segment().Count()
 		ws := windowSegment{seg: ss.Segment(), docs: map[uint64]int{}}
 		keep := roaring.New()
@@ -200,7 +201,6 @@ func snapshotSegments(snap *scorch.IndexSnapshot, nums []uint64) windowSegments 
 			ws.except = roaring.Flip(keep, 0, count)
 			out = append(out, ws)
 		}
-		offset += count
 	}
 	return out
 }

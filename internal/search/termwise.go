@@ -473,7 +473,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 	}
 	segs := snap.Segments()
 	var owner cacheOwner
-	if tw.cache != nil && tw.cache.most > 0 {
+	if tw.cache.enabled() {
 		owner = ownerOf(snap, t)
 	}
 	// Every term is counted first: a list earlier searches of the snapshot
@@ -578,13 +578,7 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		tw.lists[p.key] = p.l
 	}
 	todo = slices.DeleteFunc(todo, func(p pending) bool { return p.l == nil })
-	// A document's number in the snapshot is its number in its segment
-	// plus the documents of the segments before (deleted ones too), as
-	// scorch numbers them.
-	offsets := make([]uint64, len(segs))
-	for i := 1; i < len(segs); i++ {
-		offsets[i] = offsets[i-1] + segs[i-1].Segment().Count()
-	}
+	offsets := segmentOffsets(segs)
 	// A term is read in parts of whole segments, the largest parts first,
 	// so that the processors share a term common enough to be most of a
 	// search (half the postings of a one-word search can be one term).
@@ -626,6 +620,18 @@ func (tw *termwise) read(ctx context.Context, res *resolver, t *docTable, n *twN
 		tw.cache.put(owner, p.key, p.l)
 	}
 	return nil
+}
+
+// segmentOffsets are the snapshot numbers of the first document of each
+// of segs: a document's number in the snapshot is its number in its
+// segment plus the documents of the segments before (deleted ones too), as
+// scorch numbers them.
+func segmentOffsets(segs []*scorch.SegmentSnapshot) []uint64 {
+	offsets := make([]uint64, len(segs))
+	for i := 1; i < len(segs); i++ {
+		offsets[i] = offsets[i-1] + segs[i-1].Segment().Count()
+	}
+	return offsets
 }
 
 // partPostings is the fewest postings a part of a term's reading holds
