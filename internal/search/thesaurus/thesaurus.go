@@ -153,15 +153,12 @@ func (t *Thesaurus) Synonyms(w string) [][]string { return t.synonymsOf([]string
 
 // synonymsOf returns the other entries of the groups of the entry of the
 // words ws (one word, or several), each as its words: those whose key is
-// not the entry's.
+// not the entry's. (No map holds the key "" of stop words only.)
 func (t *Thesaurus) synonymsOf(ws []string) [][]string {
 	if t == nil {
 		return nil
 	}
 	k := entryKey(ws)
-	if k == "" {
-		return nil
-	}
 	var out [][]string
 	for _, id := range t.groupsBy(ws)[k] {
 		for _, e := range t.groups[id] {
@@ -230,12 +227,8 @@ func (t *Thesaurus) Related(ws []string) [][]string {
 	if t == nil {
 		return nil
 	}
-	k := entryKey(ws)
-	if k == "" {
-		return nil
-	}
 	var out [][]string
-	for _, e := range t.related[k] {
+	for _, e := range t.related[entryKey(ws)] {
 		rws := dutch.Words(e)
 		out = append(out, rws)
 		out = append(out, t.synonymsOf(rws)...)
